@@ -1,0 +1,50 @@
+// Builds the Bolt App: receiver, health route, listeners. Nothing else lives here.
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Services } from './services/index.js';
+import { registerListeners } from './listeners/index.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  services: Services;
+  /** Answers whether the database is up, for GET /healthz. */
+  databaseUp: () => Promise<boolean>;
+}
+
+export function createApp(deps: AppDeps): App {
+  const { config, logger } = deps;
+  const customRoutes: CustomRoute[] = [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req, res) => {
+        void deps.databaseUp().then((up) => {
+          res.writeHead(up ? 200 : 503, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ ok: up, database: up ? 'up' : 'down' }));
+        });
+      },
+    },
+  ];
+
+  const receiver: Receiver = config.slack.appToken
+    ? new SocketModeReceiver({ appToken: config.slack.appToken, customRoutes, logger, installerOptions: { port: config.port } })
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret,
+        endpoints: '/slack/events',
+        customRoutes,
+        logger,
+      });
+
+  const app = new App({
+    token: config.slack.botToken,
+    receiver,
+    logger,
+    clientOptions: {
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    },
+  });
+  registerListeners(app, deps.services, logger);
+  return app;
+}

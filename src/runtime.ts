@@ -1,0 +1,79 @@
+// Wires the running app: database (local when MONGODB_URI is unset), jobs, services, Bolt.
+// main.ts and the tests start the app the same way, through here.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Connection } from 'mongoose';
+import type { Agenda } from 'agenda';
+import type { App } from '@slack/bolt';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Logger } from './logger.js';
+import { connectDatabase, isDatabaseUp } from './db/connection.js';
+import { startLocalMongo, type LocalMongo } from './db/localServer.js';
+import { startJobs, stopJobs } from './jobs/index.js';
+import { createServices, type Services } from './services/index.js';
+import { createApp } from './app.js';
+
+export interface RuntimeOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** Database name; defaults to the one in the URI, or `followups`. */
+  dbName?: string;
+  /** Where a local database keeps its data when MONGODB_URI is unset. */
+  localDataDir?: string;
+}
+
+export interface Runtime {
+  readonly app: App;
+  readonly connection: Connection;
+  readonly agenda: Agenda;
+  readonly services: Services;
+  /** The HTTP port actually listened on (useful with PORT=0). */
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
+  const { logger } = options;
+  const clock = options.clock ?? systemClock;
+  let local: LocalMongo | undefined;
+  let uri = config.mongodbUri;
+  if (!uri) {
+    local = await startLocalMongo({ dataDir: options.localDataDir ?? '.data', log: (line) => logger.info(line) });
+    uri = local.uri;
+    logger.info(`Local database (${local.kind}) at ${uri}`);
+  }
+  let connection: Connection | undefined;
+  let agenda: Agenda | undefined;
+  let app: App;
+  let port: number;
+  let services: Services;
+  try {
+    connection = await connectDatabase(uri, { dbName: options.dbName ?? (config.mongodbUri ? undefined : 'followups') });
+    agenda = await startJobs(connection);
+    services = createServices(connection, clock);
+    const db = connection;
+    app = createApp({ config, logger, services, databaseUp: () => isDatabaseUp(db) });
+    const server = (await app.start(config.port)) as Server | undefined;
+    const address = server?.address?.();
+    port = address && typeof address === 'object' ? (address as AddressInfo).port : config.port;
+  } catch (error) {
+    // Leave nothing running behind a failed start (a local database child process above all).
+    if (agenda) await agenda.stop(false).catch(() => {});
+    await connection?.close().catch(() => {});
+    await local?.stop();
+    throw error;
+  }
+  const started = { connection, agenda };
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await app.stop().catch((error: Error) => logger.warn(`Stopping the HTTP server: ${error.message}`));
+      await stopJobs(started.agenda, 8_000).catch((error: Error) => logger.warn(`Stopping jobs: ${error.message}`));
+      await started.connection.close().catch(() => {});
+      await local?.stop();
+    })());
+
+  return { app, connection: started.connection, agenda: started.agenda, services, port, stop };
+}

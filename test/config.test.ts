@@ -1,0 +1,58 @@
+import { ConfigError, parseConfig } from '../src/config.js';
+
+const valid = { SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'secret' };
+
+describe('config', () => {
+  test('a minimal environment gives HTTP mode on port 3000 with a local database', () => {
+    const config = parseConfig(valid);
+    expect(config).toEqual({
+      slack: { botToken: 'xoxb-1-2', signingSecret: 'secret' },
+      port: 3000,
+      logLevel: 'info',
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.slack)).toBe(true);
+  });
+
+  test('every optional variable is read and SLACK_API_URL gains its trailing slash', () => {
+    const config = parseConfig({
+      ...valid,
+      SLACK_APP_TOKEN: 'xapp-1',
+      SLACK_API_URL: 'http://127.0.0.1:4000/api',
+      PORT: '8080',
+      MONGODB_URI: 'mongodb+srv://cluster.example.net/followups',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config.slack.appToken).toBe('xapp-1');
+    expect(config.slack.apiUrl).toBe('http://127.0.0.1:4000/api/');
+    expect(config.port).toBe(8080);
+    expect(config.mongodbUri).toBe('mongodb+srv://cluster.example.net/followups');
+    expect(config.logLevel).toBe('debug');
+  });
+
+  test('an empty value counts as unset', () => {
+    expect(parseConfig({ ...valid, SLACK_APP_TOKEN: '', MONGODB_URI: '', PORT: '' }).port).toBe(3000);
+  });
+
+  test.each([
+    [{ SLACK_SIGNING_SECRET: 's' }, /^SLACK_BOT_TOKEN is not set: .*OAuth & Permissions/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /^SLACK_SIGNING_SECRET is not set: .*Basic Information/],
+    [{ ...valid, SLACK_BOT_TOKEN: 'xoxp-user-token' }, /^SLACK_BOT_TOKEN must be a bot token starting with xoxb-/],
+    [{ ...valid, SLACK_APP_TOKEN: 'xoxb-wrong' }, /^SLACK_APP_TOKEN must be an app-level token starting with xapp-/],
+    [{ ...valid, SLACK_API_URL: 'not a url' }, /^SLACK_API_URL must be a URL/],
+    [{ ...valid, PORT: 'http' }, /^PORT must be a port number/],
+    [{ ...valid, PORT: '70000' }, /^PORT must be a port number/],
+    [{ ...valid, MONGODB_URI: 'postgres://x' }, /^MONGODB_URI must start with mongodb:\/\//],
+    [{ ...valid, LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of debug, info, warn, error/],
+  ])('a bad environment names the variable and how to fix it (%#)', (env, message) => {
+    let error: unknown;
+    try {
+      parseConfig(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+});

@@ -1,0 +1,42 @@
+// `npm start` itself: the compiled entry point, run as a person would run it.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const main = resolve('dist/src/main.js');
+
+function runMain(env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [main], { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('start-up', () => {
+  let cwd: string;
+  beforeAll(async () => {
+    cwd = await mkdtemp(join(tmpdir(), 'followups-start-')); // no .env here
+  });
+  afterAll(() => rm(cwd, { recursive: true, force: true }));
+
+  test('without SLACK_SIGNING_SECRET it prints one line naming it and exits non-zero', async () => {
+    const result = await runMain({ SLACK_BOT_TOKEN: 'xoxb-1' }, cwd);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Cannot start: SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack app\'s "Basic Information" page.',
+    ]);
+    expect(result.stdout).toBe('');
+  });
+
+  test('without any Slack token it names the first missing one and exits non-zero', async () => {
+    const result = await runMain({}, cwd);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/^Cannot start: SLACK_BOT_TOKEN is not set/);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
