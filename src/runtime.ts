@@ -51,7 +51,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   try {
     connection = await connectDatabase(uri, { dbName: options.dbName ?? (config.mongodbUri ? undefined : 'followups') });
     agenda = await startJobs(connection);
-    services = createServices(connection, clock);
+    services = await createServices(connection, clock);
     const db = connection;
     app = createApp({ config, logger, services, databaseUp: () => isDatabaseUp(db) });
     const server = (await app.start(config.port)) as Server | undefined;

@@ -1,0 +1,227 @@
+// Mongoose models, bound to one connection (no global mongoose state).
+// Every document carries `workspace`, and every query filters on it.
+// FerretDB v1 quirks shaping this: no transactions, no partial/TTL indexes, no `$lookup`;
+// uniqueness (names, seeding) is enforced with plain unique indexes.
+import { Schema, Types, type Connection, type Model } from 'mongoose';
+import { TONES, type StepType } from '../services/domain.js';
+
+export interface StepDoc {
+  type: StepType;
+  customMessageId?: Types.ObjectId | null;
+  afterDays: number;
+}
+
+export interface ScheduleDoc {
+  _id: Types.ObjectId;
+  workspace: string;
+  name: string;
+  /** Lower-cased, trimmed name: unique per workspace (case-insensitive names, no collation on FerretDB). */
+  nameKey: string;
+  description: string;
+  system: boolean;
+  emailCc: boolean;
+  steps: StepDoc[];
+  createdBy: string;
+  updatedBy: string;
+  updatedByName: string;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+export interface CustomMessageDoc {
+  _id: Types.ObjectId;
+  workspace: string;
+  name: string;
+  nameKey: string;
+  subject: string;
+  body: string;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+export interface AssistantDoc {
+  _id: Types.ObjectId;
+  workspace: string;
+  name: string;
+  nameKey: string;
+  notificationChannel: string;
+  timeZone: string;
+  offDays: number[];
+  defaultScheduleId: Types.ObjectId | null;
+  defaultEmailCcScheduleId: Types.ObjectId | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A claim that a workspace's system schedules exist: the unique _id makes seeding idempotent. */
+export interface WorkspaceDoc {
+  _id: string;
+  teamId: string;
+  enterpriseId: string | null;
+  seededAt: Date;
+}
+
+/** The step editor's unsaved state, keyed by its own id (kept in the modal's private_metadata). */
+export interface DraftRowDoc {
+  key: string;
+  /** Bumped when the app changes the row's message, so Slack shows it instead of the old pick. */
+  rev: number;
+  type: StepType;
+  customMessageId: Types.ObjectId | null;
+  /** As typed: validated only on Save. */
+  afterDays: string;
+}
+
+export interface DraftDoc {
+  _id: Types.ObjectId;
+  workspace: string;
+  userId: string;
+  scheduleId: Types.ObjectId;
+  baseVersion: number;
+  name: string;
+  description: string;
+  rows: DraftRowDoc[];
+  nextRowKey: number;
+  viewerTimeZone: string;
+  previewAssistantId: Types.ObjectId | null;
+  viewId: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Models {
+  Schedule: Model<ScheduleDoc>;
+  CustomMessage: Model<CustomMessageDoc>;
+  Assistant: Model<AssistantDoc>;
+  Workspace: Model<WorkspaceDoc>;
+  Draft: Model<DraftDoc>;
+}
+
+const STEP_TYPES = ['custom', ...TONES] as const;
+
+const stepSchema = new Schema<StepDoc>(
+  {
+    type: { type: String, enum: STEP_TYPES, required: true },
+    customMessageId: { type: Schema.Types.ObjectId, default: null },
+    afterDays: { type: Number, required: true, min: 0, max: 365 },
+  },
+  { _id: false },
+);
+
+const scheduleSchema = new Schema<ScheduleDoc>(
+  {
+    workspace: { type: String, required: true },
+    name: { type: String, required: true },
+    nameKey: { type: String, required: true },
+    description: { type: String, default: '' },
+    system: { type: Boolean, default: false },
+    emailCc: { type: Boolean, default: false },
+    steps: { type: [stepSchema], default: [] },
+    createdBy: { type: String, required: true },
+    updatedBy: { type: String, required: true },
+    updatedByName: { type: String, default: '' },
+    version: { type: Number, default: 1 },
+  },
+  { timestamps: true, versionKey: false },
+);
+scheduleSchema.index({ workspace: 1, nameKey: 1 }, { unique: true });
+
+const customMessageSchema = new Schema<CustomMessageDoc>(
+  {
+    workspace: { type: String, required: true },
+    name: { type: String, required: true },
+    nameKey: { type: String, required: true },
+    subject: { type: String, default: '' },
+    body: { type: String, required: true },
+    createdBy: { type: String, required: true },
+    version: { type: Number, default: 1 },
+  },
+  { timestamps: true, versionKey: false },
+);
+customMessageSchema.index({ workspace: 1, nameKey: 1 }, { unique: true });
+
+const assistantSchema = new Schema<AssistantDoc>(
+  {
+    workspace: { type: String, required: true },
+    name: { type: String, required: true },
+    nameKey: { type: String, required: true },
+    notificationChannel: { type: String, default: '' },
+    timeZone: { type: String, required: true },
+    offDays: { type: [Number], default: [6, 0] },
+    defaultScheduleId: { type: Schema.Types.ObjectId, default: null },
+    defaultEmailCcScheduleId: { type: Schema.Types.ObjectId, default: null },
+    createdBy: { type: String, required: true },
+  },
+  { timestamps: true, versionKey: false },
+);
+assistantSchema.index({ workspace: 1, nameKey: 1 }, { unique: true });
+
+const workspaceSchema = new Schema<WorkspaceDoc>(
+  {
+    _id: { type: String, required: true },
+    teamId: { type: String, required: true },
+    enterpriseId: { type: String, default: null },
+    seededAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
+const draftRowSchema = new Schema<DraftRowDoc>(
+  {
+    key: { type: String, required: true },
+    rev: { type: Number, default: 0 },
+    type: { type: String, enum: STEP_TYPES, required: true },
+    customMessageId: { type: Schema.Types.ObjectId, default: null },
+    afterDays: { type: String, default: '' },
+  },
+  { _id: false },
+);
+
+const draftSchema = new Schema<DraftDoc>(
+  {
+    workspace: { type: String, required: true },
+    userId: { type: String, required: true },
+    scheduleId: { type: Schema.Types.ObjectId, required: true },
+    baseVersion: { type: Number, required: true },
+    name: { type: String, default: '' },
+    description: { type: String, default: '' },
+    rows: { type: [draftRowSchema], default: [] },
+    nextRowKey: { type: Number, default: 1 },
+    viewerTimeZone: { type: String, default: 'UTC' },
+    previewAssistantId: { type: Schema.Types.ObjectId, default: null },
+    viewId: { type: String, default: null },
+    version: { type: Number, default: 1 },
+  },
+  { timestamps: true, versionKey: false },
+);
+draftSchema.index({ updatedAt: 1 });
+
+export function createModels(connection: Connection): Models {
+  return {
+    Schedule: connection.model<ScheduleDoc>('Schedule', scheduleSchema),
+    CustomMessage: connection.model<CustomMessageDoc>('CustomMessage', customMessageSchema),
+    Assistant: connection.model<AssistantDoc>('Assistant', assistantSchema),
+    Workspace: connection.model<WorkspaceDoc>('Workspace', workspaceSchema),
+    Draft: connection.model<DraftDoc>('Draft', draftSchema),
+  };
+}
+
+/** Builds every index before the app takes requests (uniqueness must hold from the first write). */
+export async function ensureIndexes(models: Models): Promise<void> {
+  await Promise.all(Object.values(models).map((model: Model<unknown>) => model.createIndexes()));
+}
+
+/** True for a unique-index violation (E11000), on MongoDB and FerretDB alike. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+/** An ObjectId from a string a user or a payload gave, or null when it is not one. */
+export function parseObjectId(id: string): Types.ObjectId | null {
+  return /^[0-9a-f]{24}$/i.test(id) ? new Types.ObjectId(id) : null;
+}

@@ -1,0 +1,176 @@
+// Assistants: the sender persona leads are added for. This issue needs name, notification
+// channel, time zone, off days and the two default schedules.
+import { Types } from 'mongoose';
+import { isDuplicateKeyError, parseObjectId, type AssistantDoc, type Models, type ScheduleDoc } from '../db/models.js';
+import { isValidTimeZone, type Weekday } from './calendar.js';
+import { RECOMMENDED, RECOMMENDED_EMAIL_CC } from './workspaces.js';
+import { DomainError, MAX_ASSISTANT_NAME, ValidationError, nameKey, workspaceKey, type Actor, type WorkspaceRef } from './domain.js';
+
+export interface Assistant {
+  readonly id: string;
+  readonly name: string;
+  readonly notificationChannel: string;
+  readonly timeZone: string;
+  readonly offDays: readonly Weekday[];
+  readonly defaultScheduleId: string | null;
+  readonly defaultEmailCcScheduleId: string | null;
+  readonly createdBy: string;
+}
+
+export interface AssistantInput {
+  readonly name: string;
+  /** A channel id; empty for none yet. */
+  readonly notificationChannel: string;
+  readonly timeZone: string;
+  readonly offDays: readonly Weekday[];
+}
+
+export interface AssistantService {
+  list(ref: WorkspaceRef): Promise<Assistant[]>;
+  get(ref: WorkspaceRef, id: string): Promise<Assistant>;
+  findByName(ref: WorkspaceRef, name: string): Promise<Assistant | null>;
+  create(actor: Actor, input: AssistantInput): Promise<Assistant>;
+  update(actor: Actor, id: string, input: AssistantInput): Promise<Assistant>;
+  setDefaults(actor: Actor, id: string, defaults: { scheduleId: string; emailCcScheduleId: string }): Promise<Assistant>;
+  assertCanChange(actor: Actor, assistant: Assistant): void;
+}
+
+function toAssistant(doc: AssistantDoc): Assistant {
+  return {
+    id: String(doc._id),
+    name: doc.name,
+    notificationChannel: doc.notificationChannel ?? '',
+    timeZone: doc.timeZone,
+    offDays: (doc.offDays ?? []) as Weekday[],
+    defaultScheduleId: doc.defaultScheduleId ? String(doc.defaultScheduleId) : null,
+    defaultEmailCcScheduleId: doc.defaultEmailCcScheduleId ? String(doc.defaultEmailCcScheduleId) : null,
+    createdBy: doc.createdBy,
+  };
+}
+
+export function validateAssistant(input: AssistantInput): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const name = input.name.trim();
+  if (!name) errors.name = 'Give the assistant a name.';
+  else if (name.length > MAX_ASSISTANT_NAME) errors.name = `Keep the name to ${MAX_ASSISTANT_NAME} characters (this one has ${name.length}).`;
+  else if (name.includes('\0')) errors.name = 'Remove the invisible NUL character.';
+  if (!isValidTimeZone(input.timeZone)) errors.timeZone = `“${input.timeZone}” is not a time zone I know. Pick one from the list, such as America/New_York.`;
+  const offDays = new Set(input.offDays);
+  if ([...offDays].some((d) => !Number.isInteger(d) || d < 0 || d > 6)) errors.offDays = 'Pick off days from Sunday to Saturday.';
+  else if (offDays.size >= 7) errors.offDays = 'Leave at least one working day: followups are only sent on working days.';
+  return errors;
+}
+
+export function createAssistantService(models: Models): AssistantService {
+  const { Assistant, Schedule } = models;
+
+  async function load(ref: WorkspaceRef, id: string): Promise<AssistantDoc> {
+    const _id = parseObjectId(id);
+    const doc = _id ? await Assistant.findOne({ _id, workspace: workspaceKey(ref) }).lean<AssistantDoc>() : null;
+    if (!doc) throw new DomainError('not_found', 'That assistant no longer exists.');
+    return doc;
+  }
+
+  function assertCanChange(actor: Actor, assistant: Assistant): void {
+    if (assistant.createdBy !== actor.userId && !actor.isAdmin) {
+      throw new DomainError('forbidden', `Only <@${assistant.createdBy}>, who added ${assistant.name}, or a workspace admin or owner can change this assistant.`);
+    }
+  }
+
+  function duplicate(name: string): ValidationError {
+    return new ValidationError({ name: `An assistant named “${name.trim()}” already exists. Pick another name.` });
+  }
+
+  async function assertNameFree(ref: WorkspaceRef, name: string, exceptId?: string): Promise<void> {
+    const existing = await Assistant.findOne({ workspace: workspaceKey(ref), nameKey: nameKey(name) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
+    if (existing && String(existing._id) !== exceptId) throw duplicate(name);
+  }
+
+  function fields(input: AssistantInput) {
+    return {
+      name: input.name.trim(),
+      nameKey: nameKey(input.name),
+      notificationChannel: input.notificationChannel,
+      timeZone: input.timeZone,
+      offDays: [...new Set(input.offDays)].sort(),
+    };
+  }
+
+  return {
+    assertCanChange,
+
+    async list(ref) {
+      const docs = await Assistant.find({ workspace: workspaceKey(ref) }).sort({ nameKey: 1 }).lean<AssistantDoc[]>();
+      return docs.map(toAssistant);
+    },
+
+    async get(ref, id) {
+      return toAssistant(await load(ref, id));
+    },
+
+    async findByName(ref, name) {
+      const doc = await Assistant.findOne({ workspace: workspaceKey(ref), nameKey: nameKey(name) }).lean<AssistantDoc>();
+      return doc ? toAssistant(doc) : null;
+    },
+
+    async create(actor, input) {
+      const errors = validateAssistant(input);
+      if (Object.keys(errors).length) throw new ValidationError(errors);
+      await assertNameFree(actor.workspace, input.name);
+      const workspace = workspaceKey(actor.workspace);
+      // New assistants start on the system schedules; `/schedule default` changes them.
+      const system = await Schedule.find({ workspace, system: true, nameKey: { $in: [nameKey(RECOMMENDED), nameKey(RECOMMENDED_EMAIL_CC)] } }, { nameKey: 1 }).lean<
+        Pick<ScheduleDoc, '_id' | 'nameKey'>[]
+      >();
+      const idOf = (name: string) => system.find((s) => s.nameKey === nameKey(name))?._id ?? null;
+      try {
+        const doc = await Assistant.create({
+          workspace,
+          ...fields(input),
+          defaultScheduleId: idOf(RECOMMENDED),
+          defaultEmailCcScheduleId: idOf(RECOMMENDED_EMAIL_CC),
+          createdBy: actor.userId,
+        });
+        return toAssistant(doc.toObject());
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw duplicate(input.name);
+        throw error;
+      }
+    },
+
+    async update(actor, id, input) {
+      const current = toAssistant(await load(actor.workspace, id));
+      assertCanChange(actor, current);
+      const errors = validateAssistant(input);
+      if (Object.keys(errors).length) throw new ValidationError(errors);
+      await assertNameFree(actor.workspace, input.name, id);
+      try {
+        await Assistant.updateOne({ _id: new Types.ObjectId(id), workspace: workspaceKey(actor.workspace) }, { $set: fields(input) });
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw duplicate(input.name);
+        throw error;
+      }
+      return toAssistant(await load(actor.workspace, id));
+    },
+
+    async setDefaults(actor, id, defaults) {
+      const current = toAssistant(await load(actor.workspace, id));
+      assertCanChange(actor, current);
+      const workspace = workspaceKey(actor.workspace);
+      const errors: Record<string, string> = {};
+      const scheduleId = parseObjectId(defaults.scheduleId);
+      const emailCcId = parseObjectId(defaults.emailCcScheduleId);
+      const [schedule, emailCc] = await Promise.all([
+        scheduleId ? Schedule.findOne({ _id: scheduleId, workspace }, { emailCc: 1, name: 1 }).lean<Pick<ScheduleDoc, 'emailCc' | 'name'>>() : null,
+        emailCcId ? Schedule.findOne({ _id: emailCcId, workspace }, { emailCc: 1, name: 1 }).lean<Pick<ScheduleDoc, 'emailCc' | 'name'>>() : null,
+      ]);
+      if (!schedule) errors.schedule = 'Pick the schedule for new leads (the one you picked may have been deleted).';
+      else if (schedule.emailCc) errors.schedule = `“${schedule.name}” is for Email CC leads: its first step is never sent. Pick it below instead.`;
+      if (!emailCc) errors.emailCcSchedule = 'Pick the schedule for Email CC leads (the one you picked may have been deleted).';
+      else if (!emailCc.emailCc) errors.emailCcSchedule = `“${emailCc.name}” is not an Email CC schedule. Pick one made for Email CC leads.`;
+      if (Object.keys(errors).length) throw new ValidationError(errors);
+      await Assistant.updateOne({ _id: new Types.ObjectId(id), workspace }, { $set: { defaultScheduleId: scheduleId, defaultEmailCcScheduleId: emailCcId } });
+      return toAssistant(await load(actor.workspace, id));
+    },
+  };
+}

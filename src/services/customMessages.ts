@@ -1,0 +1,186 @@
+// Custom messages: a name, an optional subject and a body with personalization tokens.
+// Everyone may use one; only its creator or a workspace admin edits it.
+import { Types } from 'mongoose';
+import { isDuplicateKeyError, parseObjectId, type CustomMessageDoc, type Models } from '../db/models.js';
+import { escapeRegex } from './schedules.js';
+import { tokenProblems } from './personalization.js';
+import {
+  DomainError,
+  MAX_MESSAGE_BODY,
+  MAX_MESSAGE_NAME,
+  MAX_MESSAGE_SUBJECT,
+  ValidationError,
+  nameKey,
+  workspaceKey,
+  type Actor,
+  type WorkspaceRef,
+} from './domain.js';
+
+export interface CustomMessage {
+  readonly id: string;
+  readonly name: string;
+  readonly subject: string;
+  readonly body: string;
+  readonly createdBy: string;
+  readonly version: number;
+}
+
+export interface CustomMessageWithUsage extends CustomMessage {
+  /** Names of the schedules with a step that sends it. */
+  readonly usedBy: readonly string[];
+}
+
+export interface CustomMessageInput {
+  readonly name: string;
+  readonly subject: string;
+  readonly body: string;
+}
+
+export interface CustomMessageService {
+  list(ref: WorkspaceRef): Promise<CustomMessageWithUsage[]>;
+  get(ref: WorkspaceRef, id: string): Promise<CustomMessage>;
+  getMany(ref: WorkspaceRef, ids: readonly string[]): Promise<Map<string, CustomMessage>>;
+  findByName(ref: WorkspaceRef, name: string): Promise<CustomMessage | null>;
+  search(ref: WorkspaceRef, query: string, limit?: number): Promise<CustomMessage[]>;
+  usedBy(ref: WorkspaceRef, id: string): Promise<string[]>;
+  create(actor: Actor, input: CustomMessageInput): Promise<CustomMessage>;
+  update(actor: Actor, id: string, input: CustomMessageInput): Promise<CustomMessage>;
+  assertCanEdit(actor: Actor, message: CustomMessage): void;
+}
+
+function toMessage(doc: CustomMessageDoc): CustomMessage {
+  return { id: String(doc._id), name: doc.name, subject: doc.subject ?? '', body: doc.body, createdBy: doc.createdBy, version: doc.version };
+}
+
+/** Field errors keyed `name`, `subject`, `body`; empty when the input is fine. */
+export function validateCustomMessage(input: CustomMessageInput): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const name = input.name.trim();
+  if (!name) errors.name = 'Give the message a name.';
+  else if (name.length > MAX_MESSAGE_NAME) errors.name = `Keep the name to ${MAX_MESSAGE_NAME} characters (this one has ${name.length}).`;
+  const subject = input.subject.trim();
+  if (subject.length > MAX_MESSAGE_SUBJECT) errors.subject = `Keep the subject to ${MAX_MESSAGE_SUBJECT} characters (this one has ${subject.length}).`;
+  else if (/[\r\n]/.test(subject)) errors.subject = 'A subject is one line.';
+  else if (tokenProblems(subject).length) errors.subject = tokenProblems(subject)[0]!;
+  const body = input.body.trim();
+  if (!body) errors.body = 'Write the message.';
+  else if (body.length > MAX_MESSAGE_BODY) errors.body = `Keep the message to ${MAX_MESSAGE_BODY} characters (this one has ${body.length}).`;
+  else if (tokenProblems(body).length) errors.body = tokenProblems(body)[0]!;
+  // FerretDB cannot store NUL characters; no real message has one.
+  for (const field of ['name', 'subject', 'body'] as const) {
+    if (input[field].includes('\0') && !errors[field]) errors[field] = 'Remove the invisible NUL character.';
+  }
+  return errors;
+}
+
+
+export function createCustomMessageService(models: Models): CustomMessageService {
+  const { CustomMessage, Schedule } = models;
+
+  async function load(ref: WorkspaceRef, id: string): Promise<CustomMessageDoc> {
+    const _id = parseObjectId(id);
+    const doc = _id ? await CustomMessage.findOne({ _id, workspace: workspaceKey(ref) }).lean<CustomMessageDoc>() : null;
+    if (!doc) throw new DomainError('not_found', 'That custom message no longer exists. It may have been deleted.');
+    return doc;
+  }
+
+  function assertCanEdit(actor: Actor, message: CustomMessage): void {
+    if (message.createdBy !== actor.userId && !actor.isAdmin) {
+      throw new DomainError('forbidden', `Only <@${message.createdBy}>, who wrote “${message.name}”, or a workspace admin or owner can edit it.`);
+    }
+  }
+
+  function duplicate(name: string): ValidationError {
+    return new ValidationError({ name: `A custom message named “${name.trim()}” already exists. Pick another name.` });
+  }
+
+  async function assertNameFree(ref: WorkspaceRef, name: string, exceptId?: string): Promise<void> {
+    const existing = await CustomMessage.findOne({ workspace: workspaceKey(ref), nameKey: nameKey(name) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
+    if (existing && String(existing._id) !== exceptId) throw duplicate(name);
+  }
+
+  return {
+    assertCanEdit,
+
+    async list(ref) {
+      const workspace = workspaceKey(ref);
+      const [docs, schedules] = await Promise.all([
+        CustomMessage.find({ workspace }).sort({ nameKey: 1 }).lean<CustomMessageDoc[]>(),
+        Schedule.find({ workspace, 'steps.type': 'custom' }, { name: 1, steps: 1 }).lean<{ name: string; steps: { customMessageId?: Types.ObjectId | null }[] }[]>(),
+      ]);
+      return docs.map((doc) => {
+        const id = String(doc._id);
+        const usedBy = schedules.filter((s) => s.steps.some((step) => String(step.customMessageId) === id)).map((s) => s.name);
+        return { ...toMessage(doc), usedBy: usedBy.sort((a, b) => a.localeCompare(b)) };
+      });
+    },
+
+    async get(ref, id) {
+      return toMessage(await load(ref, id));
+    },
+
+    async getMany(ref, ids) {
+      const objectIds = [...new Set(ids)].map(parseObjectId).filter((id): id is Types.ObjectId => id !== null);
+      const docs = objectIds.length ? await CustomMessage.find({ workspace: workspaceKey(ref), _id: { $in: objectIds } }).lean<CustomMessageDoc[]>() : [];
+      return new Map(docs.map((doc) => [String(doc._id), toMessage(doc)]));
+    },
+
+    async findByName(ref, name) {
+      const doc = await CustomMessage.findOne({ workspace: workspaceKey(ref), nameKey: nameKey(name) }).lean<CustomMessageDoc>();
+      return doc ? toMessage(doc) : null;
+    },
+
+    async search(ref, query, limit = 100) {
+      const filter: Record<string, unknown> = { workspace: workspaceKey(ref) };
+      const key = nameKey(query);
+      if (key) filter.nameKey = { $regex: escapeRegex(key) };
+      const docs = await CustomMessage.find(filter).sort({ nameKey: 1 }).limit(limit).lean<CustomMessageDoc[]>();
+      return docs.map(toMessage);
+    },
+
+    async usedBy(ref, id) {
+      const _id = parseObjectId(id);
+      if (!_id) return [];
+      const schedules = await Schedule.find({ workspace: workspaceKey(ref), 'steps.customMessageId': _id }, { name: 1 }).lean<{ name: string }[]>();
+      return schedules.map((s) => s.name).sort((a, b) => a.localeCompare(b));
+    },
+
+    async create(actor, input) {
+      const errors = validateCustomMessage(input);
+      if (Object.keys(errors).length) throw new ValidationError(errors);
+      await assertNameFree(actor.workspace, input.name);
+      try {
+        const doc = await CustomMessage.create({
+          workspace: workspaceKey(actor.workspace),
+          name: input.name.trim(),
+          nameKey: nameKey(input.name),
+          subject: input.subject.trim(),
+          body: input.body.trim(),
+          createdBy: actor.userId,
+        });
+        return toMessage(doc.toObject());
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw duplicate(input.name);
+        throw error;
+      }
+    },
+
+    async update(actor, id, input) {
+      const current = toMessage(await load(actor.workspace, id));
+      assertCanEdit(actor, current);
+      const errors = validateCustomMessage(input);
+      if (Object.keys(errors).length) throw new ValidationError(errors);
+      await assertNameFree(actor.workspace, input.name, id);
+      try {
+        await CustomMessage.updateOne(
+          { _id: new Types.ObjectId(id), workspace: workspaceKey(actor.workspace) },
+          { $set: { name: input.name.trim(), nameKey: nameKey(input.name), subject: input.subject.trim(), body: input.body.trim() }, $inc: { version: 1 } },
+        );
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw duplicate(input.name);
+        throw error;
+      }
+      return toMessage(await load(actor.workspace, id));
+    },
+  };
+}

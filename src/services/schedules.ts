@@ -1,0 +1,329 @@
+// Schedules: list, find, clone, save steps, rename, delete. Scoped to a workspace; no Slack.
+import { Types } from 'mongoose';
+import type { Clock } from '../clock.js';
+import { isDuplicateKeyError, parseObjectId, type Models, type ScheduleDoc, type StepDoc } from '../db/models.js';
+import { totalDays } from './calendar.js';
+import {
+  ConflictError,
+  DomainError,
+  MAX_SCHEDULE_DESCRIPTION,
+  MAX_SCHEDULE_NAME,
+  MAX_STEPS,
+  ValidationError,
+  nameKey,
+  workspaceKey,
+  type Actor,
+  type StepType,
+  type WorkspaceRef,
+} from './domain.js';
+
+export interface Step {
+  readonly type: StepType;
+  readonly customMessageId: string | null;
+  readonly afterDays: number;
+}
+
+export interface Schedule {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly system: boolean;
+  readonly emailCc: boolean;
+  readonly steps: readonly Step[];
+  readonly createdBy: string;
+  readonly updatedBy: string;
+  readonly updatedByName: string;
+  readonly updatedAt: Date;
+  readonly version: number;
+}
+
+export interface ScheduleSummary extends Schedule {
+  readonly totalDays: number;
+  /** Names of the assistants that use it as a default (for new leads or Email CC leads). */
+  readonly defaultFor: readonly string[];
+}
+
+export interface ScheduleService {
+  list(ref: WorkspaceRef): Promise<ScheduleSummary[]>;
+  get(ref: WorkspaceRef, id: string): Promise<Schedule>;
+  /** Exact name, case-insensitive; null when none. */
+  findByName(ref: WorkspaceRef, name: string): Promise<Schedule | null>;
+  /** Names containing `query` (any part, case-insensitive), alphabetical, at most `limit`. */
+  search(ref: WorkspaceRef, query: string, options?: { limit?: number; emailCcOnly?: boolean }): Promise<Schedule[]>;
+  /** Up to `limit` names close to `name`, for "did you mean". */
+  closeMatches(ref: WorkspaceRef, name: string, limit?: number): Promise<string[]>;
+  clone(actor: Actor, sourceId: string, input: { name: string; description: string }): Promise<Schedule>;
+  save(actor: Actor, id: string, input: { name: string; description: string; steps: readonly Step[]; baseVersion: number }): Promise<Schedule>;
+  rename(actor: Actor, id: string, newName: string): Promise<Schedule>;
+  remove(actor: Actor, id: string): Promise<void>;
+  /** Throws unless `actor` may edit, rename or delete the schedule. */
+  assertCanEdit(actor: Actor, schedule: Schedule): void;
+}
+
+export function toSchedule(doc: ScheduleDoc): Schedule {
+  return {
+    id: String(doc._id),
+    name: doc.name,
+    description: doc.description ?? '',
+    system: doc.system,
+    emailCc: doc.emailCc,
+    steps: doc.steps.map((s) => ({ type: s.type, customMessageId: s.customMessageId ? String(s.customMessageId) : null, afterDays: s.afterDays })),
+    createdBy: doc.createdBy,
+    updatedBy: doc.updatedBy,
+    updatedByName: doc.updatedByName ?? '',
+    updatedAt: doc.updatedAt,
+    version: doc.version,
+  };
+}
+
+export function validateScheduleName(name: string): string | null {
+  const trimmed = name.trim();
+  if (!trimmed) return 'Give the schedule a name.';
+  if (trimmed.length > MAX_SCHEDULE_NAME) return `Keep the name to ${MAX_SCHEDULE_NAME} characters (this one has ${trimmed.length}).`;
+  return null;
+}
+
+export function validateDescription(description: string): string | null {
+  return description.trim().length > MAX_SCHEDULE_DESCRIPTION
+    ? `Keep the description to ${MAX_SCHEDULE_DESCRIPTION} characters (this one has ${description.trim().length}).`
+    : null;
+}
+
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+
+export function createScheduleService(models: Models, clock: Clock): ScheduleService {
+  const { Schedule, Assistant, CustomMessage } = models;
+
+  async function load(ref: WorkspaceRef, id: string): Promise<ScheduleDoc> {
+    const _id = parseObjectId(id);
+    const doc = _id ? await Schedule.findOne({ _id, workspace: workspaceKey(ref) }).lean<ScheduleDoc>() : null;
+    if (!doc) throw new DomainError('not_found', 'That schedule no longer exists. It may have been deleted.');
+    return doc;
+  }
+
+  async function assertNameFree(ref: WorkspaceRef, name: string, exceptId?: string): Promise<void> {
+    const existing = await Schedule.findOne({ workspace: workspaceKey(ref), nameKey: nameKey(name) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
+    if (existing && String(existing._id) !== exceptId) {
+      throw new DomainError('duplicate_name', `A schedule named “${name.trim()}” already exists. Pick another name.`, 'name');
+    }
+  }
+
+  function assertCanEdit(actor: Actor, schedule: Schedule): void {
+    if (schedule.system) {
+      throw new DomainError('system_schedule', `“${schedule.name}” is a system schedule and can't be changed. Clone it to make your own copy.`);
+    }
+    if (schedule.createdBy !== actor.userId && !actor.isAdmin) {
+      throw new DomainError(
+        'forbidden',
+        `Only <@${schedule.createdBy}>, who created “${schedule.name}”, or a workspace admin or owner can change it. You can clone it instead.`,
+      );
+    }
+  }
+
+  async function assertMessagesExist(ref: WorkspaceRef, steps: readonly Step[]): Promise<Record<string, string>> {
+    const errors: Record<string, string> = {};
+    const ids = [...new Set(steps.flatMap((s) => (s.type === 'custom' && s.customMessageId ? [s.customMessageId] : [])))];
+    const found = ids.length
+      ? await CustomMessage.find({ workspace: workspaceKey(ref), _id: { $in: ids.map((id) => parseObjectId(id)).filter(Boolean) } }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>()
+      : [];
+    const existing = new Set(found.map((m) => String(m._id)));
+    steps.forEach((step, i) => {
+      if (step.type !== 'custom') return;
+      if (!step.customMessageId) errors[`step.${i}`] = `Step ${i + 1} is a custom message: pick the message to send.`;
+      else if (!existing.has(step.customMessageId)) errors[`step.${i}`] = `The message picked for step ${i + 1} was deleted. Pick another.`;
+    });
+    return errors;
+  }
+
+  return {
+    assertCanEdit,
+
+    async list(ref) {
+      const workspace = workspaceKey(ref);
+      const [docs, assistants] = await Promise.all([
+        Schedule.find({ workspace }).lean<ScheduleDoc[]>(),
+        Assistant.find({ workspace }, { name: 1, defaultScheduleId: 1, defaultEmailCcScheduleId: 1 }).lean<
+          { name: string; defaultScheduleId: Types.ObjectId | null; defaultEmailCcScheduleId: Types.ObjectId | null }[]
+        >(),
+      ]);
+      return docs
+        .map((doc): ScheduleSummary => {
+          const id = String(doc._id);
+          const defaultFor = assistants
+            .filter((a) => String(a.defaultScheduleId) === id || String(a.defaultEmailCcScheduleId) === id)
+            .map((a) => a.name)
+            .sort((a, b) => a.localeCompare(b));
+          return { ...toSchedule(doc), totalDays: totalDays(doc.steps.map((s) => s.afterDays)), defaultFor };
+        })
+        .sort((a, b) => Number(b.system) - Number(a.system) || a.name.localeCompare(b.name));
+    },
+
+    async get(ref, id) {
+      return toSchedule(await load(ref, id));
+    },
+
+    async findByName(ref, name) {
+      const doc = await Schedule.findOne({ workspace: workspaceKey(ref), nameKey: nameKey(name) }).lean<ScheduleDoc>();
+      return doc ? toSchedule(doc) : null;
+    },
+
+    async search(ref, query, options = {}) {
+      const filter: Record<string, unknown> = { workspace: workspaceKey(ref) };
+      const key = nameKey(query);
+      if (key) filter.nameKey = { $regex: escapeRegex(key) };
+      if (options.emailCcOnly) filter.emailCc = true;
+      const docs = await Schedule.find(filter).sort({ nameKey: 1 }).limit(options.limit ?? 100).lean<ScheduleDoc[]>();
+      return docs.map(toSchedule);
+    },
+
+    async closeMatches(ref, name, limit = 5) {
+      const key = nameKey(name);
+      const words = key.split(' ').filter((w) => w.length >= 2);
+      if (!words.length) return [];
+      const docs = await Schedule.find(
+        { workspace: workspaceKey(ref), $or: words.map((w) => ({ nameKey: { $regex: escapeRegex(w) } })) },
+        { name: 1 },
+      )
+        .limit(50)
+        .lean<{ name: string }[]>();
+      return docs
+        .map((d) => d.name)
+        .sort((a, b) => a.localeCompare(b))
+        .slice(0, limit);
+    },
+
+    async clone(actor, sourceId, input) {
+      const ref = actor.workspace;
+      const errors: Record<string, string> = {};
+      const nameError = validateScheduleName(input.name);
+      if (nameError) errors.name = nameError;
+      const descriptionError = validateDescription(input.description);
+      if (descriptionError) errors.description = descriptionError;
+      if (Object.keys(errors).length) throw new ValidationError(errors);
+      const source = await load(ref, sourceId);
+      await assertNameFree(ref, input.name);
+      try {
+        const created = await Schedule.create({
+          workspace: workspaceKey(ref),
+          name: input.name.trim(),
+          nameKey: nameKey(input.name),
+          description: input.description.trim(),
+          system: false,
+          emailCc: source.emailCc,
+          steps: source.steps.map((s): StepDoc => ({ type: s.type, customMessageId: s.customMessageId ?? null, afterDays: s.afterDays })),
+          createdBy: actor.userId,
+          updatedBy: actor.userId,
+          updatedByName: actor.name,
+        });
+        return toSchedule(created.toObject());
+      } catch (error) {
+        if (isDuplicateKeyError(error)) {
+          throw new DomainError('duplicate_name', `A schedule named “${input.name.trim()}” already exists. Pick another name.`, 'name');
+        }
+        throw error;
+      }
+    },
+
+    async save(actor, id, input) {
+      const ref = actor.workspace;
+      const current = toSchedule(await load(ref, id));
+      assertCanEdit(actor, current);
+      const errors: Record<string, string> = {};
+      const nameError = validateScheduleName(input.name);
+      if (nameError) errors.name = nameError;
+      const descriptionError = validateDescription(input.description);
+      if (descriptionError) errors.description = descriptionError;
+      if (input.steps.length === 0) errors.steps = 'A schedule needs at least one step.';
+      if (input.steps.length > MAX_STEPS) errors.steps = `A schedule has at most ${MAX_STEPS} steps (this one has ${input.steps.length}).`;
+      Object.assign(errors, await assertMessagesExist(ref, input.steps));
+      if (!errors.name) {
+        try {
+          await assertNameFree(ref, input.name, id);
+        } catch (error) {
+          if (error instanceof DomainError) errors.name = error.message;
+          else throw error;
+        }
+      }
+      if (Object.keys(errors).length) throw new ValidationError(errors);
+      if (current.version !== input.baseVersion) throw conflict(current);
+      try {
+        const result = await Schedule.updateOne(
+          { _id: new Types.ObjectId(id), workspace: workspaceKey(ref), version: input.baseVersion },
+          {
+            $set: {
+              name: input.name.trim(),
+              nameKey: nameKey(input.name),
+              description: input.description.trim(),
+              steps: input.steps.map((s) => ({
+                type: s.type,
+                customMessageId: s.type === 'custom' && s.customMessageId ? new Types.ObjectId(s.customMessageId) : null,
+                afterDays: s.afterDays,
+              })),
+              updatedBy: actor.userId,
+              updatedByName: actor.name,
+              updatedAt: clock.now(),
+            },
+            $inc: { version: 1 },
+          },
+          { timestamps: false },
+        );
+        if (result.matchedCount === 0) throw conflict(toSchedule(await load(ref, id)));
+      } catch (error) {
+        if (isDuplicateKeyError(error)) {
+          throw new ValidationError({ name: `A schedule named “${input.name.trim()}” already exists. Pick another name.` });
+        }
+        throw error;
+      }
+      return toSchedule(await load(ref, id));
+    },
+
+    async rename(actor, id, newName) {
+      const ref = actor.workspace;
+      const current = toSchedule(await load(ref, id));
+      assertCanEdit(actor, current);
+      const nameError = validateScheduleName(newName);
+      if (nameError) throw new ValidationError({ name: nameError });
+      await assertNameFree(ref, newName, id);
+      try {
+        await Schedule.updateOne(
+          { _id: new Types.ObjectId(id), workspace: workspaceKey(ref) },
+          {
+            $set: { name: newName.trim(), nameKey: nameKey(newName), updatedBy: actor.userId, updatedByName: actor.name, updatedAt: clock.now() },
+            $inc: { version: 1 },
+          },
+          { timestamps: false },
+        );
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw new ValidationError({ name: `A schedule named “${newName.trim()}” already exists. Pick another name.` });
+        throw error;
+      }
+      return toSchedule(await load(ref, id));
+    },
+
+    async remove(actor, id) {
+      const ref = actor.workspace;
+      const current = toSchedule(await load(ref, id));
+      assertCanEdit(actor, current);
+      const _id = new Types.ObjectId(id);
+      const users = await Assistant.find(
+        { workspace: workspaceKey(ref), $or: [{ defaultScheduleId: _id }, { defaultEmailCcScheduleId: _id }] },
+        { name: 1 },
+      ).lean<{ name: string }[]>();
+      if (users.length) {
+        const names = users.map((a) => a.name).sort();
+        throw new DomainError(
+          'in_use',
+          `“${current.name}” is the default schedule of ${names.join(', ')}. Choose another default with \`/schedule default ${names[0]}\`, then delete it.`,
+        );
+      }
+      await Schedule.deleteOne({ _id, workspace: workspaceKey(ref) });
+    },
+  };
+}
+
+function conflict(current: Schedule): ConflictError {
+  return new ConflictError(current.name, current.updatedByName, current.updatedAt);
+}

@@ -1,0 +1,162 @@
+import { openTestDatabase, newWorkspace, actorIn, type TestDatabase } from '../support/db.js';
+import { ConflictError, DomainError, ValidationError } from '../../src/services/domain.js';
+import { RECOMMENDED, RECOMMENDED_EMAIL_CC } from '../../src/services/workspaces.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await openTestDatabase();
+});
+afterAll(() => db.close());
+
+async function seeded() {
+  const ws = newWorkspace();
+  await db.services.workspaces.ensureSeeded(ws);
+  return ws;
+}
+
+async function thrown(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('system schedules', () => {
+  test('a new workspace gets Recommended and Recommended for Email CC, with the recommended after days', async () => {
+    const ws = await seeded();
+    const list = await db.services.schedules.list(ws);
+    expect(list.map((s) => [s.name, s.system, s.emailCc])).toEqual([
+      [RECOMMENDED, true, false],
+      [RECOMMENDED_EMAIL_CC, true, true],
+    ]);
+    const recommended = list[0]!;
+    expect(recommended.steps.map((s) => `${s.type} ${s.afterDays}`)).toEqual([
+      'Candid 1', 'Gentle 1', 'Appreciative 2', 'Hopeful 3', 'Assertive 4', 'Cautionary 5', 'Curious 6',
+    ]);
+    expect(recommended.totalDays).toBe(22);
+    expect(list[1]!.steps.map((s) => `${s.type} ${s.afterDays}`)).toEqual([
+      'Candid 0', 'Gentle 1', 'Appreciative 2', 'Hopeful 3', 'Assertive 4', 'Cautionary 5', 'Curious 6',
+    ]);
+  });
+
+  test('two first requests at once give two system schedules, not four', async () => {
+    const ws = newWorkspace();
+    await Promise.all([db.services.workspaces.ensureSeeded(ws), db.services.workspaces.ensureSeeded(ws), db.services.workspaces.ensureSeeded(ws)]);
+    expect((await db.services.schedules.list(ws)).map((s) => s.name)).toEqual([RECOMMENDED, RECOMMENDED_EMAIL_CC]);
+  });
+
+  test('a system schedule cannot be saved, renamed or deleted, even by an admin', async () => {
+    const ws = await seeded();
+    const admin = actorIn(ws, 'UADMIN', { isAdmin: true });
+    const recommended = (await db.services.schedules.findByName(ws, 'recommended'))!;
+    for (const attempt of [
+      db.services.schedules.rename(admin, recommended.id, 'Mine'),
+      db.services.schedules.remove(admin, recommended.id),
+      db.services.schedules.save(admin, recommended.id, { name: 'X', description: '', steps: recommended.steps, baseVersion: recommended.version }),
+    ]) {
+      const error = await thrown(attempt);
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).code).toBe('system_schedule');
+      expect((error as Error).message).toContain('Clone it');
+    }
+    expect((await db.services.schedules.get(ws, recommended.id)).version).toBe(recommended.version);
+  });
+});
+
+describe('clone, search, save', () => {
+  test('a clone keeps every step, belongs to whoever cloned it, and needs a name no other schedule has (any case)', async () => {
+    const ws = await seeded();
+    const alex = actorIn(ws, 'UALEX');
+    const source = (await db.services.schedules.findByName(ws, RECOMMENDED_EMAIL_CC))!;
+    const copy = await db.services.schedules.clone(alex, source.id, { name: '  Enterprise CC  ', description: 'For big logos' });
+    expect(copy).toMatchObject({ name: 'Enterprise CC', description: 'For big logos', system: false, emailCc: true, createdBy: 'UALEX' });
+    expect(copy.steps).toEqual(source.steps);
+    const error = await thrown(db.services.schedules.clone(alex, source.id, { name: 'enterprise cc', description: '' }));
+    expect((error as DomainError).code).toBe('duplicate_name');
+  });
+
+  test('search matches any part of a name, case-insensitively, and treats regex characters literally', async () => {
+    const ws = await seeded();
+    const alex = actorIn(ws);
+    const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
+    await db.services.schedules.clone(alex, recommended.id, { name: 'Q4 (fast) push', description: '' });
+    expect((await db.services.schedules.search(ws, 'MEND')).map((s) => s.name)).toEqual([RECOMMENDED, RECOMMENDED_EMAIL_CC]);
+    expect((await db.services.schedules.search(ws, '(fast)')).map((s) => s.name)).toEqual(['Q4 (fast) push']);
+    expect((await db.services.schedules.search(ws, '.*')).map((s) => s.name)).toEqual([]);
+    expect((await db.services.schedules.search(ws, '', { emailCcOnly: true })).map((s) => s.name)).toEqual([RECOMMENDED_EMAIL_CC]);
+  });
+
+  test('save refuses a stale version and names who saved it, leaving their version in place', async () => {
+    const ws = await seeded();
+    const alex = actorIn(ws, 'UALEX', { name: 'Alex' });
+    const admin = actorIn(ws, 'UBOSS', { name: 'Bo', isAdmin: true });
+    const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
+    const mine = await db.services.schedules.clone(alex, recommended.id, { name: 'Mine', description: '' });
+    const bosses = await db.services.schedules.save(admin, mine.id, { name: 'Mine', description: 'Bo was here', steps: mine.steps.slice(0, 2), baseVersion: mine.version });
+    expect(bosses.version).toBe(mine.version + 1);
+    const error = await thrown(db.services.schedules.save(alex, mine.id, { name: 'Mine', description: 'Alex', steps: mine.steps, baseVersion: mine.version }));
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ savedByName: 'Bo', scheduleName: 'Mine' });
+    const stored = await db.services.schedules.get(ws, mine.id);
+    expect(stored.description).toBe('Bo was here');
+    expect(stored.steps).toHaveLength(2);
+  });
+
+  test('save reports every field problem at once and writes nothing', async () => {
+    const ws = await seeded();
+    const alex = actorIn(ws);
+    const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
+    const mine = await db.services.schedules.clone(alex, recommended.id, { name: 'Mine', description: '' });
+    const error = await thrown(
+      db.services.schedules.save(alex, mine.id, {
+        name: 'recommended',
+        description: 'x'.repeat(501),
+        steps: [{ type: 'custom', customMessageId: null, afterDays: 1 }, { type: 'custom', customMessageId: 'aaaaaaaaaaaaaaaaaaaaaaaa', afterDays: 1 }],
+        baseVersion: mine.version,
+      }),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).errors).toEqual({
+      name: 'A schedule named “recommended” already exists. Pick another name.',
+      description: 'Keep the description to 500 characters (this one has 501).',
+      'step.0': 'Step 1 is a custom message: pick the message to send.',
+      'step.1': 'The message picked for step 2 was deleted. Pick another.',
+    });
+    expect(await db.services.schedules.get(ws, mine.id)).toEqual(mine);
+  });
+
+  test('only the creator or an admin may rename or delete; a default schedule cannot be deleted', async () => {
+    const ws = await seeded();
+    const alex = actorIn(ws, 'UALEX');
+    const sam = actorIn(ws, 'USAM');
+    const admin = actorIn(ws, 'UADMIN', { isAdmin: true });
+    const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
+    const mine = await db.services.schedules.clone(alex, recommended.id, { name: 'Mine', description: '' });
+    const forbidden = await thrown(db.services.schedules.rename(sam, mine.id, 'Sams'));
+    expect((forbidden as DomainError).code).toBe('forbidden');
+    expect((forbidden as Error).message).toContain('<@UALEX>');
+    expect((await db.services.schedules.rename(admin, mine.id, 'Ours')).name).toBe('Ours');
+
+    const emailCc = (await db.services.schedules.findByName(ws, RECOMMENDED_EMAIL_CC))!;
+    const ava = await db.services.assistants.create(alex, { name: 'Ava', notificationChannel: '', timeZone: 'Europe/Berlin', offDays: [6, 0] });
+    await db.services.assistants.setDefaults(alex, ava.id, { scheduleId: mine.id, emailCcScheduleId: emailCc.id });
+    const inUse = await thrown(db.services.schedules.remove(alex, mine.id));
+    expect((inUse as DomainError).code).toBe('in_use');
+    expect((inUse as Error).message).toContain('/schedule default Ava');
+    await db.services.assistants.setDefaults(alex, ava.id, { scheduleId: recommended.id, emailCcScheduleId: emailCc.id });
+    await db.services.schedules.remove(alex, mine.id);
+    expect(await db.services.schedules.findByName(ws, 'Ours')).toBeNull();
+  });
+
+  test('two workspaces never see each other’s schedules', async () => {
+    const a = await seeded();
+    const b = await seeded();
+    const recommended = (await db.services.schedules.findByName(a, RECOMMENDED))!;
+    await db.services.schedules.clone(actorIn(a), recommended.id, { name: 'Only in A', description: '' });
+    expect(await db.services.schedules.findByName(b, 'Only in A')).toBeNull();
+    expect((await db.services.schedules.search(b, 'only')).length).toBe(0);
+    await expect(db.services.schedules.get(b, recommended.id)).rejects.toMatchObject({ code: 'not_found' });
+  });
+});

@@ -1,0 +1,45 @@
+// A database of its own for each test file, on the run's local server (see globalSetup.js).
+import { randomBytes } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import { connectDatabase } from '../../src/db/connection.js';
+import { createServices, type Services } from '../../src/services/index.js';
+import { systemClock, type Clock } from '../../src/clock.js';
+import type { Actor, WorkspaceRef } from '../../src/services/domain.js';
+
+export function testDatabaseUri(): string {
+  const uri = process.env.TEST_MONGODB_URI;
+  if (!uri) throw new Error('TEST_MONGODB_URI is not set: run the tests with `npm test` (its global setup starts the database).');
+  return uri;
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${randomBytes(5).toString('hex')}`;
+}
+
+export interface TestDatabase {
+  readonly connection: Connection;
+  readonly services: Services;
+  close(): Promise<void>;
+}
+
+export async function openTestDatabase(clock: Clock = systemClock): Promise<TestDatabase> {
+  const connection = await connectDatabase(testDatabaseUri(), { dbName: uniqueName('test') });
+  const services = await createServices(connection, clock);
+  return {
+    connection,
+    services,
+    close: async () => {
+      await connection.dropDatabase().catch(() => {});
+      await connection.close();
+    },
+  };
+}
+
+/** A workspace no other test uses. */
+export function newWorkspace(): WorkspaceRef {
+  return { teamId: `T${randomBytes(4).toString('hex').toUpperCase()}` };
+}
+
+export function actorIn(workspace: WorkspaceRef, userId = 'UALEX', options: { isAdmin?: boolean; name?: string } = {}): Actor {
+  return { workspace, userId, name: options.name ?? userId, isAdmin: options.isAdmin ?? false };
+}
