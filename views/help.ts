@@ -1,4 +1,6 @@
 import type { KnownBlock } from '@slack/types';
+import { chunk, clip } from './text.js';
+import type { MessageView } from './message.js';
 
 export interface HelpModel {
   readonly subcommands: readonly { usage: string; description: string; example: string }[];
@@ -6,14 +8,9 @@ export interface HelpModel {
   readonly unknownWord?: string;
 }
 
-export interface MessageView {
-  readonly text: string;
-  readonly blocks: KnownBlock[];
-}
-
 export function helpMessage(model: HelpModel): MessageView {
   const intro = model.unknownWord
-    ? `I don't know \`${clip(model.unknownWord, 60)}\`. Here is what \`/schedule\` can do:`
+    ? `I don't know \`${clip(model.unknownWord.replace(/`/g, "'"), 60)}\`. Here is what \`/schedule\` can do:`
     : 'Here is what `/schedule` can do:';
   const lines = model.subcommands.map((s) => `• \`/schedule ${s.usage}\` — ${s.description}\n      e.g. \`${s.example}\``);
   return {
@@ -24,15 +21,4 @@ export function helpMessage(model: HelpModel): MessageView {
       ...chunk(lines, 10).map((group): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: group.join('\n') } })),
     ],
   };
-}
-
-function clip(text: string, max: number): string {
-  const safe = text.replace(/`/g, "'");
-  return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import { createModels, ensureIndexes, type Models } from '../db/models.js';
 import { createAssistantService, type AssistantService } from './assistants.js';
 import { createCustomMessageService, type CustomMessageService } from './customMessages.js';
+import { createDraftService, type DraftService } from './drafts.js';
 import { createScheduleService, type ScheduleService } from './schedules.js';
 import { createWorkspaceService, type WorkspaceService } from './workspaces.js';
 
@@ -14,17 +15,22 @@ export interface Services {
   readonly schedules: ScheduleService;
   readonly customMessages: CustomMessageService;
   readonly assistants: AssistantService;
+  readonly drafts: DraftService;
 }
 
 export async function createServices(connection: Connection, clock: Clock): Promise<Services> {
   const models = createModels(connection);
   await ensureIndexes(models);
+  const schedules = createScheduleService(models, clock);
+  const customMessages = createCustomMessageService(models);
+  const assistants = createAssistantService(models);
   return {
     clock,
     models,
     workspaces: createWorkspaceService(models, clock),
-    schedules: createScheduleService(models, clock),
-    customMessages: createCustomMessageService(models),
-    assistants: createAssistantService(models),
+    schedules,
+    customMessages,
+    assistants,
+    drafts: createDraftService(models, clock, { schedules, customMessages, assistants }),
   };
 }

@@ -53,6 +53,8 @@ export interface ScheduleService {
   /** Up to `limit` names close to `name`, for "did you mean". */
   closeMatches(ref: WorkspaceRef, name: string, limit?: number): Promise<string[]>;
   clone(actor: Actor, sourceId: string, input: { name: string; description: string }): Promise<Schedule>;
+  /** Field errors (`name`, `description`, `steps`, `step.N`) a save would give; writes nothing. */
+  validate(ref: WorkspaceRef, id: string, input: { name: string; description: string; steps: readonly Step[] }): Promise<Record<string, string>>;
   save(actor: Actor, id: string, input: { name: string; description: string; steps: readonly Step[]; baseVersion: number }): Promise<Schedule>;
   rename(actor: Actor, id: string, newName: string): Promise<Schedule>;
   remove(actor: Actor, id: string): Promise<void>;
@@ -138,7 +140,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
     return errors;
   }
 
-  return {
+  const service: ScheduleService = {
     assertCanEdit,
 
     async list(ref) {
@@ -227,10 +229,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       }
     },
 
-    async save(actor, id, input) {
-      const ref = actor.workspace;
-      const current = toSchedule(await load(ref, id));
-      assertCanEdit(actor, current);
+    async validate(ref, id, input) {
       const errors: Record<string, string> = {};
       const nameError = validateScheduleName(input.name);
       if (nameError) errors.name = nameError;
@@ -247,6 +246,14 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
           else throw error;
         }
       }
+      return errors;
+    },
+
+    async save(actor, id, input) {
+      const ref = actor.workspace;
+      const current = toSchedule(await load(ref, id));
+      assertCanEdit(actor, current);
+      const errors = await service.validate(ref, id, input);
       if (Object.keys(errors).length) throw new ValidationError(errors);
       if (current.version !== input.baseVersion) throw conflict(current);
       try {
@@ -322,6 +329,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       await Schedule.deleteOne({ _id, workspace: workspaceKey(ref) });
     },
   };
+  return service;
 }
 
 function conflict(current: Schedule): ConflictError {

@@ -8,15 +8,100 @@ export interface SubcommandHelp {
 
 /** What `/schedule help` lists, in order. */
 export const SUBCOMMANDS: readonly SubcommandHelp[] = [
-  { usage: 'help', description: 'Show what `/schedule` can do.', example: '/schedule help' },
+  { usage: 'list', description: 'All schedules, with Edit, Clone and View buttons.', example: '/schedule list' },
+  { usage: 'clone [name]', description: 'Copy a schedule, then edit the copy.', example: '/schedule clone Recommended' },
+  { usage: 'edit <name>', description: 'Edit the steps, with live example dates.', example: '/schedule edit Q4 outreach' },
+  { usage: 'view <name>', description: 'The steps, their messages and example dates.', example: '/schedule view Recommended' },
+  { usage: 'default [assistant]', description: "Choose an assistant's default schedules.", example: '/schedule default Ava' },
+  { usage: 'rename <name>', description: 'Rename a schedule you own.', example: '/schedule rename Q4 outreach' },
+  { usage: 'delete <name>', description: 'Delete a schedule you own (asks first).', example: '/schedule delete Old drip' },
+  { usage: 'message new | edit <name> | list', description: 'Custom messages with {{first_name|there}}-style tokens.', example: '/schedule message new' },
+  { usage: 'assistant add | edit <name> | list', description: 'Assistants: who sends, in which time zone, on which days.', example: '/schedule assistant add' },
+  { usage: 'help', description: 'Show this list.', example: '/schedule help' },
 ];
 
-export type ScheduleCommand = { kind: 'help'; unknownWord?: string };
+export type ScheduleCommand =
+  | { kind: 'help'; unknownWord?: string }
+  | { kind: 'usage'; message: string }
+  | { kind: 'list' }
+  | { kind: 'clone'; name?: string }
+  | { kind: 'edit'; name: string }
+  | { kind: 'view'; name: string }
+  | { kind: 'default'; assistant?: string }
+  | { kind: 'rename'; name: string }
+  | { kind: 'delete'; name: string }
+  | { kind: 'message.new' }
+  | { kind: 'message.edit'; name: string }
+  | { kind: 'message.list' }
+  | { kind: 'assistant.add' }
+  | { kind: 'assistant.edit'; name: string }
+  | { kind: 'assistant.list' };
+
+/** The words after the first, with surrounding quotes (straight or curly) taken off. */
+function rest(text: string, skip: number): string {
+  const words = text.trim().split(/\s+/).slice(skip).join(' ');
+  return words.replace(/^["“”'‘’](.*)["“”'‘’]$/s, '$1').trim();
+}
+
+function needsName(kind: 'edit' | 'view' | 'rename' | 'delete', name: string): ScheduleCommand {
+  if (!name) return { kind: 'usage', message: `Which schedule? Add its name, e.g. \`/schedule ${kind} Recommended\`. \`/schedule list\` shows them all.` };
+  return { kind, name };
+}
 
 export function parseScheduleCommand(text: string): ScheduleCommand {
-  const trimmed = text.trim();
-  const [first = ''] = trimmed.split(/\s+/);
+  const [first = '', second = ''] = text.trim().split(/\s+/);
   const word = first.toLowerCase();
-  if (word === '' || word === 'help') return { kind: 'help' };
-  return { kind: 'help', unknownWord: first };
+  switch (word) {
+    case '':
+    case 'help':
+      return { kind: 'help' };
+    case 'list':
+      return { kind: 'list' };
+    case 'clone': {
+      const name = rest(text, 1);
+      return name ? { kind: 'clone', name } : { kind: 'clone' };
+    }
+    case 'edit':
+    case 'view':
+    case 'rename':
+    case 'delete':
+      return needsName(word, rest(text, 1));
+    case 'default': {
+      const assistant = rest(text, 1);
+      return assistant ? { kind: 'default', assistant } : { kind: 'default' };
+    }
+    case 'message':
+    case 'messages':
+      switch (second.toLowerCase()) {
+        case 'new':
+          return { kind: 'message.new' };
+        case 'list':
+        case '':
+          return { kind: 'message.list' };
+        case 'edit': {
+          const name = rest(text, 2);
+          return name ? { kind: 'message.edit', name } : { kind: 'usage', message: 'Which message? e.g. `/schedule message edit Pricing follow-up`. `/schedule message list` shows them all.' };
+        }
+        default:
+          return { kind: 'usage', message: `I don't know \`message ${second}\`. Try \`/schedule message new\`, \`/schedule message edit <name>\` or \`/schedule message list\`.` };
+      }
+    case 'assistant':
+    case 'assistants':
+      switch (second.toLowerCase()) {
+        case 'add':
+        case 'new':
+          return { kind: 'assistant.add' };
+        case 'list':
+        case '':
+          return { kind: 'assistant.list' };
+        case 'edit': {
+          const name = rest(text, 2);
+          return name ? { kind: 'assistant.edit', name } : { kind: 'usage', message: 'Which assistant? e.g. `/schedule assistant edit Ava`. `/schedule assistant list` shows them all.' };
+        }
+        default:
+          return { kind: 'usage', message: `I don't know \`assistant ${second}\`. Try \`/schedule assistant add\`, \`/schedule assistant edit <name>\` or \`/schedule assistant list\`.` };
+      }
+    default:
+      return { kind: 'help', unknownWord: first };
+  }
 }

@@ -8,4 +8,37 @@ describe('/schedule words', () => {
   test('an unknown word is kept, as typed, so the answer can name it', () => {
     expect(parseScheduleCommand('Frobnicate now')).toEqual({ kind: 'help', unknownWord: 'Frobnicate' });
   });
+
+  test.each([
+    ['list', { kind: 'list' }],
+    ['clone', { kind: 'clone' }],
+    ['clone  Recommended  for Email CC', { kind: 'clone', name: 'Recommended for Email CC' }],
+    ['edit “Q4 push”', { kind: 'edit', name: 'Q4 push' }],
+    ['VIEW "Recommended"', { kind: 'view', name: 'Recommended' }],
+    ['default', { kind: 'default' }],
+    ['default Ava Bot', { kind: 'default', assistant: 'Ava Bot' }],
+    ['rename Old', { kind: 'rename', name: 'Old' }],
+    ['delete Old drip', { kind: 'delete', name: 'Old drip' }],
+    ['message new', { kind: 'message.new' }],
+    ['message', { kind: 'message.list' }],
+    ['messages list', { kind: 'message.list' }],
+    ['message edit Pricing follow-up', { kind: 'message.edit', name: 'Pricing follow-up' }],
+    ['assistant add', { kind: 'assistant.add' }],
+    ['assistant list', { kind: 'assistant.list' }],
+    ['assistant edit Ava', { kind: 'assistant.edit', name: 'Ava' }],
+  ])('"%s" is understood', (text, expected) => {
+    expect(parseScheduleCommand(text)).toEqual(expected);
+  });
+
+  test.each([
+    ['edit', /Which schedule\? .*\/schedule edit Recommended/],
+    ['delete   ', /Which schedule\?/],
+    ['message edit', /Which message\?/],
+    ['message burn', /I don't know `message burn`/],
+    ['assistant fire Ava', /I don't know `assistant fire`/],
+  ])('"%s" says what is missing', (text, message) => {
+    const parsed = parseScheduleCommand(text);
+    expect(parsed.kind).toBe('usage');
+    expect(parsed.kind === 'usage' && parsed.message).toMatch(message);
+  });
 });

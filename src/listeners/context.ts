@@ -1,0 +1,73 @@
+// What every listener needs from a Slack payload: the workspace, the acting user with their
+// role and time zone (users.info), and turning domain errors into what Slack shows.
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { DomainError, ValidationError, type Actor, type WorkspaceRef } from '../services/domain.js';
+
+export interface SlackActor extends Actor {
+  /** The user's Slack time zone (IANA), for example dates. */
+  readonly timeZone: string;
+}
+
+interface TeamBits {
+  team?: { id?: string; enterprise_id?: string } | null;
+  team_id?: string;
+  enterprise?: { id?: string } | null;
+  enterprise_id?: string;
+  user?: { team_id?: string } | string;
+}
+
+/** The workspace a payload comes from (slash command fields or an interactive payload). */
+export function workspaceOf(body: unknown): WorkspaceRef {
+  const b = body as TeamBits;
+  const teamId = b.team?.id ?? b.team_id ?? (typeof b.user === 'object' ? b.user?.team_id : undefined);
+  if (!teamId) throw new Error('The payload names no team');
+  const enterpriseId = b.enterprise?.id ?? b.enterprise_id ?? b.team?.enterprise_id;
+  return enterpriseId ? { teamId, enterpriseId } : { teamId };
+}
+
+/** Looks the user up (role, time zone, name): needed for permissions and example dates. */
+export async function actorOf(client: WebClient, workspace: WorkspaceRef, userId: string): Promise<SlackActor> {
+  const info = await client.users.info({ user: userId });
+  const user = info.user;
+  return {
+    workspace,
+    userId,
+    name: user?.profile?.display_name || user?.real_name || user?.name || userId,
+    isAdmin: Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner),
+    timeZone: user?.tz || 'UTC',
+  };
+}
+
+/** Seeds a workspace's system schedules before any listener of it runs. */
+export function seedWorkspaces(app: App, ensureSeeded: (ref: WorkspaceRef) => Promise<void>): void {
+  app.use(async ({ body, next }) => {
+    let ref: WorkspaceRef | undefined;
+    try {
+      ref = workspaceOf(body);
+    } catch {
+      ref = undefined; // events without a team (url_verification, app_rate_limited)
+    }
+    if (ref) await ensureSeeded(ref);
+    await next();
+  });
+}
+
+/** Field errors for `response_action: "errors"`, keyed by the view's block ids. */
+export function modalErrors(error: unknown, blockFor: (field: string) => string | undefined, fallbackBlock: string): Record<string, string> | null {
+  const fields =
+    error instanceof ValidationError ? error.errors : error instanceof DomainError ? { [error.field ?? '']: error.message } : null;
+  if (!fields) return null;
+  const errors: Record<string, string> = {};
+  for (const [field, message] of Object.entries(fields)) {
+    const block = blockFor(field) ?? fallbackBlock;
+    errors[block] = errors[block] ? `${errors[block]} ${message}` : message;
+  }
+  return errors;
+}
+
+/** The sentence a user sees for a failure outside a modal; unknown errors stay generic. */
+export function userMessage(error: unknown): string {
+  if (error instanceof DomainError || error instanceof ValidationError) return error.message;
+  return 'Something went wrong on our side and nothing was changed. Please try again in a moment.';
+}

@@ -1,0 +1,306 @@
+// The step editor's unsaved state. It lives in the database, keyed by its own id (which the
+// modal carries), so any app process can handle the next click; the schedule itself changes
+// only on Save. Writes are optimistic (a version field) and retried, since FerretDB has no
+// transactions and two clicks may race.
+import { Types } from 'mongoose';
+import type { Clock } from '../clock.js';
+import { parseObjectId, type DraftDoc, type DraftRowDoc, type Models } from '../db/models.js';
+import { DEFAULT_OFF_DAYS, parseAfterDays, totalDays, type CalendarRules } from './calendar.js';
+import { DomainError, MAX_STEPS, ValidationError, workspaceKey, type Actor, type StepType, type WorkspaceRef } from './domain.js';
+import type { Schedule, ScheduleService, Step } from './schedules.js';
+import type { CustomMessageService } from './customMessages.js';
+import type { AssistantService } from './assistants.js';
+import { previewSteps, type StepPreview } from './stepPreview.js';
+
+export interface DraftRow {
+  readonly key: string;
+  readonly rev: number;
+  readonly type: StepType;
+  readonly customMessageId: string | null;
+  readonly afterDays: string;
+}
+
+export interface Draft {
+  readonly id: string;
+  readonly userId: string;
+  readonly scheduleId: string;
+  readonly baseVersion: number;
+  readonly emailCc: boolean;
+  readonly name: string;
+  readonly description: string;
+  readonly rows: readonly DraftRow[];
+  readonly viewerTimeZone: string;
+  readonly previewAssistantId: string | null;
+  readonly version: number;
+}
+
+/** What the user has typed into the editor, as the edge read it from the modal's state. */
+export interface TypedValues {
+  readonly name?: string;
+  readonly description?: string;
+  readonly rows?: Readonly<Record<string, { readonly afterDays?: string; readonly type?: StepType; readonly customMessageId?: string }>>;
+}
+
+export type DraftChange =
+  | { readonly kind: 'add'; readonly belowKey: string | null }
+  | { readonly kind: 'delete'; readonly key: string }
+  | { readonly kind: 'move'; readonly key: string; readonly by: -1 | 1 }
+  | { readonly kind: 'setType'; readonly key: string; readonly type: StepType }
+  | { readonly kind: 'setMessage'; readonly key: string; readonly customMessageId: string }
+  /** Shows the message select afresh (after "Create new…" was cancelled). */
+  | { readonly kind: 'resetMessage'; readonly key: string }
+  | { readonly kind: 'preview'; readonly assistantId: string | null };
+
+export interface EditorModel {
+  readonly draft: Draft;
+  readonly steps: readonly StepPreview[];
+  readonly totalDays: number | null;
+  readonly assistants: readonly { readonly id: string; readonly name: string }[];
+  /** "your time zone (Europe/Berlin)" or "Ava (America/New_York)", with the off days. */
+  readonly datesFor: string;
+}
+
+export interface DraftService {
+  start(actor: Actor, scheduleId: string, viewerTimeZone: string): Promise<Draft>;
+  get(ref: WorkspaceRef, draftId: string): Promise<Draft>;
+  /** Applies what was typed, then the change; returns the new draft. */
+  apply(ref: WorkspaceRef, draftId: string, typed: TypedValues, change?: DraftChange): Promise<Draft>;
+  model(ref: WorkspaceRef, draft: Draft): Promise<EditorModel>;
+  /** Validates and saves the schedule, then drops the draft. Field errors are keyed `name`, `description`, `steps`, `step.N`. */
+  save(actor: Actor, draftId: string, typed: TypedValues): Promise<Schedule>;
+  discard(ref: WorkspaceRef, draftId: string): Promise<void>;
+}
+
+const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+export function offDaysLabel(offDays: readonly number[]): string {
+  if (!offDays.length) return 'no off days';
+  const names = [...offDays].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7)).map((d) => WEEKDAY_NAMES[d]);
+  return `${names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]} off`;
+}
+
+function toDraft(doc: DraftDoc & { emailCc?: boolean }, emailCc: boolean): Draft {
+  return {
+    id: String(doc._id),
+    userId: doc.userId,
+    scheduleId: String(doc.scheduleId),
+    baseVersion: doc.baseVersion,
+    emailCc,
+    name: doc.name,
+    description: doc.description,
+    rows: doc.rows.map((r) => ({ key: r.key, rev: r.rev, type: r.type, customMessageId: r.customMessageId ? String(r.customMessageId) : null, afterDays: r.afterDays })),
+    viewerTimeZone: doc.viewerTimeZone,
+    previewAssistantId: doc.previewAssistantId ? String(doc.previewAssistantId) : null,
+    version: doc.version,
+  };
+}
+
+/** A schedule's after days as the editor shows them: "1", "1.5". */
+function afterDaysText(n: number): string {
+  return String(Number(n.toFixed(2)));
+}
+
+interface MutableDraft {
+  name: string;
+  description: string;
+  rows: DraftRowDoc[];
+  nextRowKey: number;
+  previewAssistantId: Types.ObjectId | null;
+}
+
+/** Pure: the draft after the typed values, then the change. */
+export function applyToDraft(draft: MutableDraft, typed: TypedValues, change?: DraftChange): MutableDraft {
+  const next: MutableDraft = { ...draft, rows: draft.rows.map((r) => ({ ...r })) };
+  if (typed.name !== undefined) next.name = typed.name;
+  if (typed.description !== undefined) next.description = typed.description;
+  for (const row of next.rows) {
+    const t = typed.rows?.[row.key];
+    if (!t) continue;
+    if (t.afterDays !== undefined) row.afterDays = t.afterDays;
+    if (t.type !== undefined) row.type = t.type;
+    if (t.customMessageId !== undefined) row.customMessageId = parseObjectId(t.customMessageId);
+  }
+  const index = (key: string) => next.rows.findIndex((r) => r.key === key);
+  switch (change?.kind) {
+    case undefined:
+      break;
+    case 'add': {
+      if (next.rows.length >= MAX_STEPS) break;
+      const at = change.belowKey === null ? next.rows.length - 1 : index(change.belowKey);
+      const row: DraftRowDoc = { key: `r${next.nextRowKey}`, rev: 0, type: 'custom', customMessageId: null, afterDays: '1' };
+      next.nextRowKey += 1;
+      next.rows.splice(at + 1, 0, row);
+      break;
+    }
+    case 'delete': {
+      const i = index(change.key);
+      if (i >= 0) next.rows.splice(i, 1);
+      break;
+    }
+    case 'move': {
+      const i = index(change.key);
+      const j = i + change.by;
+      if (i >= 0 && j >= 0 && j < next.rows.length) [next.rows[i], next.rows[j]] = [next.rows[j]!, next.rows[i]!];
+      break;
+    }
+    case 'setType': {
+      const row = next.rows[index(change.key)];
+      if (row) {
+        row.type = change.type;
+        if (change.type !== 'custom') row.customMessageId = null;
+      }
+      break;
+    }
+    case 'setMessage': {
+      const row = next.rows[index(change.key)];
+      if (row) {
+        row.type = 'custom';
+        row.customMessageId = parseObjectId(change.customMessageId);
+        // A new block id: Slack would otherwise keep showing the user's previous pick.
+        row.rev += 1;
+      }
+      break;
+    }
+    case 'resetMessage': {
+      const row = next.rows[index(change.key)];
+      if (row) row.rev += 1;
+      break;
+    }
+    case 'preview':
+      next.previewAssistantId = change.assistantId ? parseObjectId(change.assistantId) : null;
+      break;
+  }
+  return next;
+}
+
+export function createDraftService(
+  models: Models,
+  clock: Clock,
+  deps: { schedules: ScheduleService; customMessages: CustomMessageService; assistants: AssistantService },
+): DraftService {
+  const { Draft, Schedule } = models;
+
+  async function load(ref: WorkspaceRef, draftId: string): Promise<{ doc: DraftDoc; emailCc: boolean }> {
+    const _id = parseObjectId(draftId);
+    const doc = _id ? await Draft.findOne({ _id, workspace: workspaceKey(ref) }).lean<DraftDoc>() : null;
+    if (!doc) throw new DomainError('not_found', 'This editor has expired. Close it and open the schedule again with `/schedule edit`.');
+    const schedule = await Schedule.findOne({ _id: doc.scheduleId, workspace: workspaceKey(ref) }, { emailCc: 1 }).lean<{ emailCc: boolean }>();
+    if (!schedule) throw new DomainError('not_found', 'This schedule was deleted while you were editing it.');
+    return { doc, emailCc: schedule.emailCc };
+  }
+
+  const service: DraftService = {
+    async start(actor, scheduleId, viewerTimeZone) {
+      const schedule = await deps.schedules.get(actor.workspace, scheduleId);
+      deps.schedules.assertCanEdit(actor, schedule);
+      const doc = await Draft.create({
+        workspace: workspaceKey(actor.workspace),
+        userId: actor.userId,
+        scheduleId: new Types.ObjectId(schedule.id),
+        baseVersion: schedule.version,
+        name: schedule.name,
+        description: schedule.description,
+        rows: schedule.steps.map((s, i) => ({
+          key: `r${i + 1}`,
+          rev: 0,
+          type: s.type,
+          customMessageId: s.customMessageId ? new Types.ObjectId(s.customMessageId) : null,
+          afterDays: afterDaysText(s.afterDays),
+        })),
+        nextRowKey: schedule.steps.length + 1,
+        viewerTimeZone,
+      });
+      return toDraft(doc.toObject(), schedule.emailCc);
+    },
+
+    async get(ref, draftId) {
+      const { doc, emailCc } = await load(ref, draftId);
+      return toDraft(doc, emailCc);
+    },
+
+    async apply(ref, draftId, typed, change) {
+      for (let attempt = 0; attempt < 8; attempt++) {
+        const { doc, emailCc } = await load(ref, draftId);
+        const next = applyToDraft(doc, typed, change);
+        const result = await Draft.updateOne(
+          { _id: doc._id, workspace: workspaceKey(ref), version: doc.version },
+          {
+            $set: { name: next.name, description: next.description, rows: next.rows, nextRowKey: next.nextRowKey, previewAssistantId: next.previewAssistantId, updatedAt: clock.now() },
+            $inc: { version: 1 },
+          },
+          { timestamps: false },
+        );
+        if (result.matchedCount === 1) return toDraft({ ...doc, ...next, version: doc.version + 1 }, emailCc);
+      }
+      throw new Error('The editor is busy: too many changes at once');
+    },
+
+    async model(ref, draft) {
+      const [messages, assistants] = await Promise.all([
+        deps.customMessages.getMany(ref, draft.rows.flatMap((r) => (r.customMessageId ? [r.customMessageId] : []))),
+        deps.assistants.list(ref),
+      ]);
+      const preview = draft.previewAssistantId ? assistants.find((a) => a.id === draft.previewAssistantId) : undefined;
+      const rules: CalendarRules = preview
+        ? { timeZone: preview.timeZone, offDays: preview.offDays }
+        : { timeZone: draft.viewerTimeZone, offDays: DEFAULT_OFF_DAYS };
+      const parsed = draft.rows.map((r) => {
+        const result = parseAfterDays(r.afterDays);
+        return result.ok ? result.value : null;
+      });
+      const steps = previewSteps(
+        draft.rows.map((r, i) => ({ type: r.type, customMessageId: r.customMessageId, afterDays: parsed[i] ?? null })),
+        { emailCc: draft.emailCc, messages, start: clock.now(), rules },
+      );
+      return {
+        draft,
+        steps,
+        totalDays: parsed.every((n) => n !== null) ? totalDays(parsed as number[]) : null,
+        assistants: assistants.map((a) => ({ id: a.id, name: a.name })),
+        datesFor: preview
+          ? `${preview.name}'s calendar (${preview.timeZone}, ${offDaysLabel(preview.offDays)})`
+          : `your time zone (${draft.viewerTimeZone}, ${offDaysLabel(DEFAULT_OFF_DAYS)})`,
+      };
+    },
+
+    async save(actor, draftId, typed) {
+      const draft = await service.apply(actor.workspace, draftId, typed);
+      const schedule = await deps.schedules.get(actor.workspace, draft.scheduleId);
+      deps.schedules.assertCanEdit(actor, schedule);
+      const afterDaysErrors: Record<string, string> = {};
+      const steps: Step[] = draft.rows.map((row, i) => {
+        const parsed = parseAfterDays(row.afterDays);
+        if (!parsed.ok) afterDaysErrors[`step.${i}`] = afterDaysProblem(i, row.afterDays, parsed.reason);
+        return { type: row.type, customMessageId: row.type === 'custom' ? row.customMessageId : null, afterDays: parsed.ok ? parsed.value : 0 };
+      });
+      const input = { name: draft.name, description: draft.description, steps };
+      const errors = await deps.schedules.validate(actor.workspace, draft.scheduleId, input);
+      // A step's after days and its message are reported together, on that step's row.
+      for (const [key, message] of Object.entries(afterDaysErrors)) errors[key] = errors[key] ? `${message} ${errors[key]}` : message;
+      if (Object.keys(errors).length) throw new ValidationError(errors);
+      const saved = await deps.schedules.save(actor, draft.scheduleId, { ...input, baseVersion: draft.baseVersion });
+      await Draft.deleteOne({ _id: new Types.ObjectId(draft.id) });
+      return saved;
+    },
+
+    async discard(ref, draftId) {
+      const _id = parseObjectId(draftId);
+      if (_id) await Draft.deleteOne({ _id, workspace: workspaceKey(ref) });
+    },
+  };
+  return service;
+}
+
+function afterDaysProblem(index: number, typed: string, reason: 'not_a_number' | 'negative' | 'too_large' | 'too_many_decimals'): string {
+  const step = `Step ${index + 1}:`;
+  switch (reason) {
+    case 'not_a_number':
+      return typed.trim() ? `${step} “${typed.trim()}” is not a number of days. Use a number such as 2 or 1.5.` : `${step} enter after how many days it is sent (0 to 365).`;
+    case 'negative':
+      return `${step} after days can't be negative.`;
+    case 'too_large':
+      return `${step} after days can be at most 365.`;
+    case 'too_many_decimals':
+      return `${step} use at most two decimals, e.g. 1.25.`;
+  }
+}

@@ -1,0 +1,220 @@
+// The step editor: one row per step (type, message, after days, example date, View, add
+// below, delete, move). Block ids carry each row's stable key, so Slack keeps what the user
+// typed in a row when rows are added, deleted or moved; a row's `rev` changes only when the
+// app itself changes that row's message. 20 steps use 84 of a modal's 100 blocks.
+import type { ActionsBlockElement, KnownBlock, ModalView, PlainTextOption as Option } from '@slack/types';
+import type { EditorModel } from '../src/services/drafts.js';
+import { MAX_SCHEDULE_DESCRIPTION, MAX_SCHEDULE_NAME, MAX_STEPS, TONES, type StepType } from '../src/services/domain.js';
+import { stepDateLabel, stepMessageLabel } from './stepLabels.js';
+import { clip, days, plural } from './text.js';
+
+export const EDITOR = {
+  callbackId: 'schedule_edit',
+  nameBlock: 'editor.name',
+  nameAction: 'editor.name_input',
+  descriptionBlock: 'editor.description',
+  descriptionAction: 'editor.description_input',
+  previewBlock: 'editor.preview',
+  previewAction: 'editor.preview_for',
+  addEndBlock: 'editor.add_end',
+  addEndAction: 'editor.add_end',
+  /** Row action ids are `<kind>.<row key>`. */
+  type: 'editor.type',
+  message: 'editor.message',
+  view: 'editor.view',
+  add: 'editor.add',
+  delete: 'editor.delete',
+  move: 'editor.move',
+  after: 'editor.after',
+} as const;
+
+export const NEW_MESSAGE_OPTION = 'new';
+export const PREVIEW_MYSELF = 'me';
+
+export type RowPart = 'head' | 'actions' | 'after';
+export type RowActionKind = 'type' | 'message' | 'view' | 'add' | 'delete' | 'move' | 'after';
+
+export function rowBlockId(key: string, rev: number, part: RowPart): string {
+  return `row.${key}.${rev}.${part}`;
+}
+
+export function parseRowBlockId(blockId: string): { key: string; rev: number; part: RowPart } | null {
+  const match = /^row\.([a-z0-9]+)\.(\d+)\.(head|actions|after)$/.exec(blockId);
+  return match ? { key: match[1]!, rev: Number(match[2]), part: match[3] as RowPart } : null;
+}
+
+export function rowActionId(kind: RowActionKind, key: string): string {
+  return `${EDITOR[kind]}.${key}`;
+}
+
+export function parseRowActionId(actionId: string): { kind: RowActionKind; key: string } | null {
+  const match = /^editor\.(type|message|view|add|delete|move|after)\.([a-z0-9]+)$/.exec(actionId);
+  return match ? { kind: match[1] as RowActionKind, key: match[2]! } : null;
+}
+
+export function editorMetadata(draftId: string): string {
+  return JSON.stringify({ draftId });
+}
+
+const TYPE_LABELS: Record<StepType, string> = {
+  custom: 'Custom message',
+  ...Object.fromEntries(TONES.map((tone) => [tone, `${tone} (generated)`])),
+} as Record<StepType, string>;
+
+function typeOption(type: StepType): Option {
+  return { text: { type: 'plain_text', text: TYPE_LABELS[type] }, value: type };
+}
+
+export function scheduleEditorModal(model: EditorModel): ModalView {
+  const { draft, steps } = model;
+  const blocks: KnownBlock[] = [
+    {
+      type: 'input',
+      block_id: EDITOR.nameBlock,
+      label: { type: 'plain_text', text: 'Name' },
+      element: { type: 'plain_text_input', action_id: EDITOR.nameAction, max_length: MAX_SCHEDULE_NAME, initial_value: clip(draft.name, MAX_SCHEDULE_NAME) },
+    },
+    {
+      type: 'input',
+      block_id: EDITOR.descriptionBlock,
+      optional: true,
+      label: { type: 'plain_text', text: 'Description' },
+      element: {
+        type: 'plain_text_input',
+        action_id: EDITOR.descriptionAction,
+        multiline: true,
+        max_length: MAX_SCHEDULE_DESCRIPTION,
+        ...(draft.description ? { initial_value: clip(draft.description, MAX_SCHEDULE_DESCRIPTION) } : {}),
+      },
+    },
+    previewFor(model),
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `${plural(steps.length, 'step')}${model.totalDays === null ? '' : ` · ${days(model.totalDays)}`} · example dates start now and follow ${model.datesFor}; a date on an off day moves to the next working day, and later steps move with it.`,
+        },
+      ],
+    },
+  ];
+
+  const rows = draft.rows;
+  rows.forEach((row, i) => {
+    const step = steps[i]!;
+    const isUsersEmail = step.sentByUser;
+    if (i > 0) blocks.push({ type: 'divider' });
+    const moves: Option[] = [];
+    if (i > 0 && !(draft.emailCc && i === 1)) moves.push({ text: { type: 'plain_text', text: 'Move up' }, value: 'up' });
+    if (i < rows.length - 1 && !isUsersEmail) moves.push({ text: { type: 'plain_text', text: 'Move down' }, value: 'down' });
+    blocks.push({
+      type: 'section',
+      block_id: rowBlockId(row.key, row.rev, 'head'),
+      text: { type: 'mrkdwn', text: clip(`*Step ${step.number}* · ${stepMessageLabel(step)}\n${stepDateLabel(step)}`, 3000) },
+      ...(moves.length ? { accessory: { type: 'overflow' as const, action_id: rowActionId('move', row.key), options: moves } } : {}),
+    });
+
+    const elements: ActionsBlockElement[] = [];
+    if (!isUsersEmail) {
+      elements.push({
+        type: 'static_select',
+        action_id: rowActionId('type', row.key),
+        placeholder: { type: 'plain_text', text: 'Message type' },
+        options: (['custom', ...TONES] as StepType[]).map(typeOption),
+        initial_option: typeOption(row.type),
+      });
+      if (row.type === 'custom') {
+        elements.push({
+          type: 'external_select',
+          action_id: rowActionId('message', row.key),
+          placeholder: { type: 'plain_text', text: 'Pick a message' },
+          min_query_length: 0,
+          ...(step.message ? { initial_option: { text: { type: 'plain_text', text: clip(step.message.name, 75) }, value: step.message.id } } : {}),
+        });
+      }
+      elements.push({ type: 'button', action_id: rowActionId('view', row.key), text: { type: 'plain_text', text: 'View' }, value: row.key });
+    }
+    if (rows.length < MAX_STEPS) {
+      elements.push({ type: 'button', action_id: rowActionId('add', row.key), text: { type: 'plain_text', text: '＋ Add below' }, value: row.key });
+    }
+    if (!isUsersEmail) {
+      elements.push({ type: 'button', action_id: rowActionId('delete', row.key), text: { type: 'plain_text', text: 'Delete' }, value: row.key });
+    }
+    if (elements.length) blocks.push({ type: 'actions', block_id: rowBlockId(row.key, row.rev, 'actions'), elements });
+
+    blocks.push({
+      type: 'input',
+      block_id: rowBlockId(row.key, row.rev, 'after'),
+      dispatch_action: true,
+      label: { type: 'plain_text', text: i === 0 ? `Step ${step.number}: after days (from the start)` : `Step ${step.number}: after days (from step ${step.number - 1})` },
+      element: {
+        type: 'number_input',
+        action_id: rowActionId('after', row.key),
+        is_decimal_allowed: true,
+        min_value: '0',
+        max_value: '365',
+        ...(row.afterDays.trim() ? { initial_value: row.afterDays.trim() } : {}),
+        dispatch_action_config: { trigger_actions_on: ['on_character_entered'] },
+      },
+    });
+  });
+
+  if (rows.length < MAX_STEPS) {
+    blocks.push({
+      type: 'actions',
+      block_id: EDITOR.addEndBlock,
+      elements: [{ type: 'button', action_id: EDITOR.addEndAction, text: { type: 'plain_text', text: '＋ Add a step' }, value: 'end' }],
+    });
+  } else {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${MAX_STEPS} steps is the most a schedule can have.` }] });
+  }
+
+  return {
+    type: 'modal',
+    callback_id: EDITOR.callbackId,
+    private_metadata: editorMetadata(draft.id),
+    notify_on_close: true,
+    title: { type: 'plain_text', text: 'Edit schedule' },
+    submit: { type: 'plain_text', text: 'Save' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks,
+  };
+}
+
+function previewFor(model: EditorModel): KnownBlock {
+  const myself: Option = { text: { type: 'plain_text', text: 'My time zone' }, value: PREVIEW_MYSELF };
+  const options: Option[] = [myself, ...model.assistants.slice(0, 99).map((a) => ({ text: { type: 'plain_text' as const, text: clip(`Assistant: ${a.name}`, 75) }, value: a.id }))];
+  const selected = options.find((o) => o.value === model.draft.previewAssistantId) ?? myself;
+  return {
+    type: 'actions',
+    block_id: EDITOR.previewBlock,
+    elements: [
+      {
+        type: 'static_select',
+        action_id: EDITOR.previewAction,
+        placeholder: { type: 'plain_text', text: 'Preview dates for' },
+        options,
+        initial_option: selected,
+      },
+    ],
+  };
+}
+
+/** After the editor saves: a short confirmation in place of the editor. */
+export function scheduleSavedModal(schedule: { name: string; stepCount: number; totalDays: number }): ModalView {
+  return {
+    type: 'modal',
+    callback_id: 'schedule_saved',
+    title: { type: 'plain_text', text: 'Schedule saved' },
+    close: { type: 'plain_text', text: 'Done' },
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: clip(`:white_check_mark: *${schedule.name}* is saved: ${plural(schedule.stepCount, 'step')} over ${days(schedule.totalDays)}.\nSee it with \`/schedule view ${schedule.name}\`, or make it an assistant's default with \`/schedule default\`.`, 3000),
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,80 @@
+// `/schedule list`: every schedule with its steps, total days, owner and defaults, and
+// Edit / Clone / View buttons. Paged so a workspace with hundreds stays under 50 blocks.
+import type { KnownBlock } from '@slack/types';
+import type { MessageView } from './message.js';
+import { clip, days, escapeMrkdwn, plural } from './text.js';
+
+export const SCHEDULE_LIST = {
+  edit: 'schedule_list.edit',
+  clone: 'schedule_list.clone',
+  view: 'schedule_list.view',
+  page: 'schedule_list.page',
+} as const;
+
+export const SCHEDULES_PER_PAGE = 15;
+
+export interface ScheduleListItem {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly system: boolean;
+  readonly emailCc: boolean;
+  readonly stepCount: number;
+  readonly totalDays: number;
+  readonly createdBy: string;
+  readonly defaultFor: readonly string[];
+}
+
+export function scheduleListMessage(items: readonly ScheduleListItem[], page = 0): MessageView {
+  const pages = Math.max(1, Math.ceil(items.length / SCHEDULES_PER_PAGE));
+  const current = Math.min(Math.max(0, page), pages - 1);
+  const shown = items.slice(current * SCHEDULES_PER_PAGE, (current + 1) * SCHEDULES_PER_PAGE);
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Followup schedules' } }];
+  for (const item of shown) {
+    const owner = item.system ? 'System · read-only, clone it to change it' : `Owner <@${item.createdBy}>`;
+    const facts = [plural(item.stepCount, 'step'), days(item.totalDays), owner];
+    if (item.emailCc) facts.push('for Email CC leads');
+    if (item.defaultFor.length) facts.push(`default for ${item.defaultFor.map(escapeMrkdwn).join(', ')}`);
+    const description = item.description ? `\n${escapeMrkdwn(clip(item.description, 300))}` : '';
+    blocks.push({
+      type: 'section',
+      block_id: `schedule.${item.id}`,
+      text: { type: 'mrkdwn', text: `*${escapeMrkdwn(item.name)}*${description}\n${facts.join(' · ')}` },
+    });
+    blocks.push({
+      type: 'actions',
+      block_id: `schedule.${item.id}.actions`,
+      elements: [
+        ...(item.system
+          ? []
+          : [{ type: 'button' as const, action_id: `${SCHEDULE_LIST.edit}.${item.id}`, text: { type: 'plain_text' as const, text: 'Edit' }, value: item.id }]),
+        { type: 'button', action_id: `${SCHEDULE_LIST.clone}.${item.id}`, text: { type: 'plain_text', text: 'Clone' }, value: item.id },
+        { type: 'button', action_id: `${SCHEDULE_LIST.view}.${item.id}`, text: { type: 'plain_text', text: 'View' }, value: item.id },
+      ],
+    });
+  }
+  if (pages > 1) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'schedule_list.pages',
+      elements: [
+        ...(current > 0
+          ? [{ type: 'button' as const, action_id: `${SCHEDULE_LIST.page}.previous`, text: { type: 'plain_text' as const, text: '← Previous' }, value: String(current - 1) }]
+          : []),
+        ...(current < pages - 1
+          ? [{ type: 'button' as const, action_id: `${SCHEDULE_LIST.page}.next`, text: { type: 'plain_text' as const, text: 'Next →' }, value: String(current + 1) }]
+          : []),
+      ],
+    });
+  }
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `${plural(items.length, 'schedule')}${pages > 1 ? ` · page ${current + 1} of ${pages}` : ''} · \`/schedule clone\` to make your own`,
+      },
+    ],
+  });
+  return { text: `Followup schedules (${items.length})`, blocks };
+}
