@@ -1,5 +1,5 @@
 // Builds the Bolt App: receiver, health route, listeners. Nothing else lives here.
-import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services/index.js';
@@ -11,7 +11,11 @@ export interface AppDeps {
   services: Services;
   /** Answers whether the database is up, for GET /healthz. */
   databaseUp: () => Promise<boolean>;
+  /** Web API retries; unset keeps the client's default policy (tests set 0). */
+  webApiRetries?: number;
 }
+
+const BOLT_LOG_LEVELS = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR } as const;
 
 export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
@@ -41,8 +45,11 @@ export function createApp(deps: AppDeps): App {
     token: config.slack.botToken,
     receiver,
     logger,
+    // Bolt sets its logger's level itself; without this it would be INFO whatever LOG_LEVEL says.
+    logLevel: BOLT_LOG_LEVELS[config.logLevel],
     clientOptions: {
       ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      ...(deps.webApiRetries !== undefined ? { retryConfig: { retries: deps.webApiRetries } } : {}),
     },
   });
   registerListeners(app, deps.services, logger);

@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   dbName?: string;
   /** Where a local database keeps its data when MONGODB_URI is unset. */
   localDataDir?: string;
+  /** Web API retries; unset keeps the client's default policy. */
+  webApiRetries?: number;
 }
 
 export interface Runtime {
@@ -53,7 +55,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     agenda = await startJobs(connection);
     services = await createServices(connection, clock);
     const db = connection;
-    app = createApp({ config, logger, services, databaseUp: () => isDatabaseUp(db) });
+    app = createApp({ config, logger, services, databaseUp: () => isDatabaseUp(db), ...(options.webApiRetries !== undefined ? { webApiRetries: options.webApiRetries } : {}) });
     const server = (await app.start(config.port)) as Server | undefined;
     const address = server?.address?.();
     port = address && typeof address === 'object' ? (address as AddressInfo).port : config.port;

@@ -1,0 +1,77 @@
+// The whole app, started as `npm start` starts it, against the local Slack and database.
+// Each test makes its own workspace (team id), so tests never depend on one another.
+import { randomBytes } from 'node:crypto';
+import { parseConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startRuntime, type Runtime } from '../../src/runtime.js';
+import type { Clock } from '../../src/clock.js';
+import type { Services } from '../../src/services/index.js';
+import type { WorkspaceRef } from '../../src/services/domain.js';
+import { startFakeSlack, type FakeSlack, type FakeUserInput } from './fakeSlack.js';
+import { SlackDriver } from './slackDriver.js';
+import { testDatabaseUri, uniqueName } from './db.js';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+
+export interface TestWorkspace {
+  readonly ref: WorkspaceRef;
+  readonly channelId: string;
+  /** A driver acting as `userId` (added to the fake on first use). */
+  as(userId: string, user?: Omit<FakeUserInput, 'id' | 'teamId'>): SlackDriver;
+}
+
+export interface TestApp {
+  readonly fake: FakeSlack;
+  readonly runtime: Runtime;
+  readonly services: Services;
+  readonly url: string;
+  workspace(): TestWorkspace;
+  stop(): Promise<void>;
+}
+
+export async function startTestApp(options: { clock?: Clock } = {}): Promise<TestApp> {
+  const fake = await startFakeSlack(options.clock ? { now: () => options.clock!.now().getTime() } : {});
+  const config = parseConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    PORT: '0',
+    MONGODB_URI: testDatabaseUri(),
+    LOG_LEVEL: 'error',
+  });
+  const runtime = await startRuntime(config, {
+    logger: createLogger('error'),
+    dbName: uniqueName('app'),
+    webApiRetries: 0,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const url = `http://127.0.0.1:${runtime.port}`;
+  return {
+    fake,
+    runtime,
+    services: runtime.services,
+    url,
+    workspace() {
+      const teamId = `T${randomBytes(4).toString('hex').toUpperCase()}`;
+      const channelId = `C${randomBytes(4).toString('hex').toUpperCase()}`;
+      fake.addChannel({ id: channelId, name: `sales-${channelId.toLowerCase()}`, botIsMember: true });
+      const known = new Set<string>();
+      return {
+        ref: { teamId },
+        channelId,
+        as(userId, user = {}) {
+          if (!known.has(userId)) {
+            fake.addUser({ id: userId, teamId, tz: 'America/New_York', ...user });
+            known.add(userId);
+          }
+          return new SlackDriver({ appUrl: url, signingSecret: SIGNING_SECRET, fake, team: { id: teamId }, user: { id: userId, ...(user.name ? { name: user.name } : {}) }, channelId });
+        },
+      };
+    },
+    async stop() {
+      await runtime.connection.dropDatabase().catch(() => {});
+      await runtime.stop();
+      await fake.close();
+    },
+  };
+}
