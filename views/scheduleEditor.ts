@@ -6,7 +6,10 @@ import type { ActionsBlockElement, KnownBlock, ModalView, PlainTextOption as Opt
 import type { EditorModel } from '../src/services/drafts.js';
 import { MAX_SCHEDULE_DESCRIPTION, MAX_SCHEDULE_NAME, MAX_STEPS, TONES, type StepType } from '../src/services/domain.js';
 import { stepDateLabel, stepMessageLabel } from './stepLabels.js';
-import { clip, days, plural } from './text.js';
+import { clip, days, escapeMrkdwn, plural } from './text.js';
+import { doneModal } from './doneModal.js';
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
 
 export const EDITOR = {
   callbackId: 'schedule_edit',
@@ -202,19 +205,22 @@ function previewFor(model: EditorModel): KnownBlock {
 
 /** After the editor saves: a short confirmation in place of the editor. */
 export function scheduleSavedModal(schedule: { name: string; stepCount: number; totalDays: number }): ModalView {
-  return {
-    type: 'modal',
-    callback_id: 'schedule_saved',
-    title: { type: 'plain_text', text: 'Schedule saved' },
-    close: { type: 'plain_text', text: 'Done' },
-    blocks: [
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: clip(`:white_check_mark: *${schedule.name}* is saved: ${plural(schedule.stepCount, 'step')} over ${days(schedule.totalDays)}.\nSee it with \`/schedule view ${schedule.name}\`, or make it an assistant's default with \`/schedule default\`.`, 3000),
-        },
-      },
-    ],
-  };
+  return doneModal(
+    'Schedule saved',
+    `:white_check_mark: *${escapeMrkdwn(schedule.name)}* is saved: ${plural(schedule.stepCount, 'step')} over ${days(schedule.totalDays)}.\nSee it with \`/schedule view ${schedule.name}\`, or make it an assistant's default with \`/schedule default\`.`,
+  );
+}
+
+/** Save refused because someone saved first: who, and when in the viewer's time zone. */
+export function conflictText(conflict: { savedByName: string; savedAt: Date; scheduleName: string }, timeZone: string): string {
+  const when = format(new TZDate(conflict.savedAt, timeZone), "HH:mm 'on' EEE d MMM");
+  return `${conflict.savedByName || 'Someone'} saved “${conflict.scheduleName}” at ${when} (${timeZone}), after you opened this editor. Your changes were not saved: close the editor and open the schedule again to see theirs.`;
+}
+
+/** The message select's choices: "Create new…" first, then up to 99 messages. */
+export function customMessageOptions(messages: readonly { id: string; name: string; subject: string }[]): Option[] {
+  return [
+    { text: { type: 'plain_text', text: '➕ Create new custom message…' }, value: NEW_MESSAGE_OPTION },
+    ...messages.slice(0, 99).map((m) => ({ text: { type: 'plain_text' as const, text: clip(m.name, 75) }, value: m.id })),
+  ];
 }

@@ -71,3 +71,13 @@ export function userMessage(error: unknown): string {
   if (error instanceof DomainError || error instanceof ValidationError) return error.message;
   return 'Something went wrong on our side and nothing was changed. Please try again in a moment.';
 }
+
+/** Answers on a slash command's response_url (works in channels the bot is not in). */
+export async function postToResponseUrl(url: string, message: { text: string; blocks: unknown[] }, replaceOriginal = false): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', replace_original: replaceOriginal, ...message }),
+  });
+  if (!res.ok) throw new Error(`response_url answered ${res.status}`);
+}

@@ -1,8 +1,22 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
+import { seedWorkspaces } from './context.js';
 import * as commands from './commands/index.js';
+import * as scheduleActions from './actions/schedules.js';
+import * as editorActions from './actions/editor.js';
+import * as editorViews from './views/editor.js';
+import * as scheduleViews from './views/schedules.js';
+import * as customMessageViews from './views/customMessages.js';
+import * as options from './options/index.js';
 
 export function registerListeners(app: App, services: Services, logger: Logger): void {
+  seedWorkspaces(app, (ref) => services.workspaces.ensureSeeded(ref));
   commands.register(app, services, logger);
+  scheduleActions.register(app, services, logger);
+  editorActions.register(app, services, logger);
+  editorViews.register(app, services, logger);
+  scheduleViews.register(app, services, logger);
+  customMessageViews.register(app, services, logger);
+  options.register(app, services, logger);
 }

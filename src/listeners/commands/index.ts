@@ -1,17 +1,62 @@
+// `/schedule …`: ack at once, then hand the parsed request to its handler.
 import type { App } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { helpMessage } from '../../../views/help.js';
+import { notice } from '../../../views/message.js';
+import { userMessage, workspaceOf } from '../context.js';
 import { parseScheduleCommand, SUBCOMMANDS } from './parseScheduleCommand.js';
+import type { CommandContext } from './types.js';
+import * as schedules from './schedules.js';
+import * as customMessages from './customMessages.js';
+import * as assistants from './assistants.js';
 
-export function register(app: App, _services: Services, _logger: Logger): void {
-  app.command('/schedule', async ({ ack, command }) => {
+export function register(app: App, services: Services, logger: Logger): void {
+  app.command('/schedule', async ({ ack, command, client, respond }) => {
     const request = parseScheduleCommand(command.text);
-    switch (request.kind) {
-      case 'help':
-        // Acking with the message answers in one round trip; ephemeral is Slack's default.
-        await ack({ response_type: 'ephemeral', ...helpMessage({ subcommands: SUBCOMMANDS, ...(request.unknownWord ? { unknownWord: request.unknownWord } : {}) }) });
-        return;
+    // Help and usage need no lookup: answering in the ack is one round trip.
+    if (request.kind === 'help') {
+      await ack({ response_type: 'ephemeral', ...helpMessage({ subcommands: SUBCOMMANDS, ...(request.unknownWord ? { unknownWord: request.unknownWord } : {}) }) });
+      return;
+    }
+    if (request.kind === 'usage') {
+      await ack({ response_type: 'ephemeral', ...notice(request.message) });
+      return;
+    }
+    await ack();
+    const ctx: CommandContext = { command, workspace: workspaceOf(command), client, respond, services, logger };
+    try {
+      switch (request.kind) {
+        case 'list':
+          return await schedules.list(ctx);
+        case 'clone':
+          return await schedules.clone(ctx, request.name);
+        case 'edit':
+          return await schedules.edit(ctx, request.name);
+        case 'view':
+          return await schedules.view(ctx, request.name);
+        case 'rename':
+          return await schedules.rename(ctx, request.name);
+        case 'delete':
+          return await schedules.remove(ctx, request.name);
+        case 'message.new':
+          return await customMessages.create(ctx);
+        case 'message.edit':
+          return await customMessages.edit(ctx, request.name);
+        case 'message.list':
+          return await customMessages.list(ctx);
+        case 'assistant.add':
+          return await assistants.add(ctx);
+        case 'assistant.edit':
+          return await assistants.edit(ctx, request.name);
+        case 'assistant.list':
+          return await assistants.list(ctx);
+        case 'default':
+          return await assistants.makeDefault(ctx, request.assistant);
+      }
+    } catch (error) {
+      if (!(error instanceof Error && 'code' in error)) logger.error(`/schedule ${command.text}: ${(error as Error).stack ?? String(error)}`);
+      await respond({ response_type: 'ephemeral', ...notice(userMessage(error)) });
     }
   });
 }

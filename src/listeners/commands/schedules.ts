@@ -1,0 +1,51 @@
+// `/schedule list | clone | edit | view | rename | delete`.
+import { scheduleListMessage } from '../../../views/scheduleList.js';
+import { notice } from '../../../views/message.js';
+import { actorOf } from '../context.js';
+import { confirmDelete, notFoundText, openClone, openEditor, openRename, scheduleDetails } from '../scheduleFlows.js';
+import type { Schedule } from '../../services/schedules.js';
+import type { CommandContext } from './types.js';
+
+async function find(ctx: CommandContext, name: string): Promise<Schedule | null> {
+  const schedule = await ctx.services.schedules.findByName(ctx.workspace, name);
+  if (!schedule) await ctx.respond({ response_type: 'ephemeral', ...notice(await notFoundText(ctx.services, ctx.workspace, name)) });
+  return schedule;
+}
+
+export async function list(ctx: CommandContext): Promise<void> {
+  const schedules = await ctx.services.schedules.list(ctx.workspace);
+  const items = schedules.map((s) => ({ ...s, stepCount: s.steps.length }));
+  await ctx.respond({ response_type: 'ephemeral', ...scheduleListMessage(items) });
+}
+
+export async function clone(ctx: CommandContext, name?: string): Promise<void> {
+  await openClone(ctx.client, ctx.command.trigger_id, ctx.services, ctx.workspace, name);
+}
+
+export async function edit(ctx: CommandContext, name: string): Promise<void> {
+  const schedule = await find(ctx, name);
+  if (!schedule) return;
+  const actor = await actorOf(ctx.client, ctx.workspace, ctx.command.user_id);
+  await openEditor(ctx.client, ctx.command.trigger_id, ctx.services, actor, schedule.id);
+}
+
+export async function view(ctx: CommandContext, name: string): Promise<void> {
+  const schedule = await find(ctx, name);
+  if (!schedule) return;
+  const actor = await actorOf(ctx.client, ctx.workspace, ctx.command.user_id);
+  await ctx.respond({ response_type: 'ephemeral', ...(await scheduleDetails(ctx.services, ctx.workspace, schedule, actor.timeZone)) });
+}
+
+export async function rename(ctx: CommandContext, name: string): Promise<void> {
+  const schedule = await find(ctx, name);
+  if (!schedule) return;
+  const actor = await actorOf(ctx.client, ctx.workspace, ctx.command.user_id);
+  await openRename(ctx.client, ctx.command.trigger_id, ctx.services, actor, schedule);
+}
+
+export async function remove(ctx: CommandContext, name: string): Promise<void> {
+  const schedule = await find(ctx, name);
+  if (!schedule) return;
+  const actor = await actorOf(ctx.client, ctx.workspace, ctx.command.user_id);
+  await ctx.respond({ response_type: 'ephemeral', ...confirmDelete(ctx.services, actor, schedule) });
+}

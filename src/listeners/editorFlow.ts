@@ -1,0 +1,50 @@
+// Re-rendering the step editor and the modals it pushes, shared by its action and view listeners.
+import type { WebClient } from '@slack/web-api';
+import type { Services } from '../services/index.js';
+import { isTone, type WorkspaceRef } from '../services/domain.js';
+import { renderTokens, SAMPLE_LEAD } from '../services/personalization.js';
+import { TONE_EXAMPLES } from '../services/tones.js';
+import { scheduleEditorModal } from '../../views/scheduleEditor.js';
+import { messagePreviewModal } from '../../views/messagePreviewModal.js';
+import { customMessageModal } from '../../views/customMessageModal.js';
+
+/** Shows the draft's latest state in the editor. A stale hash means another update won the race: render the latest again. */
+export async function refreshEditor(client: WebClient, services: Services, ref: WorkspaceRef, draftId: string, viewId: string, hash?: string): Promise<void> {
+  const render = async (withHash?: string) => {
+    const draft = await services.drafts.get(ref, draftId);
+    const model = await services.drafts.model(ref, draft);
+    await client.views.update({ view_id: viewId, ...(withHash ? { hash: withHash } : {}), view: scheduleEditorModal(model) });
+  };
+  try {
+    await render(hash);
+  } catch (error) {
+    if ((error as { data?: { error?: string } }).data?.error !== 'hash_conflict') throw error;
+    await render();
+  }
+}
+
+export async function pushNewMessage(client: WebClient, triggerId: string, returnTo: { draftId: string; rowKey: string; editorViewId: string }): Promise<void> {
+  await client.views.push({ trigger_id: triggerId, view: customMessageModal({ metadata: { returnTo } }) });
+}
+
+/** The step's message, as the sample lead would get it, from the assistant dates are previewed for. */
+export async function pushMessagePreview(client: WebClient, triggerId: string, services: Services, ref: WorkspaceRef, draftId: string, rowKey: string): Promise<void> {
+  const draft = await services.drafts.get(ref, draftId);
+  const index = draft.rows.findIndex((r) => r.key === rowKey);
+  const row = draft.rows[index];
+  if (!row) return;
+  const assistant = draft.previewAssistantId ? (await services.assistants.list(ref)).find((a) => a.id === draft.previewAssistantId) : undefined;
+  const values = { ...SAMPLE_LEAD, sender_name: assistant?.name ?? 'Your assistant', signature: `${assistant?.name ?? 'Your assistant'}` };
+  const sampleLead = `${SAMPLE_LEAD.full_name} at ${SAMPLE_LEAD.company}`;
+  let preview;
+  if (isTone(row.type)) {
+    const example = TONE_EXAMPLES[row.type];
+    preview = { kind: `${row.type} (generated)`, generated: true, subject: renderTokens(example.subject, values), body: renderTokens(example.body, values) };
+  } else {
+    const message = row.customMessageId ? (await services.customMessages.getMany(ref, [row.customMessageId])).get(row.customMessageId) : undefined;
+    preview = message
+      ? { kind: `Custom message “${message.name}”`, generated: false, subject: renderTokens(message.subject, values), body: renderTokens(message.body, values) }
+      : { kind: 'Custom message', generated: false, subject: '', body: 'No message is picked for this step yet: pick one, or create one with “Create new…”.' };
+  }
+  await client.views.push({ trigger_id: triggerId, view: messagePreviewModal({ stepNumber: index + 1, sampleLead, ...preview }) });
+}

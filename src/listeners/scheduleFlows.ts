@@ -1,0 +1,73 @@
+// Schedule flows reached from a slash command and from `/schedule list` buttons alike.
+import type { WebClient } from '@slack/web-api';
+import type { Services } from '../services/index.js';
+import type { WorkspaceRef } from '../services/domain.js';
+import type { Schedule } from '../services/schedules.js';
+import { DEFAULT_OFF_DAYS, totalDays } from '../services/calendar.js';
+import { offDaysLabel } from '../services/drafts.js';
+import { previewSteps } from '../services/stepPreview.js';
+import { cloneModal } from '../../views/cloneModal.js';
+import { scheduleEditorModal } from '../../views/scheduleEditor.js';
+import { scheduleDetailsMessage } from '../../views/scheduleDetails.js';
+import { renameModal } from '../../views/renameModal.js';
+import { deleteConfirmMessage } from '../../views/deleteConfirm.js';
+import type { MessageView } from '../../views/message.js';
+import type { SlackActor } from './context.js';
+
+export async function openEditor(client: WebClient, triggerId: string, services: Services, actor: SlackActor, scheduleId: string): Promise<void> {
+  const draft = await services.drafts.start(actor, scheduleId, actor.timeZone);
+  const model = await services.drafts.model(actor.workspace, draft);
+  await client.views.open({ trigger_id: triggerId, view: scheduleEditorModal(model) });
+}
+
+export async function openClone(client: WebClient, triggerId: string, services: Services, ref: WorkspaceRef, typedName?: string): Promise<void> {
+  let source: Schedule | null = null;
+  let notFound: { typed: string; closeMatches: string[] } | undefined;
+  if (typedName) {
+    source = await services.schedules.findByName(ref, typedName);
+    if (!source) notFound = { typed: typedName, closeMatches: await services.schedules.closeMatches(ref, typedName) };
+  }
+  await client.views.open({
+    trigger_id: triggerId,
+    view: cloneModal({
+      ...(source ? { source: { id: source.id, name: source.name, description: source.description } } : {}),
+      ...(notFound ? { notFound } : {}),
+    }),
+  });
+}
+
+export async function openRename(client: WebClient, triggerId: string, services: Services, actor: SlackActor, schedule: Schedule): Promise<void> {
+  services.schedules.assertCanEdit(actor, schedule);
+  await client.views.open({ trigger_id: triggerId, view: renameModal(schedule) });
+}
+
+export function confirmDelete(services: Services, actor: SlackActor, schedule: Schedule): MessageView {
+  services.schedules.assertCanEdit(actor, schedule);
+  return deleteConfirmMessage({ id: schedule.id, name: schedule.name, stepCount: schedule.steps.length });
+}
+
+export async function scheduleDetails(services: Services, ref: WorkspaceRef, schedule: Schedule, timeZone: string): Promise<MessageView> {
+  const messages = await services.customMessages.getMany(ref, schedule.steps.flatMap((s) => (s.customMessageId ? [s.customMessageId] : [])));
+  const steps = previewSteps(schedule.steps, {
+    emailCc: schedule.emailCc,
+    messages,
+    start: services.clock.now(),
+    rules: { timeZone, offDays: DEFAULT_OFF_DAYS },
+  });
+  return scheduleDetailsMessage({
+    name: schedule.name,
+    description: schedule.description,
+    system: schedule.system,
+    createdBy: schedule.createdBy,
+    totalDays: totalDays(schedule.steps.map((s) => s.afterDays)),
+    steps,
+    datesFor: `your time zone (${timeZone}, ${offDaysLabel(DEFAULT_OFF_DAYS)})`,
+  });
+}
+
+/** "No schedule is named “x”. Close matches: …" */
+export async function notFoundText(services: Services, ref: WorkspaceRef, name: string): Promise<string> {
+  const near = await services.schedules.closeMatches(ref, name);
+  const hint = near.length ? ` Close matches: ${near.map((n) => `*${n}*`).join(', ')}.` : '';
+  return `No schedule is named “${name}”.${hint} \`/schedule list\` shows them all.`;
+}

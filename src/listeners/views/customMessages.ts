@@ -1,0 +1,59 @@
+// New / edit custom message. Pushed from the editor, saving brings the user back to the
+// editor with the new message picked in the row they came from.
+import type { App } from '@slack/bolt';
+import type { Logger } from '../../logger.js';
+import type { Services } from '../../services/index.js';
+import { CUSTOM_MESSAGE, type CustomMessageMetadata } from '../../../views/customMessageModal.js';
+import { notice } from '../../../views/message.js';
+import { actorOf, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
+import { inputValue, parseMetadata, type StateValues } from '../editorState.js';
+import { refreshEditor } from '../editorFlow.js';
+
+const BLOCKS: Record<string, string> = { name: CUSTOM_MESSAGE.nameBlock, subject: CUSTOM_MESSAGE.subjectBlock, body: CUSTOM_MESSAGE.bodyBlock };
+
+export function register(app: App, services: Services, logger: Logger): void {
+  app.view({ callback_id: CUSTOM_MESSAGE.callbackId, type: 'view_submission' }, async ({ ack, body, view, client }) => {
+    const ref = workspaceOf(body);
+    const metadata = parseMetadata<CustomMessageMetadata>(view.private_metadata);
+    const values = view.state.values as StateValues;
+    const input = {
+      name: inputValue(values, CUSTOM_MESSAGE.nameBlock, CUSTOM_MESSAGE.nameAction),
+      subject: inputValue(values, CUSTOM_MESSAGE.subjectBlock, CUSTOM_MESSAGE.subjectAction),
+      body: inputValue(values, CUSTOM_MESSAGE.bodyBlock, CUSTOM_MESSAGE.bodyAction),
+    };
+    let saved;
+    try {
+      const actor = await actorOf(client, ref, body.user.id);
+      saved = metadata.messageId ? await services.customMessages.update(actor, metadata.messageId, input) : await services.customMessages.create(actor, input);
+    } catch (error) {
+      const errors = modalErrors(error, (field) => BLOCKS[field], CUSTOM_MESSAGE.nameBlock);
+      if (!errors) logger.error(`Saving a custom message: ${(error as Error).stack ?? String(error)}`);
+      await ack({ response_action: 'errors', errors: errors ?? { [CUSTOM_MESSAGE.nameBlock]: 'Something went wrong on our side and nothing was saved. Please try again.' } });
+      return;
+    }
+    // Closes this modal (back to the editor when it was pushed from there).
+    await ack();
+    try {
+      if (metadata.returnTo) {
+        const { draftId, rowKey, editorViewId } = metadata.returnTo;
+        await services.drafts.apply(ref, draftId, {}, { kind: 'setMessage', key: rowKey, customMessageId: saved.id });
+        await refreshEditor(client, services, ref, draftId, editorViewId);
+      } else if (metadata.responseUrl) {
+        const verb = metadata.messageId ? 'updated' : 'saved';
+        await postToResponseUrl(metadata.responseUrl, notice(`:white_check_mark: Custom message *${saved.name}* is ${verb}. Pick it for a step in \`/schedule edit <schedule>\`.`));
+      }
+    } catch (error) {
+      logger.error(`After saving a custom message: ${(error as Error).stack ?? String(error)}`);
+    }
+  });
+
+  app.view({ callback_id: CUSTOM_MESSAGE.callbackId, type: 'view_closed' }, async ({ ack, body, view, client }) => {
+    await ack();
+    const { returnTo } = parseMetadata<CustomMessageMetadata>(view.private_metadata);
+    if (!returnTo) return;
+    // Back in the editor, the row's select would still say "Create new…": show its real pick again.
+    const ref = workspaceOf(body);
+    await services.drafts.apply(ref, returnTo.draftId, {}, { kind: 'resetMessage', key: returnTo.rowKey });
+    await refreshEditor(client, services, ref, returnTo.draftId, returnTo.editorViewId);
+  });
+}

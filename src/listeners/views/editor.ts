@@ -1,0 +1,50 @@
+// Step editor Save and Cancel.
+import type { App } from '@slack/bolt';
+import type { Logger } from '../../logger.js';
+import type { Services } from '../../services/index.js';
+import { ConflictError, DomainError, ValidationError } from '../../services/domain.js';
+import { totalDays } from '../../services/calendar.js';
+import { EDITOR, conflictText, rowBlockId, scheduleSavedModal } from '../../../views/scheduleEditor.js';
+import { actorOf, modalErrors, workspaceOf } from '../context.js';
+import { parseMetadata, typedValues, type StateValues } from '../editorState.js';
+
+export function register(app: App, services: Services, logger: Logger): void {
+  app.view({ callback_id: EDITOR.callbackId, type: 'view_submission' }, async ({ ack, body, view, client }) => {
+    const ref = workspaceOf(body);
+    const { draftId = '' } = parseMetadata<{ draftId: string }>(view.private_metadata);
+    const typed = typedValues(view.state.values as StateValues);
+    try {
+      const actor = await actorOf(client, ref, body.user.id);
+      try {
+        const saved = await services.drafts.save(actor, draftId, typed);
+        await ack({
+          response_action: 'update',
+          view: scheduleSavedModal({ name: saved.name, stepCount: saved.steps.length, totalDays: totalDays(saved.steps.map((s) => s.afterDays)) }),
+        });
+      } catch (error) {
+        if (error instanceof ConflictError) {
+          await ack({ response_action: 'errors', errors: { [EDITOR.nameBlock]: conflictText(error, actor.timeZone) } });
+          return;
+        }
+        if (!(error instanceof ValidationError || error instanceof DomainError)) throw error;
+        const draft = await services.drafts.get(ref, draftId).catch(() => null);
+        const blockFor = (field: string): string | undefined => {
+          if (field === 'description') return EDITOR.descriptionBlock;
+          const step = /^step\.(\d+)$/.exec(field);
+          const row = step ? draft?.rows[Number(step[1])] : undefined;
+          return row ? rowBlockId(row.key, row.rev, 'after') : EDITOR.nameBlock;
+        };
+        await ack({ response_action: 'errors', errors: modalErrors(error, blockFor, EDITOR.nameBlock)! });
+      }
+    } catch (error) {
+      logger.error(`Saving schedule: ${(error as Error).stack ?? String(error)}`);
+      await ack({ response_action: 'errors', errors: { [EDITOR.nameBlock]: 'Something went wrong on our side and nothing was saved. Please try Save again.' } });
+    }
+  });
+
+  app.view({ callback_id: EDITOR.callbackId, type: 'view_closed' }, async ({ ack, body, view }) => {
+    await ack();
+    const { draftId } = parseMetadata<{ draftId: string }>(view.private_metadata);
+    if (draftId) await services.drafts.discard(workspaceOf(body), draftId);
+  });
+}

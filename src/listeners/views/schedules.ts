@@ -1,0 +1,48 @@
+// Clone (then straight into the editor for the copy) and Rename submissions.
+import type { App } from '@slack/bolt';
+import type { Logger } from '../../logger.js';
+import type { Services } from '../../services/index.js';
+import { CLONE } from '../../../views/cloneModal.js';
+import { RENAME } from '../../../views/renameModal.js';
+import { scheduleEditorModal } from '../../../views/scheduleEditor.js';
+import { doneModal } from '../../../views/doneModal.js';
+import { escapeMrkdwn } from '../../../views/text.js';
+import { actorOf, modalErrors, workspaceOf } from '../context.js';
+import { inputValue, parseMetadata, selectedValue, type StateValues } from '../editorState.js';
+
+export function register(app: App, services: Services, logger: Logger): void {
+  app.view({ callback_id: CLONE.callbackId, type: 'view_submission' }, async ({ ack, body, view, client }) => {
+    const values = view.state.values as StateValues;
+    const sourceId = selectedValue(values, CLONE.sourceBlock, CLONE.sourceAction);
+    if (!sourceId) {
+      await ack({ response_action: 'errors', errors: { [CLONE.sourceBlock]: 'Pick the schedule to clone.' } });
+      return;
+    }
+    try {
+      const actor = await actorOf(client, workspaceOf(body), body.user.id);
+      const copy = await services.schedules.clone(actor, sourceId, {
+        name: inputValue(values, CLONE.nameBlock, CLONE.nameAction),
+        description: inputValue(values, CLONE.descriptionBlock, CLONE.descriptionAction),
+      });
+      const draft = await services.drafts.start(actor, copy.id, actor.timeZone);
+      await ack({ response_action: 'update', view: scheduleEditorModal(await services.drafts.model(actor.workspace, draft)) });
+    } catch (error) {
+      const errors = modalErrors(error, (field) => (field === 'description' ? CLONE.descriptionBlock : field === 'name' ? CLONE.nameBlock : undefined), CLONE.sourceBlock);
+      if (!errors) logger.error(`Cloning: ${(error as Error).stack ?? String(error)}`);
+      await ack({ response_action: 'errors', errors: errors ?? { [CLONE.nameBlock]: 'Something went wrong on our side and nothing was created. Please try again.' } });
+    }
+  });
+
+  app.view({ callback_id: RENAME.callbackId, type: 'view_submission' }, async ({ ack, body, view, client }) => {
+    const { scheduleId = '' } = parseMetadata<{ scheduleId: string }>(view.private_metadata);
+    try {
+      const actor = await actorOf(client, workspaceOf(body), body.user.id);
+      const renamed = await services.schedules.rename(actor, scheduleId, inputValue(view.state.values as StateValues, RENAME.nameBlock, RENAME.nameAction));
+      await ack({ response_action: 'update', view: doneModal('Schedule renamed', `:white_check_mark: The schedule is now called *${escapeMrkdwn(renamed.name)}*.`) });
+    } catch (error) {
+      const errors = modalErrors(error, () => RENAME.nameBlock, RENAME.nameBlock);
+      if (!errors) logger.error(`Renaming: ${(error as Error).stack ?? String(error)}`);
+      await ack({ response_action: 'errors', errors: errors ?? { [RENAME.nameBlock]: 'Something went wrong on our side and nothing was changed. Please try again.' } });
+    }
+  });
+}

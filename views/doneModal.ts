@@ -1,0 +1,13 @@
+import type { ModalView } from '@slack/types';
+import { clip } from './text.js';
+
+/** A modal that says an action is done, with only a close button. */
+export function doneModal(title: string, text: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: 'done',
+    title: { type: 'plain_text', text: clip(title, 24) },
+    close: { type: 'plain_text', text: 'Done' },
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } }],
+  };
+}
