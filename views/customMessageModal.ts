@@ -5,6 +5,8 @@ import { MAX_MESSAGE_BODY, MAX_MESSAGE_NAME, MAX_MESSAGE_SUBJECT } from '../src/
 import { TOKENS } from '../src/services/personalization.js';
 import { clip } from './text.js';
 
+const SLACK_TEXT_INPUT_MAX = 3000;
+
 export const CUSTOM_MESSAGE = {
   callbackId: 'custom_message',
   nameBlock: 'message.name',
@@ -77,9 +79,10 @@ export function customMessageModal(model: {
           type: 'plain_text_input',
           action_id: CUSTOM_MESSAGE.bodyAction,
           multiline: true,
-          max_length: MAX_MESSAGE_BODY,
+          // Slack caps a plain_text_input at 3000 characters; the service accepts up to 4000 (imports).
+          max_length: Math.min(MAX_MESSAGE_BODY, SLACK_TEXT_INPUT_MAX),
           placeholder: { type: 'plain_text', text: 'Hi {{first_name|there}}, …' },
-          ...(message ? { initial_value: clip(message.body, MAX_MESSAGE_BODY) } : {}),
+          ...(message ? { initial_value: clip(message.body, SLACK_TEXT_INPUT_MAX) } : {}),
         },
       },
     ],

@@ -1,0 +1,53 @@
+// Small helpers for end-to-end tests: wait for what the app did after its ack, read views as text.
+import type { FakeSlack, JsonObject, ResponseUrlPost } from './fakeSlack.js';
+
+/** Waits for the next call to `method` after `since` calls were made, and returns it. */
+export async function nextCall(fake: FakeSlack, method: string, since: number, predicate: (args: JsonObject) => boolean = () => true) {
+  return fake.waitForCall(method, (call) => fake.calls.indexOf(call) >= since && predicate(call.args));
+}
+
+/** The id of the view opened (views.open / views.push) after `since` calls. */
+export async function openedViewId(fake: FakeSlack, method: 'views.open' | 'views.push', since: number): Promise<string> {
+  const call = await nextCall(fake, method, since);
+  const view = call.response.view as { id?: string } | undefined;
+  if (!call.response.ok || !view?.id) throw new Error(`${method} failed: ${JSON.stringify(call.response)}`);
+  return view.id;
+}
+
+/** Waits until a views.update for `viewId` succeeds after `since` calls. */
+export async function updated(fake: FakeSlack, viewId: string, since: number): Promise<void> {
+  await fake.waitForCall('views.update', (call) => fake.calls.indexOf(call) >= since && call.args.view_id === viewId && call.response.ok === true);
+}
+
+/** Every piece of text in a list of blocks, joined by newlines (for "the user sees …" checks). */
+export function blocksText(blocks: unknown): string {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      const obj = node as Record<string, unknown>;
+      if (typeof obj.text === 'string') out.push(obj.text);
+      for (const [key, value] of Object.entries(obj)) if (key !== 'text' || typeof value !== 'string') walk(value);
+    }
+  };
+  walk(blocks);
+  return out.join('\n');
+}
+
+export function viewText(fake: FakeSlack, viewId: string): string {
+  return blocksText((fake.view(viewId) as JsonObject).blocks);
+}
+
+/** The next response_url post after `since` posts. */
+export async function nextResponse(fake: FakeSlack, since: number, predicate: (post: ResponseUrlPost) => boolean = () => true): Promise<ResponseUrlPost & { text: string }> {
+  const post = await fake.waitForResponse((p) => fake.responses.indexOf(p) >= since && predicate(p));
+  const body = post.body as { text?: string; blocks?: unknown };
+  return { ...post, text: `${body.text ?? ''}\n${blocksText(body.blocks ?? [])}` };
+}
+
+/** The stored (ephemeral) message a response_url post became, to click its buttons. */
+export function messageFromResponse(fake: FakeSlack, channelId: string, text: string) {
+  const found = [...fake.messages].reverse().find((m) => m.channel === channelId && !m.deleted && (m.text ?? '').includes(text));
+  if (!found) throw new Error(`no message in ${channelId} with text containing “${text}”`);
+  return found;
+}
