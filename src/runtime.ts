@@ -52,8 +52,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   let services: Services;
   try {
     connection = await connectDatabase(uri, { dbName: options.dbName ?? (config.mongodbUri ? undefined : 'followups') });
-    agenda = await startJobs(connection);
     services = await createServices(connection, clock);
+    agenda = await startJobs(connection, services);
     const db = connection;
     app = createApp({ config, logger, services, databaseUp: () => isDatabaseUp(db), ...(options.webApiRetries !== undefined ? { webApiRetries: options.webApiRetries } : {}) });
     const server = (await app.start(config.port)) as Server | undefined;

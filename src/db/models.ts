@@ -3,6 +3,7 @@
 // FerretDB v1 quirks shaping this: no transactions, no partial/TTL indexes, no `$lookup`;
 // uniqueness (names, seeding) is enforced with plain unique indexes.
 import { Schema, Types, type Connection, type Model } from 'mongoose';
+import type { Clock } from '../clock.js';
 import { TONES, type StepType } from '../services/domain.js';
 
 export interface StepDoc {
@@ -102,106 +103,108 @@ export interface Models {
   Draft: Model<DraftDoc>;
 }
 
-const STEP_TYPES = ['custom', ...TONES] as const;
+export function createModels(connection: Connection, clock: Clock): Models {
+  // Timestamps follow the injected clock, like every other rule about time.
+  const timestamps = { currentTime: () => clock.now() };
+  const STEP_TYPES = ['custom', ...TONES] as const;
 
-const stepSchema = new Schema<StepDoc>(
-  {
-    type: { type: String, enum: STEP_TYPES, required: true },
-    customMessageId: { type: Schema.Types.ObjectId, default: null },
-    afterDays: { type: Number, required: true, min: 0, max: 365 },
-  },
-  { _id: false },
-);
+  const stepSchema = new Schema<StepDoc>(
+    {
+      type: { type: String, enum: STEP_TYPES, required: true },
+      customMessageId: { type: Schema.Types.ObjectId, default: null },
+      afterDays: { type: Number, required: true, min: 0, max: 365 },
+    },
+    { _id: false },
+  );
 
-const scheduleSchema = new Schema<ScheduleDoc>(
-  {
-    workspace: { type: String, required: true },
-    name: { type: String, required: true },
-    nameKey: { type: String, required: true },
-    description: { type: String, default: '' },
-    system: { type: Boolean, default: false },
-    emailCc: { type: Boolean, default: false },
-    steps: { type: [stepSchema], default: [] },
-    createdBy: { type: String, required: true },
-    updatedBy: { type: String, required: true },
-    updatedByName: { type: String, default: '' },
-    version: { type: Number, default: 1 },
-  },
-  { timestamps: true, versionKey: false },
-);
-scheduleSchema.index({ workspace: 1, nameKey: 1 }, { unique: true });
+  const scheduleSchema = new Schema<ScheduleDoc>(
+    {
+      workspace: { type: String, required: true },
+      name: { type: String, required: true },
+      nameKey: { type: String, required: true },
+      description: { type: String, default: '' },
+      system: { type: Boolean, default: false },
+      emailCc: { type: Boolean, default: false },
+      steps: { type: [stepSchema], default: [] },
+      createdBy: { type: String, required: true },
+      updatedBy: { type: String, required: true },
+      updatedByName: { type: String, default: '' },
+      version: { type: Number, default: 1 },
+    },
+    { timestamps, versionKey: false },
+  );
+  scheduleSchema.index({ workspace: 1, nameKey: 1 }, { unique: true });
 
-const customMessageSchema = new Schema<CustomMessageDoc>(
-  {
-    workspace: { type: String, required: true },
-    name: { type: String, required: true },
-    nameKey: { type: String, required: true },
-    subject: { type: String, default: '' },
-    body: { type: String, required: true },
-    createdBy: { type: String, required: true },
-    version: { type: Number, default: 1 },
-  },
-  { timestamps: true, versionKey: false },
-);
-customMessageSchema.index({ workspace: 1, nameKey: 1 }, { unique: true });
+  const customMessageSchema = new Schema<CustomMessageDoc>(
+    {
+      workspace: { type: String, required: true },
+      name: { type: String, required: true },
+      nameKey: { type: String, required: true },
+      subject: { type: String, default: '' },
+      body: { type: String, required: true },
+      createdBy: { type: String, required: true },
+      version: { type: Number, default: 1 },
+    },
+    { timestamps, versionKey: false },
+  );
+  customMessageSchema.index({ workspace: 1, nameKey: 1 }, { unique: true });
 
-const assistantSchema = new Schema<AssistantDoc>(
-  {
-    workspace: { type: String, required: true },
-    name: { type: String, required: true },
-    nameKey: { type: String, required: true },
-    notificationChannel: { type: String, default: '' },
-    timeZone: { type: String, required: true },
-    offDays: { type: [Number], default: [6, 0] },
-    defaultScheduleId: { type: Schema.Types.ObjectId, default: null },
-    defaultEmailCcScheduleId: { type: Schema.Types.ObjectId, default: null },
-    createdBy: { type: String, required: true },
-  },
-  { timestamps: true, versionKey: false },
-);
-assistantSchema.index({ workspace: 1, nameKey: 1 }, { unique: true });
+  const assistantSchema = new Schema<AssistantDoc>(
+    {
+      workspace: { type: String, required: true },
+      name: { type: String, required: true },
+      nameKey: { type: String, required: true },
+      notificationChannel: { type: String, default: '' },
+      timeZone: { type: String, required: true },
+      offDays: { type: [Number], default: [6, 0] },
+      defaultScheduleId: { type: Schema.Types.ObjectId, default: null },
+      defaultEmailCcScheduleId: { type: Schema.Types.ObjectId, default: null },
+      createdBy: { type: String, required: true },
+    },
+    { timestamps, versionKey: false },
+  );
+  assistantSchema.index({ workspace: 1, nameKey: 1 }, { unique: true });
 
-const workspaceSchema = new Schema<WorkspaceDoc>(
-  {
-    _id: { type: String, required: true },
-    teamId: { type: String, required: true },
-    enterpriseId: { type: String, default: null },
-    seededAt: { type: Date, required: true },
-  },
-  { versionKey: false },
-);
+  const workspaceSchema = new Schema<WorkspaceDoc>(
+    {
+      _id: { type: String, required: true },
+      teamId: { type: String, required: true },
+      enterpriseId: { type: String, default: null },
+      seededAt: { type: Date, required: true },
+    },
+    { versionKey: false },
+  );
 
-const draftRowSchema = new Schema<DraftRowDoc>(
-  {
-    key: { type: String, required: true },
-    rev: { type: Number, default: 0 },
-    type: { type: String, enum: STEP_TYPES, required: true },
-    customMessageId: { type: Schema.Types.ObjectId, default: null },
-    afterDays: { type: String, default: '' },
-  },
-  { _id: false },
-);
+  const draftRowSchema = new Schema<DraftRowDoc>(
+    {
+      key: { type: String, required: true },
+      rev: { type: Number, default: 0 },
+      type: { type: String, enum: STEP_TYPES, required: true },
+      customMessageId: { type: Schema.Types.ObjectId, default: null },
+      afterDays: { type: String, default: '' },
+    },
+    { _id: false },
+  );
 
-const draftSchema = new Schema<DraftDoc>(
-  {
-    workspace: { type: String, required: true },
-    userId: { type: String, required: true },
-    scheduleId: { type: Schema.Types.ObjectId, required: true },
-    baseVersion: { type: Number, required: true },
-    name: { type: String, default: '' },
-    description: { type: String, default: '' },
-    rows: { type: [draftRowSchema], default: [] },
-    nextRowKey: { type: Number, default: 1 },
-    viewerTimeZone: { type: String, default: 'UTC' },
-    previewAssistantId: { type: Schema.Types.ObjectId, default: null },
-    viewId: { type: String, default: null },
-    version: { type: Number, default: 1 },
-  },
-  { timestamps: true, versionKey: false },
-);
-draftSchema.index({ updatedAt: 1 });
+  const draftSchema = new Schema<DraftDoc>(
+    {
+      workspace: { type: String, required: true },
+      userId: { type: String, required: true },
+      scheduleId: { type: Schema.Types.ObjectId, required: true },
+      baseVersion: { type: Number, required: true },
+      name: { type: String, default: '' },
+      description: { type: String, default: '' },
+      rows: { type: [draftRowSchema], default: [] },
+      nextRowKey: { type: Number, default: 1 },
+      viewerTimeZone: { type: String, default: 'UTC' },
+      previewAssistantId: { type: Schema.Types.ObjectId, default: null },
+      viewId: { type: String, default: null },
+      version: { type: Number, default: 1 },
+    },
+    { timestamps, versionKey: false },
+  );
+  draftSchema.index({ updatedAt: 1 });
 
-export function createModels(connection: Connection): Models {
   return {
     Schedule: connection.model<ScheduleDoc>('Schedule', scheduleSchema),
     CustomMessage: connection.model<CustomMessageDoc>('CustomMessage', customMessageSchema),
@@ -210,6 +213,7 @@ export function createModels(connection: Connection): Models {
     Draft: connection.model<DraftDoc>('Draft', draftSchema),
   };
 }
+
 
 /** Builds every index before the app takes requests (uniqueness must hold from the first write). */
 export async function ensureIndexes(models: Models): Promise<void> {

@@ -1,10 +1,24 @@
-// Agenda on the app's own MongoDB connection. Job definitions stay thin: load, then call a service.
+// Agenda on the app's own MongoDB connection. Job definitions stay thin: load, then call a
+// service. Every job is safe to run twice (Agenda's lock is at-least-once, and on FerretDB
+// not atomic), so each one is idempotent.
 import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Connection } from 'mongoose';
 import type { Db } from 'mongodb';
+import type { Services } from '../services/index.js';
+import { DRAFT_MAX_AGE_MS } from '../services/drafts.js';
 
-export async function startJobs(connection: Connection, options: { readyTimeoutMs?: number } = {}): Promise<Agenda> {
+export const JOBS = {
+  purgeDrafts: 'drafts.purge-stale',
+} as const;
+
+export function defineJobs(agenda: Agenda, services: Services): void {
+  agenda.define(JOBS.purgeDrafts, async () => {
+    await services.drafts.purgeStale(DRAFT_MAX_AGE_MS);
+  });
+}
+
+export async function startJobs(connection: Connection, services: Services, options: { readyTimeoutMs?: number } = {}): Promise<Agenda> {
   const agenda = new Agenda({
     // Reuses mongoose's connection; Agenda then leaves closing it to us.
     backend: new MongoBackend({ mongo: connection.db as unknown as Db, collection: 'agendaJobs' }),
@@ -19,7 +33,10 @@ export async function startJobs(connection: Connection, options: { readyTimeoutM
       timer = setTimeout(() => reject(new Error(`Agenda was not ready within ${timeoutMs / 1000}s`)), timeoutMs);
     }),
   ]).finally(() => clearTimeout(timer));
+  defineJobs(agenda, services);
   await agenda.start();
+  // `every` keeps one job document per name, so several processes share one schedule.
+  await agenda.every('1 hour', JOBS.purgeDrafts);
   return agenda;
 }
 

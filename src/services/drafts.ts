@@ -69,7 +69,12 @@ export interface DraftService {
   /** Validates and saves the schedule, then drops the draft. Field errors are keyed `name`, `description`, `steps`, `step.N`. */
   save(actor: Actor, draftId: string, typed: TypedValues): Promise<Schedule>;
   discard(ref: WorkspaceRef, draftId: string): Promise<void>;
+  /** Drops drafts untouched for `maxAgeMs` (editors closed without a view_closed, crashed clients). Returns how many. */
+  purgeStale(maxAgeMs: number): Promise<number>;
 }
+
+/** An editor left open this long is abandoned: Slack's own modals do not live that long. */
+export const DRAFT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
@@ -286,6 +291,12 @@ export function createDraftService(
     async discard(ref, draftId) {
       const _id = parseObjectId(draftId);
       if (_id) await Draft.deleteOne({ _id, workspace: workspaceKey(ref) });
+    },
+
+    async purgeStale(maxAgeMs) {
+      // FerretDB v1 has no TTL indexes, so a job does what a TTL index would.
+      const result = await Draft.deleteMany({ updatedAt: { $lt: new Date(clock.now().getTime() - maxAgeMs) } });
+      return result.deletedCount;
     },
   };
   return service;

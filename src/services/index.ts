@@ -19,7 +19,7 @@ export interface Services {
 }
 
 export async function createServices(connection: Connection, clock: Clock): Promise<Services> {
-  const models = createModels(connection);
+  const models = createModels(connection, clock);
   await ensureIndexes(models);
   const schedules = createScheduleService(models, clock);
   const customMessages = createCustomMessageService(models);

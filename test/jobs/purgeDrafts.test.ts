@@ -1,0 +1,45 @@
+import { openTestDatabase, newWorkspace, actorIn, type TestDatabase } from '../support/db.js';
+import { startTestApp } from '../support/testApp.js';
+import { DRAFT_MAX_AGE_MS } from '../../src/services/drafts.js';
+import { JOBS } from '../../src/jobs/index.js';
+import { RECOMMENDED } from '../../src/services/workspaces.js';
+import type { Clock } from '../../src/clock.js';
+
+let now = new Date('2026-04-06T13:00:00Z');
+const clock: Clock = { now: () => now };
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await openTestDatabase(clock);
+});
+afterAll(() => db.close());
+
+test('editors abandoned for a day are purged, open ones are kept, and purging twice is harmless', async () => {
+  const ws = newWorkspace();
+  await db.services.workspaces.ensureSeeded(ws);
+  const alex = actorIn(ws, 'UALEX');
+  const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
+  const mine = await db.services.schedules.clone(alex, recommended.id, { name: 'Mine', description: '' });
+  const abandoned = await db.services.drafts.start(alex, mine.id, 'UTC');
+  now = new Date(now.getTime() + DRAFT_MAX_AGE_MS + 60_000);
+  const open = await db.services.drafts.start(alex, mine.id, 'UTC');
+
+  expect(await db.services.drafts.purgeStale(DRAFT_MAX_AGE_MS)).toBe(1);
+  expect(await db.services.drafts.purgeStale(DRAFT_MAX_AGE_MS)).toBe(0);
+  await expect(db.services.drafts.get(ws, abandoned.id)).rejects.toMatchObject({ code: 'not_found' });
+  expect((await db.services.drafts.get(ws, open.id)).id).toBe(open.id);
+});
+
+test('the running app schedules the purge once, however many processes start', async () => {
+  const first = await startTestApp();
+  try {
+    // A second Agenda on the same database, as a second worker process would start.
+    const { startJobs, stopJobs } = await import('../../src/jobs/index.js');
+    const second = await startJobs(first.runtime.connection, first.services);
+    await stopJobs(second, 1_000);
+    const jobs = await first.runtime.connection.db!.collection('agendaJobs').find({ name: JOBS.purgeDrafts }).toArray();
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.repeatInterval).toBe('1 hour');
+  } finally {
+    await first.stop();
+  }
+});
