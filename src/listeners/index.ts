@@ -9,6 +9,11 @@ import * as editorViews from './views/editor.js';
 import * as scheduleViews from './views/schedules.js';
 import * as customMessageViews from './views/customMessages.js';
 import * as options from './options/index.js';
+import * as events from './events/index.js';
+import * as assistantActions from './actions/assistants.js';
+import * as assistantViews from './views/assistants.js';
+import * as assistantOptions from './options/assistants.js';
+import * as customMessageActions from './actions/customMessages.js';
 
 export function registerListeners(app: App, services: Services, logger: Logger): void {
   seedWorkspaces(app, (ref) => services.workspaces.ensureSeeded(ref));
@@ -19,4 +24,9 @@ export function registerListeners(app: App, services: Services, logger: Logger):
   scheduleViews.register(app, services, logger);
   customMessageViews.register(app, services, logger);
   options.register(app, services, logger);
+  events.register(app, services, logger);
+  assistantActions.register(app, services, logger);
+  assistantViews.register(app, services, logger);
+  assistantOptions.register(app, services, logger);
+  customMessageActions.register(app, services, logger);
 }

@@ -1,0 +1,35 @@
+// App Home: published each time a user opens it, so it always shows the current schedules.
+import type { App } from '@slack/bolt';
+import type { Logger } from '../../logger.js';
+import type { Services } from '../../services/index.js';
+import { HOME, homeView } from '../../../views/home.js';
+import { customMessageModal } from '../../../views/customMessageModal.js';
+import { workspaceOf } from '../context.js';
+import { openClone } from '../scheduleFlows.js';
+import { SUBCOMMANDS } from '../commands/parseScheduleCommand.js';
+
+export function register(app: App, services: Services, logger: Logger): void {
+  app.event('app_home_opened', async ({ event, body, client }) => {
+    if (event.tab !== 'home') return;
+    try {
+      const ref = workspaceOf({ team_id: body.team_id, enterprise_id: body.enterprise_id });
+      const [schedules, assistants] = await Promise.all([services.schedules.list(ref), services.assistants.list(ref)]);
+      await client.views.publish({
+        user_id: event.user,
+        view: homeView({ schedules: schedules.map((s) => ({ ...s, stepCount: s.steps.length })), assistantCount: assistants.length, commands: SUBCOMMANDS }),
+      });
+    } catch (error) {
+      logger.error(`App Home: ${(error as Error).stack ?? String(error)}`);
+    }
+  });
+
+  app.action(HOME.clone, async ({ ack, body, client }) => {
+    await ack();
+    await openClone(client, (body as { trigger_id: string }).trigger_id, services, workspaceOf(body));
+  });
+
+  app.action(HOME.newMessage, async ({ ack, body, client }) => {
+    await ack();
+    await client.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: customMessageModal({ metadata: {} }) });
+  });
+}

@@ -1,0 +1,53 @@
+// The App Home tab: what the app does, the workspace's schedules at a glance, and a way in.
+import type { HomeView, KnownBlock } from '@slack/types';
+import { clip, days, escapeMrkdwn, plural } from './text.js';
+
+export const HOME = { clone: 'home.clone', newMessage: 'home.new_message' } as const;
+const SHOWN = 30;
+
+export interface HomeModel {
+  readonly schedules: readonly { name: string; system: boolean; stepCount: number; totalDays: number; defaultFor: readonly string[] }[];
+  readonly assistantCount: number;
+  readonly commands: readonly { usage: string; description: string }[];
+}
+
+export function homeView(model: HomeModel): HomeView {
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'Followups' } },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: 'Build followup schedules, clone and edit them with live example dates, make one the default for an assistant, and every followup goes out on time.',
+      },
+    },
+    {
+      type: 'actions',
+      block_id: 'home.actions',
+      elements: [
+        { type: 'button', action_id: HOME.clone, style: 'primary', text: { type: 'plain_text', text: 'Clone a schedule' } },
+        { type: 'button', action_id: HOME.newMessage, text: { type: 'plain_text', text: 'New custom message' } },
+      ],
+    },
+    { type: 'divider' },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*Schedules* (${model.schedules.length}) · ${plural(model.assistantCount, 'assistant')}` },
+    },
+  ];
+  for (const s of model.schedules.slice(0, SHOWN)) {
+    const facts = [plural(s.stepCount, 'step'), days(s.totalDays), s.system ? 'system' : null, s.defaultFor.length ? `default for ${s.defaultFor.join(', ')}` : null];
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`*${escapeMrkdwn(s.name)}* · ${facts.filter(Boolean).join(' · ')}`, 3000) }] });
+  }
+  if (model.schedules.length > SHOWN) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${model.schedules.length - SHOWN} more: \`/schedule list\` shows them all.` }] });
+  }
+  blocks.push(
+    { type: 'divider' },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: clip(`*Commands*\n${model.commands.map((c) => `\`/schedule ${c.usage}\` — ${c.description}`).join('\n')}`, 3000) },
+    },
+  );
+  return { type: 'home', blocks };
+}
