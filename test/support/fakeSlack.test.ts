@@ -7,6 +7,9 @@ import { App, LogLevel } from '@slack/bolt';
 import { FakeSlackError, startFakeSlack, validateMessageBlocks, validateView, type FakeSlack, type JsonObject } from './fakeSlack.js';
 import { SlackDriver } from './slackDriver.js';
 
+// These tests provoke Slack errors on purpose; the client would log each one.
+const quiet = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => WebLogLevel.ERROR, setName() {} };
+
 // ─── fixtures ───────────────────────────────────────────────────────────────────────────────────────────────────
 
 const pt = (text: string): JsonObject => ({ type: 'plain_text', text });
@@ -55,7 +58,7 @@ let client: WebClient;
 
 beforeAll(async () => {
   fake = await startFakeSlack({ now: () => clock });
-  client = new WebClient('xoxb-test', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logLevel: WebLogLevel.ERROR });
+  client = new WebClient('xoxb-test', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
   fake.addUser({ id: 'UALICE', name: 'alice', realName: 'Alice Doe', tz: 'Europe/Paris', isAdmin: true });
   fake.addUser({ id: 'UBOB', name: 'bob' });
   fake.addChannel({ id: 'CGENERAL', name: 'general', botIsMember: true });
@@ -457,9 +460,9 @@ describe('messages', () => {
 
 describe('auth, users and conversations', () => {
   test('a call without a token gets not_authed, a garbage token invalid_auth', async () => {
-    const anonymous = new WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logLevel: WebLogLevel.ERROR });
+    const anonymous = new WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
     expect((await slackFailure(anonymous.auth.test())).error).toBe('not_authed');
-    const garbage = new WebClient('not-a-token', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logLevel: WebLogLevel.ERROR });
+    const garbage = new WebClient('not-a-token', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
     expect((await slackFailure(garbage.auth.test())).error).toBe('invalid_auth');
     expect(await client.auth.test()).toMatchObject({ ok: true, user_id: fake.botUserId, team_id: fake.teamId });
   });
