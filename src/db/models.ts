@@ -66,7 +66,6 @@ export interface WorkspaceDoc {
   seededAt: Date;
 }
 
-/** The step editor's unsaved state, keyed by its own id (kept in the modal's private_metadata). */
 export interface DraftRowDoc {
   key: string;
   /** Bumped when the app changes the row's message, so Slack shows it instead of the old pick. */
@@ -77,22 +76,45 @@ export interface DraftRowDoc {
   afterDays: string;
 }
 
+/** An editor session: who opened which schedule at which version. Its content is in revisions. */
 export interface DraftDoc {
   _id: Types.ObjectId;
   workspace: string;
   userId: string;
   scheduleId: Types.ObjectId;
   baseVersion: number;
+  viewerTimeZone: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * One state of an editor's unsaved content. Revisions are only ever inserted: the unique
+ * (draftId, rev) index lets exactly one of two racing clicks write rev N+1, on MongoDB and on
+ * FerretDB alike (FerretDB v1 runs a filtered update as query-then-write, so a version-checked
+ * update is not an atomic compare-and-set there).
+ */
+export interface DraftRevisionDoc {
+  _id: Types.ObjectId;
+  draftId: Types.ObjectId;
+  workspace: string;
+  rev: number;
   name: string;
   description: string;
   rows: DraftRowDoc[];
   nextRowKey: number;
-  viewerTimeZone: string;
   previewAssistantId: Types.ObjectId | null;
-  viewId: string | null;
-  version: number;
   createdAt: Date;
-  updatedAt: Date;
+}
+
+/** Claims a schedule's next version before it is written: a unique insert, so two saves can't both win. */
+export interface ScheduleVersionDoc {
+  _id: Types.ObjectId;
+  scheduleId: Types.ObjectId;
+  version: number;
+  claimedAt: Date;
+  /** Who claimed it, to name them if another save loses the race. */
+  byName: string;
 }
 
 export interface Models {
@@ -101,6 +123,8 @@ export interface Models {
   Assistant: Model<AssistantDoc>;
   Workspace: Model<WorkspaceDoc>;
   Draft: Model<DraftDoc>;
+  DraftRevision: Model<DraftRevisionDoc>;
+  ScheduleVersion: Model<ScheduleVersionDoc>;
 }
 
 export function createModels(connection: Connection, clock: Clock): Models {
@@ -192,17 +216,34 @@ export function createModels(connection: Connection, clock: Clock): Models {
       userId: { type: String, required: true },
       scheduleId: { type: Schema.Types.ObjectId, required: true },
       baseVersion: { type: Number, required: true },
+      viewerTimeZone: { type: String, default: 'UTC' },
+    },
+    { timestamps, versionKey: false },
+  );
+  const draftRevisionSchema = new Schema<DraftRevisionDoc>(
+    {
+      draftId: { type: Schema.Types.ObjectId, required: true },
+      workspace: { type: String, required: true },
+      rev: { type: Number, required: true },
       name: { type: String, default: '' },
       description: { type: String, default: '' },
       rows: { type: [draftRowSchema], default: [] },
       nextRowKey: { type: Number, default: 1 },
-      viewerTimeZone: { type: String, default: 'UTC' },
       previewAssistantId: { type: Schema.Types.ObjectId, default: null },
-      viewId: { type: String, default: null },
-      version: { type: Number, default: 1 },
     },
-    { timestamps, versionKey: false },
+    { timestamps: { ...timestamps, updatedAt: false }, versionKey: false },
   );
+  draftRevisionSchema.index({ draftId: 1, rev: 1 }, { unique: true });
+  const scheduleVersionSchema = new Schema<ScheduleVersionDoc>(
+    {
+      scheduleId: { type: Schema.Types.ObjectId, required: true },
+      version: { type: Number, required: true },
+      claimedAt: { type: Date, required: true },
+      byName: { type: String, default: '' },
+    },
+    { versionKey: false },
+  );
+  scheduleVersionSchema.index({ scheduleId: 1, version: 1 }, { unique: true });
   draftSchema.index({ updatedAt: 1 });
 
   return {
@@ -211,6 +252,8 @@ export function createModels(connection: Connection, clock: Clock): Models {
     Assistant: connection.model<AssistantDoc>('Assistant', assistantSchema),
     Workspace: connection.model<WorkspaceDoc>('Workspace', workspaceSchema),
     Draft: connection.model<DraftDoc>('Draft', draftSchema),
+    DraftRevision: connection.model<DraftRevisionDoc>('DraftRevision', draftRevisionSchema),
+    ScheduleVersion: connection.model<ScheduleVersionDoc>('ScheduleVersion', scheduleVersionSchema),
   };
 }
 

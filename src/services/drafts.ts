@@ -4,7 +4,7 @@
 // transactions and two clicks may race.
 import { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
-import { parseObjectId, type DraftDoc, type DraftRowDoc, type Models } from '../db/models.js';
+import { isDuplicateKeyError, parseObjectId, type DraftDoc, type DraftRevisionDoc, type DraftRowDoc, type Models } from '../db/models.js';
 import { DEFAULT_OFF_DAYS, parseAfterDays, totalDays, type CalendarRules } from './calendar.js';
 import { DomainError, MAX_STEPS, ValidationError, workspaceKey, type Actor, type StepType, type WorkspaceRef } from './domain.js';
 import type { Schedule, ScheduleService, Step } from './schedules.js';
@@ -84,19 +84,19 @@ export function offDaysLabel(offDays: readonly number[]): string {
   return `${names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]} off`;
 }
 
-function toDraft(doc: DraftDoc & { emailCc?: boolean }, emailCc: boolean): Draft {
+function toDraft(session: DraftDoc, revision: DraftRevisionDoc, emailCc: boolean): Draft {
   return {
-    id: String(doc._id),
-    userId: doc.userId,
-    scheduleId: String(doc.scheduleId),
-    baseVersion: doc.baseVersion,
+    id: String(session._id),
+    userId: session.userId,
+    scheduleId: String(session.scheduleId),
+    baseVersion: session.baseVersion,
     emailCc,
-    name: doc.name,
-    description: doc.description,
-    rows: doc.rows.map((r) => ({ key: r.key, rev: r.rev, type: r.type, customMessageId: r.customMessageId ? String(r.customMessageId) : null, afterDays: r.afterDays })),
-    viewerTimeZone: doc.viewerTimeZone,
-    previewAssistantId: doc.previewAssistantId ? String(doc.previewAssistantId) : null,
-    version: doc.version,
+    name: revision.name,
+    description: revision.description,
+    rows: revision.rows.map((r) => ({ key: r.key, rev: r.rev, type: r.type, customMessageId: r.customMessageId ? String(r.customMessageId) : null, afterDays: r.afterDays })),
+    viewerTimeZone: session.viewerTimeZone,
+    previewAssistantId: revision.previewAssistantId ? String(revision.previewAssistantId) : null,
+    version: revision.rev,
   };
 }
 
@@ -183,26 +183,43 @@ export function createDraftService(
   clock: Clock,
   deps: { schedules: ScheduleService; customMessages: CustomMessageService; assistants: AssistantService },
 ): DraftService {
-  const { Draft, Schedule } = models;
+  const { Draft, DraftRevision, Schedule } = models;
 
-  async function load(ref: WorkspaceRef, draftId: string): Promise<{ doc: DraftDoc; emailCc: boolean }> {
+  async function load(ref: WorkspaceRef, draftId: string): Promise<{ session: DraftDoc; revision: DraftRevisionDoc; emailCc: boolean }> {
     const _id = parseObjectId(draftId);
-    const doc = _id ? await Draft.findOne({ _id, workspace: workspaceKey(ref) }).lean<DraftDoc>() : null;
-    if (!doc) throw new DomainError('not_found', 'This editor has expired. Close it and open the schedule again with `/schedule edit`.');
-    const schedule = await Schedule.findOne({ _id: doc.scheduleId, workspace: workspaceKey(ref) }, { emailCc: 1 }).lean<{ emailCc: boolean }>();
+    const expired = () => new DomainError('not_found', 'This editor has expired. Close it and open the schedule again with `/schedule edit`.');
+    const session = _id ? await Draft.findOne({ _id, workspace: workspaceKey(ref) }).lean<DraftDoc>() : null;
+    if (!session) throw expired();
+    const [revision, schedule] = await Promise.all([
+      DraftRevision.findOne({ draftId: session._id }).sort({ rev: -1 }).lean<DraftRevisionDoc>(),
+      Schedule.findOne({ _id: session.scheduleId, workspace: workspaceKey(ref) }, { emailCc: 1 }).lean<{ emailCc: boolean }>(),
+    ]);
+    if (!revision) throw expired();
     if (!schedule) throw new DomainError('not_found', 'This schedule was deleted while you were editing it.');
-    return { doc, emailCc: schedule.emailCc };
+    return { session, revision, emailCc: schedule.emailCc };
+  }
+
+  async function remove(draftIds: Types.ObjectId[]): Promise<void> {
+    if (!draftIds.length) return;
+    await DraftRevision.deleteMany({ draftId: { $in: draftIds } });
+    await Draft.deleteMany({ _id: { $in: draftIds } });
   }
 
   const service: DraftService = {
     async start(actor, scheduleId, viewerTimeZone) {
       const schedule = await deps.schedules.get(actor.workspace, scheduleId);
       deps.schedules.assertCanEdit(actor, schedule);
-      const doc = await Draft.create({
+      const session = await Draft.create({
         workspace: workspaceKey(actor.workspace),
         userId: actor.userId,
         scheduleId: new Types.ObjectId(schedule.id),
         baseVersion: schedule.version,
+        viewerTimeZone,
+      });
+      const revision = await DraftRevision.create({
+        draftId: session._id,
+        workspace: workspaceKey(actor.workspace),
+        rev: 1,
         name: schedule.name,
         description: schedule.description,
         rows: schedule.steps.map((s, i) => ({
@@ -213,29 +230,38 @@ export function createDraftService(
           afterDays: afterDaysText(s.afterDays),
         })),
         nextRowKey: schedule.steps.length + 1,
-        viewerTimeZone,
       });
-      return toDraft(doc.toObject(), schedule.emailCc);
+      return toDraft(session.toObject(), revision.toObject(), schedule.emailCc);
     },
 
     async get(ref, draftId) {
-      const { doc, emailCc } = await load(ref, draftId);
-      return toDraft(doc, emailCc);
+      const { session, revision, emailCc } = await load(ref, draftId);
+      return toDraft(session, revision, emailCc);
     },
 
     async apply(ref, draftId, typed, change) {
-      for (let attempt = 0; attempt < 8; attempt++) {
-        const { doc, emailCc } = await load(ref, draftId);
-        const next = applyToDraft(doc, typed, change);
-        const result = await Draft.updateOne(
-          { _id: doc._id, workspace: workspaceKey(ref), version: doc.version },
-          {
-            $set: { name: next.name, description: next.description, rows: next.rows, nextRowKey: next.nextRowKey, previewAssistantId: next.previewAssistantId, updatedAt: clock.now() },
-            $inc: { version: 1 },
-          },
-          { timestamps: false },
-        );
-        if (result.matchedCount === 1) return toDraft({ ...doc, ...next, version: doc.version + 1 }, emailCc);
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const { session, revision, emailCc } = await load(ref, draftId);
+        const next = applyToDraft(revision, typed, change);
+        try {
+          const created = await DraftRevision.create({
+            draftId: session._id,
+            workspace: session.workspace,
+            rev: revision.rev + 1,
+            name: next.name,
+            description: next.description,
+            rows: next.rows,
+            nextRowKey: next.nextRowKey,
+            previewAssistantId: next.previewAssistantId,
+          });
+          // Housekeeping, safe to repeat or to lose: the session's last use, and old revisions.
+          await Draft.updateOne({ _id: session._id }, { $set: { updatedAt: clock.now() } }, { timestamps: false });
+          await DraftRevision.deleteMany({ draftId: session._id, rev: { $lt: revision.rev - 2 } });
+          return toDraft(session, created.toObject(), emailCc);
+        } catch (error) {
+          // Another click wrote this revision first: start again from it.
+          if (!isDuplicateKeyError(error)) throw error;
+        }
       }
       throw new Error('The editor is busy: too many changes at once');
     },
@@ -284,19 +310,21 @@ export function createDraftService(
       for (const [key, message] of Object.entries(afterDaysErrors)) errors[key] = errors[key] ? `${message} ${errors[key]}` : message;
       if (Object.keys(errors).length) throw new ValidationError(errors);
       const saved = await deps.schedules.save(actor, draft.scheduleId, { ...input, baseVersion: draft.baseVersion });
-      await Draft.deleteOne({ _id: new Types.ObjectId(draft.id) });
+      await remove([new Types.ObjectId(draft.id)]);
       return saved;
     },
 
     async discard(ref, draftId) {
       const _id = parseObjectId(draftId);
-      if (_id) await Draft.deleteOne({ _id, workspace: workspaceKey(ref) });
+      const session = _id ? await Draft.findOne({ _id, workspace: workspaceKey(ref) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>() : null;
+      if (session) await remove([session._id]);
     },
 
     async purgeStale(maxAgeMs) {
       // FerretDB v1 has no TTL indexes, so a job does what a TTL index would.
-      const result = await Draft.deleteMany({ updatedAt: { $lt: new Date(clock.now().getTime() - maxAgeMs) } });
-      return result.deletedCount;
+      const stale = await Draft.find({ updatedAt: { $lt: new Date(clock.now().getTime() - maxAgeMs) } }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+      await remove(stale.map((d) => d._id));
+      return stale.length;
     },
   };
   return service;

@@ -1,7 +1,10 @@
 // Schedules: list, find, clone, save steps, rename, delete. Scoped to a workspace; no Slack.
 import { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
-import { isDuplicateKeyError, parseObjectId, type Models, type ScheduleDoc, type StepDoc } from '../db/models.js';
+import { isDuplicateKeyError, parseObjectId, type Models, type ScheduleDoc, type ScheduleVersionDoc, type StepDoc } from '../db/models.js';
+
+/** A version claim older than this whose schedule never got written was left by a crashed writer. */
+const STALE_CLAIM_MS = 30_000;
 import { totalDays } from './calendar.js';
 import {
   ConflictError,
@@ -48,8 +51,11 @@ export interface ScheduleService {
   get(ref: WorkspaceRef, id: string): Promise<Schedule>;
   /** Exact name, case-insensitive; null when none. */
   findByName(ref: WorkspaceRef, name: string): Promise<Schedule | null>;
-  /** Names containing `query` (any part, case-insensitive), alphabetical, at most `limit`. */
-  search(ref: WorkspaceRef, query: string, options?: { limit?: number; emailCcOnly?: boolean }): Promise<Schedule[]>;
+  /**
+   * Names containing `query` (any part, case-insensitive), alphabetical, at most `limit`. `emailCc` keeps only
+   * Email CC schedules (true) or only the others (false); `emailCcOnly` is the same as `emailCc: true`.
+   */
+  search(ref: WorkspaceRef, query: string, options?: { limit?: number; emailCcOnly?: boolean; emailCc?: boolean }): Promise<Schedule[]>;
   /** Up to `limit` names close to `name`, for "did you mean". */
   closeMatches(ref: WorkspaceRef, name: string, limit?: number): Promise<string[]>;
   clone(actor: Actor, sourceId: string, input: { name: string; description: string }): Promise<Schedule>;
@@ -97,7 +103,47 @@ export function escapeRegex(text: string): string {
 
 
 export function createScheduleService(models: Models, clock: Clock): ScheduleService {
-  const { Schedule, Assistant, CustomMessage } = models;
+  const { Schedule, Assistant, CustomMessage, ScheduleVersion } = models;
+
+  /**
+   * Writes `fields` as version N+1 of `current`. The version is claimed first with a unique
+   * insert, so of two saves from version N exactly one wins, on MongoDB and FerretDB alike (a
+   * version-checked update is not atomic on FerretDB v1). A claim whose writer died before
+   * writing is taken over once it is stale.
+   */
+  async function writeNextVersion(actor: Actor, current: Schedule, fields: Record<string, unknown>): Promise<void> {
+    const scheduleId = new Types.ObjectId(current.id);
+    const version = current.version + 1;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await ScheduleVersion.create({ scheduleId, version, claimedAt: clock.now(), byName: actor.name });
+        break;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        const claim = await ScheduleVersion.findOne({ scheduleId, version }).lean<ScheduleVersionDoc>();
+        const latest = toSchedule(await load(actor.workspace, current.id));
+        const abandoned = claim && latest.version === current.version && clock.now().getTime() - claim.claimedAt.getTime() > STALE_CLAIM_MS;
+        if (abandoned && attempt === 0) {
+          await ScheduleVersion.deleteOne({ _id: claim._id, claimedAt: claim.claimedAt });
+          continue;
+        }
+        // Someone else saved (or is saving right now) from the same version.
+        throw latest.version === current.version && claim ? new ConflictError(current.name, claim.byName, claim.claimedAt) : conflict(latest);
+      }
+    }
+    try {
+      await Schedule.updateOne(
+        { _id: scheduleId, workspace: workspaceKey(actor.workspace) },
+        { $set: { ...fields, version, updatedBy: actor.userId, updatedByName: actor.name, updatedAt: clock.now() } },
+        { timestamps: false },
+      );
+    } catch (error) {
+      // Nothing was written: give the version back.
+      await ScheduleVersion.deleteOne({ scheduleId, version });
+      if (isDuplicateKeyError(error)) throw new ValidationError({ name: `A schedule named “${String(fields.name)}” already exists. Pick another name.` });
+      throw error;
+    }
+  }
 
   async function load(ref: WorkspaceRef, id: string): Promise<ScheduleDoc> {
     const _id = parseObjectId(id);
@@ -177,6 +223,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       const key = nameKey(query);
       if (key) filter.nameKey = { $regex: escapeRegex(key) };
       if (options.emailCcOnly) filter.emailCc = true;
+      else if (options.emailCc !== undefined) filter.emailCc = options.emailCc;
       const docs = await Schedule.find(filter).sort({ nameKey: 1 }).limit(options.limit ?? 100).lean<ScheduleDoc[]>();
       return docs.map(toSchedule);
     },
@@ -256,34 +303,16 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       const errors = await service.validate(ref, id, input);
       if (Object.keys(errors).length) throw new ValidationError(errors);
       if (current.version !== input.baseVersion) throw conflict(current);
-      try {
-        const result = await Schedule.updateOne(
-          { _id: new Types.ObjectId(id), workspace: workspaceKey(ref), version: input.baseVersion },
-          {
-            $set: {
-              name: input.name.trim(),
-              nameKey: nameKey(input.name),
-              description: input.description.trim(),
-              steps: input.steps.map((s) => ({
-                type: s.type,
-                customMessageId: s.type === 'custom' && s.customMessageId ? new Types.ObjectId(s.customMessageId) : null,
-                afterDays: s.afterDays,
-              })),
-              updatedBy: actor.userId,
-              updatedByName: actor.name,
-              updatedAt: clock.now(),
-            },
-            $inc: { version: 1 },
-          },
-          { timestamps: false },
-        );
-        if (result.matchedCount === 0) throw conflict(toSchedule(await load(ref, id)));
-      } catch (error) {
-        if (isDuplicateKeyError(error)) {
-          throw new ValidationError({ name: `A schedule named “${input.name.trim()}” already exists. Pick another name.` });
-        }
-        throw error;
-      }
+      await writeNextVersion(actor, current, {
+        name: input.name.trim(),
+        nameKey: nameKey(input.name),
+        description: input.description.trim(),
+        steps: input.steps.map((s) => ({
+          type: s.type,
+          customMessageId: s.type === 'custom' && s.customMessageId ? new Types.ObjectId(s.customMessageId) : null,
+          afterDays: s.afterDays,
+        })),
+      });
       return toSchedule(await load(ref, id));
     },
 
@@ -294,19 +323,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       const nameError = validateScheduleName(newName);
       if (nameError) throw new ValidationError({ name: nameError });
       await assertNameFree(ref, newName, id);
-      try {
-        await Schedule.updateOne(
-          { _id: new Types.ObjectId(id), workspace: workspaceKey(ref) },
-          {
-            $set: { name: newName.trim(), nameKey: nameKey(newName), updatedBy: actor.userId, updatedByName: actor.name, updatedAt: clock.now() },
-            $inc: { version: 1 },
-          },
-          { timestamps: false },
-        );
-      } catch (error) {
-        if (isDuplicateKeyError(error)) throw new ValidationError({ name: `A schedule named “${newName.trim()}” already exists. Pick another name.` });
-        throw error;
-      }
+      await writeNextVersion(actor, current, { name: newName.trim(), nameKey: nameKey(newName) });
       return toSchedule(await load(ref, id));
     },
 
@@ -327,6 +344,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
         );
       }
       await Schedule.deleteOne({ _id, workspace: workspaceKey(ref) });
+      await ScheduleVersion.deleteMany({ scheduleId: _id });
     },
   };
   return service;

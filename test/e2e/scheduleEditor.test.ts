@@ -143,7 +143,8 @@ describe('the make-your-own-schedule flow', () => {
       'custom 1', 'Gentle 3', 'Appreciative 2', 'Hopeful 0.5', 'Hopeful 3', 'Cautionary 5', 'Curious 6',
     ]);
     expect(schedule.steps[0]!.customMessageId).not.toBeNull();
-    expect(await app.services.models.Draft.countDocuments({})).toBe(0);
+    expect(await app.services.models.Draft.countDocuments({ workspace: ws.ref.teamId })).toBe(0);
+    expect(await app.services.models.DraftRevision.countDocuments({ workspace: ws.ref.teamId })).toBe(0);
 
     // 9. `/schedule view` shows the saved result.
     since = app.fake.responses.length;
@@ -240,6 +241,7 @@ describe('the make-your-own-schedule flow', () => {
     const deadline = Date.now() + 3000;
     while ((await app.services.models.Draft.countDocuments({ workspace: ws.ref.teamId })) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(await app.services.models.Draft.countDocuments({ workspace: ws.ref.teamId })).toBe(0);
+    expect(await app.services.models.DraftRevision.countDocuments({ workspace: ws.ref.teamId })).toBe(0);
     expect(await app.services.schedules.findByName(ws.ref, 'Cancelled')).toEqual(before);
   });
 

@@ -27,6 +27,7 @@ test('editors abandoned for a day are purged, open ones are kept, and purging tw
   expect(await db.services.drafts.purgeStale(DRAFT_MAX_AGE_MS)).toBe(0);
   await expect(db.services.drafts.get(ws, abandoned.id)).rejects.toMatchObject({ code: 'not_found' });
   expect((await db.services.drafts.get(ws, open.id)).id).toBe(open.id);
+  expect(await db.services.models.DraftRevision.countDocuments({ draftId: abandoned.id })).toBe(0);
 });
 
 test('the running app schedules the purge once, however many processes start', async () => {

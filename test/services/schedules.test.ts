@@ -104,6 +104,38 @@ describe('clone, search, save', () => {
     expect(stored.steps).toHaveLength(2);
   });
 
+  test('of two saves from the same version at the same moment, exactly one wins and the other is told who saved', async () => {
+    const ws = await seeded();
+    const alex = actorIn(ws, 'UALEX', { name: 'Alex' });
+    const bo = actorIn(ws, 'UBO', { name: 'Bo', isAdmin: true });
+    const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
+    const mine = await db.services.schedules.clone(alex, recommended.id, { name: 'Race', description: '' });
+    const results = await Promise.allSettled([
+      db.services.schedules.save(alex, mine.id, { name: 'Race', description: 'by Alex', steps: mine.steps.slice(0, 3), baseVersion: mine.version }),
+      db.services.schedules.save(bo, mine.id, { name: 'Race', description: 'by Bo', steps: mine.steps.slice(0, 5), baseVersion: mine.version }),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]!.reason).toBeInstanceOf(ConflictError);
+    const stored = await db.services.schedules.get(ws, mine.id);
+    expect(stored.version).toBe(mine.version + 1);
+    const winner = stored.description === 'by Alex' ? 'Alex' : 'Bo';
+    expect(stored.steps).toHaveLength(winner === 'Alex' ? 3 : 5);
+    expect((lost[0]!.reason as ConflictError).savedByName).toBe(winner);
+  });
+
+  test('a version claimed by a writer that died is taken over once stale, so the schedule never stays locked', async () => {
+    const ws = await seeded();
+    const alex = actorIn(ws, 'UALEX');
+    const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
+    const mine = await db.services.schedules.clone(alex, recommended.id, { name: 'Stuck', description: '' });
+    await db.services.models.ScheduleVersion.create({ scheduleId: mine.id, version: mine.version + 1, claimedAt: new Date(Date.now() - 60_000), byName: 'crashed' });
+    const saved = await db.services.schedules.save(alex, mine.id, { name: 'Stuck', description: 'fixed', steps: mine.steps, baseVersion: mine.version });
+    expect(saved).toMatchObject({ description: 'fixed', version: mine.version + 1 });
+  });
+
   test('save reports every field problem at once and writes nothing', async () => {
     const ws = await seeded();
     const alex = actorIn(ws);

@@ -1,0 +1,63 @@
+import { openTestDatabase, newWorkspace, actorIn, type TestDatabase } from '../support/db.js';
+import { ValidationError } from '../../src/services/domain.js';
+import { RECOMMENDED } from '../../src/services/workspaces.js';
+import { fixedClock } from '../../src/clock.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await openTestDatabase(fixedClock('2026-04-06T13:00:00Z'));
+});
+afterAll(() => db.close());
+
+async function draftOfCopy(name: string) {
+  const ws = newWorkspace();
+  await db.services.workspaces.ensureSeeded(ws);
+  const alex = actorIn(ws, 'UALEX');
+  const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
+  const copy = await db.services.schedules.clone(alex, recommended.id, { name, description: '' });
+  const draft = await db.services.drafts.start(alex, copy.id, 'America/New_York');
+  return { ws, alex, copy, draft };
+}
+
+test('after days that is not a number, negative or over 365 gets a message on its own step, and nothing is saved', async () => {
+  const { alex, copy, draft, ws } = await draftOfCopy('Typed badly');
+  const [r1, r2, r3, r4] = draft.rows.map((r) => r.key) as [string, string, string, string];
+  let error: unknown;
+  try {
+    await db.services.drafts.save(alex, draft.id, { rows: { [r1]: { afterDays: 'soon' }, [r2]: { afterDays: '-2' }, [r3]: { afterDays: '400' }, [r4]: { afterDays: '' } } });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ValidationError);
+  expect((error as ValidationError).errors).toEqual({
+    'step.0': 'Step 1: “soon” is not a number of days. Use a number such as 2 or 1.5.',
+    'step.1': "Step 2: after days can't be negative.",
+    'step.2': 'Step 3: after days can be at most 365.',
+    'step.3': 'Step 4: enter after how many days it is sent (0 to 365).',
+  });
+  expect(await db.services.schedules.get(ws, copy.id)).toEqual(copy);
+  // The draft keeps what was typed, so the user can fix it.
+  expect((await db.services.drafts.get(ws, draft.id)).rows[0]!.afterDays).toBe('soon');
+});
+
+test('example dates stop at the first step whose after days are not valid, and the total is unknown', async () => {
+  const { ws, draft } = await draftOfCopy('Partial');
+  const typed = await db.services.drafts.apply(ws, draft.id, { rows: { [draft.rows[2]!.key]: { afterDays: 'x' } } });
+  const model = await db.services.drafts.model(ws, typed);
+  expect(model.steps.map((s) => s.exampleDate)).toEqual(['Day 1 · Tue 7 Apr', 'Day 2 · Wed 8 Apr', null, null, null, null, null]);
+  expect(model.totalDays).toBeNull();
+  expect(model.datesFor).toBe('your time zone (America/New_York, Saturday and Sunday off)');
+});
+
+test('two changes at once both land (the draft is updated optimistically and retried)', async () => {
+  const { ws, draft } = await draftOfCopy('Racing');
+  const [r1, r2] = draft.rows.map((r) => r.key) as [string, string];
+  await Promise.all([
+    db.services.drafts.apply(ws, draft.id, {}, { kind: 'setType', key: r1, type: 'Curious' }),
+    db.services.drafts.apply(ws, draft.id, {}, { kind: 'setType', key: r2, type: 'Hopeful' }),
+    db.services.drafts.apply(ws, draft.id, {}, { kind: 'add', belowKey: null }),
+  ]);
+  const after = await db.services.drafts.get(ws, draft.id);
+  expect(after.rows.slice(0, 2).map((r) => r.type)).toEqual(['Curious', 'Hopeful']);
+  expect(after.rows).toHaveLength(8);
+});
