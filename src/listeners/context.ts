@@ -72,12 +72,20 @@ export function userMessage(error: unknown): string {
   return 'Something went wrong on our side and nothing was changed. Please try again in a moment.';
 }
 
-/** Answers on a slash command's response_url (works in channels the bot is not in). */
-export async function postToResponseUrl(url: string, message: { text: string; blocks: unknown[] }, replaceOriginal = false): Promise<void> {
+/**
+ * Answers on a slash command's response_url (works in channels the bot is not in). `in_channel` shows the
+ * message to everyone in the conversation the command was typed in; `ephemeral` only to its user.
+ */
+export async function postToResponseUrl(
+  url: string,
+  message: { text: string; blocks: unknown[] },
+  replaceOriginal = false,
+  responseType: 'ephemeral' | 'in_channel' = 'ephemeral',
+): Promise<void> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ response_type: 'ephemeral', replace_original: replaceOriginal, ...message }),
+    body: JSON.stringify({ response_type: responseType, replace_original: replaceOriginal, ...message }),
   });
   if (!res.ok) throw new Error(`response_url answered ${res.status}`);
 }

@@ -1,6 +1,10 @@
 // `/schedule message new | edit <name> | list`.
 import { customMessageModal } from '../../../views/customMessageModal.js';
+import { customMessageListMessage } from '../../../views/customMessageList.js';
 import { notice } from '../../../views/message.js';
+import { escapeMrkdwn } from '../../../views/text.js';
+import { actorOf } from '../context.js';
+import { openMessageEdit } from '../customMessageFlows.js';
 import type { CommandContext } from './types.js';
 
 export async function create(ctx: CommandContext): Promise<void> {
@@ -10,10 +14,20 @@ export async function create(ctx: CommandContext): Promise<void> {
   });
 }
 
-export async function edit(ctx: CommandContext, _name: string): Promise<void> {
-  await ctx.respond({ response_type: 'ephemeral', ...notice('This part of `/schedule` is not ready yet.') });
+export async function edit(ctx: CommandContext, name: string): Promise<void> {
+  const message = await ctx.services.customMessages.findByName(ctx.workspace, name);
+  if (!message) {
+    await ctx.respond({
+      response_type: 'ephemeral',
+      ...notice(`No custom message is named “${escapeMrkdwn(name)}”. \`/schedule message list\` shows them all.`),
+    });
+    return;
+  }
+  const actor = await actorOf(ctx.client, ctx.workspace, ctx.command.user_id);
+  await openMessageEdit(ctx.client, ctx.command.trigger_id, ctx.services, actor, message, ctx.command.response_url);
 }
 
 export async function list(ctx: CommandContext): Promise<void> {
-  await ctx.respond({ response_type: 'ephemeral', ...notice('This part of `/schedule` is not ready yet.') });
+  const messages = await ctx.services.customMessages.list(ctx.workspace);
+  await ctx.respond({ response_type: 'ephemeral', ...customMessageListMessage(messages) });
 }

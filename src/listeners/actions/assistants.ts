@@ -1,0 +1,40 @@
+// Interactions of the assistant flows: the list's page buttons, and picking another assistant in
+// Make default (which shows that assistant's defaults).
+import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
+import type { Logger } from '../../logger.js';
+import type { Services } from '../../services/index.js';
+import { ASSISTANT_LIST, assistantListMessage } from '../../../views/assistantList.js';
+import { DEFAULTS, type DefaultsModalMetadata } from '../../../views/defaultsModal.js';
+import { notice } from '../../../views/message.js';
+import { userMessage, workspaceOf } from '../context.js';
+import { parseMetadata } from '../editorState.js';
+import { assistantListItems, defaultsModalFor } from '../assistantFlows.js';
+
+const prefixed = (id: string) => new RegExp(`^${id.replace(/\./g, '\\.')}\\.`);
+
+export function register(app: App, services: Services, logger: Logger): void {
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: prefixed(ASSISTANT_LIST.page) }, async ({ ack, body, action, respond }) => {
+    await ack();
+    try {
+      const items = await assistantListItems(services, workspaceOf(body));
+      await respond({ response_type: 'ephemeral', replace_original: true, ...assistantListMessage(items, Number(action.value) || 0) });
+    } catch (error) {
+      logger.error(`Assistant list page: ${(error as Error).stack ?? String(error)}`);
+      await respond({ response_type: 'ephemeral', replace_original: false, ...notice(userMessage(error)) });
+    }
+  });
+
+  app.action<BlockAction<StaticSelectAction>>({ type: 'block_actions', action_id: DEFAULTS.assistantAction }, async ({ ack, body, action, client }) => {
+    await ack();
+    const current = body.view;
+    if (!current) return;
+    try {
+      const metadata = parseMetadata<DefaultsModalMetadata>(current.private_metadata);
+      const view = await defaultsModalFor(services, workspaceOf(body), { assistantId: action.selected_option.value }, metadata);
+      // No hash: when the user switches assistants quickly, the last pick's update should win, not the first.
+      if (view) await client.views.update({ view_id: current.id, view });
+    } catch (error) {
+      logger.error(`Make default, picking an assistant: ${(error as Error).stack ?? String(error)}`);
+    }
+  });
+}

@@ -1,0 +1,32 @@
+// Type-ahead menus of the assistant flows: time zones, and the schedules Make default offers
+// (Email CC schedules only for Email CC leads, the others for new leads).
+import type { App } from '@slack/bolt';
+import type { Logger } from '../../logger.js';
+import type { Services } from '../../services/index.js';
+import { searchTimeZones, timeZoneLabel } from '../../services/timeZones.js';
+import { ASSISTANT, timeZoneOption } from '../../../views/assistantModal.js';
+import { DEFAULTS } from '../../../views/defaultsModal.js';
+import { scheduleOptions } from '../../../views/cloneModal.js';
+import { workspaceOf } from '../context.js';
+
+export function register(app: App, services: Services, logger: Logger): void {
+  app.options<'block_suggestion'>({ action_id: ASSISTANT.timeZoneAction }, async ({ ack, payload }) => {
+    const now = services.clock.now();
+    await ack({ options: searchTimeZones(payload.value ?? '', 100).map((zone) => timeZoneOption({ zone, label: timeZoneLabel(zone, now) })) });
+  });
+
+  for (const [actionId, emailCc] of [
+    [DEFAULTS.scheduleAction, false],
+    [DEFAULTS.emailCcAction, true],
+  ] as const) {
+    app.options<'block_suggestion'>({ action_id: actionId }, async ({ ack, body, payload }) => {
+      try {
+        const schedules = await services.schedules.search(workspaceOf(body), payload.value ?? '', { limit: 100, emailCc });
+        await ack({ options: scheduleOptions(schedules) });
+      } catch (error) {
+        logger.error(`Default schedule options: ${(error as Error).message}`);
+        await ack({ options: [] });
+      }
+    });
+  }
+}

@@ -1,0 +1,106 @@
+// Add / edit assistant and Make default submissions.
+import type { App } from '@slack/bolt';
+import type { Logger } from '../../logger.js';
+import type { Services } from '../../services/index.js';
+import type { Assistant } from '../../services/assistants.js';
+import { offDaysLabel } from '../../services/drafts.js';
+import { ASSISTANT, parseOffDays, type AssistantModalMetadata } from '../../../views/assistantModal.js';
+import { DEFAULTS, type DefaultsModalMetadata } from '../../../views/defaultsModal.js';
+import { notice } from '../../../views/message.js';
+import { escapeMrkdwn } from '../../../views/text.js';
+import { actorOf, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
+import { blockIdWithPrefix, inputValue, parseMetadata, selectedConversation, selectedValue, selectedValues, type StateValues } from '../editorState.js';
+
+const ASSISTANT_BLOCKS: Record<string, string> = {
+  name: ASSISTANT.nameBlock,
+  notificationChannel: ASSISTANT.channelBlock,
+  timeZone: ASSISTANT.timeZoneBlock,
+  offDays: ASSISTANT.offDaysBlock,
+};
+
+const SOMETHING_WENT_WRONG = 'Something went wrong on our side and nothing was saved. Please try again.';
+
+export function register(app: App, services: Services, logger: Logger): void {
+  app.view({ callback_id: ASSISTANT.callbackId, type: 'view_submission' }, async ({ ack, body, view, client }) => {
+    const ref = workspaceOf(body);
+    const metadata = parseMetadata<AssistantModalMetadata>(view.private_metadata);
+    const values = view.state.values as StateValues;
+    const input = {
+      name: inputValue(values, ASSISTANT.nameBlock, ASSISTANT.nameAction),
+      notificationChannel: selectedConversation(values, ASSISTANT.channelBlock, ASSISTANT.channelAction) ?? '',
+      timeZone: selectedValue(values, ASSISTANT.timeZoneBlock, ASSISTANT.timeZoneAction) ?? '',
+      offDays: parseOffDays(selectedValues(values, ASSISTANT.offDaysBlock, ASSISTANT.offDaysAction)),
+    };
+    let saved: Assistant;
+    try {
+      const actor = await actorOf(client, ref, body.user.id);
+      saved = metadata.assistantId ? await services.assistants.update(actor, metadata.assistantId, input) : await services.assistants.create(actor, input);
+    } catch (error) {
+      const errors = modalErrors(error, (field) => ASSISTANT_BLOCKS[field], ASSISTANT.nameBlock);
+      if (!errors) logger.error(`Saving an assistant: ${(error as Error).stack ?? String(error)}`);
+      await ack({ response_action: 'errors', errors: errors ?? { [ASSISTANT.nameBlock]: SOMETHING_WENT_WRONG } });
+      return;
+    }
+    await ack();
+    if (!metadata.responseUrl) return;
+    try {
+      const channel = saved.notificationChannel ? `Notifications go to <#${saved.notificationChannel}>.` : 'It has no notification channel yet.';
+      const what = metadata.assistantId ? 'Saved' : 'Added';
+      const startsOn = saved.defaultScheduleId ? await services.schedules.get(ref, saved.defaultScheduleId).catch(() => null) : null;
+      const next = metadata.assistantId
+        ? ''
+        : ` ${startsOn ? `New leads follow *${escapeMrkdwn(startsOn.name)}*; ` : ''}\`/schedule default ${escapeMrkdwn(saved.name)}\` picks its default schedules.`;
+      await postToResponseUrl(
+        metadata.responseUrl,
+        notice(`:white_check_mark: ${what} assistant *${escapeMrkdwn(saved.name)}* (${saved.timeZone}, ${offDaysLabel(saved.offDays)}). ${channel}${next}`),
+      );
+    } catch (error) {
+      logger.error(`After saving an assistant: ${(error as Error).stack ?? String(error)}`);
+    }
+  });
+
+  app.view({ callback_id: DEFAULTS.callbackId, type: 'view_submission' }, async ({ ack, body, view, client }) => {
+    const ref = workspaceOf(body);
+    const metadata = parseMetadata<DefaultsModalMetadata>(view.private_metadata);
+    const values = view.state.values as StateValues;
+    // The schedule inputs' block ids carry the assistant they were rendered for: read whichever the view has.
+    const scheduleBlock = blockIdWithPrefix(view.blocks, DEFAULTS.scheduleBlockPrefix) ?? DEFAULTS.assistantBlock;
+    const emailCcBlock = blockIdWithPrefix(view.blocks, DEFAULTS.emailCcBlockPrefix) ?? DEFAULTS.assistantBlock;
+    const assistantId = selectedValue(values, DEFAULTS.assistantBlock, DEFAULTS.assistantAction);
+    if (!assistantId) {
+      await ack({ response_action: 'errors', errors: { [DEFAULTS.assistantBlock]: 'Pick the assistant.' } });
+      return;
+    }
+    const defaults = {
+      scheduleId: selectedValue(values, scheduleBlock, DEFAULTS.scheduleAction) ?? '',
+      emailCcScheduleId: selectedValue(values, emailCcBlock, DEFAULTS.emailCcAction) ?? '',
+    };
+    let saved: Assistant;
+    try {
+      const actor = await actorOf(client, ref, body.user.id);
+      saved = await services.assistants.setDefaults(actor, assistantId, defaults);
+    } catch (error) {
+      const blockFor = (field: string) => (field === 'schedule' ? scheduleBlock : field === 'emailCcSchedule' ? emailCcBlock : undefined);
+      const errors = modalErrors(error, blockFor, DEFAULTS.assistantBlock);
+      if (!errors) logger.error(`Saving defaults: ${(error as Error).stack ?? String(error)}`);
+      await ack({ response_action: 'errors', errors: errors ?? { [DEFAULTS.assistantBlock]: SOMETHING_WENT_WRONG } });
+      return;
+    }
+    await ack();
+    if (!metadata.responseUrl) return;
+    try {
+      const [schedule, emailCc] = await Promise.all([services.schedules.get(ref, defaults.scheduleId), services.schedules.get(ref, defaults.emailCcScheduleId)]);
+      // In the conversation, for everyone: the team should know which schedule new leads now follow.
+      await postToResponseUrl(
+        metadata.responseUrl,
+        notice(
+          `:white_check_mark: <@${body.user.id}> made *${escapeMrkdwn(schedule.name)}* the default schedule for *${escapeMrkdwn(saved.name)}* (Email CC leads: *${escapeMrkdwn(emailCc.name)}*).`,
+        ),
+        false,
+        'in_channel',
+      );
+    } catch (error) {
+      logger.error(`After saving defaults: ${(error as Error).stack ?? String(error)}`);
+    }
+  });
+}

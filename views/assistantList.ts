@@ -1,0 +1,81 @@
+// `/schedule assistant list`: each assistant's time zone, off days, notification channel and default
+// schedules. Paged so a workspace with many assistants stays under a message's 50 blocks.
+import type { KnownBlock } from '@slack/types';
+import type { MessageView } from './message.js';
+import { clip, escapeMrkdwn, plural } from './text.js';
+
+export const ASSISTANT_LIST = {
+  page: 'assistant_list.page',
+} as const;
+
+export const ASSISTANTS_PER_PAGE = 20;
+
+export interface AssistantListItem {
+  readonly id: string;
+  readonly name: string;
+  readonly timeZone: string;
+  /** "Saturday and Sunday off". */
+  readonly offDays: string;
+  /** A channel id, or '' for none. */
+  readonly notificationChannel: string;
+  /** Names of the default schedules; null when the schedule is gone. */
+  readonly defaultSchedule: string | null;
+  readonly defaultEmailCcSchedule: string | null;
+}
+
+const EMPTY = 'No assistants yet. Add one with `/schedule assistant add`: give it a name, a time zone and its off days.';
+
+function scheduleName(name: string | null): string {
+  return name ? `*${escapeMrkdwn(name)}*` : '_none_';
+}
+
+export function assistantListMessage(items: readonly AssistantListItem[], page = 0): MessageView {
+  if (!items.length) return { text: EMPTY, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: EMPTY } }] };
+  const pages = Math.ceil(items.length / ASSISTANTS_PER_PAGE);
+  const current = Math.min(Math.max(0, page), pages - 1);
+  const shown = items.slice(current * ASSISTANTS_PER_PAGE, (current + 1) * ASSISTANTS_PER_PAGE);
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Assistants' } }];
+  for (const item of shown) {
+    const channel = item.notificationChannel ? `<#${item.notificationChannel}>` : '_no channel yet_';
+    const lines = [
+      `*${escapeMrkdwn(item.name)}* · ${escapeMrkdwn(item.timeZone)} · ${item.offDays}`,
+      `Notifications: ${channel}`,
+      `Default schedule: ${scheduleName(item.defaultSchedule)} · Email CC leads: ${scheduleName(item.defaultEmailCcSchedule)}`,
+    ];
+    blocks.push({ type: 'section', block_id: `assistant.${item.id}`, text: { type: 'mrkdwn', text: clip(lines.join('\n'), 3000) } });
+  }
+  if (pages > 1) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'assistant_list.pages',
+      elements: [
+        ...(current > 0
+          ? [{ type: 'button' as const, action_id: `${ASSISTANT_LIST.page}.previous`, text: { type: 'plain_text' as const, text: '← Previous' }, value: String(current - 1) }]
+          : []),
+        ...(current < pages - 1
+          ? [{ type: 'button' as const, action_id: `${ASSISTANT_LIST.page}.next`, text: { type: 'plain_text' as const, text: 'Next →' }, value: String(current + 1) }]
+          : []),
+      ],
+    });
+  }
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `${plural(items.length, 'assistant')}${pages > 1 ? ` · page ${current + 1} of ${pages}` : ''} · \`/schedule assistant edit <name>\` to change one · \`/schedule default <name>\` for its default schedules`,
+      },
+    ],
+  });
+  return { text: `Assistants (${items.length})`, blocks };
+}
+
+/** "No assistant is named “x”. Assistants: *Ava*, *Ben*." (at most 20 names, then how many more). */
+export function assistantNotFoundMessage(typed: string, names: readonly string[]): MessageView {
+  const shown = names.slice(0, 20).map((name) => `*${escapeMrkdwn(name)}*`);
+  const more = names.length > shown.length ? ` and ${names.length - shown.length} more` : '';
+  const text = names.length
+    ? `No assistant is named “${escapeMrkdwn(typed)}”. Assistants: ${shown.join(', ')}${more}. \`/schedule assistant list\` shows them with their settings.`
+    : `No assistant is named “${escapeMrkdwn(typed)}”, and there are none yet. Add one with \`/schedule assistant add\`.`;
+  return { text: clip(text, 3000), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } }] };
+}
