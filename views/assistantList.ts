@@ -1,6 +1,7 @@
 // `/schedule assistant list`: each assistant's time zone, off days, notification channel and default
 // schedules. Paged so a workspace with many assistants stays under a message's 50 blocks.
 import type { KnownBlock } from '@slack/types';
+import { pageLabel, pageOf, pagerBlocks } from './paging.js';
 import type { MessageView } from './message.js';
 import { clip, escapeMrkdwn, plural } from './text.js';
 
@@ -31,9 +32,8 @@ function scheduleName(name: string | null): string {
 
 export function assistantListMessage(items: readonly AssistantListItem[], page = 0): MessageView {
   if (!items.length) return { text: EMPTY, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: EMPTY } }] };
-  const pages = Math.ceil(items.length / ASSISTANTS_PER_PAGE);
-  const current = Math.min(Math.max(0, page), pages - 1);
-  const shown = items.slice(current * ASSISTANTS_PER_PAGE, (current + 1) * ASSISTANTS_PER_PAGE);
+  const paged = pageOf(items, page, ASSISTANTS_PER_PAGE);
+  const { shown } = paged;
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Assistants' } }];
   for (const item of shown) {
     const channel = item.notificationChannel ? `<#${item.notificationChannel}>` : '_no channel yet_';
@@ -44,26 +44,13 @@ export function assistantListMessage(items: readonly AssistantListItem[], page =
     ];
     blocks.push({ type: 'section', block_id: `assistant.${item.id}`, text: { type: 'mrkdwn', text: clip(lines.join('\n'), 3000) } });
   }
-  if (pages > 1) {
-    blocks.push({
-      type: 'actions',
-      block_id: 'assistant_list.pages',
-      elements: [
-        ...(current > 0
-          ? [{ type: 'button' as const, action_id: `${ASSISTANT_LIST.page}.previous`, text: { type: 'plain_text' as const, text: '← Previous' }, value: String(current - 1) }]
-          : []),
-        ...(current < pages - 1
-          ? [{ type: 'button' as const, action_id: `${ASSISTANT_LIST.page}.next`, text: { type: 'plain_text' as const, text: 'Next →' }, value: String(current + 1) }]
-          : []),
-      ],
-    });
-  }
+  blocks.push(...pagerBlocks('assistant_list.pages', ASSISTANT_LIST.page, paged));
   blocks.push({
     type: 'context',
     elements: [
       {
         type: 'mrkdwn',
-        text: `${plural(items.length, 'assistant')}${pages > 1 ? ` · page ${current + 1} of ${pages}` : ''} · \`/schedule assistant edit <name>\` to change one · \`/schedule default <name>\` for its default schedules`,
+        text: `${plural(items.length, 'assistant')}${pageLabel(paged)} · \`/schedule assistant edit <name>\` to change one · \`/schedule default <name>\` for its default schedules`,
       },
     ],
   });

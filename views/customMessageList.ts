@@ -1,6 +1,7 @@
 // `/schedule message list`: each custom message's name, subject, the start of its body, who wrote it
 // and the schedules that send it, with an Edit button. Paged to stay under a message's 50 blocks.
 import type { KnownBlock } from '@slack/types';
+import { pageLabel, pageOf, pagerBlocks } from './paging.js';
 import type { MessageView } from './message.js';
 import { clip, escapeMrkdwn, plural } from './text.js';
 
@@ -33,9 +34,8 @@ function itemText(item: CustomMessageListItem): string {
 
 export function customMessageListMessage(items: readonly CustomMessageListItem[], page = 0): MessageView {
   if (!items.length) return { text: EMPTY, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: EMPTY } }] };
-  const pages = Math.ceil(items.length / MESSAGES_PER_PAGE);
-  const current = Math.min(Math.max(0, page), pages - 1);
-  const shown = items.slice(current * MESSAGES_PER_PAGE, (current + 1) * MESSAGES_PER_PAGE);
+  const paged = pageOf(items, page, MESSAGES_PER_PAGE);
+  const { shown } = paged;
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Custom messages' } }];
   for (const item of shown) {
     blocks.push({
@@ -45,26 +45,13 @@ export function customMessageListMessage(items: readonly CustomMessageListItem[]
       accessory: { type: 'button', action_id: `${MESSAGE_LIST.edit}.${item.id}`, text: { type: 'plain_text', text: 'Edit' }, value: item.id },
     });
   }
-  if (pages > 1) {
-    blocks.push({
-      type: 'actions',
-      block_id: 'message_list.pages',
-      elements: [
-        ...(current > 0
-          ? [{ type: 'button' as const, action_id: `${MESSAGE_LIST.page}.previous`, text: { type: 'plain_text' as const, text: '← Previous' }, value: String(current - 1) }]
-          : []),
-        ...(current < pages - 1
-          ? [{ type: 'button' as const, action_id: `${MESSAGE_LIST.page}.next`, text: { type: 'plain_text' as const, text: 'Next →' }, value: String(current + 1) }]
-          : []),
-      ],
-    });
-  }
+  blocks.push(...pagerBlocks('message_list.pages', MESSAGE_LIST.page, paged));
   blocks.push({
     type: 'context',
     elements: [
       {
         type: 'mrkdwn',
-        text: `${plural(items.length, 'custom message')}${pages > 1 ? ` · page ${current + 1} of ${pages}` : ''} · \`/schedule message new\` to write one`,
+        text: `${plural(items.length, 'custom message')}${pageLabel(paged)} · \`/schedule message new\` to write one`,
       },
     ],
   });

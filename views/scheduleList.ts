@@ -1,6 +1,7 @@
 // `/schedule list`: every schedule with its steps, total days, owner and defaults, and
 // Edit / Clone / View buttons. Paged so a workspace with hundreds stays under 50 blocks.
 import type { KnownBlock } from '@slack/types';
+import { pageLabel, pageOf, pagerBlocks } from './paging.js';
 import type { MessageView } from './message.js';
 import { clip, days, escapeMrkdwn, plural } from './text.js';
 
@@ -26,9 +27,8 @@ export interface ScheduleListItem {
 }
 
 export function scheduleListMessage(items: readonly ScheduleListItem[], page = 0): MessageView {
-  const pages = Math.max(1, Math.ceil(items.length / SCHEDULES_PER_PAGE));
-  const current = Math.min(Math.max(0, page), pages - 1);
-  const shown = items.slice(current * SCHEDULES_PER_PAGE, (current + 1) * SCHEDULES_PER_PAGE);
+  const paged = pageOf(items, page, SCHEDULES_PER_PAGE);
+  const { shown } = paged;
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Followup schedules' } }];
   for (const item of shown) {
     const owner = item.system ? 'System · read-only, clone it to change it' : `Owner <@${item.createdBy}>`;
@@ -53,26 +53,13 @@ export function scheduleListMessage(items: readonly ScheduleListItem[], page = 0
       ],
     });
   }
-  if (pages > 1) {
-    blocks.push({
-      type: 'actions',
-      block_id: 'schedule_list.pages',
-      elements: [
-        ...(current > 0
-          ? [{ type: 'button' as const, action_id: `${SCHEDULE_LIST.page}.previous`, text: { type: 'plain_text' as const, text: '← Previous' }, value: String(current - 1) }]
-          : []),
-        ...(current < pages - 1
-          ? [{ type: 'button' as const, action_id: `${SCHEDULE_LIST.page}.next`, text: { type: 'plain_text' as const, text: 'Next →' }, value: String(current + 1) }]
-          : []),
-      ],
-    });
-  }
+  blocks.push(...pagerBlocks('schedule_list.pages', SCHEDULE_LIST.page, paged));
   blocks.push({
     type: 'context',
     elements: [
       {
         type: 'mrkdwn',
-        text: `${plural(items.length, 'schedule')}${pages > 1 ? ` · page ${current + 1} of ${pages}` : ''} · \`/schedule clone\` to make your own`,
+        text: `${plural(items.length, 'schedule')}${pageLabel(paged)} · \`/schedule clone\` to make your own`,
       },
     ],
   });

@@ -1,6 +1,8 @@
 // What every listener needs from a Slack payload: the workspace, the acting user with their
 // role and time zone (users.info), and turning domain errors into what Slack shows.
-import type { App } from '@slack/bolt';
+import type { App, RespondFn } from '@slack/bolt';
+import type { Logger } from '../logger.js';
+import { notice } from '../../views/message.js';
 import type { WebClient } from '@slack/web-api';
 import { DomainError, ValidationError, type Actor, type WorkspaceRef } from '../services/domain.js';
 
@@ -88,4 +90,22 @@ export async function postToResponseUrl(
     body: JSON.stringify({ response_type: responseType, replace_original: replaceOriginal, ...message }),
   });
   if (!res.ok) throw new Error(`response_url answered ${res.status}`);
+}
+
+/**
+ * Runs a message button's work; a failure is answered to the user ephemerally (domain errors
+ * in their own words, anything else generically and logged).
+ */
+export async function answeringFailures(respond: RespondFn, logger: Logger, what: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!(error instanceof DomainError || error instanceof ValidationError)) logger.error(`${what}: ${(error as Error).stack ?? String(error)}`);
+    await respond({ response_type: 'ephemeral', replace_original: false, ...notice(userMessage(error)) });
+  }
+}
+
+/** Matches the action ids `<prefix>.<anything>` (one listener for a button on every row). */
+export function actionIdPrefix(prefix: string): RegExp {
+  return new RegExp(`^${prefix.replace(/\./g, '\\.')}\\.`);
 }

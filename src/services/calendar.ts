@@ -338,3 +338,12 @@ export function formatExampleDate(date: ExampleDate, timeZone: string, start?: D
   const showYear = start !== undefined && new TZDate(assertValidInstant(start, 'start'), timeZone).getFullYear() !== local.getFullYear();
   return `Day ${date.dayNumber} · ${format(local, showYear ? 'EEE d MMM yyyy' : 'EEE d MMM')}`;
 }
+
+/** "Saturday and Sunday off", weeks starting on Monday. */
+const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+export function offDaysLabel(offDays: readonly number[]): string {
+  if (!offDays.length) return 'no off days';
+  const names = [...offDays].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7)).map((d) => WEEKDAY_NAMES[d]);
+  return `${names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]} off`;
+}

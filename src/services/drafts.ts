@@ -5,7 +5,7 @@
 import { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
 import { isDuplicateKeyError, parseObjectId, type DraftDoc, type DraftRevisionDoc, type DraftRowDoc, type Models } from '../db/models.js';
-import { DEFAULT_OFF_DAYS, parseAfterDays, totalDays, type CalendarRules } from './calendar.js';
+import { DEFAULT_OFF_DAYS, offDaysLabel, parseAfterDays, totalDays, type CalendarRules } from './calendar.js';
 import { DomainError, MAX_STEPS, ValidationError, workspaceKey, type Actor, type StepType, type WorkspaceRef } from './domain.js';
 import type { Schedule, ScheduleService, Step } from './schedules.js';
 import type { CustomMessageService } from './customMessages.js';
@@ -75,14 +75,6 @@ export interface DraftService {
 
 /** An editor left open this long is abandoned: Slack's own modals do not live that long. */
 export const DRAFT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-
-const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
-export function offDaysLabel(offDays: readonly number[]): string {
-  if (!offDays.length) return 'no off days';
-  const names = [...offDays].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7)).map((d) => WEEKDAY_NAMES[d]);
-  return `${names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]} off`;
-}
 
 function toDraft(session: DraftDoc, revision: DraftRevisionDoc, emailCc: boolean): Draft {
   return {

@@ -5,23 +5,17 @@ import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { ASSISTANT_LIST, assistantListMessage } from '../../../views/assistantList.js';
 import { DEFAULTS, type DefaultsModalMetadata } from '../../../views/defaultsModal.js';
-import { notice } from '../../../views/message.js';
-import { userMessage, workspaceOf } from '../context.js';
+import { actionIdPrefix, answeringFailures, workspaceOf } from '../context.js';
 import { parseMetadata } from '../editorState.js';
 import { assistantListItems, defaultsModalFor } from '../assistantFlows.js';
 
-const prefixed = (id: string) => new RegExp(`^${id.replace(/\./g, '\\.')}\\.`);
-
 export function register(app: App, services: Services, logger: Logger): void {
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: prefixed(ASSISTANT_LIST.page) }, async ({ ack, body, action, respond }) => {
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(ASSISTANT_LIST.page) }, async ({ ack, body, action, respond }) => {
     await ack();
-    try {
+    await answeringFailures(respond, logger, 'Assistant list page', async () => {
       const items = await assistantListItems(services, workspaceOf(body));
       await respond({ response_type: 'ephemeral', replace_original: true, ...assistantListMessage(items, Number(action.value) || 0) });
-    } catch (error) {
-      logger.error(`Assistant list page: ${(error as Error).stack ?? String(error)}`);
-      await respond({ response_type: 'ephemeral', replace_original: false, ...notice(userMessage(error)) });
-    }
+    });
   });
 
   app.action<BlockAction<StaticSelectAction>>({ type: 'block_actions', action_id: DEFAULTS.assistantAction }, async ({ ack, body, action, client }) => {

@@ -1,45 +1,34 @@
 // Buttons on `/schedule list` and on the delete confirmation.
-import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { SCHEDULE_LIST, scheduleListMessage } from '../../../views/scheduleList.js';
 import { DELETE } from '../../../views/deleteConfirm.js';
 import { notice } from '../../../views/message.js';
-import { actorOf, userMessage, workspaceOf } from '../context.js';
+import { actionIdPrefix, actorOf, answeringFailures, workspaceOf } from '../context.js';
 import { openClone, openEditor, scheduleDetails } from '../scheduleFlows.js';
 
-const prefixed = (id: string) => new RegExp(`^${id.replace(/\./g, '\\.')}\\.`);
-
 export function register(app: App, services: Services, logger: Logger): void {
-  const guarded = async (respond: RespondFn, what: string, work: () => Promise<void>) => {
-    try {
-      await work();
-    } catch (error) {
-      if (!(error instanceof Error && 'code' in error)) logger.error(`${what}: ${(error as Error).stack ?? String(error)}`);
-      await respond({ response_type: 'ephemeral', replace_original: false, ...notice(userMessage(error)) });
-    }
-  };
-
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: prefixed(SCHEDULE_LIST.edit) }, async ({ ack, body, action, client, respond }) => {
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(SCHEDULE_LIST.edit) }, async ({ ack, body, action, client, respond }) => {
     await ack();
-    await guarded(respond, 'Edit from list', async () => {
+    await answeringFailures(respond, logger, 'Edit from list', async () => {
       const actor = await actorOf(client, workspaceOf(body), body.user.id);
       await openEditor(client, body.trigger_id, services, actor, action.value ?? '');
     });
   });
 
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: prefixed(SCHEDULE_LIST.clone) }, async ({ ack, body, action, client, respond }) => {
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(SCHEDULE_LIST.clone) }, async ({ ack, body, action, client, respond }) => {
     await ack();
-    await guarded(respond, 'Clone from list', async () => {
+    await answeringFailures(respond, logger, 'Clone from list', async () => {
       const ref = workspaceOf(body);
       const source = await services.schedules.get(ref, action.value ?? '');
       await openClone(client, body.trigger_id, services, ref, source.name);
     });
   });
 
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: prefixed(SCHEDULE_LIST.view) }, async ({ ack, body, action, client, respond }) => {
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(SCHEDULE_LIST.view) }, async ({ ack, body, action, client, respond }) => {
     await ack();
-    await guarded(respond, 'View from list', async () => {
+    await answeringFailures(respond, logger, 'View from list', async () => {
       const ref = workspaceOf(body);
       const schedule = await services.schedules.get(ref, action.value ?? '');
       const actor = await actorOf(client, ref, body.user.id);
@@ -47,9 +36,9 @@ export function register(app: App, services: Services, logger: Logger): void {
     });
   });
 
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: prefixed(SCHEDULE_LIST.page) }, async ({ ack, body, action, respond }) => {
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(SCHEDULE_LIST.page) }, async ({ ack, body, action, respond }) => {
     await ack();
-    await guarded(respond, 'List page', async () => {
+    await answeringFailures(respond, logger, 'List page', async () => {
       const schedules = await services.schedules.list(workspaceOf(body));
       const items = schedules.map((s) => ({ ...s, stepCount: s.steps.length }));
       await respond({ response_type: 'ephemeral', replace_original: true, ...scheduleListMessage(items, Number(action.value) || 0) });
@@ -58,7 +47,7 @@ export function register(app: App, services: Services, logger: Logger): void {
 
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: DELETE.confirm }, async ({ ack, body, action, client, respond }) => {
     await ack();
-    await guarded(respond, 'Delete', async () => {
+    await answeringFailures(respond, logger, 'Delete', async () => {
       const ref = workspaceOf(body);
       const actor = await actorOf(client, ref, body.user.id);
       const schedule = await services.schedules.get(ref, action.value ?? '');
@@ -69,7 +58,7 @@ export function register(app: App, services: Services, logger: Logger): void {
 
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: DELETE.cancel }, async ({ ack, body, action, respond }) => {
     await ack();
-    await guarded(respond, 'Keep', async () => {
+    await answeringFailures(respond, logger, 'Keep', async () => {
       const schedule = await services.schedules.get(workspaceOf(body), action.value ?? '');
       await respond({ response_type: 'ephemeral', replace_original: true, ...notice(`Kept *${schedule.name}*; nothing was deleted.`) });
     });

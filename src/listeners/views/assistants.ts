@@ -3,7 +3,7 @@ import type { App } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import type { Assistant } from '../../services/assistants.js';
-import { offDaysLabel } from '../../services/drafts.js';
+import { offDaysLabel } from '../../services/calendar.js';
 import { ASSISTANT, parseOffDays, type AssistantModalMetadata } from '../../../views/assistantModal.js';
 import { DEFAULTS, type DefaultsModalMetadata } from '../../../views/defaultsModal.js';
 import { notice } from '../../../views/message.js';

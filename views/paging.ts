@@ -1,0 +1,41 @@
+// Paging for long lists in messages (a message holds at most 50 blocks).
+import type { KnownBlock } from '@slack/types';
+
+export interface Page<T> {
+  readonly shown: T[];
+  /** Zero-based, clamped to the pages there are. */
+  readonly current: number;
+  readonly pages: number;
+}
+
+export function pageOf<T>(items: readonly T[], page: number, perPage: number): Page<T> {
+  const pages = Math.max(1, Math.ceil(items.length / perPage));
+  const current = Math.min(Math.max(0, page), pages - 1);
+  return { shown: items.slice(current * perPage, (current + 1) * perPage), current, pages };
+}
+
+/** "← Previous" / "Next →" buttons (`<actionPrefix>.previous|next`, value = page), or nothing on a single page. */
+export function pagerBlocks(blockId: string, actionPrefix: string, page: Page<unknown>): KnownBlock[] {
+  if (page.pages <= 1) return [];
+  const button = (which: 'previous' | 'next', text: string, to: number) => ({
+    type: 'button' as const,
+    action_id: `${actionPrefix}.${which}`,
+    text: { type: 'plain_text' as const, text },
+    value: String(to),
+  });
+  return [
+    {
+      type: 'actions',
+      block_id: blockId,
+      elements: [
+        ...(page.current > 0 ? [button('previous', '← Previous', page.current - 1)] : []),
+        ...(page.current < page.pages - 1 ? [button('next', 'Next →', page.current + 1)] : []),
+      ],
+    },
+  ];
+}
+
+/** " · page 2 of 5", or nothing on a single page. */
+export function pageLabel(page: Page<unknown>): string {
+  return page.pages > 1 ? ` · page ${page.current + 1} of ${page.pages}` : '';
+}
