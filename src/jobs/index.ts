@@ -35,8 +35,10 @@ export async function startJobs(connection: Connection, services: Services, opti
   ]).finally(() => clearTimeout(timer));
   defineJobs(agenda, services);
   await agenda.start();
-  // `every` keeps one job document per name, so several processes share one schedule.
-  await agenda.every('1 hour', JOBS.purgeDrafts);
+  // `every` keeps one job document per name, so several processes share one schedule. The first
+  // run is an hour out: nothing is stale at start-up, and Agenda would otherwise hold an
+  // uncleared timer for a job due within its poll window, keeping a stopping process alive.
+  await agenda.every('1 hour', JOBS.purgeDrafts, undefined, { skipImmediate: true });
   return agenda;
 }
 

@@ -81,9 +81,14 @@ export function createAssistantService(models: Models): AssistantService {
     return new ValidationError({ name: `An assistant named “${name.trim()}” already exists. Pick another name.` });
   }
 
-  async function assertNameFree(ref: WorkspaceRef, name: string, exceptId?: string): Promise<void> {
-    const existing = await Assistant.findOne({ workspace: workspaceKey(ref), nameKey: nameKey(name) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
-    if (existing && String(existing._id) !== exceptId) throw duplicate(name);
+  /** Every field problem at once, the name already taken included. */
+  async function fieldErrors(ref: WorkspaceRef, input: AssistantInput, exceptId?: string): Promise<Record<string, string>> {
+    const errors = validateAssistant(input);
+    if (!errors.name) {
+      const existing = await Assistant.findOne({ workspace: workspaceKey(ref), nameKey: nameKey(input.name) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
+      if (existing && String(existing._id) !== exceptId) Object.assign(errors, duplicate(input.name).errors);
+    }
+    return errors;
   }
 
   function fields(input: AssistantInput) {
@@ -114,9 +119,8 @@ export function createAssistantService(models: Models): AssistantService {
     },
 
     async create(actor, input) {
-      const errors = validateAssistant(input);
+      const errors = await fieldErrors(actor.workspace, input);
       if (Object.keys(errors).length) throw new ValidationError(errors);
-      await assertNameFree(actor.workspace, input.name);
       const workspace = workspaceKey(actor.workspace);
       // New assistants start on the system schedules; `/schedule default` changes them.
       const system = await Schedule.find({ workspace, system: true, nameKey: { $in: [nameKey(RECOMMENDED), nameKey(RECOMMENDED_EMAIL_CC)] } }, { nameKey: 1 }).lean<
@@ -141,9 +145,8 @@ export function createAssistantService(models: Models): AssistantService {
     async update(actor, id, input) {
       const current = toAssistant(await load(actor.workspace, id));
       assertCanChange(actor, current);
-      const errors = validateAssistant(input);
+      const errors = await fieldErrors(actor.workspace, input, id);
       if (Object.keys(errors).length) throw new ValidationError(errors);
-      await assertNameFree(actor.workspace, input.name, id);
       try {
         await Assistant.updateOne({ _id: new Types.ObjectId(id), workspace: workspaceKey(actor.workspace) }, { $set: fields(input) });
       } catch (error) {

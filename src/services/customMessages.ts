@@ -94,9 +94,14 @@ export function createCustomMessageService(models: Models): CustomMessageService
     return new ValidationError({ name: `A custom message named “${name.trim()}” already exists. Pick another name.` });
   }
 
-  async function assertNameFree(ref: WorkspaceRef, name: string, exceptId?: string): Promise<void> {
-    const existing = await CustomMessage.findOne({ workspace: workspaceKey(ref), nameKey: nameKey(name) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
-    if (existing && String(existing._id) !== exceptId) throw duplicate(name);
+  /** Every field problem at once, the name already taken included. */
+  async function fieldErrors(ref: WorkspaceRef, input: CustomMessageInput, exceptId?: string): Promise<Record<string, string>> {
+    const errors = validateCustomMessage(input);
+    if (!errors.name) {
+      const existing = await CustomMessage.findOne({ workspace: workspaceKey(ref), nameKey: nameKey(input.name) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
+      if (existing && String(existing._id) !== exceptId) Object.assign(errors, duplicate(input.name).errors);
+    }
+    return errors;
   }
 
   return {
@@ -146,9 +151,8 @@ export function createCustomMessageService(models: Models): CustomMessageService
     },
 
     async create(actor, input) {
-      const errors = validateCustomMessage(input);
+      const errors = await fieldErrors(actor.workspace, input);
       if (Object.keys(errors).length) throw new ValidationError(errors);
-      await assertNameFree(actor.workspace, input.name);
       try {
         const doc = await CustomMessage.create({
           workspace: workspaceKey(actor.workspace),
@@ -168,9 +172,8 @@ export function createCustomMessageService(models: Models): CustomMessageService
     async update(actor, id, input) {
       const current = toMessage(await load(actor.workspace, id));
       assertCanEdit(actor, current);
-      const errors = validateCustomMessage(input);
+      const errors = await fieldErrors(actor.workspace, input, id);
       if (Object.keys(errors).length) throw new ValidationError(errors);
-      await assertNameFree(actor.workspace, input.name, id);
       try {
         await CustomMessage.updateOne(
           { _id: new Types.ObjectId(id), workspace: workspaceKey(actor.workspace) },

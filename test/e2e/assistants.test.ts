@@ -1,7 +1,7 @@
 // `/schedule assistant add | edit | list` end to end: signed requests into the running app, the
 // local Slack rendering and validating every modal and message, the real database behind.
 import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
-import { modalOpenedWith, modalsOpenedWith, postedTo, textOf } from '../support/afterAck.js';
+import { modalOpenedWith, modalsOpenedWith, postedTo, textOf } from '../support/flows.js';
 import type { FakeView, JsonObject } from '../support/fakeSlack.js';
 import type { AssistantInput } from '../../src/services/assistants.js';
 import { ASSISTANT } from '../../views/assistantModal.js';

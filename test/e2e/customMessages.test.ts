@@ -1,6 +1,6 @@
 // `/schedule message list | edit <name>` end to end, with the list's Edit buttons.
 import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
-import { modalOpenedWith, modalsOpenedWith, postedTo, textOf } from '../support/afterAck.js';
+import { modalOpenedWith, modalsOpenedWith, postedTo, textOf } from '../support/flows.js';
 import type { FakeMessage, FakeView } from '../support/fakeSlack.js';
 import { CUSTOM_MESSAGE } from '../../views/customMessageModal.js';
 import { MESSAGE_LIST } from '../../views/customMessageList.js';

@@ -1,7 +1,7 @@
 // `/schedule default [assistant]` end to end: the Make default modal, its type-ahead selects, switching
 // assistants, saving, and the confirmation posted in the conversation.
 import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
-import { modalOpenedWith, modalsOpenedWith, postedTo, textOf, updatedTo } from '../support/afterAck.js';
+import { modalOpenedWith, modalsOpenedWith, postedTo, textOf, updatedTo } from '../support/flows.js';
 import type { FakeView, JsonObject } from '../support/fakeSlack.js';
 import { DEFAULTS, emailCcBlockId, scheduleBlockId } from '../../views/defaultsModal.js';
 

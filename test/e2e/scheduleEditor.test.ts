@@ -2,7 +2,8 @@
 import { fixedClock } from '../../src/clock.js';
 import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
 import type { SlackDriver } from '../support/slackDriver.js';
-import { blocksText, nextResponse, openedViewId, updated, viewText } from '../support/flows.js';
+import { blocksText, modalOpenedWith, nextResponse, openedViewId, postedTo, updated, viewText } from '../support/flows.js';
+import { DEFAULTS, scheduleBlockId } from '../../views/defaultsModal.js';
 
 // Monday 6 April 2026, 09:00 in New York.
 const NOW = '2026-04-06T13:00:00Z';
@@ -57,9 +58,11 @@ async function cloneRecommended(ws: TestWorkspace, slack: SlackDriver, name: str
 }
 
 describe('the make-your-own-schedule flow', () => {
-  test('list, clone Recommended by typing part of its name, edit steps with a new custom message, watch dates move, view, add, delete, save, then view the result', async () => {
+  test('list, clone Recommended by typing part of its name, edit steps with a new custom message, watch dates move, view, add, delete, save, make it an assistant’s default, then view the result', async () => {
     const ws = app.workspace();
     const slack = ws.as('UALEX', { tz: 'America/New_York', name: 'alex' });
+    await app.services.workspaces.ensureSeeded(ws.ref);
+    const ava = await app.services.assistants.create({ workspace: ws.ref, userId: 'UALEX', name: 'alex', isAdmin: false }, { name: 'Ava', notificationChannel: '', timeZone: 'America/New_York', offDays: [6, 0] });
 
     // 1. List.
     let since = app.fake.responses.length;
@@ -146,7 +149,18 @@ describe('the make-your-own-schedule flow', () => {
     expect(await app.services.models.Draft.countDocuments({ workspace: ws.ref.teamId })).toBe(0);
     expect(await app.services.models.DraftRevision.countDocuments({ workspace: ws.ref.teamId })).toBe(0);
 
-    // 9. `/schedule view` shows the saved result.
+    // 9. Make it Ava's default for new leads: the conversation is told, and the list says so.
+    const defaultCommand = await slack.command('default Ava');
+    const makeDefault = await modalOpenedWith(app.fake, defaultCommand.triggerId);
+    const choices = await slack.blockSuggestion({ viewId: makeDefault.id, actionId: DEFAULTS.scheduleAction, value: 'q4' });
+    app.fake.typeInto(makeDefault.id, scheduleBlockId(ava.id), DEFAULTS.scheduleAction, choices.options[0]);
+    expect((await slack.viewSubmission(makeDefault.id)).outcome?.action).toBe('close');
+    expect((await postedTo(app.fake, defaultCommand.responseUrl)).text).toContain('made *Q4 push* the default schedule for *Ava*');
+    since = app.fake.responses.length;
+    await slack.command('list');
+    expect((await nextResponse(app.fake, since)).text).toContain('default for Ava');
+
+    // 10. `/schedule view` shows the saved result.
     since = app.fake.responses.length;
     await slack.command('view Q4 push');
     const details = await nextResponse(app.fake, since);

@@ -137,6 +137,41 @@ describe('Save validates, field by field, and writes nothing', () => {
   });
 });
 
+describe('Clone and New custom message validate in the modal, and create nothing', () => {
+  test('the copy needs a name no schedule has, and a description of at most 500 characters', async () => {
+    const ws = app.workspace();
+    const alex = ws.as('UALEX');
+    const calls = app.fake.calls.length;
+    await alex.command('clone Recommended');
+    const viewId = await openedViewId(app.fake, 'views.open', calls);
+    app.fake.typeInto(viewId, 'clone.name', 'clone.name_input', 'recommended FOR email cc');
+    expect(await submitErrors(alex, viewId)).toEqual({ 'clone.name': 'A schedule named “recommended FOR email cc” already exists. Pick another name.' });
+    app.fake.typeInto(viewId, 'clone.name', 'clone.name_input', '   ');
+    expect(await submitErrors(alex, viewId)).toEqual({ 'clone.name': 'Give the schedule a name.' });
+    expect((await app.services.schedules.list(ws.ref)).map((s) => s.name)).toEqual([RECOMMENDED, RECOMMENDED_EMAIL_CC]);
+  });
+
+  test('a custom message needs a name no message has, a body, and tokens that exist', async () => {
+    const ws = app.workspace();
+    const alex = ws.as('UALEX');
+    await app.services.workspaces.ensureSeeded(ws.ref);
+    await app.services.customMessages.create(actor(ws, 'USAM'), { name: 'Pricing', subject: '', body: 'Hi' });
+    const calls = app.fake.calls.length;
+    await alex.command('message new');
+    const viewId = await openedViewId(app.fake, 'views.open', calls);
+    app.fake.typeInto(viewId, 'message.name', 'message.name_input', 'PRICING');
+    app.fake.typeInto(viewId, 'message.subject', 'message.subject_input', 'For {{compnay}}');
+    app.fake.typeInto(viewId, 'message.body', 'message.body_input', '   ');
+    const errors = await submitErrors(alex, viewId);
+    expect(errors).toEqual({
+      'message.name': 'A custom message named “PRICING” already exists. Pick another name.',
+      'message.subject': expect.stringMatching(/^\{\{compnay\}\} is not a token I know\. Use one of: \{\{first_name\}\}/),
+      'message.body': 'Write the message.',
+    });
+    expect((await app.services.customMessages.list(ws.ref)).map((m) => m.name)).toEqual(['Pricing']);
+  });
+});
+
 describe('permissions', () => {
   test('only the creator or an admin may edit; everyone else is told who can, and may clone', async () => {
     const ws = app.workspace();

@@ -1,5 +1,5 @@
 // Small helpers for end-to-end tests: wait for what the app did after its ack, read views as text.
-import type { FakeSlack, JsonObject, ResponseUrlPost } from './fakeSlack.js';
+import type { FakeSlack, FakeView, JsonObject, ResponseUrlPost } from './fakeSlack.js';
 
 /** Waits for the next call to `method` after `since` calls were made, and returns it. */
 export async function nextCall(fake: FakeSlack, method: string, since: number, predicate: (args: JsonObject) => boolean = () => true) {
@@ -50,4 +50,44 @@ export function messageFromResponse(fake: FakeSlack, channelId: string, text: st
   const found = [...fake.messages].reverse().find((m) => m.channel === channelId && !m.deleted && (m.text ?? '').includes(text));
   if (!found) throw new Error(`no message in ${channelId} with text containing “${text}”`);
   return found;
+}
+
+// ── Found by the request's own trigger_id or response_url, so leftovers of another test never match ──
+
+/** Every piece of text in a message body, an option or a list of blocks, joined by newlines. */
+export const textOf = blocksText;
+
+/** The modal the app opened with this trigger_id (fails the test when Slack refused it). */
+export async function modalOpenedWith(fake: FakeSlack, triggerId: string): Promise<FakeView> {
+  const call = await fake.waitForCall('views.open', (c) => c.args.trigger_id === triggerId);
+  const view = call.response.view as { id?: string } | undefined;
+  if (call.response.ok !== true || !view?.id) throw new Error(`views.open was refused: ${JSON.stringify(call.response)}`);
+  return fake.view(view.id);
+}
+
+export function modalsOpenedWith(fake: FakeSlack, triggerId: string): number {
+  return fake.callsTo('views.open').filter((c) => c.args.trigger_id === triggerId).length;
+}
+
+export interface Post {
+  readonly body: JsonObject;
+  /** All the text the user sees. */
+  readonly text: string;
+}
+
+/** The next message the app posted to this response_url (accepted by Slack), optionally the one matching. */
+export async function postedTo(fake: FakeSlack, responseUrl: string, matching: (text: string) => boolean = () => true): Promise<Post> {
+  const post = await fake.waitForResponse((p) => p.url === responseUrl && matching(textOf(p.body)));
+  if (post.status !== 200) throw new Error(`Slack refused the post to the response_url: ${JSON.stringify(post.response)}`);
+  return { body: post.body as JsonObject, text: textOf(post.body) };
+}
+
+/** The views.update the app made to `viewId` whose view has a block with this id. */
+export async function updatedTo(fake: FakeSlack, viewId: string, blockId: string): Promise<FakeView> {
+  const call = await fake.waitForCall(
+    'views.update',
+    (c) => c.args.view_id === viewId && ((c.args.view as { blocks?: { block_id?: string }[] }).blocks ?? []).some((b) => b.block_id === blockId),
+  );
+  if (call.response.ok !== true) throw new Error(`views.update was refused: ${JSON.stringify(call.response)}`);
+  return fake.view(viewId);
 }
