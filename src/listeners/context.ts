@@ -55,11 +55,20 @@ export function seedWorkspaces(app: App, ensureSeeded: (ref: WorkspaceRef) => Pr
   });
 }
 
-/** Field errors for `response_action: "errors"`, keyed by the view's block ids. */
-export function modalErrors(error: unknown, blockFor: (field: string) => string | undefined, fallbackBlock: string): Record<string, string> | null {
-  const fields =
-    error instanceof ValidationError ? error.errors : error instanceof DomainError ? { [error.field ?? '']: error.message } : null;
-  if (!fields) return null;
+/**
+ * Field errors for `response_action: "errors"`, keyed by the view's block ids. Modal errors are
+ * plain text, so a refusal names the owner by name (users.info) rather than by mention.
+ */
+export async function modalErrors(
+  client: WebClient,
+  error: unknown,
+  blockFor: (field: string) => string | undefined,
+  fallbackBlock: string,
+): Promise<Record<string, string> | null> {
+  let fields: Readonly<Record<string, string>>;
+  if (error instanceof ValidationError) fields = error.errors;
+  else if (error instanceof DomainError) fields = { [error.field ?? '']: await plainMessage(client, error) };
+  else return null;
   const errors: Record<string, string> = {};
   for (const [field, message] of Object.entries(fields)) {
     const block = blockFor(field) ?? fallbackBlock;
@@ -68,10 +77,24 @@ export function modalErrors(error: unknown, blockFor: (field: string) => string 
   return errors;
 }
 
-/** The sentence a user sees for a failure outside a modal; unknown errors stay generic. */
+async function plainMessage(client: WebClient, error: DomainError): Promise<string> {
+  const ownerId = error.details.ownerId;
+  if (!ownerId) return error.message;
+  const name = await client.users
+    .info({ user: ownerId })
+    .then((info) => info.user?.profile?.display_name || info.user?.real_name || info.user?.name)
+    .catch(() => undefined);
+  return error.message.replace('{owner}', name || 'its creator');
+}
+
+/** The sentence a user sees for a failure outside a modal (mrkdwn); unknown errors stay generic. */
 export function userMessage(error: unknown): string {
-  if (error instanceof DomainError || error instanceof ValidationError) return error.message;
-  return 'Something went wrong on our side and nothing was changed. Please try again in a moment.';
+  if (error instanceof ValidationError) return error.message;
+  if (!(error instanceof DomainError)) return 'Something went wrong on our side and nothing was changed. Please try again in a moment.';
+  const { ownerId, defaultFor } = error.details;
+  let text = ownerId ? error.message.replace('{owner}', `<@${ownerId}>`) : error.message;
+  if (defaultFor?.[0]) text += ` Use \`/schedule default ${defaultFor[0]}\`.`;
+  return text;
 }
 
 /**

@@ -73,7 +73,9 @@ export function createAssistantService(models: Models): AssistantService {
 
   function assertCanChange(actor: Actor, assistant: Assistant): void {
     if (assistant.createdBy !== actor.userId && !actor.isAdmin) {
-      throw new DomainError('forbidden', `Only <@${assistant.createdBy}>, who added ${assistant.name}, or a workspace admin or owner can change this assistant.`);
+      throw new DomainError('forbidden', `Only {owner}, who added ${assistant.name}, or a workspace admin or owner can change this assistant.`, undefined, {
+        ownerId: assistant.createdBy,
+      });
     }
   }
 

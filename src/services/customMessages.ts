@@ -86,7 +86,7 @@ export function createCustomMessageService(models: Models): CustomMessageService
 
   function assertCanEdit(actor: Actor, message: CustomMessage): void {
     if (message.createdBy !== actor.userId && !actor.isAdmin) {
-      throw new DomainError('forbidden', `Only <@${message.createdBy}>, who wrote “${message.name}”, or a workspace admin or owner can edit it.`);
+      throw new DomainError('forbidden', `Only {owner}, who wrote “${message.name}”, or a workspace admin or owner can edit it.`, undefined, { ownerId: message.createdBy });
     }
   }
 

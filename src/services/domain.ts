@@ -39,15 +39,25 @@ export function nameKey(name: string): string {
   return name.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
+/** Facts the edge may add to a failure's message, in its own words. */
+export interface DomainErrorDetails {
+  /** Who may do what was refused; the message names them where it says `{owner}`. */
+  readonly ownerId?: string;
+  /** The assistants that use a schedule as a default. */
+  readonly defaultFor?: readonly string[];
+}
+
 /**
  * A domain failure a user can fix. `field` names the form field it belongs to (the edge maps
- * it to a modal block); `code` lets the edge and tests tell failures apart.
+ * it to a modal block); `code` lets the edge and tests tell failures apart. Messages are plain
+ * sentences: no Slack markup (the edge turns `{owner}` into a mention or a name).
  */
 export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
     readonly field?: string,
+    readonly details: DomainErrorDetails = {},
   ) {
     super(message);
     this.name = 'DomainError';

@@ -179,7 +179,7 @@ export function createDraftService(
 
   async function load(ref: WorkspaceRef, draftId: string): Promise<{ session: DraftDoc; revision: DraftRevisionDoc; emailCc: boolean }> {
     const _id = parseObjectId(draftId);
-    const expired = () => new DomainError('not_found', 'This editor has expired. Close it and open the schedule again with `/schedule edit`.');
+    const expired = () => new DomainError('not_found', 'This editor has expired. Close it and open the schedule again.');
     const session = _id ? await Draft.findOne({ _id, workspace: workspaceKey(ref) }).lean<DraftDoc>() : null;
     if (!session) throw expired();
     const [revision, schedule] = await Promise.all([

@@ -166,7 +166,9 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
     if (schedule.createdBy !== actor.userId && !actor.isAdmin) {
       throw new DomainError(
         'forbidden',
-        `Only <@${schedule.createdBy}>, who created “${schedule.name}”, or a workspace admin or owner can change it. You can clone it instead.`,
+        `Only {owner}, who created “${schedule.name}”, or a workspace admin or owner can change it. You can clone it instead.`,
+        undefined,
+        { ownerId: schedule.createdBy },
       );
     }
   }
@@ -340,7 +342,9 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
         const names = users.map((a) => a.name).sort();
         throw new DomainError(
           'in_use',
-          `“${current.name}” is the default schedule of ${names.join(', ')}. Choose another default with \`/schedule default ${names[0]}\`, then delete it.`,
+          `“${current.name}” is the default schedule of ${names.join(', ')}. Choose another default for ${names.length > 1 ? 'them' : names[0]} first, then delete it.`,
+          undefined,
+          { defaultFor: names },
         );
       }
       await Schedule.deleteOne({ _id, workspace: workspaceKey(ref) });

@@ -113,13 +113,15 @@ describe('/schedule default', () => {
 
   test('someone who may not change the assistant is told who can, and nothing changes', async () => {
     const { ws, ava, recommended, q4 } = await setUp();
+    ws.as('UALEX', { name: 'alex.r' });
     const bea = ws.as('UBEA');
     const res = await bea.command('default Ava');
     const modal = await modalOpenedWith(app.fake, res.triggerId);
     app.fake.typeInto(modal.id, scheduleBlockId(ava.id), DEFAULTS.scheduleAction, { text: 'Q4 push', value: q4.id });
     const submitted = await bea.viewSubmission(modal.id);
     expect(submitted.outcome?.action === 'errors' && submitted.outcome.errors).toEqual({
-      [DEFAULTS.assistantBlock]: 'Only <@UALEX>, who added Ava, or a workspace admin or owner can change this assistant.',
+      // Modal errors are plain text: the person is named, not mentioned.
+      [DEFAULTS.assistantBlock]: 'Only alex.r, who added Ava, or a workspace admin or owner can change this assistant.',
     });
     expect((await app.services.assistants.get(ws.ref, ava.id)).defaultScheduleId).toBe(recommended.id);
   });

@@ -223,7 +223,7 @@ describe('permissions', () => {
     expect(await ephemeral(alex, 'delete Doomed')).toContain("Delete *Doomed* and its 7 steps? This can't be undone.");
     let since = app.fake.responses.length;
     await alex.blockAction({ message: messageFromResponse(app.fake, ws.channelId, 'Delete “Doomed”?'), actionId: 'schedule_delete.confirm' });
-    expect((await nextResponse(app.fake, since)).text).toContain('“Doomed” is the default schedule of Ava. Choose another default with `/schedule default Ava`, then delete it.');
+    expect((await nextResponse(app.fake, since)).text).toContain('“Doomed” is the default schedule of Ava. Choose another default for Ava first, then delete it. Use `/schedule default Ava`.');
     expect(await app.services.schedules.findByName(ws.ref, 'Doomed')).toEqual(mine);
 
     const recommended = (await app.services.schedules.findByName(ws.ref, RECOMMENDED))!;

@@ -168,7 +168,8 @@ describe('clone, search, save', () => {
     const mine = await db.services.schedules.clone(alex, recommended.id, { name: 'Mine', description: '' });
     const forbidden = await thrown(db.services.schedules.rename(sam, mine.id, 'Sams'));
     expect((forbidden as DomainError).code).toBe('forbidden');
-    expect((forbidden as Error).message).toContain('<@UALEX>');
+    expect((forbidden as DomainError).details.ownerId).toBe('UALEX');
+    expect((forbidden as Error).message).toContain('Only {owner}, who created “Mine”');
     expect((await db.services.schedules.rename(admin, mine.id, 'Ours')).name).toBe('Ours');
 
     const emailCc = (await db.services.schedules.findByName(ws, RECOMMENDED_EMAIL_CC))!;
@@ -176,7 +177,8 @@ describe('clone, search, save', () => {
     await db.services.assistants.setDefaults(alex, ava.id, { scheduleId: mine.id, emailCcScheduleId: emailCc.id });
     const inUse = await thrown(db.services.schedules.remove(alex, mine.id));
     expect((inUse as DomainError).code).toBe('in_use');
-    expect((inUse as Error).message).toContain('/schedule default Ava');
+    expect((inUse as DomainError).details.defaultFor).toEqual(['Ava']);
+    expect((inUse as Error).message).toBe('“Ours” is the default schedule of Ava. Choose another default for Ava first, then delete it.');
     await db.services.assistants.setDefaults(alex, ava.id, { scheduleId: recommended.id, emailCcScheduleId: emailCc.id });
     await db.services.schedules.remove(alex, mine.id);
     expect(await db.services.schedules.findByName(ws, 'Ours')).toBeNull();

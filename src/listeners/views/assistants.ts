@@ -36,7 +36,7 @@ export function register(app: App, services: Services, logger: Logger): void {
       const actor = await actorOf(client, ref, body.user.id);
       saved = metadata.assistantId ? await services.assistants.update(actor, metadata.assistantId, input) : await services.assistants.create(actor, input);
     } catch (error) {
-      const errors = modalErrors(error, (field) => ASSISTANT_BLOCKS[field], ASSISTANT.nameBlock);
+      const errors = await modalErrors(client, error, (field) => ASSISTANT_BLOCKS[field], ASSISTANT.nameBlock);
       if (!errors) logger.error(`Saving an assistant: ${(error as Error).stack ?? String(error)}`);
       await ack({ response_action: 'errors', errors: errors ?? { [ASSISTANT.nameBlock]: SOMETHING_WENT_WRONG } });
       return;
@@ -81,7 +81,7 @@ export function register(app: App, services: Services, logger: Logger): void {
       saved = await services.assistants.setDefaults(actor, assistantId, defaults);
     } catch (error) {
       const blockFor = (field: string) => (field === 'schedule' ? scheduleBlock : field === 'emailCcSchedule' ? emailCcBlock : undefined);
-      const errors = modalErrors(error, blockFor, DEFAULTS.assistantBlock);
+      const errors = await modalErrors(client, error, blockFor, DEFAULTS.assistantBlock);
       if (!errors) logger.error(`Saving defaults: ${(error as Error).stack ?? String(error)}`);
       await ack({ response_action: 'errors', errors: errors ?? { [DEFAULTS.assistantBlock]: SOMETHING_WENT_WRONG } });
       return;

@@ -34,7 +34,7 @@ export function register(app: App, services: Services, logger: Logger): void {
           const row = step ? draft?.rows[Number(step[1])] : undefined;
           return row ? rowBlockId(row.key, row.rev, 'after') : EDITOR.nameBlock;
         };
-        await ack({ response_action: 'errors', errors: modalErrors(error, blockFor, EDITOR.nameBlock)! });
+        await ack({ response_action: 'errors', errors: (await modalErrors(client, error, blockFor, EDITOR.nameBlock))! });
       }
     } catch (error) {
       logger.error(`Saving schedule: ${(error as Error).stack ?? String(error)}`);
