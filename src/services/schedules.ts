@@ -53,9 +53,9 @@ export interface ScheduleService {
   findByName(ref: WorkspaceRef, name: string): Promise<Schedule | null>;
   /**
    * Names containing `query` (any part, case-insensitive), alphabetical, at most `limit`. `emailCc` keeps only
-   * Email CC schedules (true) or only the others (false); `emailCcOnly` is the same as `emailCc: true`.
+   * Email CC schedules (true) or only the others (false).
    */
-  search(ref: WorkspaceRef, query: string, options?: { limit?: number; emailCcOnly?: boolean; emailCc?: boolean }): Promise<Schedule[]>;
+  search(ref: WorkspaceRef, query: string, options?: { limit?: number; emailCc?: boolean }): Promise<Schedule[]>;
   /** Up to `limit` names close to `name`, for "did you mean". */
   closeMatches(ref: WorkspaceRef, name: string, limit?: number): Promise<string[]>;
   clone(actor: Actor, sourceId: string, input: { name: string; description: string }): Promise<Schedule>;
@@ -224,8 +224,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       const filter: Record<string, unknown> = { workspace: workspaceKey(ref) };
       const key = nameKey(query);
       if (key) filter.nameKey = { $regex: escapeRegex(key) };
-      if (options.emailCcOnly) filter.emailCc = true;
-      else if (options.emailCc !== undefined) filter.emailCc = options.emailCc;
+      if (options.emailCc !== undefined) filter.emailCc = options.emailCc;
       const docs = await Schedule.find(filter).sort({ nameKey: 1 }).limit(options.limit ?? 100).lean<ScheduleDoc[]>();
       return docs.map(toSchedule);
     },

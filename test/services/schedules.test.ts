@@ -85,7 +85,8 @@ describe('clone, search, save', () => {
     expect((await db.services.schedules.search(ws, 'MEND')).map((s) => s.name)).toEqual([RECOMMENDED, RECOMMENDED_EMAIL_CC]);
     expect((await db.services.schedules.search(ws, '(fast)')).map((s) => s.name)).toEqual(['Q4 (fast) push']);
     expect((await db.services.schedules.search(ws, '.*')).map((s) => s.name)).toEqual([]);
-    expect((await db.services.schedules.search(ws, '', { emailCcOnly: true })).map((s) => s.name)).toEqual([RECOMMENDED_EMAIL_CC]);
+    expect((await db.services.schedules.search(ws, '', { emailCc: true })).map((s) => s.name)).toEqual([RECOMMENDED_EMAIL_CC]);
+    expect((await db.services.schedules.search(ws, 'recommended', { emailCc: false })).map((s) => s.name)).toEqual([RECOMMENDED]);
   });
 
   test('save refuses a stale version and names who saved it, leaving their version in place', async () => {
