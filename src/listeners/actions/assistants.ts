@@ -6,7 +6,7 @@ import type { Services } from '../../services/index.js';
 import { ASSISTANT_LIST, assistantListMessage } from '../../../views/assistantList.js';
 import { DEFAULTS, type DefaultsModalMetadata } from '../../../views/defaultsModal.js';
 import { actionIdPrefix, answeringFailures, workspaceOf } from '../context.js';
-import { parseMetadata } from '../editorState.js';
+import { parseMetadata } from '../viewState.js';
 import { assistantListItems, defaultsModalFor } from '../assistantFlows.js';
 
 export function register(app: App, services: Services, logger: Logger): void {

@@ -5,7 +5,8 @@ import type { Services } from '../../services/index.js';
 import type { DraftChange } from '../../services/drafts.js';
 import { isTone, type StepType } from '../../services/domain.js';
 import { EDITOR, NEW_MESSAGE_OPTION, PREVIEW_MYSELF, parseRowActionId } from '../../../views/scheduleEditor.js';
-import { parseMetadata, typedValues, type StateValues } from '../editorState.js';
+import { typedValues } from '../editorState.js';
+import { parseMetadata, type StateValues } from '../viewState.js';
 import { workspaceOf } from '../context.js';
 import { pushMessagePreview, pushNewMessage, refreshEditor } from '../editorFlow.js';
 

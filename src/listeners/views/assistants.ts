@@ -9,7 +9,7 @@ import { DEFAULTS, type DefaultsModalMetadata } from '../../../views/defaultsMod
 import { notice } from '../../../views/message.js';
 import { escapeMrkdwn } from '../../../views/text.js';
 import { actorOf, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
-import { blockIdWithPrefix, inputValue, parseMetadata, selectedConversation, selectedValue, selectedValues, type StateValues } from '../editorState.js';
+import { blockIdWithPrefix, inputValue, parseMetadata, selectedConversation, selectedValue, selectedValues, type StateValues } from '../viewState.js';
 
 const ASSISTANT_BLOCKS: Record<string, string> = {
   name: ASSISTANT.nameBlock,

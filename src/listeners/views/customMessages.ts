@@ -6,7 +6,7 @@ import type { Services } from '../../services/index.js';
 import { CUSTOM_MESSAGE, type CustomMessageMetadata } from '../../../views/customMessageModal.js';
 import { notice } from '../../../views/message.js';
 import { actorOf, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
-import { inputValue, parseMetadata, type StateValues } from '../editorState.js';
+import { inputValue, parseMetadata, type StateValues } from '../viewState.js';
 import { refreshEditor } from '../editorFlow.js';
 
 const BLOCKS: Record<string, string> = { name: CUSTOM_MESSAGE.nameBlock, subject: CUSTOM_MESSAGE.subjectBlock, body: CUSTOM_MESSAGE.bodyBlock };

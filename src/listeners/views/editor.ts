@@ -6,7 +6,8 @@ import { ConflictError, DomainError, ValidationError } from '../../services/doma
 import { totalDays } from '../../services/calendar.js';
 import { EDITOR, conflictText, rowBlockId, scheduleSavedModal } from '../../../views/scheduleEditor.js';
 import { actorOf, modalErrors, workspaceOf } from '../context.js';
-import { parseMetadata, typedValues, type StateValues } from '../editorState.js';
+import { typedValues } from '../editorState.js';
+import { parseMetadata, type StateValues } from '../viewState.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.view({ callback_id: EDITOR.callbackId, type: 'view_submission' }, async ({ ack, body, view, client }) => {

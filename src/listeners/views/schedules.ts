@@ -8,7 +8,7 @@ import { scheduleEditorModal } from '../../../views/scheduleEditor.js';
 import { doneModal } from '../../../views/doneModal.js';
 import { escapeMrkdwn } from '../../../views/text.js';
 import { actorOf, modalErrors, workspaceOf } from '../context.js';
-import { inputValue, parseMetadata, selectedValue, type StateValues } from '../editorState.js';
+import { inputValue, parseMetadata, selectedValue, type StateValues } from '../viewState.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.view({ callback_id: CLONE.callbackId, type: 'view_submission' }, async ({ ack, body, view, client }) => {
