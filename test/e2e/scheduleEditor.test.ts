@@ -171,7 +171,7 @@ describe('the make-your-own-schedule flow', () => {
     expect(details.text).toContain('7 steps · 20.5 days · Owner <@UALEX>');
   });
 
-  test('values typed in several rows survive an add, a delete and a message creation', async () => {
+  test('values typed in several rows survive an add, a delete, viewing a message and a message creation', async () => {
     const ws = app.workspace();
     const slack = ws.as('UALEX');
     const viewId = await cloneRecommended(ws, slack, 'Typed');
@@ -188,9 +188,16 @@ describe('the make-your-own-schedule flow', () => {
     await clickAndWait(slack, viewId, { actionId: `editor.delete.${r4}` });
     app.fake.typeInto(viewId, blockIdOf(viewId, r7!, 'after'), `editor.after.${r7}`, '11');
 
+    // Viewing a message pushes a modal on top; closing it comes back to the editor as it was.
+    let calls = app.fake.calls.length;
+    await slack.blockAction({ viewId, actionId: `editor.view.${r6}` });
+    const preview = await openedViewId(app.fake, 'views.push', calls);
+    expect(viewText(app.fake, preview)).toContain('Cautionary (generated)');
+    await slack.viewClosed(preview);
+
     // Create a message for (what is now) step 4 from inside the editor.
     await clickAndWait(slack, viewId, { actionId: `editor.type.${r3}`, selectedOption: 'custom' });
-    let calls = app.fake.calls.length;
+    calls = app.fake.calls.length;
     await slack.blockAction({ viewId, actionId: `editor.message.${r3}`, selectedOption: { text: '➕ Create new custom message…', value: 'new' } });
     const pushed = await openedViewId(app.fake, 'views.push', calls);
     app.fake.typeInto(pushed, 'message.name', 'message.name_input', 'Typed message');
