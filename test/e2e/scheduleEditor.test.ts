@@ -221,6 +221,39 @@ describe('the make-your-own-schedule flow', () => {
     ]);
   });
 
+  test('two changes sent at the same moment both end up on screen and in the saved schedule', async () => {
+    const ws = app.workspace();
+    const slack = ws.as('UALEX');
+    const viewId = await cloneRecommended(ws, slack, 'Quick hands');
+    const [r1, r2] = rowKeys(viewId) as [string, string];
+    const since = app.fake.calls.length;
+    // Both payloads carry the same view hash: whichever update lands second must not be lost.
+    await Promise.all([
+      slack.blockAction({ viewId, actionId: `editor.type.${r1}`, selectedOption: 'Curious' }),
+      slack.blockAction({ viewId, actionId: `editor.type.${r2}`, selectedOption: 'Hopeful' }),
+    ]);
+    const deadline = Date.now() + 3000;
+    while (!(stepHeads(viewId)[0]?.includes('Curious') && stepHeads(viewId)[1]?.includes('Hopeful')) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(stepHeads(viewId).slice(0, 2).map((h) => h.split('\n')[0])).toEqual(['*Step 1* · Curious · Generated', '*Step 2* · Hopeful · Generated']);
+    expect(app.fake.calls.slice(since).filter((c) => c.method === 'views.update' && c.response.ok)).not.toHaveLength(0);
+    await slack.viewSubmission(viewId);
+    expect((await app.services.schedules.findByName(ws.ref, 'Quick hands'))!.steps.slice(0, 2).map((s) => s.type)).toEqual(['Curious', 'Hopeful']);
+  });
+
+  test('a schedule deleted while it is being edited: the next click says so in the editor', async () => {
+    const ws = app.workspace();
+    const slack = ws.as('UALEX');
+    const viewId = await cloneRecommended(ws, slack, 'Vanishing');
+    const [r1] = rowKeys(viewId) as [string];
+    const schedule = (await app.services.schedules.findByName(ws.ref, 'Vanishing'))!;
+    await app.services.schedules.remove({ workspace: ws.ref, userId: 'UALEX', name: 'alex', isAdmin: false }, schedule.id);
+    await clickAndWait(slack, viewId, { actionId: `editor.add.${r1}` });
+    expect(viewText(app.fake, viewId)).toContain('This schedule was deleted while you were editing it.');
+    expect(app.fake.view(viewId).submit ?? null).toBeNull(); // nothing left to save
+  });
+
   test('moving a step down keeps every row’s typed values with its row', async () => {
     const ws = app.workspace();
     const slack = ws.as('UALEX');

@@ -3,11 +3,12 @@ import type { App, BlockAction } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import type { DraftChange } from '../../services/drafts.js';
-import { isTone, type StepType } from '../../services/domain.js';
+import { DomainError, isTone, type StepType } from '../../services/domain.js';
+import { doneModal } from '../../../views/doneModal.js';
 import { EDITOR, NEW_MESSAGE_OPTION, PREVIEW_MYSELF, parseRowActionId } from '../../../views/scheduleEditor.js';
 import { typedValues } from '../editorState.js';
 import { parseMetadata, type StateValues } from '../viewState.js';
-import { workspaceOf } from '../context.js';
+import { userMessage, workspaceOf } from '../context.js';
 import { pushMessagePreview, pushNewMessage, refreshEditor } from '../editorFlow.js';
 
 interface ActionLike {
@@ -50,6 +51,11 @@ export function register(app: App, services: Services, logger: Logger): void {
       }
       await refreshEditor(client, services, ref, draftId, view.id, view.hash);
     } catch (error) {
+      if (error instanceof DomainError) {
+        // The schedule was deleted, or the editor expired: say so where the user is looking.
+        await client.views.update({ view_id: view.id, view: doneModal("Can't edit this", userMessage(error)) }).catch(() => {});
+        return;
+      }
       logger.error(`Step editor ${a.action_id}: ${(error as Error).stack ?? String(error)}`);
     }
   });
