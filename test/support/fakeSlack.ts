@@ -264,7 +264,6 @@ type Surface = 'modal' | 'home' | 'message';
 type ElementPlace = 'input' | 'actions' | 'accessory';
 
 const TEXT_INPUTS = ['plain_text_input', 'email_text_input', 'url_text_input', 'number_input', 'rich_text_input'] as const;
-const STATIC_SELECTS = ['static_select', 'multi_static_select'] as const;
 const SELECTS = [
   'static_select',
   'external_select',
