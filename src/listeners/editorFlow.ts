@@ -1,6 +1,7 @@
 // Re-rendering the step editor and the modals it pushes, shared by its action and view listeners.
 import type { WebClient } from '@slack/web-api';
 import type { Services } from '../services/index.js';
+import type { Draft } from '../services/drafts.js';
 import { isTone, type WorkspaceRef } from '../services/domain.js';
 import { renderTokens, SAMPLE_LEAD } from '../services/personalization.js';
 import { TONE_EXAMPLES } from '../services/tones.js';
@@ -8,18 +9,20 @@ import { scheduleEditorModal } from '../../views/scheduleEditor.js';
 import { messagePreviewModal } from '../../views/messagePreviewModal.js';
 import { customMessageModal } from '../../views/customMessageModal.js';
 
-/** Shows the draft's latest state in the editor. A stale hash means another update won the race: render the latest again. */
-export async function refreshEditor(client: WebClient, services: Services, ref: WorkspaceRef, draftId: string, viewId: string, hash?: string): Promise<void> {
-  const render = async (withHash?: string) => {
-    const draft = await services.drafts.get(ref, draftId);
-    const model = await services.drafts.model(ref, draft);
+/**
+ * Shows `draft` (as the change just made left it) in the editor. A stale hash means another
+ * update won the race: read the latest draft and render that instead.
+ */
+export async function refreshEditor(client: WebClient, services: Services, ref: WorkspaceRef, draft: Draft, viewId: string, hash?: string): Promise<void> {
+  const render = async (shown: Draft, withHash?: string) => {
+    const model = await services.drafts.model(ref, shown);
     await client.views.update({ view_id: viewId, ...(withHash ? { hash: withHash } : {}), view: scheduleEditorModal(model) });
   };
   try {
-    await render(hash);
+    await render(draft, hash);
   } catch (error) {
     if ((error as { data?: { error?: string } }).data?.error !== 'hash_conflict') throw error;
-    await render();
+    await render(await services.drafts.get(ref, draft.id));
   }
 }
 
@@ -28,8 +31,7 @@ export async function pushNewMessage(client: WebClient, triggerId: string, retur
 }
 
 /** The step's message, as the sample lead would get it, from the assistant dates are previewed for. */
-export async function pushMessagePreview(client: WebClient, triggerId: string, services: Services, ref: WorkspaceRef, draftId: string, rowKey: string): Promise<void> {
-  const draft = await services.drafts.get(ref, draftId);
+export async function pushMessagePreview(client: WebClient, triggerId: string, services: Services, ref: WorkspaceRef, draft: Draft, rowKey: string): Promise<void> {
   const index = draft.rows.findIndex((r) => r.key === rowKey);
   const row = draft.rows[index];
   if (!row) return;

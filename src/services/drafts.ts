@@ -288,8 +288,6 @@ export function createDraftService(
 
     async save(actor, draftId, typed) {
       const draft = await service.apply(actor.workspace, draftId, typed);
-      const schedule = await deps.schedules.get(actor.workspace, draft.scheduleId);
-      deps.schedules.assertCanEdit(actor, schedule);
       const afterDaysErrors: Record<string, string> = {};
       const steps: Step[] = draft.rows.map((row, i) => {
         const parsed = parseAfterDays(row.afterDays);
@@ -297,10 +295,15 @@ export function createDraftService(
         return { type: row.type, customMessageId: row.type === 'custom' ? row.customMessageId : null, afterDays: parsed.ok ? parsed.value : 0 };
       });
       const input = { name: draft.name, description: draft.description, steps };
-      const errors = await deps.schedules.validate(actor.workspace, draft.scheduleId, input);
-      // A step's after days and its message are reported together, on that step's row.
-      for (const [key, message] of Object.entries(afterDaysErrors)) errors[key] = errors[key] ? `${message} ${errors[key]}` : message;
-      if (Object.keys(errors).length) throw new ValidationError(errors);
+      if (Object.keys(afterDaysErrors).length) {
+        // Report the rest too, so every problem shows at once; a step's after days and its
+        // message are reported together, on that step's row. Permission comes first, as in save().
+        deps.schedules.assertCanEdit(actor, await deps.schedules.get(actor.workspace, draft.scheduleId));
+        const errors = await deps.schedules.validate(actor.workspace, draft.scheduleId, input);
+        for (const [key, message] of Object.entries(afterDaysErrors)) errors[key] = errors[key] ? `${message} ${errors[key]}` : message;
+        throw new ValidationError(errors);
+      }
+      // save() validates (and checks permissions) itself.
       const saved = await deps.schedules.save(actor, draft.scheduleId, { ...input, baseVersion: draft.baseVersion });
       await remove([new Types.ObjectId(draft.id)]);
       return saved;

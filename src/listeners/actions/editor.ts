@@ -28,11 +28,12 @@ export function register(app: App, services: Services, logger: Logger): void {
     const a = action as unknown as ActionLike;
     const typed = typedValues(view.state?.values as StateValues | undefined);
     try {
+      let change: DraftChange | undefined;
       if (a.action_id === EDITOR.previewAction) {
         const id = a.selected_option?.value;
-        await services.drafts.apply(ref, draftId, typed, { kind: 'preview', assistantId: id && id !== PREVIEW_MYSELF ? id : null });
+        change = { kind: 'preview', assistantId: id && id !== PREVIEW_MYSELF ? id : null };
       } else if (a.action_id === EDITOR.addEndAction) {
-        await services.drafts.apply(ref, draftId, typed, { kind: 'add', belowKey: null });
+        change = { kind: 'add', belowKey: null };
       } else {
         const row = parseRowActionId(a.action_id);
         if (!row) return;
@@ -42,14 +43,14 @@ export function register(app: App, services: Services, logger: Logger): void {
           return;
         }
         if (row.kind === 'view') {
-          await services.drafts.apply(ref, draftId, typed);
-          await pushMessagePreview(client, body.trigger_id, services, ref, draftId, row.key);
+          const draft = await services.drafts.apply(ref, draftId, typed);
+          await pushMessagePreview(client, body.trigger_id, services, ref, draft, row.key);
           return;
         }
-        const change = rowChange(row.kind, row.key, a);
-        await services.drafts.apply(ref, draftId, typed, change);
+        change = rowChange(row.kind, row.key, a);
       }
-      await refreshEditor(client, services, ref, draftId, view.id, view.hash);
+      const draft = await services.drafts.apply(ref, draftId, typed, change);
+      await refreshEditor(client, services, ref, draft, view.id, view.hash);
     } catch (error) {
       if (error instanceof DomainError) {
         // The schedule was deleted, or the editor expired: say so where the user is looking.

@@ -36,8 +36,8 @@ export function register(app: App, services: Services, logger: Logger): void {
     try {
       if (metadata.returnTo) {
         const { draftId, rowKey, editorViewId } = metadata.returnTo;
-        await services.drafts.apply(ref, draftId, {}, { kind: 'setMessage', key: rowKey, customMessageId: saved.id });
-        await refreshEditor(client, services, ref, draftId, editorViewId);
+        const draft = await services.drafts.apply(ref, draftId, {}, { kind: 'setMessage', key: rowKey, customMessageId: saved.id });
+        await refreshEditor(client, services, ref, draft, editorViewId);
       } else if (metadata.responseUrl) {
         const verb = metadata.messageId ? 'updated' : 'saved';
         await postToResponseUrl(metadata.responseUrl, notice(`:white_check_mark: Custom message *${saved.name}* is ${verb}. Pick it for a step in \`/schedule edit <schedule>\`.`));
@@ -53,7 +53,7 @@ export function register(app: App, services: Services, logger: Logger): void {
     if (!returnTo) return;
     // Back in the editor, the row's select would still say "Create new…": show its real pick again.
     const ref = workspaceOf(body);
-    await services.drafts.apply(ref, returnTo.draftId, {}, { kind: 'resetMessage', key: returnTo.rowKey });
-    await refreshEditor(client, services, ref, returnTo.draftId, returnTo.editorViewId);
+    const draft = await services.drafts.apply(ref, returnTo.draftId, {}, { kind: 'resetMessage', key: returnTo.rowKey });
+    await refreshEditor(client, services, ref, draft, returnTo.editorViewId);
   });
 }
