@@ -57,18 +57,24 @@ export function seedWorkspaces(app: App, ensureSeeded: (ref: WorkspaceRef) => Pr
 
 /**
  * Field errors for `response_action: "errors"`, keyed by the view's block ids. Modal errors are
- * plain text, so a refusal names the owner by name (users.info) rather than by mention.
+ * plain text, so a refusal names the owner by name (users.info) rather than by mention. An
+ * unexpected error is logged and shown, generically, on `fallbackBlock`: nothing was written.
  */
 export async function modalErrors(
   client: WebClient,
+  logger: Logger,
+  what: string,
   error: unknown,
   blockFor: (field: string) => string | undefined,
   fallbackBlock: string,
-): Promise<Record<string, string> | null> {
+): Promise<Record<string, string>> {
   let fields: Readonly<Record<string, string>>;
   if (error instanceof ValidationError) fields = error.errors;
   else if (error instanceof DomainError) fields = { [error.field ?? '']: await plainMessage(client, error) };
-  else return null;
+  else {
+    logger.error(`${what}: ${(error as Error).stack ?? String(error)}`);
+    return { [fallbackBlock]: 'Something went wrong on our side and nothing was saved. Please try again.' };
+  }
   const errors: Record<string, string> = {};
   for (const [field, message] of Object.entries(fields)) {
     const block = blockFor(field) ?? fallbackBlock;

@@ -18,7 +18,6 @@ const ASSISTANT_BLOCKS: Record<string, string> = {
   offDays: ASSISTANT.offDaysBlock,
 };
 
-const SOMETHING_WENT_WRONG = 'Something went wrong on our side and nothing was saved. Please try again.';
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.view({ callback_id: ASSISTANT.callbackId, type: 'view_submission' }, async ({ ack, body, view, client }) => {
@@ -36,9 +35,8 @@ export function register(app: App, services: Services, logger: Logger): void {
       const actor = await actorOf(client, ref, body.user.id);
       saved = metadata.assistantId ? await services.assistants.update(actor, metadata.assistantId, input) : await services.assistants.create(actor, input);
     } catch (error) {
-      const errors = await modalErrors(client, error, (field) => ASSISTANT_BLOCKS[field], ASSISTANT.nameBlock);
-      if (!errors) logger.error(`Saving an assistant: ${(error as Error).stack ?? String(error)}`);
-      await ack({ response_action: 'errors', errors: errors ?? { [ASSISTANT.nameBlock]: SOMETHING_WENT_WRONG } });
+      const errors = await modalErrors(client, logger, 'Saving an assistant', error, (field) => ASSISTANT_BLOCKS[field], ASSISTANT.nameBlock);
+      await ack({ response_action: 'errors', errors });
       return;
     }
     await ack();
@@ -81,9 +79,8 @@ export function register(app: App, services: Services, logger: Logger): void {
       saved = await services.assistants.setDefaults(actor, assistantId, defaults);
     } catch (error) {
       const blockFor = (field: string) => (field === 'schedule' ? scheduleBlock : field === 'emailCcSchedule' ? emailCcBlock : undefined);
-      const errors = await modalErrors(client, error, blockFor, DEFAULTS.assistantBlock);
-      if (!errors) logger.error(`Saving defaults: ${(error as Error).stack ?? String(error)}`);
-      await ack({ response_action: 'errors', errors: errors ?? { [DEFAULTS.assistantBlock]: SOMETHING_WENT_WRONG } });
+      const errors = await modalErrors(client, logger, 'Saving defaults', error, blockFor, DEFAULTS.assistantBlock);
+      await ack({ response_action: 'errors', errors });
       return;
     }
     await ack();

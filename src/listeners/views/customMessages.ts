@@ -26,9 +26,8 @@ export function register(app: App, services: Services, logger: Logger): void {
       const actor = await actorOf(client, ref, body.user.id);
       saved = metadata.messageId ? await services.customMessages.update(actor, metadata.messageId, input) : await services.customMessages.create(actor, input);
     } catch (error) {
-      const errors = await modalErrors(client, error, (field) => BLOCKS[field], CUSTOM_MESSAGE.nameBlock);
-      if (!errors) logger.error(`Saving a custom message: ${(error as Error).stack ?? String(error)}`);
-      await ack({ response_action: 'errors', errors: errors ?? { [CUSTOM_MESSAGE.nameBlock]: 'Something went wrong on our side and nothing was saved. Please try again.' } });
+      const errors = await modalErrors(client, logger, 'Saving a custom message', error, (field) => BLOCKS[field], CUSTOM_MESSAGE.nameBlock);
+      await ack({ response_action: 'errors', errors });
       return;
     }
     // Closes this modal (back to the editor when it was pushed from there).

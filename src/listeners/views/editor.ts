@@ -2,7 +2,7 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
-import { ConflictError, DomainError, ValidationError } from '../../services/domain.js';
+import { ConflictError } from '../../services/domain.js';
 import { totalDays } from '../../services/calendar.js';
 import { EDITOR, conflictText, rowBlockId, scheduleSavedModal } from '../../../views/scheduleEditor.js';
 import { actorOf, modalErrors, workspaceOf } from '../context.js';
@@ -27,7 +27,6 @@ export function register(app: App, services: Services, logger: Logger): void {
           await ack({ response_action: 'errors', errors: { [EDITOR.nameBlock]: conflictText(error, actor.timeZone) } });
           return;
         }
-        if (!(error instanceof ValidationError || error instanceof DomainError)) throw error;
         const draft = await services.drafts.get(ref, draftId).catch(() => null);
         const blockFor = (field: string): string | undefined => {
           if (field === 'description') return EDITOR.descriptionBlock;
@@ -35,11 +34,11 @@ export function register(app: App, services: Services, logger: Logger): void {
           const row = step ? draft?.rows[Number(step[1])] : undefined;
           return row ? rowBlockId(row.key, row.rev, 'after') : EDITOR.nameBlock;
         };
-        await ack({ response_action: 'errors', errors: (await modalErrors(client, error, blockFor, EDITOR.nameBlock))! });
+        await ack({ response_action: 'errors', errors: await modalErrors(client, logger, 'Saving schedule', error, blockFor, EDITOR.nameBlock) });
       }
     } catch (error) {
-      logger.error(`Saving schedule: ${(error as Error).stack ?? String(error)}`);
-      await ack({ response_action: 'errors', errors: { [EDITOR.nameBlock]: 'Something went wrong on our side and nothing was saved. Please try Save again.' } });
+      // users.info failed: nothing was tried yet.
+      await ack({ response_action: 'errors', errors: await modalErrors(client, logger, 'Saving schedule', error, () => undefined, EDITOR.nameBlock) });
     }
   });
 

@@ -27,9 +27,8 @@ export function register(app: App, services: Services, logger: Logger): void {
       const draft = await services.drafts.start(actor, copy.id, actor.timeZone);
       await ack({ response_action: 'update', view: scheduleEditorModal(await services.drafts.model(actor.workspace, draft)) });
     } catch (error) {
-      const errors = await modalErrors(client, error, (field) => (field === 'description' ? CLONE.descriptionBlock : field === 'name' ? CLONE.nameBlock : undefined), CLONE.sourceBlock);
-      if (!errors) logger.error(`Cloning: ${(error as Error).stack ?? String(error)}`);
-      await ack({ response_action: 'errors', errors: errors ?? { [CLONE.nameBlock]: 'Something went wrong on our side and nothing was created. Please try again.' } });
+      const errors = await modalErrors(client, logger, 'Cloning', error, (field) => (field === 'description' ? CLONE.descriptionBlock : field === 'name' ? CLONE.nameBlock : undefined), CLONE.sourceBlock);
+      await ack({ response_action: 'errors', errors });
     }
   });
 
@@ -40,9 +39,8 @@ export function register(app: App, services: Services, logger: Logger): void {
       const renamed = await services.schedules.rename(actor, scheduleId, inputValue(view.state.values as StateValues, RENAME.nameBlock, RENAME.nameAction));
       await ack({ response_action: 'update', view: doneModal('Schedule renamed', `:white_check_mark: The schedule is now called *${escapeMrkdwn(renamed.name)}*.`) });
     } catch (error) {
-      const errors = await modalErrors(client, error, () => RENAME.nameBlock, RENAME.nameBlock);
-      if (!errors) logger.error(`Renaming: ${(error as Error).stack ?? String(error)}`);
-      await ack({ response_action: 'errors', errors: errors ?? { [RENAME.nameBlock]: 'Something went wrong on our side and nothing was changed. Please try again.' } });
+      const errors = await modalErrors(client, logger, 'Renaming', error, () => RENAME.nameBlock, RENAME.nameBlock);
+      await ack({ response_action: 'errors', errors });
     }
   });
 }
