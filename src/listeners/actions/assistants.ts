@@ -7,7 +7,7 @@ import { ASSISTANT_LIST, assistantListMessage } from '../../../views/assistantLi
 import { DEFAULTS, type DefaultsModalMetadata } from '../../../views/defaultsModal.js';
 import { actionIdPrefix, answeringFailures, workspaceOf } from '../context.js';
 import { parseMetadata } from '../viewState.js';
-import { assistantListItems, defaultsModalFor } from '../assistantFlows.js';
+import { assistantListItems, defaultsModalFor } from '../flows/assistants.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(ASSISTANT_LIST.page) }, async ({ ack, body, action, respond }) => {

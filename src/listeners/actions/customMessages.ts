@@ -4,7 +4,7 @@ import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { MESSAGE_LIST, customMessageListMessage } from '../../../views/customMessageList.js';
 import { actionIdPrefix, actorOf, answeringFailures, workspaceOf } from '../context.js';
-import { openMessageEdit } from '../customMessageFlows.js';
+import { openMessageEdit } from '../flows/customMessages.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(MESSAGE_LIST.edit) }, async ({ ack, body, action, client, respond }) => {

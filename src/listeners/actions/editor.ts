@@ -12,7 +12,7 @@ import { EDITOR, NEW_MESSAGE_OPTION, PREVIEW_MYSELF, parseRowActionId } from '..
 import { typedValues } from '../editorState.js';
 import { parseMetadata, type StateValues } from '../viewState.js';
 import { actionIdPrefix, userMessage, workspaceOf } from '../context.js';
-import { pushMessagePreview, pushNewMessage, refreshEditor } from '../editorFlow.js';
+import { pushMessagePreview, pushNewMessage, refreshEditor } from '../flows/editor.js';
 
 /** One editor click, as its callback needs it. */
 interface EditorClick {

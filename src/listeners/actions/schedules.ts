@@ -6,7 +6,7 @@ import { SCHEDULE_LIST, scheduleListMessage } from '../../../views/scheduleList.
 import { DELETE } from '../../../views/deleteConfirm.js';
 import { notice } from '../../../views/message.js';
 import { actionIdPrefix, actorOf, answeringFailures, workspaceOf } from '../context.js';
-import { openClone, openEditor, scheduleDetails } from '../scheduleFlows.js';
+import { openClone, openEditor, scheduleDetails } from '../flows/schedules.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(SCHEDULE_LIST.edit) }, async ({ ack, body, action, client, respond }) => {

@@ -2,7 +2,7 @@
 import { assistantListMessage, assistantNotFoundMessage } from '../../../views/assistantList.js';
 import { notice } from '../../../views/message.js';
 import { actorOf } from '../context.js';
-import { assistantListItems, assistantModalFor, defaultsModalFor } from '../assistantFlows.js';
+import { assistantListItems, assistantModalFor, defaultsModalFor } from '../flows/assistants.js';
 import type { CommandContext } from './types.js';
 
 export async function add(ctx: CommandContext): Promise<void> {

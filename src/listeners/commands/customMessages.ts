@@ -4,7 +4,7 @@ import { customMessageListMessage } from '../../../views/customMessageList.js';
 import { notice } from '../../../views/message.js';
 import { escapeMrkdwn } from '../../../views/text.js';
 import { actorOf } from '../context.js';
-import { openMessageEdit } from '../customMessageFlows.js';
+import { openMessageEdit } from '../flows/customMessages.js';
 import type { CommandContext } from './types.js';
 
 export async function create(ctx: CommandContext): Promise<void> {

@@ -2,7 +2,7 @@
 import { scheduleListMessage } from '../../../views/scheduleList.js';
 import { notice } from '../../../views/message.js';
 import { actorOf } from '../context.js';
-import { confirmDelete, notFoundText, openClone, openEditor, openRename, scheduleDetails } from '../scheduleFlows.js';
+import { confirmDelete, notFoundText, openClone, openEditor, openRename, scheduleDetails } from '../flows/schedules.js';
 import type { Schedule } from '../../services/schedules.js';
 import type { CommandContext } from './types.js';
 

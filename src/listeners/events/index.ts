@@ -5,7 +5,7 @@ import type { Services } from '../../services/index.js';
 import { HOME, homeView } from '../../../views/home.js';
 import { customMessageModal } from '../../../views/customMessageModal.js';
 import { workspaceOf } from '../context.js';
-import { openClone } from '../scheduleFlows.js';
+import { openClone } from '../flows/schedules.js';
 import { SUBCOMMANDS } from '../commands/parseScheduleCommand.js';
 
 export function register(app: App, services: Services, logger: Logger): void {

@@ -7,7 +7,7 @@ import { CUSTOM_MESSAGE, type CustomMessageMetadata } from '../../../views/custo
 import { notice } from '../../../views/message.js';
 import { actorOf, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
 import { inputValue, parseMetadata, type StateValues } from '../viewState.js';
-import { refreshEditor } from '../editorFlow.js';
+import { refreshEditor } from '../flows/editor.js';
 
 const BLOCKS: Record<string, string> = { name: CUSTOM_MESSAGE.nameBlock, subject: CUSTOM_MESSAGE.subjectBlock, body: CUSTOM_MESSAGE.bodyBlock };
 

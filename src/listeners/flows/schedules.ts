@@ -1,17 +1,17 @@
 // Schedule flows reached from a slash command and from `/schedule list` buttons alike.
 import type { WebClient } from '@slack/web-api';
-import type { Services } from '../services/index.js';
-import type { WorkspaceRef } from '../services/domain.js';
-import type { Schedule } from '../services/schedules.js';
-import { DEFAULT_OFF_DAYS, offDaysLabel, totalDays } from '../services/calendar.js';
-import { previewSteps } from '../services/stepPreview.js';
-import { cloneModal } from '../../views/cloneModal.js';
-import { scheduleEditorModal } from '../../views/scheduleEditor.js';
-import { scheduleDetailsMessage } from '../../views/scheduleDetails.js';
-import { renameModal } from '../../views/renameModal.js';
-import { deleteConfirmMessage } from '../../views/deleteConfirm.js';
-import type { MessageView } from '../../views/message.js';
-import type { SlackActor } from './context.js';
+import type { Services } from '../../services/index.js';
+import type { WorkspaceRef } from '../../services/domain.js';
+import type { Schedule } from '../../services/schedules.js';
+import { DEFAULT_OFF_DAYS, offDaysLabel, totalDays } from '../../services/calendar.js';
+import { previewSteps } from '../../services/stepPreview.js';
+import { cloneModal } from '../../../views/cloneModal.js';
+import { scheduleEditorModal } from '../../../views/scheduleEditor.js';
+import { scheduleDetailsMessage } from '../../../views/scheduleDetails.js';
+import { renameModal } from '../../../views/renameModal.js';
+import { deleteConfirmMessage } from '../../../views/deleteConfirm.js';
+import type { MessageView } from '../../../views/message.js';
+import type { SlackActor } from '../context.js';
 
 export async function openEditor(client: WebClient, triggerId: string, services: Services, actor: SlackActor, scheduleId: string): Promise<void> {
   const draft = await services.drafts.start(actor, scheduleId, actor.timeZone);

@@ -1,13 +1,13 @@
 // Assistant and Make default flows, reached from slash commands and from interactions alike.
 import type { ModalView } from '@slack/types';
-import type { Services } from '../services/index.js';
-import { nameKey, type WorkspaceRef } from '../services/domain.js';
-import type { Assistant } from '../services/assistants.js';
-import { DEFAULT_OFF_DAYS, isValidTimeZone, offDaysLabel } from '../services/calendar.js';
-import { timeZoneLabel } from '../services/timeZones.js';
-import { assistantModal, type AssistantModalMetadata } from '../../views/assistantModal.js';
-import type { AssistantListItem } from '../../views/assistantList.js';
-import { defaultsModal, type DefaultsModalMetadata, type ScheduleChoice } from '../../views/defaultsModal.js';
+import type { Services } from '../../services/index.js';
+import { nameKey, type WorkspaceRef } from '../../services/domain.js';
+import type { Assistant } from '../../services/assistants.js';
+import { DEFAULT_OFF_DAYS, isValidTimeZone, offDaysLabel } from '../../services/calendar.js';
+import { timeZoneLabel } from '../../services/timeZones.js';
+import { assistantModal, type AssistantModalMetadata } from '../../../views/assistantModal.js';
+import type { AssistantListItem } from '../../../views/assistantList.js';
+import { defaultsModal, type DefaultsModalMetadata, type ScheduleChoice } from '../../../views/defaultsModal.js';
 
 /** The Add / Edit assistant modal: the assistant's values, or for a new one the user's time zone and weekends off. */
 export function assistantModalFor(services: Services, start: { assistant?: Assistant; userTimeZone: string }, metadata: AssistantModalMetadata): ModalView {

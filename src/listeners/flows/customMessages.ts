@@ -1,9 +1,9 @@
 // Custom message flows reached from `/schedule message …` and from the list's buttons alike.
 import type { WebClient } from '@slack/web-api';
-import type { Services } from '../services/index.js';
-import type { CustomMessage } from '../services/customMessages.js';
-import { customMessageModal } from '../../views/customMessageModal.js';
-import type { SlackActor } from './context.js';
+import type { Services } from '../../services/index.js';
+import type { CustomMessage } from '../../services/customMessages.js';
+import { customMessageModal } from '../../../views/customMessageModal.js';
+import type { SlackActor } from '../context.js';
 
 /** Opens the custom message modal prefilled; only its creator or an admin gets this far (forbidden otherwise). */
 export async function openMessageEdit(

@@ -1,13 +1,13 @@
 // Re-rendering the step editor and the modals it pushes, shared by its action and view listeners.
 import type { WebClient } from '@slack/web-api';
-import type { Services } from '../services/index.js';
-import type { Draft } from '../services/drafts.js';
-import { isTone, type WorkspaceRef } from '../services/domain.js';
-import { renderTokens, SAMPLE_LEAD } from '../services/personalization.js';
-import { TONE_EXAMPLES } from '../services/tones.js';
-import { scheduleEditorModal } from '../../views/scheduleEditor.js';
-import { messagePreviewModal } from '../../views/messagePreviewModal.js';
-import { customMessageModal } from '../../views/customMessageModal.js';
+import type { Services } from '../../services/index.js';
+import type { Draft } from '../../services/drafts.js';
+import { isTone, type WorkspaceRef } from '../../services/domain.js';
+import { renderTokens, SAMPLE_LEAD } from '../../services/personalization.js';
+import { TONE_EXAMPLES } from '../../services/tones.js';
+import { scheduleEditorModal } from '../../../views/scheduleEditor.js';
+import { messagePreviewModal } from '../../../views/messagePreviewModal.js';
+import { customMessageModal } from '../../../views/customMessageModal.js';
 
 /**
  * Shows `draft` (as the change just made left it) in the editor. A stale hash means another
