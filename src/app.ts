@@ -1,5 +1,5 @@
 // Builds the Bolt App: receiver, health route, listeners. Nothing else lives here.
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Authorize, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services/index.js';
@@ -13,6 +13,8 @@ export interface AppDeps {
   databaseUp: () => Promise<boolean>;
   /** Web API retries; unset keeps the client's default policy (tests set 0). */
   webApiRetries?: number;
+  /** The acting workspace's bot token, per request; unset = SLACK_BOT_TOKEN for every request (one workspace). */
+  authorize?: Authorize<boolean>;
 }
 
 const BOLT_LOG_LEVELS = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR } as const;
@@ -42,7 +44,7 @@ export function createApp(deps: AppDeps): App {
       });
 
   const app = new App({
-    token: config.slack.botToken,
+    ...(deps.authorize ? { authorize: deps.authorize } : { token: config.slack.botToken }),
     receiver,
     logger,
     // Bolt sets its logger's level itself; without this it would be INFO whatever LOG_LEVEL says.

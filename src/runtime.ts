@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import type { Agenda } from 'agenda';
-import type { App } from '@slack/bolt';
+import type { App, Authorize } from '@slack/bolt';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Logger } from './logger.js';
@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   localDataDir?: string;
   /** Web API retries; unset keeps the client's default policy. */
   webApiRetries?: number;
+  /** Each workspace's bot token (see AppDeps.authorize); unset = SLACK_BOT_TOKEN. */
+  authorize?: Authorize<boolean>;
 }
 
 export interface Runtime {
@@ -55,7 +57,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     services = await createServices(connection, clock);
     agenda = await startJobs(connection, services);
     const db = connection;
-    app = createApp({ config, logger, services, databaseUp: () => isDatabaseUp(db), ...(options.webApiRetries !== undefined ? { webApiRetries: options.webApiRetries } : {}) });
+    app = createApp({ config, logger, services, databaseUp: () => isDatabaseUp(db), ...(options.webApiRetries !== undefined ? { webApiRetries: options.webApiRetries } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) });
     const server = (await app.start(config.port)) as Server | undefined;
     const address = server?.address?.();
     port = address && typeof address === 'object' ? (address as AddressInfo).port : config.port;

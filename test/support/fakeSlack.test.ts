@@ -58,7 +58,7 @@ let client: WebClient;
 
 beforeAll(async () => {
   fake = await startFakeSlack({ now: () => clock });
-  client = new WebClient('xoxb-test', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
+  client = new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
   fake.addUser({ id: 'UALICE', name: 'alice', realName: 'Alice Doe', tz: 'Europe/Paris', isAdmin: true });
   fake.addUser({ id: 'UBOB', name: 'bob' });
   fake.addChannel({ id: 'CGENERAL', name: 'general', botIsMember: true });
@@ -462,9 +462,38 @@ describe('auth, users and conversations', () => {
   test('a call without a token gets not_authed, a garbage token invalid_auth', async () => {
     const anonymous = new WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
     expect((await slackFailure(anonymous.auth.test())).error).toBe('not_authed');
-    const garbage = new WebClient('not-a-token', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
+    const garbage = new WebClient('xoxb-1-never-issued', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
     expect((await slackFailure(garbage.auth.test())).error).toBe('invalid_auth');
     expect(await client.auth.test()).toMatchObject({ ok: true, user_id: fake.botUserId, team_id: fake.teamId });
+  });
+
+  test('a token acts for its own workspace only: another team’s users, channels, triggers and views do not exist for it', async () => {
+    const other = fake.addTeam({ id: 'TOTHER', domain: 'other' });
+    fake.addUser({ id: 'UOTTO', teamId: 'TOTHER', name: 'otto' });
+    fake.addChannel({ id: 'COTHER', teamId: 'TOTHER', name: 'other-sales', botIsMember: true });
+    const otherClient = new WebClient(other.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
+    expect(await otherClient.auth.test()).toMatchObject({ ok: true, team_id: 'TOTHER', team: 'other' });
+    expect((await otherClient.users.info({ user: 'UOTTO' })).user).toMatchObject({ id: 'UOTTO', team_id: 'TOTHER' });
+
+    // The first team's things, asked for with the other team's token.
+    expect((await slackFailure(otherClient.users.info({ user: 'UALICE' }))).error).toBe('user_not_found');
+    expect((await slackFailure(otherClient.conversations.info({ channel: 'CGENERAL' }))).error).toBe('channel_not_found');
+    expect((await slackFailure(otherClient.chat.postMessage({ channel: 'CGENERAL', text: 'hi' }))).error).toBe('channel_not_found');
+    expect((await slackFailure(otherClient.chat.postMessage({ channel: 'UALICE', text: 'hi' }))).error).toBe('channel_not_found');
+    expect((await slackFailure(otherClient.chat.postEphemeral({ channel: 'COTHER', user: 'UALICE', text: 'hi' }))).error).toBe('user_not_found');
+    const trigger = fake.issueTriggerId({ userId: 'UALICE' });
+    expect((await slackFailure(otherClient.views.open({ trigger_id: trigger, view: modal() as never }))).error).toBe('invalid_trigger_id');
+    const viewId = String((await client.views.open({ trigger_id: trigger, view: modal() as never })).view?.id);
+    expect((await slackFailure(otherClient.views.update({ view_id: viewId, view: modal() as never }))).error).toBe('not_found');
+    expect(await slackFailure(otherClient.views.publish({ user_id: 'UALICE', view: { type: 'home', blocks: [] } }))).toEqual({ error: 'invalid_arguments', messages: ['invalid `user_id`'] });
+
+    // And the other way round.
+    expect((await slackFailure(client.users.info({ user: 'UOTTO' }))).error).toBe('user_not_found');
+    expect((await slackFailure(client.chat.postMessage({ channel: 'COTHER', text: 'hi' }))).error).toBe('channel_not_found');
+    const otherTrigger = fake.issueTriggerId({ teamId: 'TOTHER', userId: 'UOTTO' });
+    expect((await slackFailure(client.views.open({ trigger_id: otherTrigger, view: modal() as never }))).error).toBe('invalid_trigger_id');
+    const otherView = await otherClient.views.open({ trigger_id: otherTrigger, view: modal() as never });
+    expect(otherView.view).toMatchObject({ team_id: 'TOTHER', app_installed_team_id: 'TOTHER' });
   });
 
   test('users.info returns the modelled user and user_not_found otherwise', async () => {
@@ -547,7 +576,7 @@ describe('SlackDriver against a Bolt app', () => {
   beforeAll(async () => {
     app = new App({
       signingSecret,
-      token: 'xoxb-test',
+      token: fake.botToken,
       clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
       logLevel: LogLevel.ERROR,
     });

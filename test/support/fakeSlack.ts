@@ -59,6 +59,8 @@ export interface FakeUser {
 
 export interface FakeChannelInput {
   id: string;
+  /** The workspace the channel is in; defaults to the fake's own team. */
+  teamId?: string;
   name: string;
   isPrivate?: boolean;
   botIsMember?: boolean;
@@ -69,6 +71,7 @@ export interface FakeChannelInput {
 
 export interface FakeChannel {
   id: string;
+  teamId: string;
   name: string;
   isPrivate: boolean;
   isIm: boolean;
@@ -128,6 +131,8 @@ export interface CloseOutcome {
 }
 
 export interface ResponseUrlContext {
+  /** The workspace the interaction happened in; defaults to the fake's own team. */
+  teamId?: string;
   channelId?: string;
   userId?: string;
   /** The message an interaction came from (replace_original / delete_original act on it). */
@@ -135,6 +140,8 @@ export interface ResponseUrlContext {
 }
 
 export interface TriggerContext {
+  /** The workspace the interaction happened in: only that team's bot token can exchange the trigger. */
+  teamId?: string;
   userId?: string;
   /** The view the interaction happened in: views.push pushes onto that view's stack. */
   viewId?: string;
@@ -148,6 +155,13 @@ export interface StartFakeSlackOptions {
   botUserId?: string;
   botId?: string;
   appId?: string;
+}
+
+/** A workspace the app is installed in, with the bot token Slack issued for it. */
+export interface FakeTeam {
+  id: string;
+  domain: string;
+  botToken: string;
 }
 
 /** Thrown by helpers (typeInto, applyViewResponse…) when Slack would not let the interaction happen. */
@@ -1109,6 +1123,8 @@ function isEmptyEntry(entry: JsonObject | undefined, el: JsonObject): boolean {
 
 interface StoredView {
   id: string;
+  /** The workspace the view was opened in; another team's token cannot see it. */
+  teamId: string;
   type: 'modal' | 'home';
   userId: string | undefined;
   definition: JsonObject;
@@ -1123,16 +1139,19 @@ interface StoredView {
 interface Trigger {
   issuedAt: number;
   used: boolean;
+  teamId: string;
   context: TriggerContext;
 }
 
 interface ResponseUrlRecord extends ResponseUrlContext {
+  teamId: string;
   issuedAt: number;
   uses: number;
 }
 
 type MethodResult = JsonObject;
-type Handler = (args: JsonObject) => MethodResult;
+/** A Web API method, called with the workspace its bot token belongs to. */
+type Handler = (args: JsonObject, team: FakeTeam) => MethodResult;
 
 const NESTED_JSON_ARGS = ['view', 'blocks', 'attachments', 'metadata', 'unfurls', 'user_auth_blocks', 'options', 'option_groups'];
 
@@ -1142,8 +1161,10 @@ export class FakeSlack {
   readonly messages: FakeMessage[] = [];
   readonly users = new Map<string, FakeUser>();
   readonly channels = new Map<string, FakeChannel>();
+  /** The fake's own workspace (used when a test names no other) and its bot token. */
   readonly teamId: string;
   readonly teamDomain: string;
+  readonly botToken: string;
   readonly botUserId: string;
   readonly botId: string;
   readonly appId: string;
@@ -1157,6 +1178,9 @@ export class FakeSlack {
   private readonly homeViews = new Map<string, string>();
   private readonly triggers = new Map<string, Trigger>();
   private readonly responseUrls = new Map<string, ResponseUrlRecord>();
+  private readonly teams = new Map<string, FakeTeam>();
+  /** Bot token -> team id: as in Slack, a token acts for the one workspace it was issued in. */
+  private readonly tokens = new Map<string, string>();
   private tsSeq = 0;
   private readonly handlers: Record<string, Handler>;
 
@@ -1167,19 +1191,20 @@ export class FakeSlack {
     this.botUserId = options.botUserId ?? 'UBOT';
     this.botId = options.botId ?? 'BBOT';
     this.appId = options.appId ?? 'A0FAKEAPP';
+    this.botToken = this.addTeam({ id: this.teamId, domain: this.teamDomain }).botToken;
     this.addUser({ id: this.botUserId, name: 'followup-bot', realName: 'Followup Bot', isBot: true });
     this.handlers = {
-      'auth.test': () => this.authTest(),
-      'chat.postMessage': (a) => this.chatPostMessage(a),
-      'chat.postEphemeral': (a) => this.chatPostEphemeral(a),
-      'chat.update': (a) => this.chatUpdate(a),
-      'views.open': (a) => this.viewsOpen(a),
-      'views.push': (a) => this.viewsPush(a),
-      'views.update': (a) => this.viewsUpdate(a),
-      'views.publish': (a) => this.viewsPublish(a),
-      'users.info': (a) => this.usersInfo(a),
-      'conversations.info': (a) => this.conversationsInfo(a),
-      'conversations.join': (a) => this.conversationsJoin(a),
+      'auth.test': (_a, t) => this.authTest(t),
+      'chat.postMessage': (a, t) => this.chatPostMessage(a, t),
+      'chat.postEphemeral': (a, t) => this.chatPostEphemeral(a, t),
+      'chat.update': (a, t) => this.chatUpdate(a, t),
+      'views.open': (a, t) => this.viewsOpen(a, t),
+      'views.push': (a, t) => this.viewsPush(a, t),
+      'views.update': (a, t) => this.viewsUpdate(a, t),
+      'views.publish': (a, t) => this.viewsPublish(a, t),
+      'users.info': (a, t) => this.usersInfo(a, t),
+      'conversations.info': (a, t) => this.conversationsInfo(a, t),
+      'conversations.join': (a, t) => this.conversationsJoin(a, t),
     };
   }
 
@@ -1214,6 +1239,21 @@ export class FakeSlack {
 
   // ── workspace model ──
 
+  /** Installs the app in a workspace: Slack issues a bot token that works for that team only. */
+  addTeam(input: { id: string; domain?: string }): FakeTeam {
+    const existing = this.teams.get(input.id);
+    if (existing) return existing;
+    const team: FakeTeam = { id: input.id, domain: input.domain ?? input.id.toLowerCase(), botToken: `xoxb-${input.id}-${randomBytes(12).toString('hex')}` };
+    this.teams.set(team.id, team);
+    this.tokens.set(team.botToken, team.id);
+    return team;
+  }
+
+  /** The bot token of a workspace the app is installed in, or undefined. */
+  botTokenOf(teamId: string): string | undefined {
+    return this.teams.get(teamId)?.botToken;
+  }
+
   addUser(input: FakeUserInput): FakeUser {
     const user: FakeUser = {
       id: input.id,
@@ -1235,6 +1275,7 @@ export class FakeSlack {
   addChannel(input: FakeChannelInput): FakeChannel {
     const channel: FakeChannel = {
       id: input.id,
+      teamId: input.teamId ?? this.teamId,
       name: input.name,
       isPrivate: input.isPrivate ?? false,
       isIm: false,
@@ -1285,15 +1326,16 @@ export class FakeSlack {
   /** A fresh trigger_id, valid for 3 s from now() and for one views.open / views.push. */
   issueTriggerId(context: TriggerContext = {}): string {
     const id = `${Math.floor(this.now() / 1000)}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`;
-    this.triggers.set(id, { issuedAt: this.now(), used: false, context: { ...context } });
+    this.triggers.set(id, { issuedAt: this.now(), used: false, teamId: context.teamId ?? this.teamId, context: { ...context } });
     return id;
   }
 
   /** A fresh response_url on this server (valid 5 times within 30 minutes, as Slack documents). */
   responseUrl(context: ResponseUrlContext = {}): string {
     const id = randomId('R', 16);
-    this.responseUrls.set(id, { ...context, issuedAt: this.now(), uses: 0 });
-    return `${this.baseUrl}/response/${this.teamId}/${id}`;
+    const teamId = context.teamId ?? this.teamId;
+    this.responseUrls.set(id, { ...context, teamId, issuedAt: this.now(), uses: 0 });
+    return `${this.baseUrl}/response/${teamId}/${id}`;
   }
 
   // ── views: inspection and user input ──
@@ -1420,7 +1462,7 @@ export class FakeSlack {
       case 'update': {
         const problems = validateView(body.view, { expectedType: 'modal' });
         if (problems.length > 0) throw new FakeSlackError('invalid_arguments', `response_action update with an invalid view:\n${problems.join('\n')}`);
-        this.assertExternalIdFree(body.view as JsonObject, stored.id);
+        this.assertExternalIdFree(stored.teamId, body.view as JsonObject, stored.id);
         this.replaceDefinition(stored, body.view as JsonObject);
         return { action: 'update', view: this.render(stored) };
       }
@@ -1431,8 +1473,8 @@ export class FakeSlack {
         const rootId = stored.rootViewId ?? stored.id;
         const stack = this.stacks.get(rootId) ?? [];
         if (stack.length >= LIMITS.viewStackMax) throw new FakeSlackError('push_limit_reached', `a stack holds at most ${LIMITS.viewStackMax} views`);
-        this.assertExternalIdFree(body.view as JsonObject);
-        const pushed = this.createView(body.view as JsonObject, 'modal', stored.userId, rootId, stack[stack.length - 1] ?? null);
+        this.assertExternalIdFree(stored.teamId, body.view as JsonObject);
+        const pushed = this.createView(stored.teamId, body.view as JsonObject, 'modal', stored.userId, rootId, stack[stack.length - 1] ?? null);
         stack.push(pushed.id);
         return { action: 'push', view: this.render(pushed) };
       }
@@ -1497,9 +1539,10 @@ export class FakeSlack {
     const handler = this.handlers[method];
     if (!handler) return { ok: false, error: 'unknown_method' };
     if (token === undefined || token === '') return { ok: false, error: 'not_authed' };
-    if (!/^xoxb-[\w-]+$/.test(token)) return { ok: false, error: 'invalid_auth' };
+    const team = this.teams.get(this.tokens.get(token) ?? '');
+    if (!team) return { ok: false, error: 'invalid_auth' };
     try {
-      return handler(args);
+      return handler(args, team);
     } catch (error) {
       if (error instanceof FakeSlackError) return { ok: false, error: error.code };
       throw error;
@@ -1508,21 +1551,21 @@ export class FakeSlack {
 
   // ── Web API methods ──
 
-  private authTest(): MethodResult {
+  private authTest(team: FakeTeam): MethodResult {
     return {
       ok: true,
-      url: `https://${this.teamDomain}.slack.com/`,
-      team: this.teamDomain,
+      url: `https://${team.domain}.slack.com/`,
+      team: team.domain,
       user: this.users.get(this.botUserId)?.name ?? 'bot',
-      team_id: this.teamId,
+      team_id: team.id,
       user_id: this.botUserId,
       bot_id: this.botId,
       is_enterprise_install: false,
     };
   }
 
-  private chatPostMessage(args: JsonObject): MethodResult {
-    const target = this.resolveChannelForPost(args.channel);
+  private chatPostMessage(args: JsonObject, team: FakeTeam): MethodResult {
+    const target = this.resolveChannelForPost(args.channel, team);
     if ('error' in target) return { ok: false, error: target.error };
     const content = this.messageContent(args);
     if ('error' in content) return content.response;
@@ -1532,12 +1575,11 @@ export class FakeSlack {
     return { ok: true, channel: message.channel, ts: message.ts, message: this.renderMessage(message) };
   }
 
-  private chatPostEphemeral(args: JsonObject): MethodResult {
-    const target = this.resolveChannelForPost(args.channel);
+  private chatPostEphemeral(args: JsonObject, team: FakeTeam): MethodResult {
+    const target = this.resolveChannelForPost(args.channel, team);
     if ('error' in target) return { ok: false, error: target.error };
     const userId = args.user;
-    if (typeof userId !== 'string' || userId === '') return { ok: false, error: 'user_not_found' };
-    if (!this.users.has(userId)) return { ok: false, error: 'user_not_found' };
+    if (typeof userId !== 'string' || !this.userIn(team, userId)) return { ok: false, error: 'user_not_found' };
     const ch = target.channel;
     if (ch.isIm ? ch.imUser !== userId : ch.members !== undefined && !ch.members.has(userId)) return { ok: false, error: 'user_not_in_channel' };
     const content = this.messageContent(args);
@@ -1546,8 +1588,8 @@ export class FakeSlack {
     return { ok: true, message_ts: message.ts };
   }
 
-  private chatUpdate(args: JsonObject): MethodResult {
-    const target = this.resolveChannelForPost(args.channel);
+  private chatUpdate(args: JsonObject, team: FakeTeam): MethodResult {
+    const target = this.resolveChannelForPost(args.channel, team);
     if ('error' in target) return { ok: false, error: target.error };
     const ts = args.ts;
     const message = typeof ts === 'string' ? this.message(target.channel.id, ts) : undefined;
@@ -1562,28 +1604,28 @@ export class FakeSlack {
     return { ok: true, channel: message.channel, ts: message.ts, text: message.text ?? '', message: this.renderMessage(message) };
   }
 
-  private viewsOpen(args: JsonObject): MethodResult {
+  private viewsOpen(args: JsonObject, team: FakeTeam): MethodResult {
     const view = args.view;
     const problems = validateView(view, { expectedType: 'modal' });
     if (problems.length > 0) return invalidArguments(problems);
     if (JSON.stringify(view).length > LIMITS.viewBytesMax) return { ok: false, error: 'view_too_large' };
-    const trigger = this.checkTrigger(args);
+    const trigger = this.checkTrigger(args, team);
     if ('error' in trigger) return { ok: false, error: trigger.error };
     const definition = view as JsonObject;
-    const duplicate = this.externalIdTaken(definition);
+    const duplicate = this.externalIdTaken(team.id, definition);
     if (duplicate) return { ok: false, error: 'duplicate_external_id' };
     trigger.trigger.used = true;
-    const created = this.createView(definition, 'modal', trigger.trigger.context.userId, null, null);
+    const created = this.createView(team.id, definition, 'modal', trigger.trigger.context.userId, null, null);
     this.stacks.set(created.id, [created.id]);
     return { ok: true, view: this.render(created) };
   }
 
-  private viewsPush(args: JsonObject): MethodResult {
+  private viewsPush(args: JsonObject, team: FakeTeam): MethodResult {
     const view = args.view;
     const problems = validateView(view, { expectedType: 'modal' });
     if (problems.length > 0) return invalidArguments(problems);
     if (JSON.stringify(view).length > LIMITS.viewBytesMax) return { ok: false, error: 'view_too_large' };
-    const trigger = this.checkTrigger(args);
+    const trigger = this.checkTrigger(args, team);
     if ('error' in trigger) return { ok: false, error: trigger.error };
     const from = trigger.trigger.context.viewId ? this.views.get(trigger.trigger.context.viewId) : undefined;
     // views.push needs a trigger from an interaction inside an open modal.
@@ -1592,34 +1634,37 @@ export class FakeSlack {
     const stack = this.stacks.get(rootId);
     if (!stack) return { ok: false, error: 'not_found' };
     if (stack.length >= LIMITS.viewStackMax) return { ok: false, error: 'push_limit_reached' };
-    if (this.externalIdTaken(view as JsonObject)) return { ok: false, error: 'duplicate_external_id' };
+    if (this.externalIdTaken(team.id, view as JsonObject)) return { ok: false, error: 'duplicate_external_id' };
     trigger.trigger.used = true;
-    const pushed = this.createView(view as JsonObject, 'modal', from.userId, rootId, stack[stack.length - 1] ?? null);
+    const pushed = this.createView(team.id, view as JsonObject, 'modal', from.userId, rootId, stack[stack.length - 1] ?? null);
     stack.push(pushed.id);
     return { ok: true, view: this.render(pushed) };
   }
 
-  private viewsUpdate(args: JsonObject): MethodResult {
+  private viewsUpdate(args: JsonObject, team: FakeTeam): MethodResult {
     const hasId = typeof args.view_id === 'string' && args.view_id !== '';
     const hasExternal = typeof args.external_id === 'string' && args.external_id !== '';
     if (hasId === hasExternal) return invalidArguments(['[ERROR] exactly one of view_id or external_id is required [json-pointer:/]']);
     const stored = hasId
       ? this.views.get(args.view_id as string)
-      : [...this.views.values()].find((v) => v.open && v.definition.external_id === args.external_id);
-    if (!stored || !stored.open) return { ok: false, error: 'not_found' };
+      : [...this.views.values()].find((v) => v.open && v.teamId === team.id && v.definition.external_id === args.external_id);
+    // Another workspace's view does not exist for this token.
+    if (!stored || !stored.open || stored.teamId !== team.id) return { ok: false, error: 'not_found' };
     const view = args.view;
     const problems = validateView(view, { expectedType: stored.type });
     if (problems.length > 0) return invalidArguments(problems);
     if (JSON.stringify(view).length > LIMITS.viewBytesMax) return { ok: false, error: 'view_too_large' };
     if (args.hash !== undefined && args.hash !== stored.hash) return { ok: false, error: 'hash_conflict' };
-    if (this.externalIdTaken(view as JsonObject, stored.id)) return { ok: false, error: 'duplicate_external_id' };
+    if (this.externalIdTaken(team.id, view as JsonObject, stored.id)) return { ok: false, error: 'duplicate_external_id' };
     this.replaceDefinition(stored, view as JsonObject);
     return { ok: true, view: this.render(stored) };
   }
 
-  private viewsPublish(args: JsonObject): MethodResult {
+  private viewsPublish(args: JsonObject, team: FakeTeam): MethodResult {
     const userId = args.user_id;
     if (typeof userId !== 'string' || userId === '') return invalidArguments(['[ERROR] missing required field: user_id [json-pointer:/]']);
+    // Slack's answer for a user it does not know in this workspace.
+    if (!this.userIn(team, userId)) return invalidArguments(['invalid `user_id`']);
     const view = args.view;
     const problems = validateView(view, { expectedType: 'home' });
     if (problems.length > 0) return invalidArguments(problems);
@@ -1627,18 +1672,18 @@ export class FakeSlack {
     const existingId = this.homeViews.get(userId);
     const existing = existingId ? this.views.get(existingId) : undefined;
     if (args.hash !== undefined && (!existing || args.hash !== existing.hash)) return { ok: false, error: 'hash_conflict' };
-    if (this.externalIdTaken(view as JsonObject, existing?.id)) return { ok: false, error: 'duplicate_external_id' };
+    if (this.externalIdTaken(team.id, view as JsonObject, existing?.id)) return { ok: false, error: 'duplicate_external_id' };
     if (existing) {
       this.replaceDefinition(existing, view as JsonObject);
       return { ok: true, view: this.render(existing) };
     }
-    const created = this.createView(view as JsonObject, 'home', userId, null, null);
+    const created = this.createView(team.id, view as JsonObject, 'home', userId, null, null);
     this.homeViews.set(userId, created.id);
     return { ok: true, view: this.render(created) };
   }
 
-  private usersInfo(args: JsonObject): MethodResult {
-    const user = typeof args.user === 'string' ? this.users.get(args.user) : undefined;
+  private usersInfo(args: JsonObject, team: FakeTeam): MethodResult {
+    const user = typeof args.user === 'string' ? this.userIn(team, args.user) : undefined;
     if (!user) return { ok: false, error: 'user_not_found' };
     const offset = user.tzOffset ?? tzOffsetSeconds(user.tz, this.now());
     return {
@@ -1671,15 +1716,15 @@ export class FakeSlack {
     };
   }
 
-  private conversationsInfo(args: JsonObject): MethodResult {
-    const channel = typeof args.channel === 'string' ? this.channels.get(args.channel) : undefined;
+  private conversationsInfo(args: JsonObject, team: FakeTeam): MethodResult {
+    const channel = typeof args.channel === 'string' ? this.channelIn(team, args.channel) : undefined;
     // A private channel the bot is not in is invisible to it.
     if (!channel || (channel.isPrivate && !channel.botIsMember)) return { ok: false, error: 'channel_not_found' };
     return { ok: true, channel: this.renderChannel(channel) };
   }
 
-  private conversationsJoin(args: JsonObject): MethodResult {
-    const channel = typeof args.channel === 'string' ? this.channels.get(args.channel) : undefined;
+  private conversationsJoin(args: JsonObject, team: FakeTeam): MethodResult {
+    const channel = typeof args.channel === 'string' ? this.channelIn(team, args.channel) : undefined;
     if (!channel || (channel.isPrivate && !channel.botIsMember)) return { ok: false, error: 'channel_not_found' };
     if (channel.isPrivate || channel.isIm) return { ok: false, error: 'method_not_supported_for_channel_type' };
     if (channel.isArchived) return { ok: false, error: 'is_archived' };
@@ -1743,10 +1788,11 @@ export class FakeSlack {
     return `${Math.floor(this.now() / 1000)}.${randomBytes(6).toString('hex')}`;
   }
 
-  private createView(definition: JsonObject, type: 'modal' | 'home', userId: string | undefined, rootViewId: string | null, previousViewId: string | null): StoredView {
+  private createView(teamId: string, definition: JsonObject, type: 'modal' | 'home', userId: string | undefined, rootViewId: string | null, previousViewId: string | null): StoredView {
     const def = { ...clone(definition), blocks: withGeneratedIds(definition.blocks) };
     const stored: StoredView = {
       id: randomId('V'),
+      teamId,
       type,
       userId,
       definition: def,
@@ -1784,14 +1830,14 @@ export class FakeSlack {
       external_id: '',
       ...def,
       id: stored.id,
-      team_id: this.teamId,
+      team_id: stored.teamId,
       type: stored.type,
       state: clone(stored.state),
       hash: stored.hash,
       root_view_id: stored.rootViewId,
       previous_view_id: stored.previousViewId,
       app_id: this.appId,
-      app_installed_team_id: this.teamId,
+      app_installed_team_id: stored.teamId,
       bot_id: this.botId,
     } as FakeView;
   }
@@ -1815,36 +1861,38 @@ export class FakeSlack {
     if (stack.length === 0) this.stacks.delete(rootId);
   }
 
-  private externalIdTaken(definition: JsonObject, exceptViewId?: string): boolean {
+  /** external_id is unique among a team's views (Slack: "unique for all views on a team"). */
+  private externalIdTaken(teamId: string, definition: JsonObject, exceptViewId?: string): boolean {
     const ext = definition.external_id;
     if (typeof ext !== 'string' || ext === '') return false;
-    return [...this.views.values()].some((v) => v.open && v.id !== exceptViewId && v.definition.external_id === ext);
+    return [...this.views.values()].some((v) => v.open && v.teamId === teamId && v.id !== exceptViewId && v.definition.external_id === ext);
   }
 
-  private assertExternalIdFree(definition: JsonObject, exceptViewId?: string): void {
-    if (this.externalIdTaken(definition, exceptViewId)) throw new FakeSlackError('duplicate_external_id', `external_id ${String(definition.external_id)} is in use`);
+  private assertExternalIdFree(teamId: string, definition: JsonObject, exceptViewId?: string): void {
+    if (this.externalIdTaken(teamId, definition, exceptViewId)) throw new FakeSlackError('duplicate_external_id', `external_id ${String(definition.external_id)} is in use`);
   }
 
-  private checkTrigger(args: JsonObject): { trigger: Trigger } | { error: string } {
+  private checkTrigger(args: JsonObject, team: FakeTeam): { trigger: Trigger } | { error: string } {
     const id = args.trigger_id ?? args.interactivity_pointer;
     if (typeof id !== 'string' || id === '') return { error: 'invalid_trigger_id' };
     const trigger = this.triggers.get(id);
-    if (!trigger) return { error: 'invalid_trigger_id' };
+    // A trigger issued in another workspace does not exist for this team's token.
+    if (!trigger || trigger.teamId !== team.id) return { error: 'invalid_trigger_id' };
     if (trigger.used) return { error: 'exchanged_trigger_id' };
     if (this.now() - trigger.issuedAt > LIMITS.triggerTtlMs) return { error: 'expired_trigger_id' };
     return { trigger };
   }
 
-  private resolveChannelForPost(ref: unknown): { channel: FakeChannel } | { error: string } {
+  private resolveChannelForPost(ref: unknown, team: FakeTeam): { channel: FakeChannel } | { error: string } {
     if (typeof ref !== 'string' || ref === '') return { error: 'channel_not_found' };
     // A user id opens (or reuses) the bot's DM with that user.
     if (/^[UW]/.test(ref)) {
-      const user = this.users.get(ref);
+      const user = this.userIn(team, ref);
       if (!user || user.deleted) return { error: 'channel_not_found' };
-      return { channel: this.imWith(user.id) };
+      return { channel: this.imWith(user) };
     }
     const name = ref.startsWith('#') ? ref.slice(1) : ref;
-    const channel = this.channels.get(ref) ?? [...this.channels.values()].find((c) => !c.isIm && c.name === name);
+    const channel = this.channelIn(team, ref) ?? [...this.channels.values()].find((c) => !c.isIm && c.teamId === team.id && c.name === name);
     if (!channel) return { error: 'channel_not_found' };
     if (channel.isIm) return { channel };
     if (channel.isPrivate && !channel.botIsMember) return { error: 'channel_not_found' };
@@ -1853,11 +1901,25 @@ export class FakeSlack {
     return { channel };
   }
 
-  private imWith(userId: string): FakeChannel {
+  /** A user of this workspace (the app's bot user is in every workspace the app is installed in). */
+  private userIn(team: FakeTeam, userId: string): FakeUser | undefined {
+    const user = this.users.get(userId);
+    return user && (user.teamId === team.id || user.id === this.botUserId) ? user : undefined;
+  }
+
+  /** A channel of this workspace: another team's channel does not exist for its token. */
+  private channelIn(team: FakeTeam, channelId: string): FakeChannel | undefined {
+    const channel = this.channels.get(channelId);
+    return channel?.teamId === team.id ? channel : undefined;
+  }
+
+  private imWith(user: FakeUser): FakeChannel {
+    const userId = user.id;
     const existing = [...this.channels.values()].find((c) => c.isIm && c.imUser === userId);
     if (existing) return existing;
     const channel: FakeChannel = {
       id: `D${userId.slice(1)}`,
+      teamId: user.teamId,
       name: userId,
       isPrivate: true,
       isIm: true,
@@ -1933,7 +1995,7 @@ export class FakeSlack {
       user: message.user,
       bot_id: this.botId,
       app_id: this.appId,
-      team: this.teamId,
+      team: this.channels.get(message.channel)?.teamId ?? this.teamId,
       text: message.text ?? '',
       ts: message.ts,
       ...(message.blocks ? { blocks: clone(message.blocks) } : {}),
@@ -1957,7 +2019,7 @@ export class FakeSlack {
       is_shared: false,
       is_ext_shared: false,
       is_org_shared: false,
-      context_team_id: this.teamId,
+      context_team_id: channel.teamId,
       ...(channel.isIm ? { user: channel.imUser } : {}),
     };
   }

@@ -149,8 +149,8 @@ export class SlackDriver {
   /** A slash command, with a fresh trigger_id and response_url. */
   async command(text: string, opts: { command?: string; channelId?: string } = {}): Promise<CommandResponse> {
     const channelId = opts.channelId ?? this.channelId;
-    const triggerId = this.fake.issueTriggerId({ userId: this.user.id });
-    const responseUrl = this.fake.responseUrl({ channelId, userId: this.user.id });
+    const triggerId = this.fake.issueTriggerId({ teamId: this.teamId, userId: this.user.id });
+    const responseUrl = this.fake.responseUrl({ teamId: this.teamId, channelId, userId: this.user.id });
     const team = this.options.team;
     const fields: Record<string, string> = {
       token: this.verificationToken,
@@ -195,7 +195,7 @@ export class SlackDriver {
         stateEntry = this.fake.typeInto(viewId, located.blockId, located.actionId, newValue);
       }
       const view = this.fake.view(viewId);
-      const triggerId = this.fake.issueTriggerId({ userId: this.user.id, viewId });
+      const triggerId = this.fake.issueTriggerId({ teamId: this.teamId, userId: this.user.id, viewId });
       const payload: JsonObject = {
         type: 'block_actions',
         user: this.userPayload,
@@ -228,8 +228,8 @@ export class SlackDriver {
       stateEntry = stateEntryFor(located.element, newValue);
       (state.values[located.blockId] ??= {})[located.actionId] = stateEntry;
     }
-    const triggerId = this.fake.issueTriggerId({ userId: this.user.id });
-    const responseUrl = this.fake.responseUrl({ channelId: message.channel, userId: this.user.id, messageTs: message.ts });
+    const triggerId = this.fake.issueTriggerId({ teamId: this.teamId, userId: this.user.id });
+    const responseUrl = this.fake.responseUrl({ teamId: this.teamId, channelId: message.channel, userId: this.user.id, messageTs: message.ts });
     const payload: JsonObject = {
       type: 'block_actions',
       user: this.userPayload,
@@ -264,7 +264,7 @@ export class SlackDriver {
     if (Object.keys(clientErrors).length > 0) {
       throw new FakeSlackError('client_validation', `the Slack client would not submit view ${viewId}: ${JSON.stringify(clientErrors)}`);
     }
-    const triggerId = this.fake.issueTriggerId({ userId: this.user.id, viewId });
+    const triggerId = this.fake.issueTriggerId({ teamId: this.teamId, userId: this.user.id, viewId });
     const payload: JsonObject = {
       type: 'view_submission',
       team: this.teamPayload,
@@ -384,6 +384,10 @@ export class SlackDriver {
     return this.signedPost(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), {
       contentType: 'application/x-www-form-urlencoded',
     });
+  }
+
+  private get teamId(): string {
+    return this.options.team.id;
   }
 
   private get apiAppId(): string {

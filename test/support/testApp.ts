@@ -32,7 +32,8 @@ export interface TestApp {
 export async function startTestApp(options: { clock?: Clock } = {}): Promise<TestApp> {
   const fake = await startFakeSlack(options.clock ? { now: () => options.clock!.now().getTime() } : {});
   const config = parseConfig({
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    // Required by the config, never used: each workspace() has its own token (see authorize below).
+    SLACK_BOT_TOKEN: 'xoxb-unused-by-tests',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: fake.apiUrl,
     PORT: '0',
@@ -43,6 +44,12 @@ export async function startTestApp(options: { clock?: Clock } = {}): Promise<Tes
     logger: createLogger('error'),
     dbName: uniqueName('app'),
     webApiRetries: 0,
+    // As an app installed in many workspaces: each request acts with its own workspace's bot token.
+    authorize: async ({ teamId }) => {
+      const botToken = teamId ? fake.botTokenOf(teamId) : undefined;
+      if (!botToken) throw new Error(`The app is not installed in workspace ${String(teamId)}`);
+      return { botToken, botId: fake.botId, botUserId: fake.botUserId, teamId };
+    },
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const url = `http://127.0.0.1:${runtime.port}`;
@@ -54,7 +61,8 @@ export async function startTestApp(options: { clock?: Clock } = {}): Promise<Tes
     workspace() {
       const teamId = `T${randomBytes(4).toString('hex').toUpperCase()}`;
       const channelId = `C${randomBytes(4).toString('hex').toUpperCase()}`;
-      fake.addChannel({ id: channelId, name: `sales-${channelId.toLowerCase()}`, botIsMember: true });
+      fake.addTeam({ id: teamId });
+      fake.addChannel({ id: channelId, teamId, name: `sales-${channelId.toLowerCase()}`, botIsMember: true });
       const known = new Set<string>();
       return {
         ref: { teamId },
