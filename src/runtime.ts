@@ -25,6 +25,8 @@ export interface RuntimeOptions {
   webApiRetries?: number;
   /** Each workspace's bot token (see AppDeps.authorize); unset = SLACK_BOT_TOKEN. */
   authorize?: Authorize<boolean>;
+  /** Emit the driver's command events (tests and benchmarks count database round trips with them). */
+  monitorCommands?: boolean;
 }
 
 export interface Runtime {
@@ -53,7 +55,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   let port: number;
   let services: Services;
   try {
-    connection = await connectDatabase(uri, { dbName: options.dbName ?? (config.mongodbUri ? undefined : 'followups') });
+    connection = await connectDatabase(uri, { dbName: options.dbName ?? (config.mongodbUri ? undefined : 'followups'), monitorCommands: options.monitorCommands ?? false });
     services = await createServices(connection, clock);
     agenda = await startJobs(connection, services);
     const db = connection;

@@ -2,16 +2,19 @@
 import type { KnownBlock } from '@slack/types';
 
 export interface Page<T> {
-  readonly shown: T[];
+  readonly shown: readonly T[];
   /** Zero-based, clamped to the pages there are. */
   readonly current: number;
   readonly pages: number;
+  /** Items on all pages. */
+  readonly total: number;
 }
 
+/** A page cut from a list held in memory (short lists); long ones come from the database a page at a time. */
 export function pageOf<T>(items: readonly T[], page: number, perPage: number): Page<T> {
   const pages = Math.max(1, Math.ceil(items.length / perPage));
   const current = Math.min(Math.max(0, page), pages - 1);
-  return { shown: items.slice(current * perPage, (current + 1) * perPage), current, pages };
+  return { shown: items.slice(current * perPage, (current + 1) * perPage), current, pages, total: items.length };
 }
 
 /** "← Previous" / "Next →" buttons (`<actionPrefix>.previous|next`, value = page), or nothing on a single page. */

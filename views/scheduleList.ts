@@ -1,7 +1,7 @@
 // `/schedule list`: every schedule with its steps, total days, owner and defaults, and
 // Edit / Clone / View buttons. Paged so a workspace with hundreds stays under 50 blocks.
 import type { KnownBlock } from '@slack/types';
-import { pageLabel, pageOf, pagerBlocks } from './paging.js';
+import { pageLabel, pagerBlocks, type Page } from './paging.js';
 import type { MessageView } from './message.js';
 import { clip, days, escapeMrkdwn, plural } from './text.js';
 
@@ -26,9 +26,9 @@ export interface ScheduleListItem {
   readonly defaultFor: readonly string[];
 }
 
-export function scheduleListMessage(items: readonly ScheduleListItem[], page = 0): MessageView {
-  const paged = pageOf(items, page, SCHEDULES_PER_PAGE);
-  const { shown } = paged;
+/** One page of the list (the database cuts it: a workspace may have hundreds). */
+export function scheduleListMessage(paged: Page<ScheduleListItem>): MessageView {
+  const { shown, total } = paged;
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Followup schedules' } }];
   for (const item of shown) {
     const owner = item.system ? 'System · read-only, clone it to change it' : `Owner <@${item.createdBy}>`;
@@ -59,9 +59,9 @@ export function scheduleListMessage(items: readonly ScheduleListItem[], page = 0
     elements: [
       {
         type: 'mrkdwn',
-        text: `${plural(items.length, 'schedule')}${pageLabel(paged)} · \`/schedule clone\` to make your own`,
+        text: `${plural(total, 'schedule')}${pageLabel(paged)} · \`/schedule clone\` to make your own`,
       },
     ],
   });
-  return { text: `Followup schedules (${items.length})`, blocks };
+  return { text: `Followup schedules (${total})`, blocks };
 }

@@ -1,9 +1,11 @@
 import mongoose, { type Connection } from 'mongoose';
 
 /** Opens a dedicated mongoose connection (no global state, so tests can run several apps). */
-export async function connectDatabase(uri: string, options: { dbName?: string } = {}): Promise<Connection> {
+export async function connectDatabase(uri: string, options: { dbName?: string; monitorCommands?: boolean } = {}): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
     ...(options.dbName ? { dbName: options.dbName } : {}),
+    // The driver's command events, for tests and benchmarks that count round trips.
+    ...(options.monitorCommands ? { monitorCommands: true } : {}),
     serverSelectionTimeoutMS: 10_000,
     // FerretDB v1 has no transactions or retryable writes; real MongoDB does not need them here.
     retryWrites: false,

@@ -158,6 +158,8 @@ export function createModels(connection: Connection, clock: Clock): Models {
     { timestamps, versionKey: false },
   );
   scheduleSchema.index({ workspace: 1, nameKey: 1 }, { unique: true });
+  // `/schedule list` pages: system schedules first, then by name, cut in the database.
+  scheduleSchema.index({ workspace: 1, system: -1, nameKey: 1 });
 
   const customMessageSchema = new Schema<CustomMessageDoc>(
     {

@@ -4,7 +4,8 @@ import type { App, RespondFn } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import { notice } from '../../views/message.js';
 import type { WebClient } from '@slack/web-api';
-import { DomainError, ValidationError, type Actor, type WorkspaceRef } from '../services/domain.js';
+import { LRUCache } from 'lru-cache';
+import { DomainError, ValidationError, workspaceKey, type Actor, type WorkspaceRef } from '../services/domain.js';
 
 export interface SlackActor extends Actor {
   /** The user's Slack time zone (IANA), for example dates. */
@@ -28,17 +29,38 @@ export function workspaceOf(body: unknown): WorkspaceRef {
   return enterpriseId ? { teamId, enterpriseId } : { teamId };
 }
 
-/** Looks the user up (role, time zone, name): needed for permissions and example dates. */
-export async function actorOf(client: WebClient, workspace: WorkspaceRef, userId: string): Promise<SlackActor> {
-  const info = await client.users.info({ user: userId });
-  const user = info.user;
-  return {
-    workspace,
-    userId,
+interface UserInfo {
+  readonly name: string;
+  readonly isAdmin: boolean;
+  readonly timeZone: string;
+}
+
+/**
+ * users.info answers, kept a few minutes per (workspace, user) so a burst of clicks costs one Web API
+ * call, not one each. Keyed by workspace as well: the same user id never answers for another
+ * workspace. Bounded and per process; a miss just asks Slack again, so nothing depends on it.
+ * A promotion to admin or a new time zone shows within USER_INFO_TTL_MS.
+ */
+export const USER_INFO_TTL_MS = 5 * 60 * 1000;
+const userInfoCache = new LRUCache<string, UserInfo>({ max: 10_000, ttl: USER_INFO_TTL_MS });
+
+async function userInfo(client: WebClient, workspace: WorkspaceRef, userId: string): Promise<UserInfo> {
+  const key = `${workspaceKey(workspace)}/${userId}`;
+  const cached = userInfoCache.get(key);
+  if (cached) return cached;
+  const user = (await client.users.info({ user: userId })).user;
+  const info: UserInfo = {
     name: user?.profile?.display_name || user?.real_name || user?.name || userId,
     isAdmin: Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner),
     timeZone: user?.tz || 'UTC',
   };
+  userInfoCache.set(key, info);
+  return info;
+}
+
+/** Looks the user up (role, time zone, name): needed for permissions and example dates. */
+export async function actorOf(client: WebClient, workspace: WorkspaceRef, userId: string): Promise<SlackActor> {
+  return { workspace, userId, ...(await userInfo(client, workspace, userId)) };
 }
 
 /** Seeds a workspace's system schedules before any listener of it runs. */

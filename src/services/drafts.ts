@@ -75,6 +75,10 @@ export interface DraftService {
 
 /** An editor left open this long is abandoned: Slack's own modals do not live that long. */
 export const DRAFT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+/** A draft's last use is recorded this coarsely: far finer than DRAFT_MAX_AGE_MS needs, and not a write per click. */
+const TOUCH_EVERY_MS = 60 * 60 * 1000;
+/** Superseded revisions younger than this are left alone (a click may be working from them). */
+const SUPERSEDED_GRACE_MS = 10 * 60 * 1000;
 
 function toDraft(session: DraftDoc, revision: DraftRevisionDoc, emailCc: boolean): Draft {
   return {
@@ -246,9 +250,11 @@ export function createDraftService(
             nextRowKey: next.nextRowKey,
             previewAssistantId: next.previewAssistantId,
           });
-          // Housekeeping, safe to repeat or to lose: the session's last use, and old revisions.
-          await Draft.updateOne({ _id: session._id }, { $set: { updatedAt: clock.now() } }, { timestamps: false });
-          await DraftRevision.deleteMany({ draftId: session._id, rev: { $lt: revision.rev - 2 } });
+          // The session's last use, for the purge: written at most once per TOUCH_EVERY_MS, not per
+          // click. Superseded revisions are removed in bulk by the purge job, not here.
+          if (clock.now().getTime() - session.updatedAt.getTime() > TOUCH_EVERY_MS) {
+            await Draft.updateOne({ _id: session._id }, { $set: { updatedAt: clock.now() } }, { timestamps: false });
+          }
           return toDraft(session, created.toObject(), emailCc);
         } catch (error) {
           // Another click wrote this revision first: start again from it.
@@ -319,9 +325,32 @@ export function createDraftService(
       // FerretDB v1 has no TTL indexes, so a job does what a TTL index would.
       const stale = await Draft.find({ updatedAt: { $lt: new Date(clock.now().getTime() - maxAgeMs) } }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
       await remove(stale.map((d) => d._id));
+      await purgeSuperseded();
       return stale.length;
     },
   };
+
+  /**
+   * Open editors need only their latest revision: the older ones go, in one bulk write for all drafts.
+   * Only revisions older than SUPERSEDED_GRACE_MS, so a click still in flight on rev N cannot re-insert
+   * a just-deleted N+1 (the unique (draftId, rev) insert is what serializes clicks).
+   */
+  async function purgeSuperseded(): Promise<void> {
+    const cutoff = new Date(clock.now().getTime() - SUPERSEDED_GRACE_MS);
+    // FerretDB v1's $group has neither $max nor $first: read (draft, rev) pairs and take the newest here.
+    const old = await DraftRevision.find({ createdAt: { $lt: cutoff } }, { _id: 0, draftId: 1, rev: 1 }).lean<{ draftId: Types.ObjectId; rev: number }[]>();
+    const newest = new Map<string, { _id: Types.ObjectId; rev: number; count: number }>();
+    for (const r of old) {
+      const seen = newest.get(String(r.draftId)) ?? { _id: r.draftId, rev: r.rev, count: 0 };
+      newest.set(String(r.draftId), { _id: r.draftId, rev: Math.max(seen.rev, r.rev), count: seen.count + 1 });
+    }
+    const latest = [...newest.values()].filter((d) => d.count > 1);
+    if (!latest.length) return;
+    await DraftRevision.bulkWrite(
+      latest.map((d) => ({ deleteMany: { filter: { draftId: d._id, rev: { $lt: d.rev }, createdAt: { $lt: cutoff } } } })),
+      { ordered: false },
+    );
+  }
   return service;
 }
 

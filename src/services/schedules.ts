@@ -46,8 +46,19 @@ export interface ScheduleSummary extends Schedule {
   readonly defaultFor: readonly string[];
 }
 
+/** One page of a list, cut by the database: `page` is zero-based and clamped to the pages there are. */
+export interface ListPage<T> {
+  readonly items: readonly T[];
+  readonly page: number;
+  readonly pages: number;
+  readonly total: number;
+}
+
 export interface ScheduleService {
+  /** Every schedule: system ones first, then by name. */
   list(ref: WorkspaceRef): Promise<ScheduleSummary[]>;
+  /** One page of `list`, sorted, skipped and limited in the database. */
+  page(ref: WorkspaceRef, page: number, perPage: number): Promise<ListPage<ScheduleSummary>>;
   get(ref: WorkspaceRef, id: string): Promise<Schedule>;
   /** Exact name, case-insensitive; null when none. */
   findByName(ref: WorkspaceRef, name: string): Promise<Schedule | null>;
@@ -96,6 +107,9 @@ export function validateDescription(description: string): string | null {
     ? `Keep the description to ${MAX_SCHEDULE_DESCRIPTION} characters (this one has ${description.trim().length}).`
     : null;
 }
+
+/** How lists show schedules: system ones first, then by name. The (workspace, system, nameKey) index serves it. */
+const LIST_ORDER = { system: -1, nameKey: 1 } as const;
 
 export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -188,27 +202,43 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
     return errors;
   }
 
+  /** The list's facts for `docs`: total days, and the assistants using each as a default (one query for all). */
+  async function summaries(ref: WorkspaceRef, docs: readonly ScheduleDoc[]): Promise<ScheduleSummary[]> {
+    if (!docs.length) return [];
+    const ids = docs.map((d) => d._id);
+    const assistants = await Assistant.find(
+      { workspace: workspaceKey(ref), $or: [{ defaultScheduleId: { $in: ids } }, { defaultEmailCcScheduleId: { $in: ids } }] },
+      { name: 1, defaultScheduleId: 1, defaultEmailCcScheduleId: 1 },
+    ).lean<{ name: string; defaultScheduleId: Types.ObjectId | null; defaultEmailCcScheduleId: Types.ObjectId | null }[]>();
+    return docs.map((doc): ScheduleSummary => {
+      const id = String(doc._id);
+      const defaultFor = assistants
+        .filter((a) => String(a.defaultScheduleId) === id || String(a.defaultEmailCcScheduleId) === id)
+        .map((a) => a.name)
+        .sort((a, b) => a.localeCompare(b));
+      return { ...toSchedule(doc), totalDays: totalDays(doc.steps.map((s) => s.afterDays)), defaultFor };
+    });
+  }
+
   const service: ScheduleService = {
     assertCanEdit,
 
     async list(ref) {
+      const docs = await Schedule.find({ workspace: workspaceKey(ref) }).sort(LIST_ORDER).lean<ScheduleDoc[]>();
+      return summaries(ref, docs);
+    },
+
+    async page(ref, page, perPage) {
       const workspace = workspaceKey(ref);
-      const [docs, assistants] = await Promise.all([
-        Schedule.find({ workspace }).lean<ScheduleDoc[]>(),
-        Assistant.find({ workspace }, { name: 1, defaultScheduleId: 1, defaultEmailCcScheduleId: 1 }).lean<
-          { name: string; defaultScheduleId: Types.ObjectId | null; defaultEmailCcScheduleId: Types.ObjectId | null }[]
-        >(),
-      ]);
-      return docs
-        .map((doc): ScheduleSummary => {
-          const id = String(doc._id);
-          const defaultFor = assistants
-            .filter((a) => String(a.defaultScheduleId) === id || String(a.defaultEmailCcScheduleId) === id)
-            .map((a) => a.name)
-            .sort((a, b) => a.localeCompare(b));
-          return { ...toSchedule(doc), totalDays: totalDays(doc.steps.map((s) => s.afterDays)), defaultFor };
-        })
-        .sort((a, b) => Number(b.system) - Number(a.system) || a.name.localeCompare(b.name));
+      const pageOf = (n: number) => Schedule.find({ workspace }).sort(LIST_ORDER).skip(n * perPage).limit(perPage).lean<ScheduleDoc[]>();
+      // The count and the page asked for at once: one wait, not two. Only a page past the end (schedules
+      // deleted since the buttons were drawn) costs a second read.
+      const wanted = Math.max(0, Math.floor(page) || 0);
+      let [total, docs] = await Promise.all([Schedule.countDocuments({ workspace }), pageOf(wanted)]);
+      const pages = Math.max(1, Math.ceil(total / perPage));
+      const current = Math.min(wanted, pages - 1);
+      if (current !== wanted) docs = await pageOf(current);
+      return { items: await summaries(ref, docs), page: current, pages, total };
     },
 
     async get(ref, id) {

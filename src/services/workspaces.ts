@@ -1,5 +1,6 @@
 // First use of a workspace: its two read-only system schedules. Idempotent across processes:
 // each schedule is a plain insert guarded by the unique (workspace, name) index.
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
 import { isDuplicateKeyError, type Models, type StepDoc } from '../db/models.js';
 import { TONES, workspaceKey, nameKey, type WorkspaceRef } from './domain.js';
@@ -20,10 +21,17 @@ export function recommendedSteps(): StepDoc[] {
 }
 
 export function createWorkspaceService(models: Models, clock: Clock): WorkspaceService {
+  // Workspaces this process saw seeded: every request checks, so remembering saves a round trip on
+  // each. A workspace once seeded stays seeded; a miss only costs the lookup again.
+  const seeded = new LRUCache<string, true>({ max: 10_000, ttl: 10 * 60 * 1000 });
   return {
     async ensureSeeded(ref) {
       const workspace = workspaceKey(ref);
-      if (await models.Workspace.exists({ _id: workspace })) return;
+      if (seeded.has(workspace)) return;
+      if (await models.Workspace.exists({ _id: workspace })) {
+        seeded.set(workspace, true);
+        return;
+      }
       const systemSchedules = [
         {
           name: RECOMMENDED,
@@ -60,6 +68,7 @@ export function createWorkspaceService(models: Models, clock: Clock): WorkspaceS
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
       }
+      seeded.set(workspace, true);
     },
   };
 }

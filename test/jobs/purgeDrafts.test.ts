@@ -30,6 +30,30 @@ test('editors abandoned for a day are purged, open ones are kept, and purging tw
   expect(await db.services.models.DraftRevision.countDocuments({ draftId: abandoned.id })).toBe(0);
 });
 
+test('open editors keep only their latest revision after the purge (removed in bulk, not per click), and go on working', async () => {
+  const ws = newWorkspace();
+  await db.services.workspaces.ensureSeeded(ws);
+  const alex = actorIn(ws, 'UALEX');
+  const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
+  const mine = await db.services.schedules.clone(alex, recommended.id, { name: 'Kept short', description: '' });
+  const revisions = (draftId: string) => db.services.models.DraftRevision.countDocuments({ draftId });
+  const older = await db.services.drafts.start(alex, mine.id, 'UTC');
+  for (const days of ['2', '3', '4']) await db.services.drafts.apply(ws, older.id, { rows: { [older.rows[0]!.key]: { afterDays: days } } });
+  expect(await revisions(older.id)).toBe(4);
+  now = new Date(now.getTime() + 11 * 60_000);
+  // Clicked just now: its newest revisions are left alone, a click may be working from them.
+  const recent = await db.services.drafts.start(alex, mine.id, 'UTC');
+  await db.services.drafts.apply(ws, recent.id, {}, { kind: 'add', belowKey: null });
+
+  expect(await db.services.drafts.purgeStale(DRAFT_MAX_AGE_MS)).toBe(0);
+  expect(await revisions(older.id)).toBe(1);
+  expect(await revisions(recent.id)).toBe(2);
+  expect((await db.services.drafts.get(ws, older.id)).rows[0]!.afterDays).toBe('4');
+  const next = await db.services.drafts.apply(ws, older.id, { rows: { [older.rows[0]!.key]: { afterDays: '5' } } });
+  expect(next.rows[0]!.afterDays).toBe('5');
+  expect((await db.services.drafts.get(ws, recent.id)).rows).toHaveLength(8);
+});
+
 test('the running app schedules the purge once, however many processes start', async () => {
   const first = await startTestApp();
   try {

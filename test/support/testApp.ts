@@ -50,6 +50,7 @@ export async function startTestApp(options: { clock?: Clock } = {}): Promise<Tes
       if (!botToken) throw new Error(`The app is not installed in workspace ${String(teamId)}`);
       return { botToken, botId: fake.botId, botUserId: fake.botUserId, teamId };
     },
+    monitorCommands: true,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const url = `http://127.0.0.1:${runtime.port}`;

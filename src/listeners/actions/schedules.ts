@@ -2,11 +2,11 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
-import { SCHEDULE_LIST, scheduleListMessage } from '../../../views/scheduleList.js';
+import { SCHEDULE_LIST } from '../../../views/scheduleList.js';
 import { DELETE } from '../../../views/deleteConfirm.js';
 import { notice } from '../../../views/message.js';
 import { actionIdPrefix, actorOf, answeringFailures, workspaceOf } from '../context.js';
-import { openClone, openEditor, scheduleDetails } from '../flows/schedules.js';
+import { openClone, openEditor, scheduleDetails, scheduleListPage } from '../flows/schedules.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(SCHEDULE_LIST.edit) }, async ({ ack, body, action, client, respond }) => {
@@ -39,9 +39,7 @@ export function register(app: App, services: Services, logger: Logger): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(SCHEDULE_LIST.page) }, async ({ ack, body, action, respond }) => {
     await ack();
     await answeringFailures(respond, logger, 'List page', async () => {
-      const schedules = await services.schedules.list(workspaceOf(body));
-      const items = schedules.map((s) => ({ ...s, stepCount: s.steps.length }));
-      await respond({ response_type: 'ephemeral', replace_original: true, ...scheduleListMessage(items, Number(action.value) || 0) });
+      await respond({ response_type: 'ephemeral', replace_original: true, ...(await scheduleListPage(services, workspaceOf(body), Number(action.value) || 0)) });
     });
   });
 

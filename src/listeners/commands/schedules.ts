@@ -1,8 +1,7 @@
 // `/schedule list | clone | edit | view | rename | delete`.
-import { scheduleListMessage } from '../../../views/scheduleList.js';
 import { notice } from '../../../views/message.js';
 import { actorOf } from '../context.js';
-import { confirmDelete, notFoundText, openClone, openEditor, openRename, scheduleDetails } from '../flows/schedules.js';
+import { confirmDelete, notFoundText, openClone, openEditor, openRename, scheduleDetails, scheduleListPage } from '../flows/schedules.js';
 import type { Schedule } from '../../services/schedules.js';
 import type { CommandContext } from './types.js';
 
@@ -13,9 +12,7 @@ async function find(ctx: CommandContext, name: string): Promise<Schedule | null>
 }
 
 export async function list(ctx: CommandContext): Promise<void> {
-  const schedules = await ctx.services.schedules.list(ctx.workspace);
-  const items = schedules.map((s) => ({ ...s, stepCount: s.steps.length }));
-  await ctx.respond({ response_type: 'ephemeral', ...scheduleListMessage(items) });
+  await ctx.respond({ response_type: 'ephemeral', ...(await scheduleListPage(ctx.services, ctx.workspace, 0)) });
 }
 
 export async function clone(ctx: CommandContext, name?: string): Promise<void> {

@@ -11,7 +11,14 @@ import { scheduleDetailsMessage } from '../../../views/scheduleDetails.js';
 import { renameModal } from '../../../views/renameModal.js';
 import { deleteConfirmMessage } from '../../../views/deleteConfirm.js';
 import type { MessageView } from '../../../views/message.js';
+import { SCHEDULES_PER_PAGE, scheduleListMessage } from '../../../views/scheduleList.js';
 import type { SlackActor } from '../context.js';
+
+/** `/schedule list` at `page` (zero-based), as the database cut it. */
+export async function scheduleListPage(services: Services, ref: WorkspaceRef, page: number): Promise<MessageView> {
+  const { items, page: current, pages, total } = await services.schedules.page(ref, page, SCHEDULES_PER_PAGE);
+  return scheduleListMessage({ shown: items.map((s) => ({ ...s, stepCount: s.steps.length })), current, pages, total });
+}
 
 export async function openEditor(client: WebClient, triggerId: string, services: Services, actor: SlackActor, scheduleId: string): Promise<void> {
   const draft = await services.drafts.start(actor, scheduleId, actor.timeZone);
