@@ -117,6 +117,12 @@ export interface ScheduleVersionDoc {
   byName: string;
 }
 
+/** A one-time data change that has run on this database (its `_id` names it). */
+export interface MigrationDoc {
+  _id: string;
+  doneAt: Date;
+}
+
 export interface Models {
   Schedule: Model<ScheduleDoc>;
   CustomMessage: Model<CustomMessageDoc>;
@@ -125,6 +131,7 @@ export interface Models {
   Draft: Model<DraftDoc>;
   DraftRevision: Model<DraftRevisionDoc>;
   ScheduleVersion: Model<ScheduleVersionDoc>;
+  Migration: Model<MigrationDoc>;
 }
 
 export function createModels(connection: Connection, clock: Clock): Models {
@@ -247,6 +254,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
   );
   scheduleVersionSchema.index({ scheduleId: 1, version: 1 }, { unique: true });
   draftSchema.index({ updatedAt: 1 });
+  const migrationSchema = new Schema<MigrationDoc>({ _id: { type: String, required: true }, doneAt: { type: Date, required: true } }, { versionKey: false });
 
   return {
     Schedule: connection.model<ScheduleDoc>('Schedule', scheduleSchema),
@@ -256,6 +264,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
     Draft: connection.model<DraftDoc>('Draft', draftSchema),
     DraftRevision: connection.model<DraftRevisionDoc>('DraftRevision', draftRevisionSchema),
     ScheduleVersion: connection.model<ScheduleVersionDoc>('ScheduleVersion', scheduleVersionSchema),
+    Migration: connection.model<MigrationDoc>('Migration', migrationSchema),
   };
 }
 
@@ -265,9 +274,19 @@ export async function ensureIndexes(models: Models): Promise<void> {
   await Promise.all(Object.values(models).map((model: Model<unknown>) => model.createIndexes()));
 }
 
-/** True for a unique-index violation (E11000), on MongoDB and FerretDB alike. */
+/**
+ * True for a unique-index violation, in every shape it comes in: MongoDB's E11000 (also inside
+ * a bulk write's `writeErrors`), and FerretDB v1's updates, which report it as code 1
+ * InternalError carrying the backend's own text: "UNIQUE constraint failed" on SQLite,
+ * "duplicate key value violates unique constraint (SQLSTATE 23505)" on PostgreSQL
+ * (FerretDB turns only inserts into E11000).
+ */
 export function isDuplicateKeyError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, writeErrors } = error as { code?: unknown; message?: unknown; writeErrors?: unknown };
+  if (code === 11000 || code === 11001) return true;
+  if (Array.isArray(writeErrors) && writeErrors.some(isDuplicateKeyError)) return true;
+  return code === 1 && typeof message === 'string' && /UNIQUE constraint failed|duplicate key value violates unique constraint|SQLSTATE 23505/.test(message);
 }
 
 /** An ObjectId from a string a user or a payload gave, or null when it is not one. */

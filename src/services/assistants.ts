@@ -4,7 +4,19 @@ import { Types } from 'mongoose';
 import { isDuplicateKeyError, parseObjectId, type AssistantDoc, type Models, type ScheduleDoc } from '../db/models.js';
 import { isValidTimeZone, type Weekday } from './calendar.js';
 import { RECOMMENDED, RECOMMENDED_EMAIL_CC } from './workspaces.js';
-import { DomainError, MAX_ASSISTANT_NAME, ValidationError, nameKey, workspaceKey, type Actor, type WorkspaceRef } from './domain.js';
+import {
+  DomainError,
+  ValidationError,
+  assertOwnerOrAdmin,
+  duplicateName,
+  nameKey,
+  nameProblem,
+  normalizeName,
+  workspaceKey,
+  type Actor,
+  type WorkspaceRef,
+} from './domain.js';
+import { nameTaken } from './names.js';
 
 export interface Assistant {
   readonly id: string;
@@ -50,10 +62,8 @@ function toAssistant(doc: AssistantDoc): Assistant {
 
 export function validateAssistant(input: AssistantInput): Record<string, string> {
   const errors: Record<string, string> = {};
-  const name = input.name.trim();
-  if (!name) errors.name = 'Give the assistant a name.';
-  else if (name.length > MAX_ASSISTANT_NAME) errors.name = `Keep the name to ${MAX_ASSISTANT_NAME} characters (this one has ${name.length}).`;
-  else if (name.includes('\0')) errors.name = 'Remove the invisible NUL character.';
+  const nameError = nameProblem('assistant', input.name);
+  if (nameError) errors.name = nameError;
   if (!isValidTimeZone(input.timeZone)) errors.timeZone = `“${input.timeZone}” is not a time zone I know. Pick one from the list, such as America/New_York.`;
   const offDays = new Set(input.offDays);
   if ([...offDays].some((d) => !Number.isInteger(d) || d < 0 || d > 6)) errors.offDays = 'Pick off days from Sunday to Saturday.';
@@ -72,30 +82,20 @@ export function createAssistantService(models: Models): AssistantService {
   }
 
   function assertCanChange(actor: Actor, assistant: Assistant): void {
-    if (assistant.createdBy !== actor.userId && !actor.isAdmin) {
-      throw new DomainError('forbidden', `Only {owner}, who added ${assistant.name}, or a workspace admin or owner can change this assistant.`, undefined, {
-        ownerId: assistant.createdBy,
-      });
-    }
-  }
-
-  function duplicate(name: string): ValidationError {
-    return new ValidationError({ name: `An assistant named “${name.trim()}” already exists. Pick another name.` });
+    assertOwnerOrAdmin(actor, assistant.createdBy, `Only {owner}, who added ${assistant.name}, or a workspace admin or owner can change this assistant.`);
   }
 
   /** Every field problem at once, the name already taken included. */
   async function fieldErrors(ref: WorkspaceRef, input: AssistantInput, exceptId?: string): Promise<Record<string, string>> {
     const errors = validateAssistant(input);
-    if (!errors.name) {
-      const existing = await Assistant.findOne({ workspace: workspaceKey(ref), nameKey: nameKey(input.name) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
-      if (existing && String(existing._id) !== exceptId) Object.assign(errors, duplicate(input.name).errors);
-    }
+    const taken = errors.name ? null : await nameTaken(models, 'assistant', ref, input.name, exceptId);
+    if (taken) errors.name = taken.message;
     return errors;
   }
 
   function fields(input: AssistantInput) {
     return {
-      name: input.name.trim(),
+      name: normalizeName(input.name),
       nameKey: nameKey(input.name),
       notificationChannel: input.notificationChannel,
       timeZone: input.timeZone,
@@ -139,7 +139,7 @@ export function createAssistantService(models: Models): AssistantService {
         });
         return toAssistant(doc.toObject());
       } catch (error) {
-        if (isDuplicateKeyError(error)) throw duplicate(input.name);
+        if (isDuplicateKeyError(error)) throw duplicateName('assistant', input.name);
         throw error;
       }
     },
@@ -152,7 +152,7 @@ export function createAssistantService(models: Models): AssistantService {
       try {
         await Assistant.updateOne({ _id: new Types.ObjectId(id), workspace: workspaceKey(actor.workspace) }, { $set: fields(input) });
       } catch (error) {
-        if (isDuplicateKeyError(error)) throw duplicate(input.name);
+        if (isDuplicateKeyError(error)) throw duplicateName('assistant', input.name);
         throw error;
       }
       return toAssistant(await load(actor.workspace, id));

@@ -7,14 +7,18 @@ import { tokenProblems } from './personalization.js';
 import {
   DomainError,
   MAX_MESSAGE_BODY,
-  MAX_MESSAGE_NAME,
   MAX_MESSAGE_SUBJECT,
   ValidationError,
+  assertOwnerOrAdmin,
+  duplicateName,
   nameKey,
+  nameProblem,
+  normalizeName,
   workspaceKey,
   type Actor,
   type WorkspaceRef,
 } from './domain.js';
+import { nameTaken } from './names.js';
 
 export interface CustomMessage {
   readonly id: string;
@@ -55,9 +59,8 @@ function toMessage(doc: CustomMessageDoc): CustomMessage {
 /** Field errors keyed `name`, `subject`, `body`; empty when the input is fine. */
 export function validateCustomMessage(input: CustomMessageInput): Record<string, string> {
   const errors: Record<string, string> = {};
-  const name = input.name.trim();
-  if (!name) errors.name = 'Give the message a name.';
-  else if (name.length > MAX_MESSAGE_NAME) errors.name = `Keep the name to ${MAX_MESSAGE_NAME} characters (this one has ${name.length}).`;
+  const nameError = nameProblem('customMessage', input.name);
+  if (nameError) errors.name = nameError;
   const subject = input.subject.trim();
   if (subject.length > MAX_MESSAGE_SUBJECT) errors.subject = `Keep the subject to ${MAX_MESSAGE_SUBJECT} characters (this one has ${subject.length}).`;
   else if (/[\r\n]/.test(subject)) errors.subject = 'A subject is one line.';
@@ -67,7 +70,7 @@ export function validateCustomMessage(input: CustomMessageInput): Record<string,
   else if (body.length > MAX_MESSAGE_BODY) errors.body = `Keep the message to ${MAX_MESSAGE_BODY} characters (this one has ${body.length}).`;
   else if (tokenProblems(body).length) errors.body = tokenProblems(body)[0]!;
   // FerretDB cannot store NUL characters; no real message has one.
-  for (const field of ['name', 'subject', 'body'] as const) {
+  for (const field of ['subject', 'body'] as const) {
     if (input[field].includes('\0') && !errors[field]) errors[field] = 'Remove the invisible NUL character.';
   }
   return errors;
@@ -85,22 +88,14 @@ export function createCustomMessageService(models: Models): CustomMessageService
   }
 
   function assertCanEdit(actor: Actor, message: CustomMessage): void {
-    if (message.createdBy !== actor.userId && !actor.isAdmin) {
-      throw new DomainError('forbidden', `Only {owner}, who wrote “${message.name}”, or a workspace admin or owner can edit it.`, undefined, { ownerId: message.createdBy });
-    }
-  }
-
-  function duplicate(name: string): ValidationError {
-    return new ValidationError({ name: `A custom message named “${name.trim()}” already exists. Pick another name.` });
+    assertOwnerOrAdmin(actor, message.createdBy, `Only {owner}, who wrote “${message.name}”, or a workspace admin or owner can edit it.`);
   }
 
   /** Every field problem at once, the name already taken included. */
   async function fieldErrors(ref: WorkspaceRef, input: CustomMessageInput, exceptId?: string): Promise<Record<string, string>> {
     const errors = validateCustomMessage(input);
-    if (!errors.name) {
-      const existing = await CustomMessage.findOne({ workspace: workspaceKey(ref), nameKey: nameKey(input.name) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
-      if (existing && String(existing._id) !== exceptId) Object.assign(errors, duplicate(input.name).errors);
-    }
+    const taken = errors.name ? null : await nameTaken(models, 'customMessage', ref, input.name, exceptId);
+    if (taken) errors.name = taken.message;
     return errors;
   }
 
@@ -156,7 +151,7 @@ export function createCustomMessageService(models: Models): CustomMessageService
       try {
         const doc = await CustomMessage.create({
           workspace: workspaceKey(actor.workspace),
-          name: input.name.trim(),
+          name: normalizeName(input.name),
           nameKey: nameKey(input.name),
           subject: input.subject.trim(),
           body: input.body.trim(),
@@ -164,7 +159,7 @@ export function createCustomMessageService(models: Models): CustomMessageService
         });
         return toMessage(doc.toObject());
       } catch (error) {
-        if (isDuplicateKeyError(error)) throw duplicate(input.name);
+        if (isDuplicateKeyError(error)) throw duplicateName('customMessage', input.name);
         throw error;
       }
     },
@@ -177,10 +172,10 @@ export function createCustomMessageService(models: Models): CustomMessageService
       try {
         await CustomMessage.updateOne(
           { _id: new Types.ObjectId(id), workspace: workspaceKey(actor.workspace) },
-          { $set: { name: input.name.trim(), nameKey: nameKey(input.name), subject: input.subject.trim(), body: input.body.trim() }, $inc: { version: 1 } },
+          { $set: { name: normalizeName(input.name), nameKey: nameKey(input.name), subject: input.subject.trim(), body: input.body.trim() }, $inc: { version: 1 } },
         );
       } catch (error) {
-        if (isDuplicateKeyError(error)) throw duplicate(input.name);
+        if (isDuplicateKeyError(error)) throw duplicateName('customMessage', input.name);
         throw error;
       }
       return toMessage(await load(actor.workspace, id));

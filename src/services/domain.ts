@@ -34,9 +34,65 @@ export interface Actor {
   readonly isAdmin: boolean;
 }
 
-/** Normalises a name for case-insensitive uniqueness. */
+/** The things that have a name unique in their workspace, with the words their messages use. */
+export const NAMED = {
+  schedule: { noun: 'schedule', full: 'A schedule', max: MAX_SCHEDULE_NAME },
+  customMessage: { noun: 'message', full: 'A custom message', max: MAX_MESSAGE_NAME },
+  assistant: { noun: 'assistant', full: 'An assistant', max: MAX_ASSISTANT_NAME },
+} as const;
+export type NamedKind = keyof typeof NAMED;
+
+// Characters that show nothing or reorder what follows (zero-width spaces, bidi overrides,
+// Hangul fillers, control characters): a name with one could look exactly like another.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+// ...except inside emoji, where a variation selector or a zero-width joiner is part of the picture.
+const EMOJI_SEQUENCE = /\p{Extended_Pictographic}\p{Emoji_Modifier}?(?:\uFE0F|\uFE0E)?(?:\u200D\p{Extended_Pictographic}\p{Emoji_Modifier}?(?:\uFE0F|\uFE0E)?)*|[0-9#*]\uFE0F\u20E3/gu;
+
+/** A name as stored and shown: Unicode NFKC (full-width and ligature forms become plain), spaces collapsed, trimmed. */
+export function normalizeName(name: string): string {
+  return name.normalize('NFKC').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The key a name is unique by in its workspace (a unique index: FerretDB has no collations):
+ * the normalised name without invisible characters, case-folded. Two names that look the same
+ * get the same key.
+ */
 export function nameKey(name: string): string {
-  return name.trim().replace(/\s+/g, ' ').toLowerCase();
+  return normalizeName(normalizeName(name).replace(INVISIBLE, ''))
+    .toUpperCase()
+    .toLowerCase();
+}
+
+/** The first invisible or text-direction character of a name outside emoji, as `U+200B`; null when none. */
+function invisibleCharacter(name: string): string | null {
+  const found = name.replace(EMOJI_SEQUENCE, '').match(INVISIBLE)?.[0];
+  return found === undefined ? null : `U+${found.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * Why a name can't be used as typed (empty, too long, or with an invisible character), or null.
+ * Invisible and bidi control characters are refused rather than silently removed: the user
+ * learns why, and what is stored is what they see.
+ */
+export function nameProblem(kind: NamedKind, name: string): string | null {
+  const { noun, max } = NAMED[kind];
+  const normalized = normalizeName(name);
+  if (!normalized) return `Give the ${noun} a name.`;
+  if (normalized.length > max) return `Keep the name to ${max} characters (this one has ${normalized.length}).`;
+  const invisible = invisibleCharacter(normalized);
+  if (invisible) return `The name has an invisible or text-direction character (${invisible}) that would make it look like another name. Remove it.`;
+  return null;
+}
+
+/** The refusal of a name another schedule, message or assistant of the workspace already has. */
+export function duplicateName(kind: NamedKind, name: string): DomainError {
+  return new DomainError('duplicate_name', `${NAMED[kind].full} named “${normalizeName(name)}” already exists. Pick another name.`, 'name');
+}
+
+/** Throws unless `actor` created the thing (`ownerId`) or is a workspace admin or owner. `refusal` may name `{owner}`. */
+export function assertOwnerOrAdmin(actor: Actor, ownerId: string, refusal: string): void {
+  if (ownerId !== actor.userId && !actor.isAdmin) throw new DomainError('forbidden', refusal, undefined, { ownerId });
 }
 
 /** Facts the edge may add to a failure's message, in its own words. */

@@ -6,6 +6,7 @@ import { createAssistantService, type AssistantService } from './assistants.js';
 import { createCustomMessageService, type CustomMessageService } from './customMessages.js';
 import { createDraftService, type DraftService } from './drafts.js';
 import { createScheduleService, type ScheduleService } from './schedules.js';
+import { migrateNameKeys } from './names.js';
 import { createWorkspaceService, type WorkspaceService } from './workspaces.js';
 
 export interface Services {
@@ -21,6 +22,7 @@ export interface Services {
 export async function createServices(connection: Connection, clock: Clock): Promise<Services> {
   const models = createModels(connection, clock);
   await ensureIndexes(models);
+  await migrateNameKeys(models, clock);
   const schedules = createScheduleService(models, clock);
   const customMessages = createCustomMessageService(models);
   const assistants = createAssistantService(models);

@@ -6,14 +6,18 @@ import { isDuplicateKeyError, parseObjectId, type Models, type ScheduleDoc, type
 /** A version claim older than this whose schedule never got written was left by a crashed writer. */
 const STALE_CLAIM_MS = 30_000;
 import { totalDays } from './calendar.js';
+import { nameTaken } from './names.js';
 import {
   ConflictError,
   DomainError,
   MAX_SCHEDULE_DESCRIPTION,
-  MAX_SCHEDULE_NAME,
   MAX_STEPS,
   ValidationError,
+  assertOwnerOrAdmin,
+  duplicateName,
   nameKey,
+  nameProblem,
+  normalizeName,
   workspaceKey,
   type Actor,
   type StepType,
@@ -95,13 +99,6 @@ export function toSchedule(doc: ScheduleDoc): Schedule {
   };
 }
 
-export function validateScheduleName(name: string): string | null {
-  const trimmed = name.trim();
-  if (!trimmed) return 'Give the schedule a name.';
-  if (trimmed.length > MAX_SCHEDULE_NAME) return `Keep the name to ${MAX_SCHEDULE_NAME} characters (this one has ${trimmed.length}).`;
-  return null;
-}
-
 export function validateDescription(description: string): string | null {
   return description.trim().length > MAX_SCHEDULE_DESCRIPTION
     ? `Keep the description to ${MAX_SCHEDULE_DESCRIPTION} characters (this one has ${description.trim().length}).`
@@ -154,7 +151,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
     } catch (error) {
       // Nothing was written: give the version back.
       await ScheduleVersion.deleteOne({ scheduleId, version });
-      if (isDuplicateKeyError(error)) throw new ValidationError({ name: `A schedule named “${String(fields.name)}” already exists. Pick another name.` });
+      if (isDuplicateKeyError(error)) throw duplicateName('schedule', String(fields.name));
       throw error;
     }
   }
@@ -167,24 +164,15 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
   }
 
   async function assertNameFree(ref: WorkspaceRef, name: string, exceptId?: string): Promise<void> {
-    const existing = await Schedule.findOne({ workspace: workspaceKey(ref), nameKey: nameKey(name) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
-    if (existing && String(existing._id) !== exceptId) {
-      throw new DomainError('duplicate_name', `A schedule named “${name.trim()}” already exists. Pick another name.`, 'name');
-    }
+    const taken = await nameTaken(models, 'schedule', ref, name, exceptId);
+    if (taken) throw taken;
   }
 
   function assertCanEdit(actor: Actor, schedule: Schedule): void {
     if (schedule.system) {
       throw new DomainError('system_schedule', `“${schedule.name}” is a system schedule and can't be changed. Clone it to make your own copy.`);
     }
-    if (schedule.createdBy !== actor.userId && !actor.isAdmin) {
-      throw new DomainError(
-        'forbidden',
-        `Only {owner}, who created “${schedule.name}”, or a workspace admin or owner can change it. You can clone it instead.`,
-        undefined,
-        { ownerId: schedule.createdBy },
-      );
-    }
+    assertOwnerOrAdmin(actor, schedule.createdBy, `Only {owner}, who created “${schedule.name}”, or a workspace admin or owner can change it. You can clone it instead.`);
   }
 
   async function assertMessagesExist(ref: WorkspaceRef, steps: readonly Step[]): Promise<Record<string, string>> {
@@ -278,7 +266,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
     async clone(actor, sourceId, input) {
       const ref = actor.workspace;
       const errors: Record<string, string> = {};
-      const nameError = validateScheduleName(input.name);
+      const nameError = nameProblem('schedule', input.name);
       if (nameError) errors.name = nameError;
       const descriptionError = validateDescription(input.description);
       if (descriptionError) errors.description = descriptionError;
@@ -288,7 +276,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       try {
         const created = await Schedule.create({
           workspace: workspaceKey(ref),
-          name: input.name.trim(),
+          name: normalizeName(input.name),
           nameKey: nameKey(input.name),
           description: input.description.trim(),
           system: false,
@@ -300,16 +288,14 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
         });
         return toSchedule(created.toObject());
       } catch (error) {
-        if (isDuplicateKeyError(error)) {
-          throw new DomainError('duplicate_name', `A schedule named “${input.name.trim()}” already exists. Pick another name.`, 'name');
-        }
+        if (isDuplicateKeyError(error)) throw duplicateName('schedule', input.name);
         throw error;
       }
     },
 
     async validate(ref, id, input) {
       const errors: Record<string, string> = {};
-      const nameError = validateScheduleName(input.name);
+      const nameError = nameProblem('schedule', input.name);
       if (nameError) errors.name = nameError;
       const descriptionError = validateDescription(input.description);
       if (descriptionError) errors.description = descriptionError;
@@ -335,7 +321,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       if (Object.keys(errors).length) throw new ValidationError(errors);
       if (current.version !== input.baseVersion) throw conflict(current);
       await writeNextVersion(actor, current, {
-        name: input.name.trim(),
+        name: normalizeName(input.name),
         nameKey: nameKey(input.name),
         description: input.description.trim(),
         steps: input.steps.map((s) => ({
@@ -351,10 +337,10 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       const ref = actor.workspace;
       const current = toSchedule(await load(ref, id));
       assertCanEdit(actor, current);
-      const nameError = validateScheduleName(newName);
+      const nameError = nameProblem('schedule', newName);
       if (nameError) throw new ValidationError({ name: nameError });
       await assertNameFree(ref, newName, id);
-      await writeNextVersion(actor, current, { name: newName.trim(), nameKey: nameKey(newName) });
+      await writeNextVersion(actor, current, { name: normalizeName(newName), nameKey: nameKey(newName) });
       return toSchedule(await load(ref, id));
     },
 

@@ -30,7 +30,8 @@ describe('custom message validation', () => {
     [{ body: '' }, { body: 'Write the message.' }],
     [{ body: 'x'.repeat(4001) }, { body: 'Keep the message to 4000 characters (this one has 4001).' }],
     [{ body: 'Hi {{firstname}}' }, { body: expect.stringContaining('{{firstname}} is not a token I know') }],
-    [{ name: 'Bad\0name' }, { name: 'Remove the invisible NUL character.' }],
+    [{ name: 'Bad\0name' }, { name: 'The name has an invisible or text-direction character (U+0000) that would make it look like another name. Remove it.' }],
+    [{ body: 'Hi\0' }, { body: 'Remove the invisible NUL character.' }],
   ])('each field problem is reported on its field (%#)', (change, expected) => {
     expect(validateCustomMessage({ ...ok, ...change })).toEqual(expected);
   });

@@ -1,0 +1,62 @@
+// Names unique per workspace (schedules, custom messages, assistants; later leads): the one
+// "is this name taken" check, and bringing stored keys up to date when `nameKey` changes.
+import type { Model, Types } from 'mongoose';
+import type { Clock } from '../clock.js';
+import { isDuplicateKeyError, type Models } from '../db/models.js';
+import { duplicateName, nameKey, workspaceKey, type NamedKind, type WorkspaceRef } from './domain.js';
+
+interface NamedDoc {
+  _id: Types.ObjectId;
+  workspace: string;
+  name: string;
+  nameKey: string;
+}
+
+const MODEL_OF = { schedule: 'Schedule', customMessage: 'CustomMessage', assistant: 'Assistant' } as const satisfies Record<NamedKind, keyof Models>;
+
+function modelOf(models: Models, kind: NamedKind): Model<NamedDoc> {
+  return models[MODEL_OF[kind]] as unknown as Model<NamedDoc>;
+}
+
+/**
+ * The refusal when another document of the workspace has this name (by key), else null. A
+ * read, so two writers can still race past it: the unique (workspace, nameKey) index decides
+ * then, and `isDuplicateKeyError` turns its refusal into the same error.
+ */
+export async function nameTaken(models: Models, kind: NamedKind, ref: WorkspaceRef, name: string, exceptId?: string) {
+  const existing = await modelOf(models, kind).findOne({ workspace: workspaceKey(ref), nameKey: nameKey(name) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
+  return existing && String(existing._id) !== exceptId ? duplicateName(kind, name) : null;
+}
+
+/** Bump when `nameKey` changes in a way that gives stored names another key. */
+const NAME_KEY_VERSION = 2;
+
+/**
+ * Re-keys stored names after `nameKey` changed (v2: NFKC, invisible characters dropped, case
+ * folded), once per database: a marker document records it. Safe to run twice at once. Two
+ * names that now share a key keep their old keys (both stay findable; a rename sorts it out).
+ */
+export async function migrateNameKeys(models: Models, clock: Clock): Promise<number> {
+  const marker = `nameKey.v${NAME_KEY_VERSION}`;
+  if (await models.Migration.exists({ _id: marker })) return 0;
+  let changed = 0;
+  for (const kind of Object.keys(MODEL_OF) as NamedKind[]) {
+    const model = modelOf(models, kind);
+    const docs = await model.find({}, { name: 1, nameKey: 1 }).lean<Pick<NamedDoc, '_id' | 'name' | 'nameKey'>[]>();
+    for (const doc of docs) {
+      const key = nameKey(doc.name);
+      if (key === doc.nameKey) continue;
+      try {
+        changed += (await model.updateOne({ _id: doc._id, nameKey: doc.nameKey }, { $set: { nameKey: key } }, { timestamps: false })).modifiedCount;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+    }
+  }
+  try {
+    await models.Migration.create({ _id: marker, doneAt: clock.now() });
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error; // another process finished it too
+  }
+  return changed;
+}
