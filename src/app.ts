@@ -1,9 +1,10 @@
 // Builds the Bolt App: receiver, health route, listeners. Nothing else lives here.
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Authorize, type CustomRoute, type Receiver } from '@slack/bolt';
+import { App, AuthorizationError, HTTPReceiver, LogLevel, SocketModeReceiver, type Authorize, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services/index.js';
 import { registerListeners } from './listeners/index.js';
+import { logFailure } from './listeners/context.js';
 
 export interface AppDeps {
   config: Config;
@@ -41,6 +42,17 @@ export function createApp(deps: AppDeps): App {
         endpoints: '/slack/events',
         customRoutes,
         logger,
+        // A request no listener could answer (a malformed payload above all) gets a silent 200 and
+        // one log line, never a 500: Slack would show the user an error, and retries would follow.
+        processEventErrorHandler: async ({ error, response }) => {
+          if (error instanceof AuthorizationError) {
+            response.writeHead(401);
+          } else if (!response.headersSent) {
+            response.writeHead(200);
+          }
+          if (!response.writableEnded) response.end();
+          return true;
+        },
       });
 
   const app = new App({
@@ -49,11 +61,19 @@ export function createApp(deps: AppDeps): App {
     logger,
     // Bolt sets its logger's level itself; without this it would be INFO whatever LOG_LEVEL says.
     logLevel: BOLT_LOG_LEVELS[config.logLevel],
+    extendedErrorHandler: true,
     clientOptions: {
       ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
       ...(deps.webApiRetries !== undefined ? { retryConfig: { retries: deps.webApiRetries } } : {}),
     },
   });
   registerListeners(app, deps.services, logger);
+  // Whatever a listener let through is logged here, once (with the request's kind and workspace),
+  // and handed on so the receiver answers (see processEventErrorHandler).
+  const onError = async ({ error, body }: { error: Error; body: unknown }): Promise<void> => {
+    if (!(error instanceof AuthorizationError)) logFailure(logger, 'Unhandled', error, body);
+    throw error;
+  };
+  app.error(onError as unknown as Parameters<App['error']>[0]);
   return app;
 }

@@ -1,11 +1,97 @@
 // What every listener needs from a Slack payload: the workspace, the acting user with their
 // role and time zone (users.info), and turning domain errors into what Slack shows.
-import type { App, RespondFn } from '@slack/bolt';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { RespondFn } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import { notice } from '../../views/message.js';
 import type { WebClient } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
+import { isDatabaseUnavailable, recordingWrites, type WriteLog } from '../db/connection.js';
 import { DomainError, ValidationError, workspaceKey, type Actor, type WorkspaceRef } from '../services/domain.js';
+
+/** What a user is told when the database does not answer and nothing can have been written. */
+export const DATABASE_DOWN = 'The database is not answering: nothing was changed. Try again in a minute.';
+/** …and when a write had been sent before it stopped answering (it may land when the database returns). */
+export const DATABASE_UNSURE =
+  'The database stopped answering while saving, so this may or may not have been saved. Check again in a minute before you retry.';
+const SOMETHING_WENT_WRONG = 'Something went wrong on our side and nothing was changed. Please try again in a moment.';
+
+/** The request being handled: for log lines, and to know whether it sent a write. */
+interface RequestContext extends WriteLog {
+  readonly kind: string;
+  readonly workspace: string;
+  /** Failures already logged, so the global error handler does not log them again. */
+  readonly logged: WeakSet<object>;
+}
+const requests = new AsyncLocalStorage<RequestContext>();
+
+/** "command /schedule edit", "action editor.add", "submission schedule_editor", … */
+export function requestKind(body: unknown): string {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '?');
+  if (typeof b.command === 'string') return `command ${b.command} ${str(b.text).trim().split(/\s+/)[0] ?? ''}`.trim();
+  const view = (b.view ?? {}) as Record<string, unknown>;
+  switch (b.type) {
+    case 'block_actions': {
+      const action = Array.isArray(b.actions) ? (b.actions[0] as Record<string, unknown> | undefined) : undefined;
+      return `action ${str(action?.action_id)}`;
+    }
+    case 'view_submission':
+      return `submission ${str(view.callback_id)}`;
+    case 'view_closed':
+      return `closed ${str(view.callback_id)}`;
+    case 'block_suggestion':
+      return `options ${str(b.action_id)}`;
+    case 'event_callback':
+      return `event ${str((b.event as Record<string, unknown> | undefined)?.type)}`;
+    default:
+      return str(b.type);
+  }
+}
+
+function workspaceLabel(body: unknown): string {
+  try {
+    return workspaceKey(workspaceOf(body));
+  } catch {
+    return 'no workspace';
+  }
+}
+
+/** Runs the rest of a request (Bolt's `next`) inside its context. */
+export function inRequestContext<T>(body: unknown, next: () => Promise<T>): Promise<T> {
+  const context: RequestContext = { kind: requestKind(body), workspace: workspaceLabel(body), logged: new WeakSet(), writeSent: false };
+  return requests.run(context, () => recordingWrites(context, next));
+}
+
+/**
+ * Logs an unexpected failure once, with the request's kind and workspace (and the error's `code`:
+ * Web API and MongoDB errors carry one). `body` names the request when called outside its context.
+ */
+export function logFailure(logger: Logger, what: string, error: unknown, body?: unknown): void {
+  const context = requests.getStore();
+  const target = unwrap(error);
+  if (typeof target === 'object' && target !== null) {
+    if (context?.logged.has(target) || loggedOutside.has(target)) return;
+    (context?.logged ?? loggedOutside).add(target);
+  }
+  const kind = context?.kind ?? (body !== undefined ? requestKind(body) : 'background');
+  const workspace = context?.workspace ?? (body !== undefined ? workspaceLabel(body) : '-');
+  const code = (target as { code?: unknown } | null)?.code;
+  const detail = target instanceof Error ? (target.stack ?? target.message) : String(target);
+  logger.error(`[${kind} | ${workspace}] ${what}${code !== undefined ? ` (code ${String(code)})` : ''}: ${detail}`);
+}
+const loggedOutside = new WeakSet<object>();
+
+/** Bolt wraps a listener's error (`original`); the log and the answer are about the real one. */
+function unwrap(error: unknown): unknown {
+  const original = (error as { original?: unknown } | null)?.original;
+  return original ?? error;
+}
+
+/** The sentence for a database that stopped answering during this request. */
+export function databaseSentence(): string {
+  return requests.getStore()?.writeSent ? DATABASE_UNSURE : DATABASE_DOWN;
+}
 
 export interface SlackActor extends Actor {
   /** The user's Slack time zone (IANA), for example dates. */
@@ -63,20 +149,6 @@ export async function actorOf(client: WebClient, workspace: WorkspaceRef, userId
   return { workspace, userId, ...(await userInfo(client, workspace, userId)) };
 }
 
-/** Seeds a workspace's system schedules before any listener of it runs. */
-export function seedWorkspaces(app: App, ensureSeeded: (ref: WorkspaceRef) => Promise<void>): void {
-  app.use(async ({ body, next }) => {
-    let ref: WorkspaceRef | undefined;
-    try {
-      ref = workspaceOf(body);
-    } catch {
-      ref = undefined; // events without a team (url_verification, app_rate_limited)
-    }
-    if (ref) await ensureSeeded(ref);
-    await next();
-  });
-}
-
 /**
  * Field errors for `response_action: "errors"`, keyed by the view's block ids. Modal errors are
  * plain text, so a refusal names the owner by name (users.info) rather than by mention. An
@@ -93,10 +165,7 @@ export async function modalErrors(
   let fields: Readonly<Record<string, string>>;
   if (error instanceof ValidationError) fields = error.errors;
   else if (error instanceof DomainError) fields = { [error.field ?? '']: await plainMessage(client, error) };
-  else {
-    logger.error(`${what}: ${(error as Error).stack ?? String(error)}`);
-    return { [fallbackBlock]: 'Something went wrong on our side and nothing was saved. Please try again.' };
-  }
+  else return { [fallbackBlock]: failureSentence(logger, what, error) };
   const errors: Record<string, string> = {};
   for (const [field, message] of Object.entries(fields)) {
     const block = blockFor(field) ?? fallbackBlock;
@@ -118,7 +187,7 @@ async function plainMessage(client: WebClient, error: DomainError): Promise<stri
 /** The sentence a user sees for a failure outside a modal (mrkdwn); unknown errors stay generic. */
 export function userMessage(error: unknown): string {
   if (error instanceof ValidationError) return error.message;
-  if (!(error instanceof DomainError)) return 'Something went wrong on our side and nothing was changed. Please try again in a moment.';
+  if (!(error instanceof DomainError)) return isDatabaseUnavailable(unwrap(error)) ? databaseSentence() : SOMETHING_WENT_WRONG;
   const { ownerId, defaultFor } = error.details;
   let text = ownerId ? error.message.replace('{owner}', `<@${ownerId}>`) : error.message;
   if (defaultFor?.[0]) text += ` Use \`/schedule default ${defaultFor[0]}\`.`;
@@ -151,9 +220,15 @@ export async function answeringFailures(respond: RespondFn, logger: Logger, what
   try {
     await work();
   } catch (error) {
-    if (!(error instanceof DomainError || error instanceof ValidationError)) logger.error(`${what}: ${(error as Error).stack ?? String(error)}`);
+    if (!(error instanceof DomainError || error instanceof ValidationError)) logFailure(logger, what, error);
     await respond({ response_type: 'ephemeral', replace_original: false, ...notice(userMessage(error)) });
   }
+}
+
+/** Logs an unexpected failure (once) and returns the sentence the user sees for it. */
+export function failureSentence(logger: Logger, what: string, error: unknown): string {
+  logFailure(logger, what, error);
+  return userMessage(error);
 }
 
 /** Matches the action ids `<prefix>.<anything>` (one listener for a button on every row). */

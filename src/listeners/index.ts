@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
-import { seedWorkspaces } from './context.js';
+import { inRequestContext } from './context.js';
 import * as commands from './commands/index.js';
 import * as scheduleActions from './actions/schedules.js';
 import * as editorActions from './actions/editor.js';
@@ -16,7 +16,9 @@ import * as assistantOptions from './options/assistants.js';
 import * as customMessageActions from './actions/customMessages.js';
 
 export function registerListeners(app: App, services: Services, logger: Logger): void {
-  seedWorkspaces(app, (ref) => services.workspaces.ensureSeeded(ref));
+  // Every listener runs inside its request's context: log lines name the request, and a failure
+  // knows whether a write had been sent. No database work happens before a listener acks.
+  app.use(({ body, next }) => inRequestContext(body, next));
   commands.register(app, services, logger);
   scheduleActions.register(app, services, logger);
   editorActions.register(app, services, logger);

@@ -1,5 +1,6 @@
 // Small helpers for end-to-end tests: wait for what the app did after its ack, read views as text.
 import type { FakeSlack, FakeView, JsonObject, ResponseUrlPost } from './fakeSlack.js';
+import { PROGRESS } from '../../views/progressModals.js';
 
 /** Waits for the next call to `method` after `since` calls were made, and returns it. */
 export async function nextCall(fake: FakeSlack, method: string, since: number, predicate: (args: JsonObject) => boolean = () => true) {
@@ -11,7 +12,17 @@ export async function openedViewId(fake: FakeSlack, method: 'views.open' | 'view
   const call = await nextCall(fake, method, since);
   const view = call.response.view as { id?: string } | undefined;
   if (!call.response.ok || !view?.id) throw new Error(`${method} failed: ${JSON.stringify(call.response)}`);
+  await pastLoading(fake, view.id);
   return view.id;
+}
+
+/** A modal opened as "Loading…" (the app's data was slow) counts as opened once it shows the real thing. */
+async function pastLoading(fake: FakeSlack, viewId: string): Promise<FakeView> {
+  if (fake.view(viewId).callback_id === PROGRESS.loading) {
+    const call = await fake.waitForCall('views.update', (c) => c.args.view_id === viewId);
+    if (call.response.ok !== true) throw new Error(`views.update after loading was refused: ${JSON.stringify(call.response)}`);
+  }
+  return fake.view(viewId);
 }
 
 /** Waits until a views.update for `viewId` succeeds after `since` calls. */
@@ -62,7 +73,7 @@ export async function modalOpenedWith(fake: FakeSlack, triggerId: string): Promi
   const call = await fake.waitForCall('views.open', (c) => c.args.trigger_id === triggerId);
   const view = call.response.view as { id?: string } | undefined;
   if (call.response.ok !== true || !view?.id) throw new Error(`views.open was refused: ${JSON.stringify(call.response)}`);
-  return fake.view(view.id);
+  return pastLoading(fake, view.id);
 }
 
 export function modalsOpenedWith(fake: FakeSlack, triggerId: string): number {

@@ -8,6 +8,7 @@ import { DEFAULTS, type DefaultsModalMetadata } from '../../../views/defaultsMod
 import { actionIdPrefix, answeringFailures, workspaceOf } from '../context.js';
 import { parseMetadata } from '../viewState.js';
 import { assistantListItems, defaultsModalFor } from '../flows/assistants.js';
+import { showFailureOver } from '../flows/answers.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(ASSISTANT_LIST.page) }, async ({ ack, body, action, respond }) => {
@@ -28,7 +29,7 @@ export function register(app: App, services: Services, logger: Logger): void {
       // No hash: when the user switches assistants quickly, the last pick's update should win, not the first.
       if (view) await client.views.update({ view_id: current.id, view });
     } catch (error) {
-      logger.error(`Make default, picking an assistant: ${(error as Error).stack ?? String(error)}`);
+      await showFailureOver(client, body.trigger_id, logger, 'Make default, picking an assistant', error);
     }
   });
 }

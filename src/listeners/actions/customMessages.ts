@@ -4,17 +4,20 @@ import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { MESSAGE_LIST, customMessageListMessage } from '../../../views/customMessageList.js';
 import { actionIdPrefix, actorOf, answeringFailures, workspaceOf } from '../context.js';
-import { openMessageEdit } from '../flows/customMessages.js';
+import { messageEditView } from '../flows/customMessages.js';
+import { openWhenReady } from '../flows/answers.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(MESSAGE_LIST.edit) }, async ({ ack, body, action, client, respond }) => {
     await ack();
-    await answeringFailures(respond, logger, 'Edit custom message from list', async () => {
-      const ref = workspaceOf(body);
-      const actor = await actorOf(client, ref, body.user.id);
-      const message = await services.customMessages.get(ref, action.value ?? '');
-      await openMessageEdit(client, body.trigger_id, services, actor, message, body.response_url);
-    });
+    await answeringFailures(respond, logger, 'Edit custom message from list', () =>
+      openWhenReady({ client, triggerId: body.trigger_id, respond, logger }, 'Edit custom message', 'Edit custom message from list', async () => {
+        const ref = workspaceOf(body);
+        const actor = await actorOf(client, ref, body.user.id);
+        const message = await services.customMessages.get(ref, String(action.value ?? ''));
+        return { modal: messageEditView(services, actor, message, body.response_url) };
+      }),
+    );
   });
 
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(MESSAGE_LIST.page) }, async ({ ack, body, action, respond }) => {

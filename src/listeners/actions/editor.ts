@@ -13,6 +13,7 @@ import { typedValues } from '../editorState.js';
 import { parseMetadata, type StateValues } from '../viewState.js';
 import { actionIdPrefix, userMessage, workspaceOf } from '../context.js';
 import { pushMessagePreview, pushNewMessage, refreshEditor } from '../flows/editor.js';
+import { showFailureOver } from '../flows/answers.js';
 
 /** One editor click, as its callback needs it. */
 interface EditorClick {
@@ -107,7 +108,7 @@ export function register(app: App, services: Services, logger: Logger): void {
           await client.views.update({ view_id: view.id, view: doneModal("Can't edit this", userMessage(error)) }).catch(() => {});
           return;
         }
-        logger.error(`Step editor, ${name}: ${(error as Error).stack ?? String(error)}`);
+        await showFailureOver(client, body.trigger_id, logger, `Step editor, ${name}`, error);
       }
     });
 

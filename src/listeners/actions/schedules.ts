@@ -6,24 +6,29 @@ import { SCHEDULE_LIST } from '../../../views/scheduleList.js';
 import { DELETE } from '../../../views/deleteConfirm.js';
 import { notice } from '../../../views/message.js';
 import { actionIdPrefix, actorOf, answeringFailures, workspaceOf } from '../context.js';
-import { openClone, openEditor, scheduleDetails, scheduleListPage } from '../flows/schedules.js';
+import { cloneView, editorView, scheduleDetails, scheduleListPage } from '../flows/schedules.js';
+import { openWhenReady } from '../flows/answers.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(SCHEDULE_LIST.edit) }, async ({ ack, body, action, client, respond }) => {
     await ack();
-    await answeringFailures(respond, logger, 'Edit from list', async () => {
-      const actor = await actorOf(client, workspaceOf(body), body.user.id);
-      await openEditor(client, body.trigger_id, services, actor, action.value ?? '');
-    });
+    await answeringFailures(respond, logger, 'Edit from list', () =>
+      openWhenReady({ client, triggerId: body.trigger_id, respond, logger }, 'Edit schedule', 'Edit from list', async () => {
+        const actor = await actorOf(client, workspaceOf(body), body.user.id);
+        return { modal: await editorView(services, actor, String(action.value ?? '')) };
+      }),
+    );
   });
 
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(SCHEDULE_LIST.clone) }, async ({ ack, body, action, client, respond }) => {
     await ack();
-    await answeringFailures(respond, logger, 'Clone from list', async () => {
-      const ref = workspaceOf(body);
-      const source = await services.schedules.get(ref, action.value ?? '');
-      await openClone(client, body.trigger_id, services, ref, source.name);
-    });
+    await answeringFailures(respond, logger, 'Clone from list', () =>
+      openWhenReady({ client, triggerId: body.trigger_id, respond, logger }, 'Clone a schedule', 'Clone from list', async () => {
+        const ref = workspaceOf(body);
+        const source = await services.schedules.get(ref, String(action.value ?? ''));
+        return { modal: await cloneView(services, ref, source.name) };
+      }),
+    );
   });
 
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(SCHEDULE_LIST.view) }, async ({ ack, body, action, client, respond }) => {

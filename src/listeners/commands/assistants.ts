@@ -3,29 +3,28 @@ import { assistantListMessage, assistantNotFoundMessage } from '../../../views/a
 import { notice } from '../../../views/message.js';
 import { actorOf } from '../context.js';
 import { assistantListItems, assistantModalFor, defaultsModalFor } from '../flows/assistants.js';
-import type { CommandContext } from './types.js';
+import { openFromCommand, type CommandContext } from './types.js';
 
 export async function add(ctx: CommandContext): Promise<void> {
-  const actor = await actorOf(ctx.client, ctx.workspace, ctx.command.user_id);
-  await ctx.client.views.open({
-    trigger_id: ctx.command.trigger_id,
-    view: assistantModalFor(ctx.services, { userTimeZone: actor.timeZone }, { responseUrl: ctx.command.response_url }),
+  await openFromCommand(ctx, 'Add an assistant', async () => {
+    const actor = await actorOf(ctx.client, ctx.workspace, ctx.command.user_id);
+    return { modal: assistantModalFor(ctx.services, { userTimeZone: actor.timeZone }, { responseUrl: ctx.command.response_url }) };
   });
 }
 
 export async function edit(ctx: CommandContext, name: string): Promise<void> {
-  const assistant = await ctx.services.assistants.findByName(ctx.workspace, name);
-  if (!assistant) {
-    const names = (await ctx.services.assistants.list(ctx.workspace)).map((a) => a.name);
-    await ctx.respond({ response_type: 'ephemeral', ...assistantNotFoundMessage(name, names) });
-    return;
-  }
-  const actor = await actorOf(ctx.client, ctx.workspace, ctx.command.user_id);
-  // Refused here already, naming who can, rather than after the user filled the form.
-  ctx.services.assistants.assertCanChange(actor, assistant);
-  await ctx.client.views.open({
-    trigger_id: ctx.command.trigger_id,
-    view: assistantModalFor(ctx.services, { assistant, userTimeZone: actor.timeZone }, { assistantId: assistant.id, responseUrl: ctx.command.response_url }),
+  await openFromCommand(ctx, 'Edit assistant', async () => {
+    const assistant = await ctx.services.assistants.findByName(ctx.workspace, name);
+    if (!assistant) {
+      const names = (await ctx.services.assistants.list(ctx.workspace)).map((a) => a.name);
+      return { message: assistantNotFoundMessage(name, names) };
+    }
+    const actor = await actorOf(ctx.client, ctx.workspace, ctx.command.user_id);
+    // Refused here already, naming who can, rather than after the user filled the form.
+    ctx.services.assistants.assertCanChange(actor, assistant);
+    return {
+      modal: assistantModalFor(ctx.services, { assistant, userTimeZone: actor.timeZone }, { assistantId: assistant.id, responseUrl: ctx.command.response_url }),
+    };
   });
 }
 
@@ -34,10 +33,8 @@ export async function list(ctx: CommandContext): Promise<void> {
 }
 
 export async function makeDefault(ctx: CommandContext, assistant?: string): Promise<void> {
-  const view = await defaultsModalFor(ctx.services, ctx.workspace, assistant ? { typedName: assistant } : {}, { responseUrl: ctx.command.response_url });
-  if (!view) {
-    await ctx.respond({ response_type: 'ephemeral', ...notice('Add an assistant first with `/schedule assistant add`.') });
-    return;
-  }
-  await ctx.client.views.open({ trigger_id: ctx.command.trigger_id, view });
+  await openFromCommand(ctx, 'Make default', async () => {
+    const view = await defaultsModalFor(ctx.services, ctx.workspace, assistant ? { typedName: assistant } : {}, { responseUrl: ctx.command.response_url });
+    return view ? { modal: view } : { message: notice('Add an assistant first with `/schedule assistant add`.') };
+  });
 }

@@ -4,10 +4,12 @@ import { customMessageListMessage } from '../../../views/customMessageList.js';
 import { notice } from '../../../views/message.js';
 import { escapeMrkdwn } from '../../../views/text.js';
 import { actorOf } from '../context.js';
-import { openMessageEdit } from '../flows/customMessages.js';
+import { messageEditView } from '../flows/customMessages.js';
 import type { CommandContext } from './types.js';
+import { openFromCommand } from './types.js';
 
 export async function create(ctx: CommandContext): Promise<void> {
+  // Nothing to look up: the trigger opens the modal at once.
   await ctx.client.views.open({
     trigger_id: ctx.command.trigger_id,
     view: customMessageModal({ metadata: { responseUrl: ctx.command.response_url } }),
@@ -15,16 +17,12 @@ export async function create(ctx: CommandContext): Promise<void> {
 }
 
 export async function edit(ctx: CommandContext, name: string): Promise<void> {
-  const message = await ctx.services.customMessages.findByName(ctx.workspace, name);
-  if (!message) {
-    await ctx.respond({
-      response_type: 'ephemeral',
-      ...notice(`No custom message is named “${escapeMrkdwn(name)}”. \`/schedule message list\` shows them all.`),
-    });
-    return;
-  }
-  const actor = await actorOf(ctx.client, ctx.workspace, ctx.command.user_id);
-  await openMessageEdit(ctx.client, ctx.command.trigger_id, ctx.services, actor, message, ctx.command.response_url);
+  await openFromCommand(ctx, 'Edit custom message', async () => {
+    const message = await ctx.services.customMessages.findByName(ctx.workspace, name);
+    if (!message) return { message: notice(`No custom message is named “${escapeMrkdwn(name)}”. \`/schedule message list\` shows them all.`) };
+    const actor = await actorOf(ctx.client, ctx.workspace, ctx.command.user_id);
+    return { modal: messageEditView(ctx.services, actor, message, ctx.command.response_url) };
+  });
 }
 
 export async function list(ctx: CommandContext): Promise<void> {

@@ -4,16 +4,21 @@ import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { helpMessage } from '../../../views/help.js';
 import { notice } from '../../../views/message.js';
-import { userMessage, workspaceOf } from '../context.js';
+import { logFailure, userMessage, workspaceOf } from '../context.js';
+import { DomainError, ValidationError } from '../../services/domain.js';
 import { parseScheduleCommand, SUBCOMMANDS } from './parseScheduleCommand.js';
 import type { CommandContext } from './types.js';
 import * as schedules from './schedules.js';
 import * as customMessages from './customMessages.js';
 import * as assistants from './assistants.js';
 
+/** Commands that open a modal: they wait for seeding inside the trigger's deadline (see flows/answers.ts). */
+const MODAL_COMMANDS: ReadonlySet<string> = new Set(['clone', 'edit', 'rename', 'message.new', 'message.edit', 'assistant.add', 'assistant.edit', 'default']);
+
 export function register(app: App, services: Services, logger: Logger): void {
   app.command('/schedule', async ({ ack, command, client, respond }) => {
-    const request = parseScheduleCommand(command.text);
+    // A command without `text` (or a forged non-string one) is the bare command: help.
+    const request = parseScheduleCommand(typeof command.text === 'string' ? command.text : '');
     // Help and usage need no lookup: answering in the ack is one round trip.
     if (request.kind === 'help') {
       await ack({ response_type: 'ephemeral', ...helpMessage({ subcommands: SUBCOMMANDS, ...(request.unknownWord ? { unknownWord: request.unknownWord } : {}) }) });
@@ -24,8 +29,13 @@ export function register(app: App, services: Services, logger: Logger): void {
       return;
     }
     await ack();
-    const ctx: CommandContext = { command, workspace: workspaceOf(command), client, respond, services, logger };
+    const workspace = workspaceOf(command);
+    // After the ack: seeding is database work, and Slack waits for no one.
+    const seeded = services.workspaces.ensureSeeded(workspace);
+    seeded.catch(() => {}); // awaited (and answered) by whichever handler needs the schedules
+    const ctx: CommandContext = { command, workspace, client, respond, services, logger, seeded };
     try {
+      if (!MODAL_COMMANDS.has(request.kind)) await seeded;
       switch (request.kind) {
         case 'list':
           return await schedules.list(ctx);
@@ -55,7 +65,7 @@ export function register(app: App, services: Services, logger: Logger): void {
           return await assistants.makeDefault(ctx, request.assistant);
       }
     } catch (error) {
-      if (!(error instanceof Error && 'code' in error)) logger.error(`/schedule ${command.text}: ${(error as Error).stack ?? String(error)}`);
+      if (!(error instanceof DomainError || error instanceof ValidationError)) logFailure(logger, `/schedule ${command.text}`, error);
       await respond({ response_type: 'ephemeral', ...notice(userMessage(error)) });
     }
   });

@@ -4,8 +4,9 @@ import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { HOME, homeView } from '../../../views/home.js';
 import { customMessageModal } from '../../../views/customMessageModal.js';
-import { workspaceOf } from '../context.js';
-import { openClone } from '../flows/schedules.js';
+import { logFailure, workspaceOf } from '../context.js';
+import { cloneView } from '../flows/schedules.js';
+import { openWhenReady } from '../flows/answers.js';
 import { SUBCOMMANDS } from '../commands/parseScheduleCommand.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
@@ -13,19 +14,22 @@ export function register(app: App, services: Services, logger: Logger): void {
     if (event.tab !== 'home') return;
     try {
       const ref = workspaceOf({ team_id: body.team_id, enterprise_id: body.enterprise_id });
+      // Events are acknowledged before listeners run: seeding here is off the ack path.
+      await services.workspaces.ensureSeeded(ref);
       const [schedules, assistants] = await Promise.all([services.schedules.list(ref), services.assistants.list(ref)]);
       await client.views.publish({
         user_id: event.user,
         view: homeView({ schedules: schedules.map((s) => ({ ...s, stepCount: s.steps.length })), assistantCount: assistants.length, commands: SUBCOMMANDS }),
       });
     } catch (error) {
-      logger.error(`App Home: ${(error as Error).stack ?? String(error)}`);
+      logFailure(logger, 'App Home', error);
     }
   });
 
   app.action(HOME.clone, async ({ ack, body, client }) => {
     await ack();
-    await openClone(client, (body as { trigger_id: string }).trigger_id, services, workspaceOf(body));
+    const triggerId = (body as { trigger_id: string }).trigger_id;
+    await openWhenReady({ client, triggerId, logger }, 'Clone a schedule', 'Clone from App Home', async () => ({ modal: await cloneView(services, workspaceOf(body)) }));
   });
 
   app.action(HOME.newMessage, async ({ ack, body, client }) => {

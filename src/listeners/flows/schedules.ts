@@ -1,5 +1,5 @@
 // Schedule flows reached from a slash command and from `/schedule list` buttons alike.
-import type { WebClient } from '@slack/web-api';
+import type { ModalView } from '@slack/types';
 import type { Services } from '../../services/index.js';
 import type { WorkspaceRef } from '../../services/domain.js';
 import type { Schedule } from '../../services/schedules.js';
@@ -20,31 +20,29 @@ export async function scheduleListPage(services: Services, ref: WorkspaceRef, pa
   return scheduleListMessage({ shown: items.map((s) => ({ ...s, stepCount: s.steps.length })), current, pages, total });
 }
 
-export async function openEditor(client: WebClient, triggerId: string, services: Services, actor: SlackActor, scheduleId: string): Promise<void> {
+/** The step editor on a fresh draft of the schedule. */
+export async function editorView(services: Services, actor: SlackActor, scheduleId: string): Promise<ModalView> {
   const draft = await services.drafts.start(actor, scheduleId, actor.timeZone);
-  const model = await services.drafts.model(actor.workspace, draft);
-  await client.views.open({ trigger_id: triggerId, view: scheduleEditorModal(model) });
+  return scheduleEditorModal(await services.drafts.model(actor.workspace, draft));
 }
 
-export async function openClone(client: WebClient, triggerId: string, services: Services, ref: WorkspaceRef, typedName?: string): Promise<void> {
+/** The clone modal, with the schedule named `typedName` picked (or close matches when there is none). */
+export async function cloneView(services: Services, ref: WorkspaceRef, typedName?: string): Promise<ModalView> {
   let source: Schedule | null = null;
   let notFound: { typed: string; closeMatches: string[] } | undefined;
   if (typedName) {
     source = await services.schedules.findByName(ref, typedName);
     if (!source) notFound = { typed: typedName, closeMatches: await services.schedules.closeMatches(ref, typedName) };
   }
-  await client.views.open({
-    trigger_id: triggerId,
-    view: cloneModal({
-      ...(source ? { source: { id: source.id, name: source.name, description: source.description } } : {}),
-      ...(notFound ? { notFound } : {}),
-    }),
+  return cloneModal({
+    ...(source ? { source: { id: source.id, name: source.name, description: source.description } } : {}),
+    ...(notFound ? { notFound } : {}),
   });
 }
 
-export async function openRename(client: WebClient, triggerId: string, services: Services, actor: SlackActor, schedule: Schedule): Promise<void> {
+export function renameView(services: Services, actor: SlackActor, schedule: Schedule): ModalView {
   services.schedules.assertCanEdit(actor, schedule);
-  await client.views.open({ trigger_id: triggerId, view: renameModal(schedule) });
+  return renameModal(schedule);
 }
 
 export function confirmDelete(services: Services, actor: SlackActor, schedule: Schedule): MessageView {

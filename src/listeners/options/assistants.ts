@@ -8,11 +8,12 @@ import { ASSISTANT, timeZoneOption } from '../../../views/assistantModal.js';
 import { DEFAULTS } from '../../../views/defaultsModal.js';
 import { scheduleOptions } from '../../../views/cloneModal.js';
 import { workspaceOf } from '../context.js';
+import { answerOptions, typedText } from '../flows/answers.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.options<'block_suggestion'>({ action_id: ASSISTANT.timeZoneAction }, async ({ ack, payload }) => {
     const now = services.clock.now();
-    await ack({ options: searchTimeZones(payload.value ?? '', 100).map((zone) => timeZoneOption({ zone, label: timeZoneLabel(zone, now) })) });
+    await ack({ options: searchTimeZones(typedText(payload.value), 100).map((zone) => timeZoneOption({ zone, label: timeZoneLabel(zone, now) })) });
   });
 
   for (const [actionId, emailCc] of [
@@ -20,13 +21,9 @@ export function register(app: App, services: Services, logger: Logger): void {
     [DEFAULTS.emailCcAction, true],
   ] as const) {
     app.options<'block_suggestion'>({ action_id: actionId }, async ({ ack, body, payload }) => {
-      try {
-        const schedules = await services.schedules.search(workspaceOf(body), payload.value ?? '', { limit: 100, emailCc });
-        await ack({ options: scheduleOptions(schedules) });
-      } catch (error) {
-        logger.error(`Default schedule options: ${(error as Error).message}`);
-        await ack({ options: [] });
-      }
+      await answerOptions(ack, logger, 'Default schedule options', async () =>
+        scheduleOptions(await services.schedules.search(workspaceOf(body), typedText(payload.value), { limit: 100, emailCc })),
+      );
     });
   }
 }

@@ -8,7 +8,7 @@ import { ASSISTANT, parseOffDays, type AssistantModalMetadata } from '../../../v
 import { DEFAULTS, type DefaultsModalMetadata } from '../../../views/defaultsModal.js';
 import { notice } from '../../../views/message.js';
 import { escapeMrkdwn } from '../../../views/text.js';
-import { actorOf, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
+import { actorOf, logFailure, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
 import { blockIdWithPrefix, inputValue, parseMetadata, selectedConversation, selectedValue, selectedValues, type StateValues } from '../viewState.js';
 
 const ASSISTANT_BLOCKS: Record<string, string> = {
@@ -53,7 +53,7 @@ export function register(app: App, services: Services, logger: Logger): void {
         notice(`:white_check_mark: ${what} assistant *${escapeMrkdwn(saved.name)}* (${saved.timeZone}, ${offDaysLabel(saved.offDays)}). ${channel}${next}`),
       );
     } catch (error) {
-      logger.error(`After saving an assistant: ${(error as Error).stack ?? String(error)}`);
+      logFailure(logger, 'After saving an assistant', error);
     }
   });
 
@@ -97,7 +97,7 @@ export function register(app: App, services: Services, logger: Logger): void {
         'in_channel',
       );
     } catch (error) {
-      logger.error(`After saving defaults: ${(error as Error).stack ?? String(error)}`);
+      logFailure(logger, 'After saving defaults', error);
     }
   });
 }

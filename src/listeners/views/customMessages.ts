@@ -5,7 +5,7 @@ import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { CUSTOM_MESSAGE, type CustomMessageMetadata } from '../../../views/customMessageModal.js';
 import { notice } from '../../../views/message.js';
-import { actorOf, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
+import { actorOf, logFailure, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
 import { inputValue, parseMetadata, type StateValues } from '../viewState.js';
 import { refreshEditor } from '../flows/editor.js';
 
@@ -42,7 +42,7 @@ export function register(app: App, services: Services, logger: Logger): void {
         await postToResponseUrl(metadata.responseUrl, notice(`:white_check_mark: Custom message *${saved.name}* is ${verb}. Pick it for a step in \`/schedule edit <schedule>\`.`));
       }
     } catch (error) {
-      logger.error(`After saving a custom message: ${(error as Error).stack ?? String(error)}`);
+      logFailure(logger, 'After saving a custom message', error);
     }
   });
 
