@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebClient, LogLevel as WebLogLevel } from '@slack/web-api';
 import { App, LogLevel } from '@slack/bolt';
-import { FakeSlackError, startFakeSlack, validateMessageBlocks, validateView, type FakeSlack, type JsonObject } from './fakeSlack.js';
+import { FakeSlackError, LIMITS, startFakeSlack, validateMessageBlocks, validateView, viewBytes, type FakeSlack, type JsonObject } from './fakeSlack.js';
 import { SlackDriver } from './slackDriver.js';
 
 // These tests provoke Slack errors on purpose; the client would log each one.
@@ -204,6 +204,74 @@ describe('views.open refuses what Slack refuses', () => {
   test('views.open refuses an external_id another open view already uses', async () => {
     await openModal(modal({ external_id: 'dup-ext' }));
     expect((await slackFailure(openModal(modal({ external_id: 'dup-ext' })))).error).toBe('duplicate_external_id');
+  });
+});
+
+// ─── view size ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A valid view of exactly `bytes` bytes of JSON (sections of up to 3,000 characters of `x`). */
+function viewOfBytes(bytes: number, type: 'modal' | 'home' = 'modal'): JsonObject {
+  const base = (blocks: JsonObject[]): JsonObject => (type === 'modal' ? modal({ blocks }) : { type: 'home', blocks });
+  const blocks: JsonObject[] = [];
+  while (viewBytes(base(blocks)) < bytes) blocks.push({ type: 'section', text: md(x(3000)) });
+  const last = blocks[blocks.length - 1] as { text: { text: string } };
+  last.text.text = x(3000 - (viewBytes(base(blocks)) - bytes));
+  const view = base(blocks);
+  if (viewBytes(view) !== bytes) throw new Error(`could not build a view of ${bytes} bytes`);
+  return view;
+}
+
+describe('view size (Slack refuses a view over 250 kB with view_too_large)', () => {
+  const limit = LIMITS.viewBytesMax;
+  const lastResponse = () => fake.calls.at(-1)?.response;
+
+  test('views.open, views.push, views.update and views.publish take a view of exactly 250,000 bytes and refuse one byte more', async () => {
+    expect(limit).toBe(250_000);
+    const opened = await openModal(viewOfBytes(limit));
+    const id = String(opened.view?.id);
+    expect(opened.ok).toBe(true);
+    expect((await slackFailure(openModal(viewOfBytes(limit + 1)))).error).toBe('view_too_large');
+    expect(lastResponse()).toEqual({ ok: false, error: 'view_too_large' });
+
+    expect((await client.views.push({ trigger_id: fake.issueTriggerId({ viewId: id }), view: viewOfBytes(limit) as never })).ok).toBe(true);
+    expect((await slackFailure(client.views.push({ trigger_id: fake.issueTriggerId({ viewId: id }), view: viewOfBytes(limit + 1) as never }))).error).toBe('view_too_large');
+    expect(lastResponse()).toEqual({ ok: false, error: 'view_too_large' });
+    expect(fake.stackOf(id)).toHaveLength(2);
+
+    const hash = fake.view(id).hash;
+    expect((await slackFailure(client.views.update({ view_id: id, view: viewOfBytes(limit + 1) as never }))).error).toBe('view_too_large');
+    expect(lastResponse()).toEqual({ ok: false, error: 'view_too_large' });
+    expect(fake.view(id).hash).toBe(hash);
+    expect((await client.views.update({ view_id: id, view: viewOfBytes(limit) as never })).ok).toBe(true);
+
+    expect((await client.views.publish({ user_id: 'UBOB', view: viewOfBytes(limit, 'home') as never })).ok).toBe(true);
+    expect((await slackFailure(client.views.publish({ user_id: 'UBOB', view: viewOfBytes(limit + 1, 'home') as never }))).error).toBe('view_too_large');
+    expect(lastResponse()).toEqual({ ok: false, error: 'view_too_large' });
+  });
+
+  test('the size is counted in bytes of UTF-8, not in characters', async () => {
+    const accented = modal({ blocks: Array.from({ length: 50 }, () => ({ type: 'section', text: md('é'.repeat(2600)) })) });
+    expect(JSON.stringify(accented).length).toBeLessThan(limit);
+    expect(viewBytes(accented)).toBeGreaterThan(limit);
+    expect((await slackFailure(openModal(accented))).error).toBe('view_too_large');
+  });
+
+  test('a response_action update or push with a view over 250 kB is refused too', async () => {
+    const id = await openedId();
+    for (const action of ['update', 'push']) {
+      const refused = (() => {
+        try {
+          fake.applyViewResponse(id, { response_action: action, view: viewOfBytes(limit + 1) });
+        } catch (error) {
+          return error;
+        }
+        return undefined;
+      })();
+      expect(refused).toBeInstanceOf(FakeSlackError);
+      expect((refused as FakeSlackError).code).toBe('view_too_large');
+    }
+    expect(fake.stackOf(id)).toHaveLength(1);
+    expect(fake.applyViewResponse(id, { response_action: 'update', view: viewOfBytes(limit) }).action).toBe('update');
   });
 });
 
@@ -534,7 +602,7 @@ describe('response_url', () => {
     const url = fake.responseUrl({ channelId: 'CGENERAL', userId: 'UALICE' });
     const res = await post(url, { text: 'x', blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ ok: false, error: 'invalid_blocks' });
+    expect(await res.text()).toBe('invalid_blocks');
     expect(fake.responses.find((r) => r.url === url)).toMatchObject({ status: 400, response: { error: 'invalid_blocks' } });
   });
 
@@ -545,12 +613,34 @@ describe('response_url', () => {
     expect(fake.message('CGENERAL', String(posted.ts))?.text).toBe('after');
   });
 
-  test('can be used 5 times, then used_url', async () => {
+  test('can be used 5 times, then used_url (and the sixth post shows nothing)', async () => {
     const url = fake.responseUrl({ channelId: 'CGENERAL', userId: 'UALICE' });
     for (let i = 0; i < 5; i += 1) expect((await post(url, { text: `use ${i}` })).status).toBe(200);
+    const messages = fake.messages.length;
     const sixth = await post(url, { text: 'one too many' });
     expect(sixth.status).toBe(404);
-    expect(await sixth.json()).toMatchObject({ error: 'used_url' });
+    expect(await sixth.text()).toBe('used_url');
+    expect(fake.responses.at(-1)).toMatchObject({ url, status: 404, response: { ok: false, error: 'used_url' } });
+    expect(fake.messages.length).toBe(messages);
+  });
+
+  test('is good for 30 minutes after the interaction, then expired_url (and the post shows nothing)', async () => {
+    const url = fake.responseUrl({ channelId: 'CGENERAL', userId: 'UALICE' });
+    const late = fake.responseUrl({ channelId: 'CGENERAL', userId: 'UALICE' });
+    clock += LIMITS.responseUrlTtlMs;
+    try {
+      expect((await post(url, { text: 'just in time' })).status).toBe(200);
+      clock += 1;
+      const messages = fake.messages.length;
+      const expired = await post(late, { text: 'too late' });
+      expect(expired.status).toBe(404);
+      expect(await expired.text()).toBe('expired_url');
+      expect(fake.responses.at(-1)).toMatchObject({ url: late, status: 404, response: { ok: false, error: 'expired_url' } });
+      expect((await post(url, { text: 'used once, but now too late' })).status).toBe(404);
+      expect(fake.messages.length).toBe(messages);
+    } finally {
+      clock = Date.now();
+    }
   });
 });
 

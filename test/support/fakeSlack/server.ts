@@ -1,0 +1,846 @@
+// The local Slack's HTTP side: the Web API methods the app calls (with Slack's tokens, one per workspace, and its
+// error codes), triggers, response_url, and the workspaces' users, channels and messages. Every call is recorded
+// so tests can assert on it. Block Kit rules live in blockKit.ts, modal state in modals.ts.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { LIMITS, chars, isObj, validateMessageBlocks, viewRefusal, type JsonObject } from './blockKit.js';
+import { FakeSlackError, Modals, withGeneratedIds, type CloseOutcome, type FakeView, type ViewResponseOutcome } from './modals.js';
+
+/** One Web API call, in the order received. `args` is the parsed body (nested JSON strings parsed back). */
+export interface ApiCall {
+  method: string;
+  args: JsonObject;
+  token: string | undefined;
+  response: JsonObject;
+}
+
+/** One POST to a response_url. `status` is the HTTP status the fake answered with. */
+export interface ResponseUrlPost {
+  url: string;
+  body: unknown;
+  status: number;
+  response: JsonObject;
+}
+
+export interface FakeUserInput {
+  id: string;
+  teamId?: string;
+  name?: string;
+  realName?: string;
+  tz?: string;
+  /** Seconds east of UTC. Defaults to the offset of `tz` at `now()`. */
+  tzOffset?: number;
+  isAdmin?: boolean;
+  isOwner?: boolean;
+  isPrimaryOwner?: boolean;
+  isBot?: boolean;
+  deleted?: boolean;
+}
+
+export interface FakeUser {
+  id: string;
+  teamId: string;
+  name: string;
+  realName: string;
+  tz: string;
+  tzOffset: number | undefined;
+  isAdmin: boolean;
+  isOwner: boolean;
+  isPrimaryOwner: boolean;
+  isBot: boolean;
+  deleted: boolean;
+}
+
+export interface FakeChannelInput {
+  id: string;
+  /** The workspace the channel is in; defaults to the fake's own team. */
+  teamId?: string;
+  name: string;
+  isPrivate?: boolean;
+  botIsMember?: boolean;
+  isArchived?: boolean;
+  /** When given, chat.postEphemeral refuses users outside this list with `user_not_in_channel`. */
+  members?: string[];
+}
+
+export interface FakeChannel {
+  id: string;
+  teamId: string;
+  name: string;
+  isPrivate: boolean;
+  isIm: boolean;
+  botIsMember: boolean;
+  isArchived: boolean;
+  members: Set<string> | undefined;
+  /** For a DM (im) channel: the other user. */
+  imUser?: string;
+}
+
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  text: string | undefined;
+  blocks: JsonObject[] | undefined;
+  attachments: unknown;
+  threadTs: string | undefined;
+  /** Author: the bot for everything the app sends. */
+  user: string;
+  ephemeral: boolean;
+  /** For an ephemeral message: who sees it. */
+  visibleTo: string | undefined;
+  deleted: boolean;
+  /** Earlier versions, oldest first, after chat.update / replace_original. */
+  history: Array<{ text: string | undefined; blocks: JsonObject[] | undefined }>;
+  via: 'chat.postMessage' | 'chat.postEphemeral' | 'response_url';
+}
+
+export interface ResponseUrlContext {
+  /** The workspace the interaction happened in; defaults to the fake's own team. */
+  teamId?: string;
+  channelId?: string;
+  userId?: string;
+  /** The message an interaction came from (replace_original / delete_original act on it). */
+  messageTs?: string;
+}
+
+export interface TriggerContext {
+  /** The workspace the interaction happened in: only that team's bot token can exchange the trigger. */
+  teamId?: string;
+  userId?: string;
+  /** The view the interaction happened in: views.push pushes onto that view's stack. */
+  viewId?: string;
+}
+
+export interface StartFakeSlackOptions {
+  /** Milliseconds since the epoch; drives trigger and response_url expiry and ts values. */
+  now?: () => number;
+  teamId?: string;
+  teamDomain?: string;
+  botUserId?: string;
+  botId?: string;
+  appId?: string;
+}
+
+/** A workspace the app is installed in, with the bot token Slack issued for it. */
+export interface FakeTeam {
+  id: string;
+  domain: string;
+  botToken: string;
+}
+
+// ─── Small helpers ──────────────────────────────────────────────────────────────────────────────────────────────
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+function tzOffsetSeconds(tz: string, atMs: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' }).formatToParts(new Date(atMs));
+  const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  if (!m) return 0;
+  const sign = m[1] === '-' ? -1 : 1;
+  return sign * (Number(m[2]) * 3600 + Number(m[3]) * 60);
+}
+
+function tzLabel(tz: string, atMs: number): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'long' }).formatToParts(new Date(atMs));
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? tz;
+}
+
+async function pollUntil<T>(find: () => T | undefined, timeoutMs: number, describe: () => string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() >= deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+interface Trigger {
+  issuedAt: number;
+  used: boolean;
+  teamId: string;
+  context: TriggerContext;
+}
+
+interface ResponseUrlRecord extends ResponseUrlContext {
+  teamId: string;
+  issuedAt: number;
+  uses: number;
+}
+
+type MethodResult = JsonObject;
+/** A Web API method, called with the workspace its bot token belongs to. */
+type Handler = (args: JsonObject, team: FakeTeam) => MethodResult;
+
+const NESTED_JSON_ARGS = ['view', 'blocks', 'attachments', 'metadata', 'unfurls', 'user_auth_blocks', 'options', 'option_groups'];
+
+export class FakeSlack {
+  readonly calls: ApiCall[] = [];
+  readonly responses: ResponseUrlPost[] = [];
+  readonly messages: FakeMessage[] = [];
+  readonly users = new Map<string, FakeUser>();
+  readonly channels = new Map<string, FakeChannel>();
+  /** The fake's own workspace (used when a test names no other) and its bot token. */
+  readonly teamId: string;
+  readonly teamDomain: string;
+  readonly botToken: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly appId: string;
+  readonly now: () => number;
+  apiUrl = '';
+  baseUrl = '';
+
+  /** Every workspace's views and modal stacks (see modals.ts). */
+  readonly modals: Modals;
+  private server: Server | undefined;
+  private readonly triggers = new Map<string, Trigger>();
+  private readonly responseUrls = new Map<string, ResponseUrlRecord>();
+  private readonly teams = new Map<string, FakeTeam>();
+  /** Bot token -> team id: as in Slack, a token acts for the one workspace it was issued in. */
+  private readonly tokens = new Map<string, string>();
+  private tsSeq = 0;
+  private readonly handlers: Record<string, Handler>;
+
+  constructor(options: StartFakeSlackOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.teamId = options.teamId ?? 'T0FAKE';
+    this.teamDomain = options.teamDomain ?? 'fake-workspace';
+    this.botUserId = options.botUserId ?? 'UBOT';
+    this.botId = options.botId ?? 'BBOT';
+    this.appId = options.appId ?? 'A0FAKEAPP';
+    this.modals = new Modals({ now: this.now, appId: this.appId, botId: this.botId });
+    this.botToken = this.addTeam({ id: this.teamId, domain: this.teamDomain }).botToken;
+    this.addUser({ id: this.botUserId, name: 'followup-bot', realName: 'Followup Bot', isBot: true });
+    this.handlers = {
+      'auth.test': (_a, t) => this.authTest(t),
+      'chat.postMessage': (a, t) => this.chatPostMessage(a, t),
+      'chat.postEphemeral': (a, t) => this.chatPostEphemeral(a, t),
+      'chat.update': (a, t) => this.chatUpdate(a, t),
+      'views.open': (a, t) => this.viewsOpen(a, t),
+      'views.push': (a, t) => this.viewsPush(a, t),
+      'views.update': (a, t) => this.viewsUpdate(a, t),
+      'views.publish': (a, t) => this.viewsPublish(a, t),
+      'users.info': (a, t) => this.usersInfo(a, t),
+      'conversations.info': (a, t) => this.conversationsInfo(a, t),
+      'conversations.join': (a, t) => this.conversationsJoin(a, t),
+    };
+  }
+
+  // ── lifecycle ──
+
+  async listen(): Promise<void> {
+    const server = createServer((req, res) => {
+      void this.route(req, res).catch((error: unknown) => {
+        res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ ok: false, error: 'fatal_error', detail: String(error) }));
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    const { port } = server.address() as AddressInfo;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.apiUrl = `${this.baseUrl}/api/`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  // ── workspace model ──
+
+  /** Installs the app in a workspace: Slack issues a bot token that works for that team only. */
+  addTeam(input: { id: string; domain?: string }): FakeTeam {
+    const existing = this.teams.get(input.id);
+    if (existing) return existing;
+    const team: FakeTeam = { id: input.id, domain: input.domain ?? input.id.toLowerCase(), botToken: `xoxb-${input.id}-${randomBytes(12).toString('hex')}` };
+    this.teams.set(team.id, team);
+    this.tokens.set(team.botToken, team.id);
+    return team;
+  }
+
+  /** The bot token of a workspace the app is installed in, or undefined. */
+  botTokenOf(teamId: string): string | undefined {
+    return this.teams.get(teamId)?.botToken;
+  }
+
+  addUser(input: FakeUserInput): FakeUser {
+    const user: FakeUser = {
+      id: input.id,
+      teamId: input.teamId ?? this.teamId,
+      name: input.name ?? input.id.toLowerCase(),
+      realName: input.realName ?? input.name ?? input.id,
+      tz: input.tz ?? 'America/Los_Angeles',
+      tzOffset: input.tzOffset,
+      isAdmin: input.isAdmin ?? false,
+      isOwner: input.isOwner ?? false,
+      isPrimaryOwner: input.isPrimaryOwner ?? false,
+      isBot: input.isBot ?? false,
+      deleted: input.deleted ?? false,
+    };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  addChannel(input: FakeChannelInput): FakeChannel {
+    const channel: FakeChannel = {
+      id: input.id,
+      teamId: input.teamId ?? this.teamId,
+      name: input.name,
+      isPrivate: input.isPrivate ?? false,
+      isIm: false,
+      botIsMember: input.botIsMember ?? false,
+      isArchived: input.isArchived ?? false,
+      members: input.members ? new Set(input.members) : undefined,
+    };
+    this.channels.set(channel.id, channel);
+    return channel;
+  }
+
+  /** Puts the bot (default) or a user into a channel. */
+  joinChannel(channelId: string, userId: string = this.botUserId): void {
+    const channel = this.channels.get(channelId);
+    if (!channel) throw new Error(`joinChannel: no channel ${channelId}`);
+    if (userId === this.botUserId) channel.botIsMember = true;
+    else (channel.members ??= new Set()).add(userId);
+  }
+
+  // ── recorded calls ──
+
+  callsTo(method: string): ApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  waitForCall(method: string, predicate: (call: ApiCall) => boolean = () => true, timeoutMs = 3000): Promise<ApiCall> {
+    return pollUntil(
+      () => this.calls.find((c) => c.method === method && predicate(c)),
+      timeoutMs,
+      () => `a ${method} call matching the predicate; calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'}`,
+    );
+  }
+
+  waitForResponse(predicate: (post: ResponseUrlPost) => boolean = () => true, timeoutMs = 3000): Promise<ResponseUrlPost> {
+    return pollUntil(
+      () => this.responses.find(predicate),
+      timeoutMs,
+      () => `a response_url POST matching the predicate; ${this.responses.length} so far`,
+    );
+  }
+
+  message(channel: string, ts: string): FakeMessage | undefined {
+    return this.messages.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  // ── triggers and response URLs ──
+
+  /** A fresh trigger_id, valid for 3 s from now() and for one views.open / views.push. */
+  issueTriggerId(context: TriggerContext = {}): string {
+    const id = `${Math.floor(this.now() / 1000)}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`;
+    this.triggers.set(id, { issuedAt: this.now(), used: false, teamId: context.teamId ?? this.teamId, context: { ...context } });
+    return id;
+  }
+
+  /** A fresh response_url on this server (valid 5 times within 30 minutes, as Slack documents). */
+  responseUrl(context: ResponseUrlContext = {}): string {
+    const id = `R${randomBytes(8).toString('hex').toUpperCase()}`;
+    const teamId = context.teamId ?? this.teamId;
+    this.responseUrls.set(id, { ...context, teamId, issuedAt: this.now(), uses: 0 });
+    return `${this.baseUrl}/response/${teamId}/${id}`;
+  }
+
+  // ── views, as the user sees and handles them (see Modals) ──
+
+  /** The current stored view, as Slack would render it in a payload (with state). */
+  view(viewId: string): FakeView {
+    return this.modals.view(viewId);
+  }
+
+  isOpen(viewId: string): boolean {
+    return this.modals.isOpen(viewId);
+  }
+
+  openViews(): FakeView[] {
+    return this.modals.openViews();
+  }
+
+  stackOf(viewId: string): FakeView[] {
+    return this.modals.stackOf(viewId);
+  }
+
+  topView(viewId: string): FakeView | undefined {
+    return this.modals.topView(viewId);
+  }
+
+  viewErrors(viewId: string): Record<string, string> | undefined {
+    return this.modals.viewErrors(viewId);
+  }
+
+  typeInto(viewId: string, blockId: string, actionId: string, value: unknown): JsonObject {
+    return this.modals.typeInto(viewId, blockId, actionId, value);
+  }
+
+  clientValidationErrors(viewId: string): Record<string, string> {
+    return this.modals.clientValidationErrors(viewId);
+  }
+
+  applyViewResponse(viewId: string, ackBody: unknown): ViewResponseOutcome {
+    return this.modals.applyViewResponse(viewId, ackBody);
+  }
+
+  closeView(viewId: string, opts: { all?: boolean } = {}): CloseOutcome {
+    return this.modals.closeView(viewId, opts);
+  }
+
+  // ── HTTP ──
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    const raw = await readBody(req);
+    if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
+      const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+      const { args, token } = parseApiRequest(req, raw);
+      const response = this.dispatch(method, args, token);
+      this.calls.push({ method, args, token, response });
+      sendJson(res, 200, response);
+      return;
+    }
+    const responseMatch = /^\/response\/[^/]+\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'POST' && responseMatch?.[1]) {
+      const { status, response, body } = this.handleResponseUrl(responseMatch[1], req, raw);
+      this.responses.push({ url: `${this.baseUrl}${url.pathname}`, body, status, response });
+      // Like an incoming webhook, a response_url answers a refusal with the bare error code as plain text.
+      if (status === 200) sendJson(res, status, response);
+      else sendText(res, status, String(response.error));
+      return;
+    }
+    sendJson(res, 404, { ok: false, error: 'not_found' });
+  }
+
+  private dispatch(method: string, args: JsonObject, token: string | undefined): JsonObject {
+    const handler = this.handlers[method];
+    if (!handler) return { ok: false, error: 'unknown_method' };
+    if (token === undefined || token === '') return { ok: false, error: 'not_authed' };
+    const team = this.teams.get(this.tokens.get(token) ?? '');
+    if (!team) return { ok: false, error: 'invalid_auth' };
+    try {
+      return handler(args, team);
+    } catch (error) {
+      if (error instanceof FakeSlackError) return { ok: false, error: error.code };
+      throw error;
+    }
+  }
+
+  // ── Web API methods ──
+
+  private authTest(team: FakeTeam): MethodResult {
+    return {
+      ok: true,
+      url: `https://${team.domain}.slack.com/`,
+      team: team.domain,
+      user: this.users.get(this.botUserId)?.name ?? 'bot',
+      team_id: team.id,
+      user_id: this.botUserId,
+      bot_id: this.botId,
+      is_enterprise_install: false,
+    };
+  }
+
+  private chatPostMessage(args: JsonObject, team: FakeTeam): MethodResult {
+    const target = this.resolveChannelForPost(args.channel, team);
+    if ('error' in target) return { ok: false, error: target.error };
+    const content = this.messageContent(args);
+    if ('error' in content) return content.response;
+    const message = this.storeMessage(target.channel.id, content, 'chat.postMessage', {
+      threadTs: typeof args.thread_ts === 'string' ? args.thread_ts : undefined,
+    });
+    return { ok: true, channel: message.channel, ts: message.ts, message: this.renderMessage(message) };
+  }
+
+  private chatPostEphemeral(args: JsonObject, team: FakeTeam): MethodResult {
+    const target = this.resolveChannelForPost(args.channel, team);
+    if ('error' in target) return { ok: false, error: target.error };
+    const userId = args.user;
+    if (typeof userId !== 'string' || !this.userIn(team, userId)) return { ok: false, error: 'user_not_found' };
+    const ch = target.channel;
+    if (ch.isIm ? ch.imUser !== userId : ch.members !== undefined && !ch.members.has(userId)) return { ok: false, error: 'user_not_in_channel' };
+    const content = this.messageContent(args);
+    if ('error' in content) return content.response;
+    const message = this.storeMessage(ch.id, content, 'chat.postEphemeral', { visibleTo: userId });
+    return { ok: true, message_ts: message.ts };
+  }
+
+  private chatUpdate(args: JsonObject, team: FakeTeam): MethodResult {
+    const target = this.resolveChannelForPost(args.channel, team);
+    if ('error' in target) return { ok: false, error: target.error };
+    const ts = args.ts;
+    const message = typeof ts === 'string' ? this.message(target.channel.id, ts) : undefined;
+    if (!message || message.deleted || message.ephemeral) return { ok: false, error: 'message_not_found' };
+    if (message.user !== this.botUserId) return { ok: false, error: 'cant_update_message' };
+    const content = this.messageContent(args);
+    if ('error' in content) return content.response;
+    message.history.push({ text: message.text, blocks: message.blocks });
+    if (content.text !== undefined) message.text = content.text;
+    if (content.blocks !== undefined) message.blocks = content.blocks;
+    if (content.attachments !== undefined) message.attachments = content.attachments;
+    return { ok: true, channel: message.channel, ts: message.ts, text: message.text ?? '', message: this.renderMessage(message) };
+  }
+
+  private viewsOpen(args: JsonObject, team: FakeTeam): MethodResult {
+    const refusal = viewRefusal(args.view, 'modal');
+    if (refusal) return refusal;
+    const trigger = this.checkTrigger(args, team);
+    if ('error' in trigger) return { ok: false, error: trigger.error };
+    const result = this.modals.open(team.id, args.view as JsonObject, trigger.trigger.context.userId);
+    if (result.ok === true) trigger.trigger.used = true;
+    return result;
+  }
+
+  private viewsPush(args: JsonObject, team: FakeTeam): MethodResult {
+    const refusal = viewRefusal(args.view, 'modal');
+    if (refusal) return refusal;
+    const trigger = this.checkTrigger(args, team);
+    if ('error' in trigger) return { ok: false, error: trigger.error };
+    const result = this.modals.push(team.id, trigger.trigger.context.viewId, args.view as JsonObject);
+    if (result.ok === true) trigger.trigger.used = true;
+    return result;
+  }
+
+  private viewsUpdate(args: JsonObject, team: FakeTeam): MethodResult {
+    const hasId = typeof args.view_id === 'string' && args.view_id !== '';
+    const hasExternal = typeof args.external_id === 'string' && args.external_id !== '';
+    if (hasId === hasExternal) return invalidArguments(['[ERROR] exactly one of view_id or external_id is required [json-pointer:/]']);
+    const target = this.modals.find(team.id, hasId ? { viewId: args.view_id as string } : { externalId: args.external_id as string });
+    if (!target) return { ok: false, error: 'not_found' };
+    const refusal = viewRefusal(args.view, target.type);
+    if (refusal) return refusal;
+    return this.modals.update(target.id, args.view as JsonObject, args.hash);
+  }
+
+  private viewsPublish(args: JsonObject, team: FakeTeam): MethodResult {
+    const userId = args.user_id;
+    if (typeof userId !== 'string' || userId === '') return invalidArguments(['[ERROR] missing required field: user_id [json-pointer:/]']);
+    // Slack's answer for a user it does not know in this workspace.
+    if (!this.userIn(team, userId)) return invalidArguments(['invalid `user_id`']);
+    const refusal = viewRefusal(args.view, 'home');
+    if (refusal) return refusal;
+    return this.modals.publish(team.id, userId, args.view as JsonObject, args.hash);
+  }
+
+  private usersInfo(args: JsonObject, team: FakeTeam): MethodResult {
+    const user = typeof args.user === 'string' ? this.userIn(team, args.user) : undefined;
+    if (!user) return { ok: false, error: 'user_not_found' };
+    const offset = user.tzOffset ?? tzOffsetSeconds(user.tz, this.now());
+    return {
+      ok: true,
+      user: {
+        id: user.id,
+        team_id: user.teamId,
+        name: user.name,
+        deleted: user.deleted,
+        real_name: user.realName,
+        tz: user.tz,
+        tz_label: tzLabel(user.tz, this.now()),
+        tz_offset: offset,
+        is_admin: user.isAdmin,
+        is_owner: user.isOwner,
+        is_primary_owner: user.isPrimaryOwner,
+        is_restricted: false,
+        is_ultra_restricted: false,
+        is_bot: user.isBot,
+        is_app_user: false,
+        updated: Math.floor(this.now() / 1000),
+        profile: {
+          real_name: user.realName,
+          real_name_normalized: user.realName,
+          display_name: user.name,
+          display_name_normalized: user.name,
+          team: user.teamId,
+        },
+      },
+    };
+  }
+
+  private conversationsInfo(args: JsonObject, team: FakeTeam): MethodResult {
+    const channel = typeof args.channel === 'string' ? this.channelIn(team, args.channel) : undefined;
+    // A private channel the bot is not in is invisible to it.
+    if (!channel || (channel.isPrivate && !channel.botIsMember)) return { ok: false, error: 'channel_not_found' };
+    return { ok: true, channel: this.renderChannel(channel) };
+  }
+
+  private conversationsJoin(args: JsonObject, team: FakeTeam): MethodResult {
+    const channel = typeof args.channel === 'string' ? this.channelIn(team, args.channel) : undefined;
+    if (!channel || (channel.isPrivate && !channel.botIsMember)) return { ok: false, error: 'channel_not_found' };
+    if (channel.isPrivate || channel.isIm) return { ok: false, error: 'method_not_supported_for_channel_type' };
+    if (channel.isArchived) return { ok: false, error: 'is_archived' };
+    const already = channel.botIsMember;
+    channel.botIsMember = true;
+    return { ok: true, channel: this.renderChannel(channel), ...(already ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}) };
+  }
+
+  // ── response_url ──
+
+  private handleResponseUrl(id: string, req: IncomingMessage, raw: string): { status: number; response: JsonObject; body: unknown } {
+    let body: unknown = raw;
+    try {
+      const type = req.headers['content-type'] ?? '';
+      body = type.includes('application/x-www-form-urlencoded') ? JSON.parse(new URLSearchParams(raw).get('payload') ?? 'null') : JSON.parse(raw);
+    } catch {
+      return { status: 400, response: { ok: false, error: 'invalid_payload' }, body };
+    }
+    const record = this.responseUrls.get(id);
+    if (!record) return { status: 404, response: { ok: false, error: 'invalid_url' }, body };
+    if (this.now() - record.issuedAt > LIMITS.responseUrlTtlMs) return { status: 404, response: { ok: false, error: 'expired_url' }, body };
+    if (record.uses >= LIMITS.responseUrlUses) return { status: 404, response: { ok: false, error: 'used_url' }, body };
+    if (!isObj(body)) return { status: 400, response: { ok: false, error: 'invalid_payload' }, body };
+
+    const original = record.messageTs && record.channelId ? this.message(record.channelId, record.messageTs) : undefined;
+    if (body.delete_original === true) {
+      if (!original) return { status: 404, response: { ok: false, error: 'message_not_found' }, body };
+      record.uses += 1;
+      original.deleted = true;
+      return { status: 200, response: { ok: true }, body };
+    }
+    const content = this.messageContent(body);
+    if ('error' in content) return { status: 400, response: content.response, body };
+    record.uses += 1;
+    if (body.replace_original === true && original) {
+      original.history.push({ text: original.text, blocks: original.blocks });
+      original.text = content.text;
+      original.blocks = content.blocks;
+      original.attachments = content.attachments;
+      return { status: 200, response: { ok: true }, body };
+    }
+    if (record.channelId) {
+      const inChannel = body.response_type === 'in_channel';
+      this.storeMessage(record.channelId, content, 'response_url', {
+        visibleTo: inChannel ? undefined : record.userId,
+        threadTs: typeof body.thread_ts === 'string' ? body.thread_ts : undefined,
+      });
+    }
+    return { status: 200, response: { ok: true }, body };
+  }
+
+  // ── internals ──
+
+  private checkTrigger(args: JsonObject, team: FakeTeam): { trigger: Trigger } | { error: string } {
+    const id = args.trigger_id ?? args.interactivity_pointer;
+    if (typeof id !== 'string' || id === '') return { error: 'invalid_trigger_id' };
+    const trigger = this.triggers.get(id);
+    // A trigger issued in another workspace does not exist for this team's token.
+    if (!trigger || trigger.teamId !== team.id) return { error: 'invalid_trigger_id' };
+    if (trigger.used) return { error: 'exchanged_trigger_id' };
+    if (this.now() - trigger.issuedAt > LIMITS.triggerTtlMs) return { error: 'expired_trigger_id' };
+    return { trigger };
+  }
+
+  private resolveChannelForPost(ref: unknown, team: FakeTeam): { channel: FakeChannel } | { error: string } {
+    if (typeof ref !== 'string' || ref === '') return { error: 'channel_not_found' };
+    // A user id opens (or reuses) the bot's DM with that user.
+    if (/^[UW]/.test(ref)) {
+      const user = this.userIn(team, ref);
+      if (!user || user.deleted) return { error: 'channel_not_found' };
+      return { channel: this.imWith(user) };
+    }
+    const name = ref.startsWith('#') ? ref.slice(1) : ref;
+    const channel = this.channelIn(team, ref) ?? [...this.channels.values()].find((c) => !c.isIm && c.teamId === team.id && c.name === name);
+    if (!channel) return { error: 'channel_not_found' };
+    if (channel.isIm) return { channel };
+    if (channel.isPrivate && !channel.botIsMember) return { error: 'channel_not_found' };
+    if (channel.isArchived) return { error: 'is_archived' };
+    if (!channel.botIsMember) return { error: 'not_in_channel' };
+    return { channel };
+  }
+
+  /** A user of this workspace (the app's bot user is in every workspace the app is installed in). */
+  private userIn(team: FakeTeam, userId: string): FakeUser | undefined {
+    const user = this.users.get(userId);
+    return user && (user.teamId === team.id || user.id === this.botUserId) ? user : undefined;
+  }
+
+  /** A channel of this workspace: another team's channel does not exist for its token. */
+  private channelIn(team: FakeTeam, channelId: string): FakeChannel | undefined {
+    const channel = this.channels.get(channelId);
+    return channel?.teamId === team.id ? channel : undefined;
+  }
+
+  private imWith(user: FakeUser): FakeChannel {
+    const userId = user.id;
+    const existing = [...this.channels.values()].find((c) => c.isIm && c.imUser === userId);
+    if (existing) return existing;
+    const channel: FakeChannel = {
+      id: `D${userId.slice(1)}`,
+      teamId: user.teamId,
+      name: userId,
+      isPrivate: true,
+      isIm: true,
+      botIsMember: true,
+      isArchived: false,
+      members: new Set([userId, this.botUserId]),
+      imUser: userId,
+    };
+    this.channels.set(channel.id, channel);
+    return channel;
+  }
+
+  private messageContent(
+    args: JsonObject,
+    opts: { allowEmpty?: boolean } = {},
+  ): { text: string | undefined; blocks: JsonObject[] | undefined; attachments: unknown } | { error: true; response: JsonObject } {
+    const fail = (error: string, messages?: string[]): { error: true; response: JsonObject } => ({
+      error: true,
+      response: { ok: false, error, ...(messages ? { response_metadata: { messages } } : {}) },
+    });
+    const text = args.text;
+    if (text !== undefined && typeof text !== 'string') return fail('invalid_arguments', ['[ERROR] must provide a string [json-pointer:/text]']);
+    const hasText = typeof text === 'string' && text.trim() !== '';
+    const hasBlocks = Array.isArray(args.blocks) ? args.blocks.length > 0 : args.blocks !== undefined;
+    const hasAttachments = Array.isArray(args.attachments) && args.attachments.length > 0;
+    if (!hasText && !hasBlocks && !hasAttachments && !opts.allowEmpty) return fail('no_text');
+    if (typeof text === 'string' && chars(text) > LIMITS.messageText) return fail('msg_too_long');
+    if (args.blocks !== undefined) {
+      const problems = validateMessageBlocks(args.blocks);
+      if (problems.length > 0) return fail('invalid_blocks', problems);
+    }
+    return {
+      text: typeof text === 'string' ? text : undefined,
+      blocks: Array.isArray(args.blocks) ? withGeneratedIds(args.blocks) : undefined,
+      attachments: args.attachments,
+    };
+  }
+
+  private nextTs(): string {
+    this.tsSeq += 1;
+    return `${Math.floor(this.now() / 1000)}.${String(this.tsSeq).padStart(6, '0')}`;
+  }
+
+  private storeMessage(
+    channel: string,
+    content: { text: string | undefined; blocks: JsonObject[] | undefined; attachments: unknown },
+    via: FakeMessage['via'],
+    opts: { visibleTo?: string | undefined; threadTs?: string | undefined } = {},
+  ): FakeMessage {
+    const message: FakeMessage = {
+      channel,
+      ts: this.nextTs(),
+      text: content.text,
+      blocks: content.blocks,
+      attachments: content.attachments,
+      threadTs: opts.threadTs,
+      user: this.botUserId,
+      ephemeral: opts.visibleTo !== undefined,
+      visibleTo: opts.visibleTo,
+      deleted: false,
+      history: [],
+      via,
+    };
+    this.messages.push(message);
+    return message;
+  }
+
+  /** A message as Slack renders it in API responses and interaction payloads. */
+  renderMessage(message: FakeMessage): JsonObject {
+    return {
+      type: 'message',
+      ...(message.history.length > 0 ? { edited: { user: this.botUserId, ts: message.ts } } : {}),
+      user: message.user,
+      bot_id: this.botId,
+      app_id: this.appId,
+      team: this.channels.get(message.channel)?.teamId ?? this.teamId,
+      text: message.text ?? '',
+      ts: message.ts,
+      ...(message.blocks ? { blocks: clone(message.blocks) } : {}),
+      ...(message.attachments !== undefined ? { attachments: clone(message.attachments) } : {}),
+      ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+    };
+  }
+
+  private renderChannel(channel: FakeChannel): JsonObject {
+    return {
+      id: channel.id,
+      name: channel.name,
+      is_channel: !channel.isPrivate && !channel.isIm,
+      is_group: false,
+      is_im: channel.isIm,
+      is_mpim: false,
+      is_private: channel.isPrivate,
+      is_archived: channel.isArchived,
+      is_general: channel.name === 'general',
+      is_member: channel.botIsMember,
+      is_shared: false,
+      is_ext_shared: false,
+      is_org_shared: false,
+      context_team_id: channel.teamId,
+      ...(channel.isIm ? { user: channel.imUser } : {}),
+    };
+  }
+}
+
+function invalidArguments(messages: string[]): JsonObject {
+  return { ok: false, error: 'invalid_arguments', response_metadata: { messages } };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseApiRequest(req: IncomingMessage, raw: string): { args: JsonObject; token: string | undefined } {
+  const auth = req.headers.authorization;
+  let token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : undefined;
+  const type = req.headers['content-type'] ?? '';
+  let args: JsonObject = {};
+  if (type.includes('application/json')) {
+    try {
+      const parsed: unknown = raw === '' ? {} : JSON.parse(raw);
+      args = isObj(parsed) ? parsed : {};
+    } catch {
+      args = {};
+    }
+  } else {
+    for (const [key, value] of new URLSearchParams(raw)) args[key] = value;
+    for (const key of NESTED_JSON_ARGS) {
+      const value = args[key];
+      if (typeof value === 'string') {
+        try {
+          args[key] = JSON.parse(value);
+        } catch {
+          // Left as the string: validation reports it as Slack would.
+        }
+      }
+    }
+    if (token === undefined && typeof args.token === 'string') token = args.token;
+  }
+  return { args, token };
+}
+
+export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promise<FakeSlack> {
+  const fake = new FakeSlack(options);
+  await fake.listen();
+  return fake;
+}
