@@ -17,6 +17,7 @@ import {
   type WorkspaceRef,
 } from './domain.js';
 import { nameTaken } from './names.js';
+import { closeMatchesIn } from './closeMatches.js';
 
 export interface Assistant {
   readonly id: string;
@@ -41,6 +42,8 @@ export interface AssistantService {
   list(ref: WorkspaceRef): Promise<Assistant[]>;
   get(ref: WorkspaceRef, id: string): Promise<Assistant>;
   findByName(ref: WorkspaceRef, name: string): Promise<Assistant | null>;
+  /** Up to `limit` names close to `name` (typos included), for "did you mean". */
+  closeMatches(ref: WorkspaceRef, name: string, limit?: number): Promise<string[]>;
   create(actor: Actor, input: AssistantInput): Promise<Assistant>;
   update(actor: Actor, id: string, input: AssistantInput): Promise<Assistant>;
   setDefaults(actor: Actor, id: string, defaults: { scheduleId: string; emailCcScheduleId: string }): Promise<Assistant>;
@@ -118,6 +121,10 @@ export function createAssistantService(models: Models): AssistantService {
     async findByName(ref, name) {
       const doc = await Assistant.findOne({ workspace: workspaceKey(ref), nameKey: nameKey(name) }).lean<AssistantDoc>();
       return doc ? toAssistant(doc) : null;
+    },
+
+    async closeMatches(ref, name, limit) {
+      return closeMatchesIn(Assistant, ref, name, limit);
     },
 
     async create(actor, input) {

@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import { isDuplicateKeyError, parseObjectId, type CustomMessageDoc, type Models } from '../db/models.js';
 import { escapeRegex } from './schedules.js';
 import { tokenProblems } from './personalization.js';
+import { closeMatchesIn } from './closeMatches.js';
 import {
   DomainError,
   MAX_MESSAGE_BODY,
@@ -46,6 +47,8 @@ export interface CustomMessageService {
   getMany(ref: WorkspaceRef, ids: readonly string[]): Promise<Map<string, CustomMessage>>;
   findByName(ref: WorkspaceRef, name: string): Promise<CustomMessage | null>;
   search(ref: WorkspaceRef, query: string, limit?: number): Promise<CustomMessage[]>;
+  /** Up to `limit` names close to `name` (typos included), for "did you mean". */
+  closeMatches(ref: WorkspaceRef, name: string, limit?: number): Promise<string[]>;
   usedBy(ref: WorkspaceRef, id: string): Promise<string[]>;
   create(actor: Actor, input: CustomMessageInput): Promise<CustomMessage>;
   update(actor: Actor, id: string, input: CustomMessageInput): Promise<CustomMessage>;
@@ -136,6 +139,10 @@ export function createCustomMessageService(models: Models): CustomMessageService
       if (key) filter.nameKey = { $regex: escapeRegex(key) };
       const docs = await CustomMessage.find(filter).sort({ nameKey: 1 }).limit(limit).lean<CustomMessageDoc[]>();
       return docs.map(toMessage);
+    },
+
+    async closeMatches(ref, name, limit) {
+      return closeMatchesIn(CustomMessage, ref, name, limit);
     },
 
     async usedBy(ref, id) {

@@ -7,6 +7,7 @@ import { isDuplicateKeyError, parseObjectId, type Models, type ScheduleDoc, type
 const STALE_CLAIM_MS = 30_000;
 import { totalDays } from './calendar.js';
 import { nameTaken } from './names.js';
+import { closeMatchesIn } from './closeMatches.js';
 import {
   ConflictError,
   DomainError,
@@ -71,7 +72,7 @@ export interface ScheduleService {
    * Email CC schedules (true) or only the others (false).
    */
   search(ref: WorkspaceRef, query: string, options?: { limit?: number; emailCc?: boolean }): Promise<Schedule[]>;
-  /** Up to `limit` names close to `name`, for "did you mean". */
+  /** Up to `limit` names close to `name` (typos included), for "did you mean". */
   closeMatches(ref: WorkspaceRef, name: string, limit?: number): Promise<string[]>;
   clone(actor: Actor, sourceId: string, input: { name: string; description: string }): Promise<Schedule>;
   /** Field errors (`name`, `description`, `steps`, `step.N`) a save would give; writes nothing. */
@@ -247,20 +248,8 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       return docs.map(toSchedule);
     },
 
-    async closeMatches(ref, name, limit = 5) {
-      const key = nameKey(name);
-      const words = key.split(' ').filter((w) => w.length >= 2);
-      if (!words.length) return [];
-      const docs = await Schedule.find(
-        { workspace: workspaceKey(ref), $or: words.map((w) => ({ nameKey: { $regex: escapeRegex(w) } })) },
-        { name: 1 },
-      )
-        .limit(50)
-        .lean<{ name: string }[]>();
-      return docs
-        .map((d) => d.name)
-        .sort((a, b) => a.localeCompare(b))
-        .slice(0, limit);
+    async closeMatches(ref, name, limit) {
+      return closeMatchesIn(Schedule, ref, name, limit);
     },
 
     async clone(actor, sourceId, input) {
