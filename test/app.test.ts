@@ -27,7 +27,8 @@ describe('/schedule help', () => {
     expect(body.response_type).toBe('ephemeral');
     const text = textOf(res.body);
     for (const sub of ['list', 'clone [name]', 'edit <name>', 'view <name>', 'default [assistant]', 'rename <name>', 'delete <name>', 'message new', 'assistant add']) {
-      expect(text).toContain(`/schedule ${sub}`);
+      // `<name>` travels as `&lt;name&gt;`: a bare `<` starts a link or mention in mrkdwn.
+      expect(text).toContain(`/schedule ${sub.replace('<', '&lt;').replace('>', '&gt;')}`);
     }
     expect(text).toContain('e.g. `/schedule clone Recommended`');
   });

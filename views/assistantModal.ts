@@ -2,8 +2,9 @@
 // and off days. Opened by `/schedule assistant add` and `/schedule assistant edit <name>`.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { MAX_ASSISTANT_NAME } from '../src/services/domain.js';
-import type { Weekday } from '../src/services/calendar.js';
-import { clip } from './text.js';
+import { offDaysLabel, type Weekday } from '../src/services/calendar.js';
+import { notice, type MessageView } from './message.js';
+import { bold, channelMention, clip, code, inline } from './text.js';
 
 export const ASSISTANT = {
   callbackId: 'assistant',
@@ -128,4 +129,26 @@ export function assistantModal(model: AssistantModalModel): ModalView {
     close: { type: 'plain_text', text: 'Cancel' },
     blocks,
   };
+}
+
+export interface AssistantSaved {
+  /** Added now (true) or an existing one edited. */
+  readonly added: boolean;
+  readonly name: string;
+  readonly timeZone: string;
+  readonly offDays: readonly Weekday[];
+  readonly notificationChannel: string;
+  /** The schedule its new leads follow, when it has one. */
+  readonly defaultScheduleName: string | null;
+}
+
+/** Posted where `/schedule assistant add|edit` was typed once the modal saved. */
+export function assistantSavedMessage(saved: AssistantSaved): MessageView {
+  const channel = saved.notificationChannel ? `Notifications go to ${channelMention(saved.notificationChannel)}.` : 'It has no notification channel yet.';
+  const next = saved.added
+    ? ` ${saved.defaultScheduleName ? `New leads follow ${bold(saved.defaultScheduleName)}; ` : ''}${code(`/schedule default ${saved.name}`)} picks its default schedules.`
+    : '';
+  return notice(
+    `:white_check_mark: ${saved.added ? 'Added' : 'Saved'} assistant ${bold(saved.name)} (${inline(saved.timeZone, 60)}, ${offDaysLabel(saved.offDays)}). ${channel}${next}`,
+  );
 }

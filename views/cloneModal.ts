@@ -1,7 +1,8 @@
 // The Clone modal: pick a schedule (type-ahead, any part of its name), name and describe the copy.
 import type { KnownBlock, ModalView } from '@slack/types';
 import { MAX_SCHEDULE_DESCRIPTION, MAX_SCHEDULE_NAME } from '../src/services/domain.js';
-import { clip, escapeMrkdwn } from './text.js';
+import { scheduleNotFoundText } from './notFound.js';
+import { clip, mrkdwn } from './text.js';
 
 export const CLONE = {
   callbackId: 'schedule_clone',
@@ -22,13 +23,11 @@ export interface CloneModalModel {
 export function cloneModal(model: CloneModalModel): ModalView {
   const blocks: KnownBlock[] = [];
   if (model.notFound) {
-    const near = model.notFound.closeMatches.length
-      ? ` Close matches: ${model.notFound.closeMatches.map((n) => `*${escapeMrkdwn(n)}*`).join(', ')}.`
-      : ' Type part of a name below to find it.';
+    const hint = model.notFound.closeMatches.length ? '' : ' Type part of a name below to find it.';
     blocks.push({
       type: 'section',
       block_id: 'clone.not_found',
-      text: { type: 'mrkdwn', text: clip(`:mag: No schedule is named “${escapeMrkdwn(model.notFound.typed)}”.${near}`, 3000) },
+      text: mrkdwn(`:mag: ${scheduleNotFoundText(model.notFound.typed, model.notFound.closeMatches)}${hint}`),
     });
   }
   blocks.push(
@@ -70,7 +69,7 @@ export function cloneModal(model: CloneModalModel): ModalView {
         ...(model.source?.description ? { initial_value: clip(model.source.description, MAX_SCHEDULE_DESCRIPTION) } : {}),
       },
     },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: 'Next you edit the copy’s steps. The original stays as it is.' }] },
+    { type: 'context', elements: [mrkdwn('Next you edit the copy’s steps. The original stays as it is.')] },
   );
   return {
     type: 'modal',

@@ -3,7 +3,8 @@
 import type { KnownBlock } from '@slack/types';
 import { pageLabel, pageOf, pagerBlocks } from './paging.js';
 import type { MessageView } from './message.js';
-import { clip, escapeMrkdwn, plural } from './text.js';
+import { MAX_MESSAGE_SUBJECT } from '../src/services/domain.js';
+import { bold, inline, mrkdwn, nameList, plural, quoted, userMention } from './text.js';
 
 export const MESSAGE_LIST = {
   edit: 'message_list.edit',
@@ -23,17 +24,16 @@ export interface CustomMessageListItem {
   readonly usedBy: readonly string[];
 }
 
-const EMPTY = 'No custom messages yet. Write one with `/schedule message new`, then pick it for a step in `/schedule edit <schedule>`.';
+const EMPTY = 'No custom messages yet. Write one with `/schedule message new`, then pick it for a step in `/schedule edit &lt;schedule&gt;`.';
 
 function itemText(item: CustomMessageListItem): string {
-  const subject = item.subject ? `Subject: “${escapeMrkdwn(item.subject)}”` : 'No subject: sent as a reply in the same thread';
-  const body = escapeMrkdwn(clip(item.body.replace(/\s+/g, ' ').trim(), BODY_PREVIEW));
-  const usage = item.usedBy.length ? `Used in: ${item.usedBy.map((name) => `*${escapeMrkdwn(name)}*`).join(', ')}` : 'Not used yet';
-  return clip(`*${escapeMrkdwn(item.name)}*\n${subject}\n> ${body}\nBy <@${item.createdBy}> · ${usage}`, 3000);
+  const subject = item.subject ? `Subject: ${quoted(item.subject, MAX_MESSAGE_SUBJECT)}` : 'No subject: sent as a reply in the same thread';
+  const usage = item.usedBy.length ? `Used in: ${nameList(item.usedBy, 10, bold)}` : 'Not used yet';
+  return `${bold(item.name, 100)}\n${subject}\n> ${inline(item.body, BODY_PREVIEW)}\nBy ${userMention(item.createdBy)} · ${usage}`;
 }
 
 export function customMessageListMessage(items: readonly CustomMessageListItem[], page = 0): MessageView {
-  if (!items.length) return { text: EMPTY, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: EMPTY } }] };
+  if (!items.length) return { text: EMPTY, blocks: [{ type: 'section', text: mrkdwn(EMPTY) }] };
   const paged = pageOf(items, page, MESSAGES_PER_PAGE);
   const { shown } = paged;
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Custom messages' } }];
@@ -41,7 +41,7 @@ export function customMessageListMessage(items: readonly CustomMessageListItem[]
     blocks.push({
       type: 'section',
       block_id: `message.${item.id}`,
-      text: { type: 'mrkdwn', text: itemText(item) },
+      text: mrkdwn(itemText(item)),
       accessory: { type: 'button', action_id: `${MESSAGE_LIST.edit}.${item.id}`, text: { type: 'plain_text', text: 'Edit' }, value: item.id },
     });
   }
@@ -49,10 +49,7 @@ export function customMessageListMessage(items: readonly CustomMessageListItem[]
   blocks.push({
     type: 'context',
     elements: [
-      {
-        type: 'mrkdwn',
-        text: `${plural(items.length, 'custom message')}${pageLabel(paged)} · \`/schedule message new\` to write one`,
-      },
+      mrkdwn(`${plural(items.length, 'custom message')}${pageLabel(paged)} · \`/schedule message new\` to write one`),
     ],
   });
   return { text: `Custom messages (${items.length})`, blocks };

@@ -3,7 +3,8 @@
 import type { ModalView } from '@slack/types';
 import { MAX_MESSAGE_BODY, MAX_MESSAGE_NAME, MAX_MESSAGE_SUBJECT } from '../src/services/domain.js';
 import { TOKENS } from '../src/services/personalization.js';
-import { clip } from './text.js';
+import { notice, type MessageView } from './message.js';
+import { bold, clip } from './text.js';
 
 const SLACK_TEXT_INPUT_MAX = 3000;
 
@@ -87,4 +88,9 @@ export function customMessageModal(model: {
       },
     ],
   };
+}
+
+/** Posted where `/schedule message new|edit` was typed once the modal saved. */
+export function customMessageSavedMessage(name: string, updated: boolean): MessageView {
+  return notice(`:white_check_mark: Custom message ${bold(name)} is ${updated ? 'updated' : 'saved'}. Pick it for a step in \`/schedule edit &lt;schedule&gt;\`.`);
 }

@@ -2,7 +2,8 @@
 // leads follow. Opened by `/schedule default [assistant]`; picking another assistant re-renders it.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { scheduleOptions } from './cloneModal.js';
-import { clip, escapeMrkdwn } from './text.js';
+import { notice, type MessageView } from './message.js';
+import { bold, clip, mrkdwn, quoted, userMention } from './text.js';
 
 export const DEFAULTS = {
   callbackId: 'make_default',
@@ -66,7 +67,7 @@ export function defaultsModal(model: DefaultsModalModel): ModalView {
     blocks.push({
       type: 'section',
       block_id: DEFAULTS.notFoundBlock,
-      text: { type: 'mrkdwn', text: clip(`:mag: No assistant is named “${escapeMrkdwn(model.notFound)}”. Pick one below.`, 3000) },
+      text: mrkdwn(`:mag: No assistant is named ${quoted(model.notFound, 100)}. Pick one below.`),
     });
   }
   blocks.push(
@@ -122,4 +123,11 @@ export function defaultsModal(model: DefaultsModalModel): ModalView {
     close: { type: 'plain_text', text: 'Cancel' },
     blocks,
   };
+}
+
+/** Posted for everyone in the conversation: the team should know which schedule new leads now follow. */
+export function defaultsSavedMessage(saved: { readonly userId: string; readonly assistantName: string; readonly scheduleName: string; readonly emailCcScheduleName: string }): MessageView {
+  return notice(
+    `:white_check_mark: ${userMention(saved.userId)} made ${bold(saved.scheduleName)} the default schedule for ${bold(saved.assistantName)} (Email CC leads: ${bold(saved.emailCcScheduleName)}).`,
+  );
 }

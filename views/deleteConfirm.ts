@@ -1,15 +1,14 @@
 // `/schedule delete <name>` answers with this; Slack's confirm dialog guards the button.
-import type { MessageView } from './message.js';
-import { clip, escapeMrkdwn } from './text.js';
+import { notice, type MessageView } from './message.js';
+import { bold, mrkdwn, plural, quoted } from './text.js';
 
 export const DELETE = { confirm: 'schedule_delete.confirm', cancel: 'schedule_delete.cancel' } as const;
 
 export function deleteConfirmMessage(schedule: { readonly id: string; readonly name: string; readonly stepCount: number }): MessageView {
-  const name = escapeMrkdwn(schedule.name);
   return {
-    text: `Delete “${schedule.name}”?`,
+    text: `Delete ${quoted(schedule.name)}?`,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `Delete *${name}* and its ${schedule.stepCount} steps? This can't be undone.` } },
+      { type: 'section', text: mrkdwn(`Delete ${bold(schedule.name)} and its ${plural(schedule.stepCount, 'step')}? This can't be undone.`) },
       {
         type: 'actions',
         block_id: 'schedule_delete',
@@ -22,7 +21,8 @@ export function deleteConfirmMessage(schedule: { readonly id: string; readonly n
             value: schedule.id,
             confirm: {
               title: { type: 'plain_text', text: 'Delete this schedule?' },
-              text: { type: 'mrkdwn', text: clip(`*${name}* will be gone for everyone in this workspace.`, 300) },
+              // A confirm dialog's text holds 300 characters.
+              text: mrkdwn(`${bold(schedule.name, 200)} will be gone for everyone in this workspace.`),
               confirm: { type: 'plain_text', text: 'Delete' },
               deny: { type: 'plain_text', text: 'Keep it' },
               style: 'danger',
@@ -33,4 +33,12 @@ export function deleteConfirmMessage(schedule: { readonly id: string; readonly n
       },
     ],
   };
+}
+
+export function scheduleDeletedMessage(name: string): MessageView {
+  return notice(`:wastebasket: Deleted ${bold(name)}.`);
+}
+
+export function scheduleKeptMessage(name: string): MessageView {
+  return notice(`Kept ${bold(name)}; nothing was deleted.`);
 }

@@ -1,6 +1,6 @@
 // The App Home tab: what the app does, the workspace's schedules at a glance, and a way in.
 import type { HomeView, KnownBlock } from '@slack/types';
-import { clip, days, escapeMrkdwn, plural } from './text.js';
+import { bold, code, days, mrkdwn, nameList, plural } from './text.js';
 
 export const HOME = { clone: 'home.clone', newMessage: 'home.new_message' } as const;
 const SHOWN = 30;
@@ -16,10 +16,7 @@ export function homeView(model: HomeModel): HomeView {
     { type: 'header', text: { type: 'plain_text', text: 'Followups' } },
     {
       type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: 'Build followup schedules, clone and edit them with live example dates, make one the default for an assistant, and every followup goes out on time.',
-      },
+      text: mrkdwn('Build followup schedules, clone and edit them with live example dates, make one the default for an assistant, and every followup goes out on time.'),
     },
     {
       type: 'actions',
@@ -32,21 +29,21 @@ export function homeView(model: HomeModel): HomeView {
     { type: 'divider' },
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: `*Schedules* (${model.schedules.length}) · ${plural(model.assistantCount, 'assistant')}` },
+      text: mrkdwn(`*Schedules* (${model.schedules.length}) · ${plural(model.assistantCount, 'assistant')}`),
     },
   ];
   for (const s of model.schedules.slice(0, SHOWN)) {
-    const facts = [plural(s.stepCount, 'step'), days(s.totalDays), s.system ? 'system' : null, s.defaultFor.length ? `default for ${s.defaultFor.join(', ')}` : null];
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`*${escapeMrkdwn(s.name)}* · ${facts.filter(Boolean).join(' · ')}`, 3000) }] });
+    const facts = [plural(s.stepCount, 'step'), days(s.totalDays), s.system ? 'system' : null, s.defaultFor.length ? `default for ${nameList(s.defaultFor)}` : null];
+    blocks.push({ type: 'context', elements: [mrkdwn(`${bold(s.name, 100)} · ${facts.filter(Boolean).join(' · ')}`)] });
   }
   if (model.schedules.length > SHOWN) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${model.schedules.length - SHOWN} more: \`/schedule list\` shows them all.` }] });
+    blocks.push({ type: 'context', elements: [mrkdwn(`…and ${model.schedules.length - SHOWN} more: \`/schedule list\` shows them all.`)] });
   }
   blocks.push(
     { type: 'divider' },
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: clip(`*Commands*\n${model.commands.map((c) => `\`/schedule ${c.usage}\` — ${c.description}`).join('\n')}`, 3000) },
+      text: mrkdwn(`*Commands*\n${model.commands.map((c) => `${code(`/schedule ${c.usage}`)} — ${c.description}`).join('\n')}`),
     },
   );
   return { type: 'home', blocks };

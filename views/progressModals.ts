@@ -2,7 +2,7 @@
 // within 3 s, whatever the database is doing, so these go up first and are updated with the outcome.
 import type { KnownBlock, ModalView, Option } from '@slack/types';
 import type { MessageView } from './message.js';
-import { clip } from './text.js';
+import { clip, mrkdwn } from './text.js';
 
 /** Callback ids of the waiting modals (tests and listeners recognise them by these). */
 export const PROGRESS = {
@@ -17,7 +17,7 @@ function waitingModal(callbackId: string, title: string, text: string): ModalVie
     callback_id: callbackId,
     title: { type: 'plain_text', text: clip(title, 24) },
     close: { type: 'plain_text', text: 'Close' },
-    blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }],
+    blocks: [{ type: 'context', elements: [mrkdwn(text)] }],
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ModalView } from '@slack/types';
 import { MAX_SCHEDULE_NAME } from '../src/services/domain.js';
-import { clip } from './text.js';
+import { doneModal } from './doneModal.js';
+import { bold, clip } from './text.js';
 
 export const RENAME = {
   callbackId: 'schedule_rename',
@@ -25,4 +26,9 @@ export function renameModal(schedule: { readonly id: string; readonly name: stri
       },
     ],
   };
+}
+
+/** In place of the rename modal once the new name is saved. */
+export function scheduleRenamedModal(name: string): ModalView {
+  return doneModal('Schedule renamed', `:white_check_mark: The schedule is now called ${bold(name)}.`);
 }

@@ -5,8 +5,8 @@
 import type { ActionsBlockElement, KnownBlock, ModalView, PlainTextOption as Option } from '@slack/types';
 import type { EditorModel } from '../src/services/drafts.js';
 import { MAX_SCHEDULE_DESCRIPTION, MAX_SCHEDULE_NAME, MAX_STEPS, TONES, type StepType } from '../src/services/domain.js';
-import { stepDateLabel, stepMessageLabel } from './stepLabels.js';
-import { clip, days, escapeMrkdwn, plural } from './text.js';
+import { datesForText, stepDateLabel, stepMessageLabel } from './stepLabels.js';
+import { bold, clip, code, days, mrkdwn, plural } from './text.js';
 import { doneModal } from './doneModal.js';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
@@ -94,10 +94,9 @@ export function scheduleEditorModal(model: EditorModel): ModalView {
     {
       type: 'context',
       elements: [
-        {
-          type: 'mrkdwn',
-          text: `${plural(steps.length, 'step')}${model.totalDays === null ? '' : ` · ${days(model.totalDays)}`} · example dates start now and follow ${model.datesFor}; a date on an off day moves to the next working day, and later steps move with it.`,
-        },
+        mrkdwn(
+          `${plural(steps.length, 'step')}${model.totalDays === null ? '' : ` · ${days(model.totalDays)}`} · example dates start now and follow ${datesForText(model.datesFor)}; a date on an off day moves to the next working day, and later steps move with it.`,
+        ),
       ],
     },
   ];
@@ -113,7 +112,7 @@ export function scheduleEditorModal(model: EditorModel): ModalView {
     blocks.push({
       type: 'section',
       block_id: rowBlockId(row.key, row.rev, 'head'),
-      text: { type: 'mrkdwn', text: clip(`*Step ${step.number}* · ${stepMessageLabel(step)}\n${stepDateLabel(step)}`, 3000) },
+      text: mrkdwn(`*Step ${step.number}* · ${stepMessageLabel(step)}\n${stepDateLabel(step)}`),
       ...(moves.length ? { accessory: { type: 'overflow' as const, action_id: rowActionId('move', row.key), options: moves } } : {}),
     });
 
@@ -156,7 +155,8 @@ export function scheduleEditorModal(model: EditorModel): ModalView {
         is_decimal_allowed: true,
         min_value: '0',
         max_value: '365',
-        ...(row.afterDays.trim() ? { initial_value: row.afterDays.trim() } : {}),
+        // A number input refuses anything else (a forged action may have stored any text).
+        ...(/^\d+(\.\d+)?$/.test(row.afterDays.trim()) ? { initial_value: row.afterDays.trim() } : {}),
         dispatch_action_config: { trigger_actions_on: ['on_character_entered'] },
       },
     });
@@ -169,7 +169,7 @@ export function scheduleEditorModal(model: EditorModel): ModalView {
       elements: [{ type: 'button', action_id: EDITOR.addEndAction, text: { type: 'plain_text', text: '＋ Add a step' }, value: 'end' }],
     });
   } else {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${MAX_STEPS} steps is the most a schedule can have.` }] });
+    blocks.push({ type: 'context', elements: [mrkdwn(`${MAX_STEPS} steps is the most a schedule can have.`)] });
   }
 
   return {
@@ -207,7 +207,7 @@ function previewFor(model: EditorModel): KnownBlock {
 export function scheduleSavedModal(schedule: { name: string; stepCount: number; totalDays: number }): ModalView {
   return doneModal(
     'Schedule saved',
-    `:white_check_mark: *${escapeMrkdwn(schedule.name)}* is saved: ${plural(schedule.stepCount, 'step')} over ${days(schedule.totalDays)}.\nSee it with \`/schedule view ${schedule.name}\`, or make it an assistant's default with \`/schedule default\`.`,
+    `:white_check_mark: ${bold(schedule.name)} is saved: ${plural(schedule.stepCount, 'step')} over ${days(schedule.totalDays)}.\nSee it with ${code(`/schedule view ${schedule.name}`)}, or make it an assistant's default with \`/schedule default\`.`,
   );
 }
 

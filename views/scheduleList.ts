@@ -3,7 +3,7 @@
 import type { KnownBlock } from '@slack/types';
 import { pageLabel, pagerBlocks, type Page } from './paging.js';
 import type { MessageView } from './message.js';
-import { clip, days, escapeMrkdwn, plural } from './text.js';
+import { bold, days, escapeMrkdwn, mrkdwn, nameList, plural, userMention } from './text.js';
 
 export const SCHEDULE_LIST = {
   edit: 'schedule_list.edit',
@@ -31,15 +31,15 @@ export function scheduleListMessage(paged: Page<ScheduleListItem>): MessageView 
   const { shown, total } = paged;
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Followup schedules' } }];
   for (const item of shown) {
-    const owner = item.system ? 'System · read-only, clone it to change it' : `Owner <@${item.createdBy}>`;
+    const owner = item.system ? 'System · read-only, clone it to change it' : `Owner ${userMention(item.createdBy)}`;
     const facts = [plural(item.stepCount, 'step'), days(item.totalDays), owner];
     if (item.emailCc) facts.push('for Email CC leads');
-    if (item.defaultFor.length) facts.push(`default for ${item.defaultFor.map(escapeMrkdwn).join(', ')}`);
-    const description = item.description ? `\n${escapeMrkdwn(clip(item.description, 300))}` : '';
+    if (item.defaultFor.length) facts.push(`default for ${nameList(item.defaultFor)}`);
+    const description = item.description ? `\n${escapeMrkdwn(item.description, 600)}` : '';
     blocks.push({
       type: 'section',
       block_id: `schedule.${item.id}`,
-      text: { type: 'mrkdwn', text: `*${escapeMrkdwn(item.name)}*${description}\n${facts.join(' · ')}` },
+      text: mrkdwn(`${bold(item.name, 100)}${description}\n${facts.join(' · ')}`),
     });
     blocks.push({
       type: 'actions',
@@ -57,10 +57,7 @@ export function scheduleListMessage(paged: Page<ScheduleListItem>): MessageView 
   blocks.push({
     type: 'context',
     elements: [
-      {
-        type: 'mrkdwn',
-        text: `${plural(total, 'schedule')}${pageLabel(paged)} · \`/schedule clone\` to make your own`,
-      },
+      mrkdwn(`${plural(total, 'schedule')}${pageLabel(paged)} · \`/schedule clone\` to make your own`),
     ],
   });
   return { text: `Followup schedules (${total})`, blocks };

@@ -1,14 +1,17 @@
 // How a step reads, wherever it is shown (pure).
 import type { StepPreview } from '../src/services/stepPreview.js';
-import { escapeMrkdwn } from './text.js';
+import { offDaysLabel } from '../src/services/calendar.js';
+import type { DatesFor } from '../src/services/drafts.js';
+import { MAX_MESSAGE_SUBJECT } from '../src/services/domain.js';
+import { bold, inline, quoted } from './text.js';
 
 /** "Candid · Generated", "Custom message · *Pricing* — “Quick question”". */
 export function stepMessageLabel(step: StepPreview): string {
   if (step.sentByUser) return 'Your own email, sent by you with the assistant in CC (never sent by the app)';
   if (step.type !== 'custom') return `${step.type} · Generated`;
   if (!step.message) return 'Custom message · _no message picked_';
-  const subject = step.message.subject ? ` — “${escapeMrkdwn(step.message.subject)}”` : '';
-  return `Custom message · *${escapeMrkdwn(step.message.name)}*${subject}`;
+  const subject = step.message.subject ? ` — ${quoted(step.message.subject, MAX_MESSAGE_SUBJECT)}` : '';
+  return `Custom message · ${bold(step.message.name, 100)}${subject}`;
 }
 
 /** "Day 3 · Tue 7 Apr (moved 2 days past an off day)". */
@@ -17,4 +20,10 @@ export function stepDateLabel(step: StepPreview): string {
   return step.shiftedByDays > 0
     ? `${step.exampleDate} _(moved ${step.shiftedByDays} ${step.shiftedByDays === 1 ? 'day' : 'days'} past an off day)_`
     : step.exampleDate;
+}
+
+/** "your time zone (Europe/Berlin, Saturday and Sunday off)", "Ava's calendar (America/New_York, no off days)". */
+export function datesForText(datesFor: DatesFor): string {
+  const calendar = `(${inline(datesFor.timeZone, 60)}, ${offDaysLabel(datesFor.offDays)})`;
+  return datesFor.assistantName === null ? `your time zone ${calendar}` : `${inline(datesFor.assistantName, 100)}'s calendar ${calendar}`;
 }

@@ -3,7 +3,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RespondFn } from '@slack/bolt';
 import type { Logger } from '../logger.js';
-import { notice } from '../../views/message.js';
+import { notice, refusalText } from '../../views/message.js';
 import type { WebClient } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
 import { isDatabaseUnavailable, recordingWrites, type WriteLog } from '../db/connection.js';
@@ -186,12 +186,9 @@ async function plainMessage(client: WebClient, error: DomainError): Promise<stri
 
 /** The sentence a user sees for a failure outside a modal (mrkdwn); unknown errors stay generic. */
 export function userMessage(error: unknown): string {
-  if (error instanceof ValidationError) return error.message;
+  if (error instanceof ValidationError) return refusalText(error.message, {});
   if (!(error instanceof DomainError)) return isDatabaseUnavailable(unwrap(error)) ? databaseSentence() : SOMETHING_WENT_WRONG;
-  const { ownerId, defaultFor } = error.details;
-  let text = ownerId ? error.message.replace('{owner}', `<@${ownerId}>`) : error.message;
-  if (defaultFor?.[0]) text += ` Use \`/schedule default ${defaultFor[0]}\`.`;
-  return text;
+  return refusalText(error.message, error.details);
 }
 
 /**

@@ -5,7 +5,7 @@
 import { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
 import { isDuplicateKeyError, parseObjectId, type DraftDoc, type DraftRevisionDoc, type DraftRowDoc, type Models } from '../db/models.js';
-import { DEFAULT_OFF_DAYS, offDaysLabel, parseAfterDays, totalDays, type CalendarRules } from './calendar.js';
+import { DEFAULT_OFF_DAYS, parseAfterDays, totalDays, type CalendarRules, type Weekday } from './calendar.js';
 import { DomainError, MAX_STEPS, ValidationError, workspaceKey, type Actor, type StepType, type WorkspaceRef } from './domain.js';
 import type { Schedule, ScheduleService, Step } from './schedules.js';
 import type { CustomMessageService } from './customMessages.js';
@@ -56,8 +56,14 @@ export interface EditorModel {
   readonly steps: readonly StepPreview[];
   readonly totalDays: number | null;
   readonly assistants: readonly { readonly id: string; readonly name: string }[];
-  /** "your time zone (Europe/Berlin)" or "Ava (America/New_York)", with the off days. */
-  readonly datesFor: string;
+  /** Whose calendar the example dates follow: the viewer's (assistant null) or the assistant's previewed for. */
+  readonly datesFor: DatesFor;
+}
+
+export interface DatesFor {
+  readonly assistantName: string | null;
+  readonly timeZone: string;
+  readonly offDays: readonly Weekday[];
 }
 
 export interface DraftService {
@@ -286,9 +292,7 @@ export function createDraftService(
         steps,
         totalDays: parsed.every((n) => n !== null) ? totalDays(parsed as number[]) : null,
         assistants: assistants.map((a) => ({ id: a.id, name: a.name })),
-        datesFor: preview
-          ? `${preview.name}'s calendar (${preview.timeZone}, ${offDaysLabel(preview.offDays)})`
-          : `your time zone (${draft.viewerTimeZone}, ${offDaysLabel(DEFAULT_OFF_DAYS)})`,
+        datesFor: { assistantName: preview?.name ?? null, timeZone: rules.timeZone, offDays: rules.offDays },
       };
     },
 

@@ -140,6 +140,8 @@ describe('/schedule assistant edit', () => {
     const answer = await postedTo(app.fake, res.responseUrl);
     expect(answer.text).toContain('No assistant is named “Zed”. Assistants: *Ava*, *Ben*.');
     expect(modalsOpenedWith(app.fake, res.triggerId)).toBe(0);
+    const typo = await ws.as('UALEX').command('assistant edit Avva');
+    expect((await postedTo(app.fake, typo.responseUrl)).text).toContain('No assistant is named “Avva”. Close matches: *Ava*. `/schedule assistant list`');
   });
 });
 

@@ -119,11 +119,16 @@ describe('/schedule message edit', () => {
     expect(typed(modal, CUSTOM_MESSAGE.nameBlock, CUSTOM_MESSAGE.nameAction)).toBe('Pricing follow-up');
   });
 
-  test('an unknown name says so', async () => {
+  test('an unknown name says so, offering the names that come close (typos too)', async () => {
     const { ws } = await setUp();
-    const res = await ws.as('UALEX').command('message edit Nope');
-    expect((await postedTo(app.fake, res.responseUrl)).text).toContain('No custom message is named “Nope”. `/schedule message list` shows them all.');
+    const res = await ws.as('UALEX').command('message edit Zebra');
+    expect((await postedTo(app.fake, res.responseUrl)).text).toContain('No custom message is named “Zebra”. `/schedule message list` shows them all.');
     expect(modalsOpenedWith(app.fake, res.triggerId)).toBe(0);
+    const typo = await ws.as('UALEX').command('message edit Pricng folow-up');
+    expect((await postedTo(app.fake, typo.responseUrl)).text).toContain(
+      'No custom message is named “Pricng folow-up”. Close matches: *Pricing follow-up*. `/schedule message list` shows them all.',
+    );
+    expect(modalsOpenedWith(app.fake, typo.triggerId)).toBe(0);
   });
 });
 

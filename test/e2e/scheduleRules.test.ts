@@ -235,7 +235,7 @@ describe('permissions', () => {
     expect(await app.services.schedules.findByName(ws.ref, 'Doomed')).toBeNull();
   });
 
-  test('a name that matches nothing says so and lists close matches', async () => {
+  test('a name that matches nothing says so and lists close matches, typos included', async () => {
     const ws = app.workspace();
     await ownedSchedule(ws, 'UALEX', 'Enterprise push');
     const text = await ephemeral(ws.as('UALEX'), 'view enterprize push');
@@ -244,7 +244,10 @@ describe('permissions', () => {
     await ws.as('UALEX').command('clone Recomended');
     const viewId = await openedViewId(app.fake, 'views.open', calls);
     const modal = JSON.stringify(app.fake.view(viewId).blocks);
-    expect(modal).toContain('No schedule is named “Recomended”.');
+    expect(modal).toContain('No schedule is named “Recomended”. Close matches: *Recommended*, *Recommended for Email CC*.');
+    expect(await ephemeral(ws.as('UALEX'), 'view Recomended for emial CC')).toContain(
+      'No schedule is named “Recomended for emial CC”. Close matches: *Recommended for Email CC*. `/schedule list` shows them all.',
+    );
   });
 });
 

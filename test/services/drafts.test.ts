@@ -46,7 +46,7 @@ test('example dates stop at the first step whose after days are not valid, and t
   const model = await db.services.drafts.model(ws, typed);
   expect(model.steps.map((s) => s.exampleDate)).toEqual(['Day 1 · Tue 7 Apr', 'Day 2 · Wed 8 Apr', null, null, null, null, null]);
   expect(model.totalDays).toBeNull();
-  expect(model.datesFor).toBe('your time zone (America/New_York, Saturday and Sunday off)');
+  expect(model.datesFor).toEqual({ assistantName: null, timeZone: 'America/New_York', offDays: [6, 0] });
 });
 
 test('two changes at once both land (the draft is updated optimistically and retried)', async () => {

@@ -3,8 +3,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { SCHEDULE_LIST } from '../../../views/scheduleList.js';
-import { DELETE } from '../../../views/deleteConfirm.js';
-import { notice } from '../../../views/message.js';
+import { DELETE, scheduleDeletedMessage, scheduleKeptMessage } from '../../../views/deleteConfirm.js';
 import { actionIdPrefix, actorOf, answeringFailures, workspaceOf } from '../context.js';
 import { cloneView, editorView, scheduleDetails, scheduleListPage } from '../flows/schedules.js';
 import { openWhenReady } from '../flows/answers.js';
@@ -55,7 +54,7 @@ export function register(app: App, services: Services, logger: Logger): void {
       const actor = await actorOf(client, ref, body.user.id);
       const schedule = await services.schedules.get(ref, action.value ?? '');
       await services.schedules.remove(actor, schedule.id);
-      await respond({ response_type: 'ephemeral', replace_original: true, ...notice(`:wastebasket: Deleted *${schedule.name}*.`) });
+      await respond({ response_type: 'ephemeral', replace_original: true, ...scheduleDeletedMessage(schedule.name) });
     });
   });
 
@@ -63,7 +62,7 @@ export function register(app: App, services: Services, logger: Logger): void {
     await ack();
     await answeringFailures(respond, logger, 'Keep', async () => {
       const schedule = await services.schedules.get(workspaceOf(body), action.value ?? '');
-      await respond({ response_type: 'ephemeral', replace_original: true, ...notice(`Kept *${schedule.name}*; nothing was deleted.`) });
+      await respond({ response_type: 'ephemeral', replace_original: true, ...scheduleKeptMessage(schedule.name) });
     });
   });
 }

@@ -1,5 +1,6 @@
 // `/schedule assistant add | edit <name> | list` and `/schedule default [assistant]`.
-import { assistantListMessage, assistantNotFoundMessage } from '../../../views/assistantList.js';
+import { assistantListMessage } from '../../../views/assistantList.js';
+import { assistantNotFoundMessage } from '../../../views/notFound.js';
 import { notice } from '../../../views/message.js';
 import { actorOf } from '../context.js';
 import { assistantListItems, assistantModalFor, defaultsModalFor } from '../flows/assistants.js';
@@ -16,8 +17,11 @@ export async function edit(ctx: CommandContext, name: string): Promise<void> {
   await openFromCommand(ctx, 'Edit assistant', async () => {
     const assistant = await ctx.services.assistants.findByName(ctx.workspace, name);
     if (!assistant) {
-      const names = (await ctx.services.assistants.list(ctx.workspace)).map((a) => a.name);
-      return { message: assistantNotFoundMessage(name, names) };
+      const [names, closeMatches] = await Promise.all([
+        ctx.services.assistants.list(ctx.workspace).then((all) => all.map((a) => a.name)),
+        ctx.services.assistants.closeMatches(ctx.workspace, name),
+      ]);
+      return { message: assistantNotFoundMessage(name, closeMatches, names) };
     }
     const actor = await actorOf(ctx.client, ctx.workspace, ctx.command.user_id);
     // Refused here already, naming who can, rather than after the user filled the form.

@@ -1,8 +1,7 @@
 // `/schedule message new | edit <name> | list`.
 import { customMessageModal } from '../../../views/customMessageModal.js';
 import { customMessageListMessage } from '../../../views/customMessageList.js';
-import { notice } from '../../../views/message.js';
-import { escapeMrkdwn } from '../../../views/text.js';
+import { customMessageNotFoundMessage } from '../../../views/notFound.js';
 import { actorOf } from '../context.js';
 import { messageEditView } from '../flows/customMessages.js';
 import type { CommandContext } from './types.js';
@@ -19,7 +18,7 @@ export async function create(ctx: CommandContext): Promise<void> {
 export async function edit(ctx: CommandContext, name: string): Promise<void> {
   await openFromCommand(ctx, 'Edit custom message', async () => {
     const message = await ctx.services.customMessages.findByName(ctx.workspace, name);
-    if (!message) return { message: notice(`No custom message is named “${escapeMrkdwn(name)}”. \`/schedule message list\` shows them all.`) };
+    if (!message) return { message: customMessageNotFoundMessage(name, await ctx.services.customMessages.closeMatches(ctx.workspace, name)) };
     const actor = await actorOf(ctx.client, ctx.workspace, ctx.command.user_id);
     return { modal: messageEditView(ctx.services, actor, message, ctx.command.response_url) };
   });

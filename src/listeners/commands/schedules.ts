@@ -1,14 +1,13 @@
 // `/schedule list | clone | edit | view | rename | delete`.
-import { notice } from '../../../views/message.js';
 import { actorOf } from '../context.js';
-import { cloneView, confirmDelete, editorView, notFoundText, renameView, scheduleDetails, scheduleListPage } from '../flows/schedules.js';
+import { cloneView, confirmDelete, editorView, renameView, scheduleNotFound, scheduleDetails, scheduleListPage } from '../flows/schedules.js';
 import type { Opening } from '../flows/answers.js';
 import type { Schedule } from '../../services/schedules.js';
 import { openFromCommand, type CommandContext } from './types.js';
 
 async function find(ctx: CommandContext, name: string): Promise<Schedule | null> {
   const schedule = await ctx.services.schedules.findByName(ctx.workspace, name);
-  if (!schedule) await ctx.respond({ response_type: 'ephemeral', ...notice(await notFoundText(ctx.services, ctx.workspace, name)) });
+  if (!schedule) await ctx.respond({ response_type: 'ephemeral', ...(await scheduleNotFound(ctx.services, ctx.workspace, name)) });
   return schedule;
 }
 
@@ -16,7 +15,7 @@ async function find(ctx: CommandContext, name: string): Promise<Schedule | null>
 function openNamed(ctx: CommandContext, title: string, name: string, open: (schedule: Schedule) => Promise<Opening>): Promise<void> {
   return openFromCommand(ctx, title, async () => {
     const schedule = await ctx.services.schedules.findByName(ctx.workspace, name);
-    if (!schedule) return { message: notice(await notFoundText(ctx.services, ctx.workspace, name)) };
+    if (!schedule) return { message: await scheduleNotFound(ctx.services, ctx.workspace, name) };
     return open(schedule);
   });
 }

@@ -3,13 +3,14 @@ import type { ModalView } from '@slack/types';
 import type { Services } from '../../services/index.js';
 import type { WorkspaceRef } from '../../services/domain.js';
 import type { Schedule } from '../../services/schedules.js';
-import { DEFAULT_OFF_DAYS, offDaysLabel, totalDays } from '../../services/calendar.js';
+import { DEFAULT_OFF_DAYS, totalDays } from '../../services/calendar.js';
 import { previewSteps } from '../../services/stepPreview.js';
 import { cloneModal } from '../../../views/cloneModal.js';
 import { scheduleEditorModal } from '../../../views/scheduleEditor.js';
 import { scheduleDetailsMessage } from '../../../views/scheduleDetails.js';
 import { renameModal } from '../../../views/renameModal.js';
 import { deleteConfirmMessage } from '../../../views/deleteConfirm.js';
+import { scheduleNotFoundMessage } from '../../../views/notFound.js';
 import type { MessageView } from '../../../views/message.js';
 import { SCHEDULES_PER_PAGE, scheduleListMessage } from '../../../views/scheduleList.js';
 import type { SlackActor } from '../context.js';
@@ -65,13 +66,11 @@ export async function scheduleDetails(services: Services, ref: WorkspaceRef, sch
     createdBy: schedule.createdBy,
     totalDays: totalDays(schedule.steps.map((s) => s.afterDays)),
     steps,
-    datesFor: `your time zone (${timeZone}, ${offDaysLabel(DEFAULT_OFF_DAYS)})`,
+    datesFor: { assistantName: null, timeZone, offDays: DEFAULT_OFF_DAYS },
   });
 }
 
 /** "No schedule is named “x”. Close matches: …" */
-export async function notFoundText(services: Services, ref: WorkspaceRef, name: string): Promise<string> {
-  const near = await services.schedules.closeMatches(ref, name);
-  const hint = near.length ? ` Close matches: ${near.map((n) => `*${n}*`).join(', ')}.` : '';
-  return `No schedule is named “${name}”.${hint} \`/schedule list\` shows them all.`;
+export async function scheduleNotFound(services: Services, ref: WorkspaceRef, name: string): Promise<MessageView> {
+  return scheduleNotFoundMessage(name, await services.schedules.closeMatches(ref, name));
 }

@@ -3,11 +3,8 @@ import type { App } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import type { Assistant } from '../../services/assistants.js';
-import { offDaysLabel } from '../../services/calendar.js';
-import { ASSISTANT, parseOffDays, type AssistantModalMetadata } from '../../../views/assistantModal.js';
-import { DEFAULTS, type DefaultsModalMetadata } from '../../../views/defaultsModal.js';
-import { notice } from '../../../views/message.js';
-import { escapeMrkdwn } from '../../../views/text.js';
+import { ASSISTANT, assistantSavedMessage, parseOffDays, type AssistantModalMetadata } from '../../../views/assistantModal.js';
+import { DEFAULTS, defaultsSavedMessage, type DefaultsModalMetadata } from '../../../views/defaultsModal.js';
 import { actorOf, logFailure, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
 import { blockIdWithPrefix, inputValue, parseMetadata, selectedConversation, selectedValue, selectedValues, type StateValues } from '../viewState.js';
 
@@ -42,16 +39,8 @@ export function register(app: App, services: Services, logger: Logger): void {
     await ack();
     if (!metadata.responseUrl) return;
     try {
-      const channel = saved.notificationChannel ? `Notifications go to <#${saved.notificationChannel}>.` : 'It has no notification channel yet.';
-      const what = metadata.assistantId ? 'Saved' : 'Added';
       const startsOn = saved.defaultScheduleId ? await services.schedules.get(ref, saved.defaultScheduleId).catch(() => null) : null;
-      const next = metadata.assistantId
-        ? ''
-        : ` ${startsOn ? `New leads follow *${escapeMrkdwn(startsOn.name)}*; ` : ''}\`/schedule default ${escapeMrkdwn(saved.name)}\` picks its default schedules.`;
-      await postToResponseUrl(
-        metadata.responseUrl,
-        notice(`:white_check_mark: ${what} assistant *${escapeMrkdwn(saved.name)}* (${saved.timeZone}, ${offDaysLabel(saved.offDays)}). ${channel}${next}`),
-      );
+      await postToResponseUrl(metadata.responseUrl, assistantSavedMessage({ ...saved, added: !metadata.assistantId, defaultScheduleName: startsOn?.name ?? null }));
     } catch (error) {
       logFailure(logger, 'After saving an assistant', error);
     }
@@ -87,12 +76,10 @@ export function register(app: App, services: Services, logger: Logger): void {
     if (!metadata.responseUrl) return;
     try {
       const [schedule, emailCc] = await Promise.all([services.schedules.get(ref, defaults.scheduleId), services.schedules.get(ref, defaults.emailCcScheduleId)]);
-      // In the conversation, for everyone: the team should know which schedule new leads now follow.
+      // In the conversation, for everyone.
       await postToResponseUrl(
         metadata.responseUrl,
-        notice(
-          `:white_check_mark: <@${body.user.id}> made *${escapeMrkdwn(schedule.name)}* the default schedule for *${escapeMrkdwn(saved.name)}* (Email CC leads: *${escapeMrkdwn(emailCc.name)}*).`,
-        ),
+        defaultsSavedMessage({ userId: body.user.id, assistantName: saved.name, scheduleName: schedule.name, emailCcScheduleName: emailCc.name }),
         false,
         'in_channel',
       );

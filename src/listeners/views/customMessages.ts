@@ -3,8 +3,7 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
-import { CUSTOM_MESSAGE, type CustomMessageMetadata } from '../../../views/customMessageModal.js';
-import { notice } from '../../../views/message.js';
+import { CUSTOM_MESSAGE, customMessageSavedMessage, type CustomMessageMetadata } from '../../../views/customMessageModal.js';
 import { actorOf, logFailure, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
 import { inputValue, parseMetadata, type StateValues } from '../viewState.js';
 import { refreshEditor } from '../flows/editor.js';
@@ -38,8 +37,7 @@ export function register(app: App, services: Services, logger: Logger): void {
         const draft = await services.drafts.apply(ref, draftId, {}, { kind: 'setMessage', key: rowKey, customMessageId: saved.id });
         await refreshEditor(client, services, ref, draft, editorViewId);
       } else if (metadata.responseUrl) {
-        const verb = metadata.messageId ? 'updated' : 'saved';
-        await postToResponseUrl(metadata.responseUrl, notice(`:white_check_mark: Custom message *${saved.name}* is ${verb}. Pick it for a step in \`/schedule edit <schedule>\`.`));
+        await postToResponseUrl(metadata.responseUrl, customMessageSavedMessage(saved.name, Boolean(metadata.messageId)));
       }
     } catch (error) {
       logFailure(logger, 'After saving a custom message', error);

@@ -3,10 +3,8 @@ import type { App } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { CLONE } from '../../../views/cloneModal.js';
-import { RENAME } from '../../../views/renameModal.js';
+import { RENAME, scheduleRenamedModal } from '../../../views/renameModal.js';
 import { scheduleEditorModal } from '../../../views/scheduleEditor.js';
-import { doneModal } from '../../../views/doneModal.js';
-import { escapeMrkdwn } from '../../../views/text.js';
 import { actorOf, modalErrors, workspaceOf } from '../context.js';
 import { inputValue, parseMetadata, selectedValue, type StateValues } from '../viewState.js';
 
@@ -37,7 +35,7 @@ export function register(app: App, services: Services, logger: Logger): void {
     try {
       const actor = await actorOf(client, workspaceOf(body), body.user.id);
       const renamed = await services.schedules.rename(actor, scheduleId, inputValue(view.state.values as StateValues, RENAME.nameBlock, RENAME.nameAction));
-      await ack({ response_action: 'update', view: doneModal('Schedule renamed', `:white_check_mark: The schedule is now called *${escapeMrkdwn(renamed.name)}*.`) });
+      await ack({ response_action: 'update', view: scheduleRenamedModal(renamed.name) });
     } catch (error) {
       const errors = await modalErrors(client, logger, 'Renaming', error, () => RENAME.nameBlock, RENAME.nameBlock);
       await ack({ response_action: 'errors', errors });

@@ -1,0 +1,276 @@
+// Every message and view the app shows, rendered with hostile names, descriptions, subjects and typed
+// words: none of them may bring a link, mention, formatting, code span or quote to life, and every
+// one must stay within Slack's limits. Each render is compared with the same render for a harmless
+// text of the same length: user text may add no markup of its own.
+import { readdirSync } from 'node:fs';
+import type { StepPreview } from '../../src/services/stepPreview.js';
+import type { EditorModel } from '../../src/services/drafts.js';
+import { LIMITS, validateMessageBlocks, validateView } from '../support/fakeSlack.js';
+import { foreignSequences, liveMarkup, mrkdwnTexts } from '../support/mrkdwn.js';
+import { assistantListMessage } from '../../views/assistantList.js';
+import { assistantModal, assistantSavedMessage, timeZoneOption } from '../../views/assistantModal.js';
+import { cloneModal, scheduleOptions } from '../../views/cloneModal.js';
+import { customMessageListMessage } from '../../views/customMessageList.js';
+import { customMessageModal, customMessageSavedMessage } from '../../views/customMessageModal.js';
+import { defaultsModal, defaultsSavedMessage } from '../../views/defaultsModal.js';
+import { deleteConfirmMessage, scheduleDeletedMessage, scheduleKeptMessage } from '../../views/deleteConfirm.js';
+import { doneModal } from '../../views/doneModal.js';
+import { helpMessage } from '../../views/help.js';
+import { homeView } from '../../views/home.js';
+import { notice, refusalText, type MessageView } from '../../views/message.js';
+import { messagePreviewModal } from '../../views/messagePreviewModal.js';
+import { assistantNotFoundMessage, customMessageNotFoundMessage, scheduleNotFoundMessage } from '../../views/notFound.js';
+import { renameModal, scheduleRenamedModal } from '../../views/renameModal.js';
+import { scheduleDetailsMessage } from '../../views/scheduleDetails.js';
+import { customMessageOptions, scheduleEditorModal, scheduleSavedModal } from '../../views/scheduleEditor.js';
+import { scheduleListMessage } from '../../views/scheduleList.js';
+import { loadingModal, messageModal, savingModal } from '../../views/progressModals.js';
+import { pageOf } from '../../views/paging.js';
+import { SUBCOMMANDS } from '../../src/listeners/commands/parseScheduleCommand.js';
+
+const LONG = 5000;
+
+/** Names people (or attackers) have given things. */
+export const HOSTILE: readonly string[] = [
+  '<https://evil.example|Ava>',
+  '<!here>',
+  '<!channel> urgent',
+  '<!everyone>',
+  '<@U123> said so',
+  '<#C123>',
+  '<!subteam^S123|@sales>',
+  '<!date^1392734382^{date}|Feb 18>',
+  'Q4 `push` plan',
+  'back`tick',
+  '```block```',
+  '*bold* name',
+  '_italic_ name',
+  '~struck~ name',
+  '＊wide＊ and ＿wide＿',
+  'a *b* c_d_ e~f~',
+  '&lt;@U123&gt; &amp; &',
+  'Recommended\u200b',
+  '\u202eevil\u202c name',
+  'zero\u200bwidth\u200d*joiner*',
+  ':tada: :white_check_mark: party',
+  '> quoted\n> again',
+  'line one\nline two\n>three',
+  'New_York {{first_name|there}}',
+  '{owner} $& $1',
+  'https://evil.example @here #general',
+  'A'.repeat(LONG),
+  '<!here>'.repeat(Math.ceil(LONG / 7)),
+  '*_~`'.repeat(LONG / 4),
+  '&'.repeat(LONG),
+  '😀'.repeat(LONG / 2),
+];
+
+/** The same length and lines, with nothing Slack could read as markup. */
+function harmless(text: string): string {
+  return text.replace(/[^\n]/gu, (ch) => (/[\p{L}\p{N} ]/u.test(ch) ? ch : 'x'.repeat(ch.length)));
+}
+
+const OWNER = 'UOWNER1';
+const CHANNEL = 'CSALES1';
+const NOW = new Date('2026-04-06T09:00:00Z');
+
+function steps(name: string): StepPreview[] {
+  return [
+    { number: 1, type: 'custom', afterDays: 0, exampleDate: 'Day 1 · Mon 6 Apr', shiftedByDays: 0, message: { id: 'm1', name, subject: name }, messageMissing: false, sentByUser: false },
+    { number: 2, type: 'Gentle', afterDays: 2, exampleDate: 'Day 3 · Wed 8 Apr', shiftedByDays: 2, message: null, messageMissing: false, sentByUser: false },
+    { number: 3, type: 'custom', afterDays: null, exampleDate: null, shiftedByDays: 0, message: null, messageMissing: true, sentByUser: false },
+  ];
+}
+
+function editorModel(name: string): EditorModel {
+  const draft = {
+    id: '64b000000000000000000001',
+    userId: OWNER,
+    scheduleId: '64b000000000000000000002',
+    baseVersion: 1,
+    emailCc: false,
+    name,
+    description: name,
+    rows: [
+      { key: 'r1', rev: 0, type: 'custom' as const, customMessageId: 'm1', afterDays: '0' },
+      { key: 'r2', rev: 0, type: 'Gentle' as const, customMessageId: null, afterDays: '2' },
+      { key: 'r3', rev: 0, type: 'custom' as const, customMessageId: null, afterDays: name },
+    ],
+    viewerTimeZone: 'America/New_York',
+    previewAssistantId: 'a1',
+    version: 3,
+  };
+  return {
+    draft,
+    steps: steps(name),
+    totalDays: null,
+    assistants: [{ id: 'a1', name }],
+    datesFor: { assistantName: name, timeZone: 'Europe/Berlin', offDays: [6, 0] },
+  };
+}
+
+type Option = { readonly text: { readonly text: string }; readonly value?: string };
+type Rendered = { kind: 'modal' | 'home'; view: unknown } | { kind: 'message'; message: MessageView } | { kind: 'options'; options: readonly Option[] };
+
+/** Every view builder with every user-written text set to `name`, keyed by the file it lives in. */
+function renders(name: string): Record<string, Record<string, Rendered>> {
+  const modal = (view: unknown): Rendered => ({ kind: 'modal', view });
+  const message = (m: MessageView): Rendered => ({ kind: 'message', message: m });
+  const schedule = { id: 's1', name, description: name, system: false, emailCc: true, stepCount: 3, totalDays: 4, createdBy: OWNER, defaultFor: [name, name, name, name, name, name] };
+  return {
+    'assistantList.ts': {
+      list: message(
+        assistantListMessage([
+          { id: 'a1', name, timeZone: name, offDays: 'Saturday and Sunday off', notificationChannel: CHANNEL, defaultSchedule: name, defaultEmailCcSchedule: null },
+          { id: 'a2', name, timeZone: 'UTC', offDays: 'no off days', notificationChannel: name, defaultSchedule: null, defaultEmailCcSchedule: name },
+        ]),
+      ),
+    },
+    'assistantModal.ts': {
+      edit: modal(assistantModal({ name, notificationChannel: CHANNEL, timeZone: { zone: 'Europe/Berlin', label: name }, offDays: [6, 0], metadata: { assistantId: 'a1' } })),
+      timeZoneOption: { kind: 'options', options: [timeZoneOption({ zone: 'Europe/Berlin', label: name })] },
+      added: message(assistantSavedMessage({ added: true, name, timeZone: name, offDays: [6, 0], notificationChannel: name, defaultScheduleName: name })),
+      saved: message(assistantSavedMessage({ added: false, name, timeZone: 'UTC', offDays: [], notificationChannel: CHANNEL, defaultScheduleName: null })),
+    },
+    'cloneModal.ts': {
+      source: modal(cloneModal({ source: { id: 's1', name, description: name } })),
+      notFound: modal(cloneModal({ notFound: { typed: name, closeMatches: [name, name] } })),
+      notFoundNoMatch: modal(cloneModal({ notFound: { typed: name, closeMatches: [] } })),
+      options: { kind: 'options', options: scheduleOptions([{ id: 's1', name, system: true }]) },
+    },
+    'customMessageList.ts': {
+      list: message(customMessageListMessage([{ id: 'm1', name, subject: name, body: name, createdBy: OWNER, usedBy: Array(12).fill(name) }])),
+    },
+    'customMessageModal.ts': {
+      edit: modal(customMessageModal({ message: { name, subject: name, body: name }, metadata: { messageId: 'm1' } })),
+      saved: message(customMessageSavedMessage(name, true)),
+    },
+    'defaultsModal.ts': {
+      modal: modal(
+        defaultsModal({
+          assistants: [{ id: 'a1', name }],
+          selected: { id: 'a1', schedule: { id: 's1', name, system: false }, emailCcSchedule: { id: 's2', name, system: true } },
+          notFound: name,
+          metadata: {},
+        }),
+      ),
+      saved: message(defaultsSavedMessage({ userId: OWNER, assistantName: name, scheduleName: name, emailCcScheduleName: name })),
+    },
+    'deleteConfirm.ts': {
+      confirm: message(deleteConfirmMessage({ id: 's1', name, stepCount: 3 })),
+      deleted: message(scheduleDeletedMessage(name)),
+      kept: message(scheduleKeptMessage(name)),
+    },
+    'doneModal.ts': { done: modal(doneModal(name, `Done: ${refusalText(name, {})}`)) },
+    'help.ts': { unknownWord: message(helpMessage({ subcommands: SUBCOMMANDS, unknownWord: name })) },
+    'home.ts': {
+      home: { kind: 'home', view: homeView({ schedules: Array(40).fill(schedule), assistantCount: 2, commands: SUBCOMMANDS }) },
+    },
+    'message.ts': {
+      forbidden: message(notice(refusalText(`Only {owner}, who created “${name}”, or a workspace admin or owner can change it.`, { ownerId: OWNER }))),
+      inUse: message(notice(refusalText(`“${name}” is the default schedule of ${name}.`, { defaultFor: [name] }))),
+      forgedOwner: message(notice(refusalText('Only {owner} can change it.', { ownerId: name }))),
+    },
+    'messagePreviewModal.ts': {
+      custom: modal(messagePreviewModal({ stepNumber: 1, kind: `Custom message “${name}”`, generated: false, subject: name, body: name, sampleLead: name })),
+      tone: modal(messagePreviewModal({ stepNumber: 20, kind: 'Gentle (generated)', generated: true, subject: '', body: '', sampleLead: name })),
+    },
+    'notFound.ts': {
+      schedule: message(scheduleNotFoundMessage(name, Array(25).fill(name))),
+      customMessage: message(customMessageNotFoundMessage(name, [name])),
+      assistant: message(assistantNotFoundMessage(name, [], Array(30).fill(name))),
+      noAssistant: message(assistantNotFoundMessage(name, [], [])),
+    },
+    'progressModals.ts': {
+      loading: modal(loadingModal(name)),
+      saving: modal(savingModal(name)),
+      notFound: modal(messageModal(name, scheduleNotFoundMessage(name, [name]))),
+    },
+    'renameModal.ts': { rename: modal(renameModal({ id: 's1', name })), renamed: modal(scheduleRenamedModal(name)) },
+    'scheduleDetails.ts': {
+      details: message(
+        scheduleDetailsMessage({ name, description: name, system: false, createdBy: OWNER, totalDays: 4, steps: steps(name), datesFor: { assistantName: null, timeZone: name, offDays: [6, 0] } }),
+      ),
+    },
+    'scheduleEditor.ts': {
+      editor: modal(scheduleEditorModal(editorModel(name))),
+      saved: modal(scheduleSavedModal({ name, stepCount: 3, totalDays: 4 })),
+      messageOptions: { kind: 'options', options: customMessageOptions([{ id: 'm1', name, subject: name }]) },
+    },
+    'scheduleList.ts': { list: message(scheduleListMessage(pageOf(Array.from({ length: 20 }, (_, i) => ({ ...schedule, id: `s${i}` })), 0, 15))) },
+    // Helpers every builder above goes through.
+    'message.ts#notice': {},
+    'paging.ts': {},
+    'stepLabels.ts': {},
+    'text.ts': {},
+  };
+}
+
+function problems(rendered: Rendered): string[] {
+  switch (rendered.kind) {
+    case 'modal':
+    case 'home':
+      return validateView(rendered.view, { expectedType: rendered.kind });
+    case 'message':
+      return [
+        ...validateMessageBlocks(rendered.message.blocks),
+        ...(rendered.message.text.length > LIMITS.messageText ? [`the message's text has ${rendered.message.text.length} characters`] : []),
+      ];
+    case 'options':
+      // What an options load (block_suggestion) may answer.
+      return rendered.options.flatMap((o, i) =>
+        o.text.text.length > LIMITS.optionText || !o.text.text ? [`option ${i} has ${o.text.text.length} characters`] : (o.value ?? '').length > LIMITS.optionValue ? [`option ${i}'s value is too long`] : [],
+      );
+  }
+}
+
+function body(rendered: Rendered): unknown {
+  switch (rendered.kind) {
+    case 'modal':
+    case 'home':
+      return rendered.view;
+    case 'message':
+      return rendered.message;
+    case 'options':
+      return rendered.options;
+  }
+}
+
+test('every file in views/ is rendered here', () => {
+  const covered = new Set(Object.keys(renders('x')).map((key) => key.split('#')[0]));
+  expect(readdirSync(new URL('../../views/', import.meta.url)).filter((f) => f.endsWith('.ts')).sort()).toEqual([...covered].sort());
+});
+
+describe.each(HOSTILE.map((name) => [JSON.stringify(name.length > 60 ? `${name.slice(0, 40)}… (${name.length})` : name), name]))('a name like %s', (_label, name) => {
+  const hostile = renders(name);
+  const plain = renders(harmless(name));
+
+  test('brings no link, mention, formatting, code span or quote to life anywhere', () => {
+    const failures: string[] = [];
+    for (const [file, cases] of Object.entries(hostile)) {
+      for (const [label, rendered] of Object.entries(cases)) {
+        const texts = mrkdwnTexts(body(rendered));
+        const reference = new Map(mrkdwnTexts(body(plain[file]![label]!)).map((t) => [t.path, t.text]));
+        for (const { path, text, verbatim } of texts) {
+          const where = `${file} ${label} ${path}`;
+          if (!verbatim) failures.push(`${where}: mrkdwn without verbatim, so Slack links bare URLs, @here and #channels`);
+          const expected = reference.get(path);
+          if (expected === undefined) failures.push(`${where}: not there for a harmless name`);
+          else if (JSON.stringify(liveMarkup(text)) !== JSON.stringify(liveMarkup(expected))) {
+            failures.push(`${where}: markup ${JSON.stringify(liveMarkup(text))} instead of ${JSON.stringify(liveMarkup(expected))} in ${JSON.stringify(text.slice(0, 300))}`);
+          }
+          for (const sequence of foreignSequences(text)) failures.push(`${where}: live ${sequence}`);
+          if (/[\u202a-\u202e\u2066-\u2069]/.test(text)) failures.push(`${where}: a bidi control reorders the text around it`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  test('stays within Slack’s limits', () => {
+    const failures = Object.entries(hostile).flatMap(([file, cases]) =>
+      Object.entries(cases).flatMap(([label, rendered]) => problems(rendered).map((p) => `${file} ${label}: ${p}`)),
+    );
+    expect(failures).toEqual([]);
+  });
+});
