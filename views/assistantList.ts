@@ -1,6 +1,7 @@
 // `/schedule assistant list`: each assistant's time zone, off days, notification channel and default
 // schedules. Paged so a workspace with many assistants stays under a message's 50 blocks.
 import type { KnownBlock } from '@slack/types';
+import { offDaysLabel, type Weekday } from '../src/services/calendar.js';
 import { pageLabel, pageOf, pagerBlocks } from './paging.js';
 import type { MessageView } from './message.js';
 import { bold, channelMention, code, inline, mrkdwn, plural } from './text.js';
@@ -15,8 +16,7 @@ export interface AssistantListItem {
   readonly id: string;
   readonly name: string;
   readonly timeZone: string;
-  /** "Saturday and Sunday off". */
-  readonly offDays: string;
+  readonly offDays: readonly Weekday[];
   /** A channel id, or '' for none. */
   readonly notificationChannel: string;
   /** Names of the default schedules; null when the schedule is gone. */
@@ -38,7 +38,7 @@ export function assistantListMessage(items: readonly AssistantListItem[], page =
   for (const item of shown) {
     const channel = item.notificationChannel ? channelMention(item.notificationChannel) : '_no channel yet_';
     const lines = [
-      `${bold(item.name)} · ${inline(item.timeZone)} · ${item.offDays}`,
+      `${bold(item.name)} · ${inline(item.timeZone)} · ${offDaysLabel(item.offDays)}`,
       `Notifications: ${channel}`,
       `Default schedule: ${scheduleName(item.defaultSchedule)} · Email CC leads: ${scheduleName(item.defaultEmailCcSchedule)}`,
     ];

@@ -1,23 +1,27 @@
 // A read-only modal with a step's message, rendered for the sample lead (pushed from the editor).
 import type { KnownBlock, ModalView } from '@slack/types';
-import { bold, chunk, clip, escapeMrkdwn, inline, mrkdwn } from './text.js';
+import type { Tone } from '../src/services/domain.js';
+import { chunk, clip, escapeMrkdwn, inline, mrkdwn, quoted } from './text.js';
 
 export interface MessagePreviewModel {
   readonly stepNumber: number;
-  /** "Custom message “Pricing”" or "Gentle (generated)". */
-  readonly kind: string;
-  readonly generated: boolean;
+  /** A generated tone's example, a custom message (its name), or a custom step with no message picked. */
+  readonly message: { readonly tone: Tone } | { readonly customMessageName: string } | null;
   readonly subject: string;
   readonly body: string;
-  readonly sampleLead: string;
+  readonly sampleLead: { readonly fullName: string; readonly company: string };
 }
 
 export function messagePreviewModal(model: MessagePreviewModel): ModalView {
-  const intro = model.generated
-    ? `${bold(model.kind)}: written for each lead when it is sent. An example, for ${inline(model.sampleLead)}:`
-    : `${bold(model.kind)}, as ${inline(model.sampleLead)} would get it:`;
+  const { message } = model;
+  const lead = `${inline(model.sampleLead.fullName)} at ${inline(model.sampleLead.company)}`;
+  const intro =
+    message && 'tone' in message
+      ? `*${message.tone} (generated)*: written for each lead when it is sent. An example, for ${lead}:`
+      : `${message ? `*Custom message* ${quoted(message.customMessageName)}` : '*Custom message*'}, as ${lead} would get it:`;
+  const body = message ? model.body : 'No message is picked for this step yet: pick one, or create one with “Create new…”.';
   // Bodies run to 4000 characters; a section holds 3000.
-  const bodyBlocks: KnownBlock[] = chunk([...model.body], 2900).map((part) => ({
+  const bodyBlocks: KnownBlock[] = chunk([...body], 2900).map((part) => ({
     type: 'section',
     text: { type: 'plain_text', text: part.join(''), emoji: false },
   }));

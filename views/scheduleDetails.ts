@@ -31,7 +31,7 @@ export function scheduleDetailsMessage(model: ScheduleDetailsModel): MessageView
     const after = step.afterDays === null ? '' : ` · after ${days(step.afterDays)}`;
     blocks.push({
       type: 'section',
-      text: mrkdwn(`*${step.number}.* ${stepMessageLabel(step)}\n${stepDateLabel(step)}${after}`),
+      text: mrkdwn(`*${step.number}.* ${stepMessageLabel(step)}\n${stepDateLabel(step, model.datesFor)}${after}`),
     });
   }
   blocks.push({ type: 'context', elements: [mrkdwn(`Example dates start now and follow ${datesForText(model.datesFor)}.`)] });

@@ -112,7 +112,7 @@ export function scheduleEditorModal(model: EditorModel): ModalView {
     blocks.push({
       type: 'section',
       block_id: rowBlockId(row.key, row.rev, 'head'),
-      text: mrkdwn(`*Step ${step.number}* · ${stepMessageLabel(step)}\n${stepDateLabel(step)}`),
+      text: mrkdwn(`*Step ${step.number}* · ${stepMessageLabel(step)}\n${stepDateLabel(step, model.datesFor)}`),
       ...(moves.length ? { accessory: { type: 'overflow' as const, action_id: rowActionId('move', row.key), options: moves } } : {}),
     });
 

@@ -1,6 +1,6 @@
 // How a step reads, wherever it is shown (pure).
 import type { StepPreview } from '../src/services/stepPreview.js';
-import { offDaysLabel } from '../src/services/calendar.js';
+import { formatExampleDate, offDaysLabel } from '../src/services/calendar.js';
 import type { DatesFor } from '../src/services/drafts.js';
 import { MAX_MESSAGE_SUBJECT } from '../src/services/domain.js';
 import { bold, inline, quoted } from './text.js';
@@ -14,12 +14,11 @@ export function stepMessageLabel(step: StepPreview): string {
   return `Custom message · ${bold(step.message.name, 100)}${subject}`;
 }
 
-/** "Day 3 · Tue 7 Apr (moved 2 days past an off day)". */
-export function stepDateLabel(step: StepPreview): string {
+/** "Day 3 · Tue 7 Apr (moved 2 days past an off day)", in the calendar the dates follow. */
+export function stepDateLabel(step: StepPreview, datesFor: DatesFor): string {
   if (!step.exampleDate) return '_date shows once the after days above are valid_';
-  return step.shiftedByDays > 0
-    ? `${step.exampleDate} _(moved ${step.shiftedByDays} ${step.shiftedByDays === 1 ? 'day' : 'days'} past an off day)_`
-    : step.exampleDate;
+  const date = formatExampleDate(step.exampleDate, datesFor.timeZone, datesFor.start);
+  return step.shiftedByDays > 0 ? `${date} _(moved ${step.shiftedByDays} ${step.shiftedByDays === 1 ? 'day' : 'days'} past an off day)_` : date;
 }
 
 /** "your time zone (Europe/Berlin, Saturday and Sunday off)", "Ava's calendar (America/New_York, no off days)". */

@@ -62,6 +62,8 @@ export interface EditorModel {
 
 export interface DatesFor {
   readonly assistantName: string | null;
+  /** The first step counts from here (now). */
+  readonly start: Date;
   readonly timeZone: string;
   readonly offDays: readonly Weekday[];
 }
@@ -283,16 +285,17 @@ export function createDraftService(
         const result = parseAfterDays(r.afterDays);
         return result.ok ? result.value : null;
       });
+      const start = clock.now();
       const steps = previewSteps(
         draft.rows.map((r, i) => ({ type: r.type, customMessageId: r.customMessageId, afterDays: parsed[i] ?? null })),
-        { emailCc: draft.emailCc, messages, start: clock.now(), rules },
+        { emailCc: draft.emailCc, messages, start, rules },
       );
       return {
         draft,
         steps,
         totalDays: parsed.every((n) => n !== null) ? totalDays(parsed as number[]) : null,
         assistants: assistants.map((a) => ({ id: a.id, name: a.name })),
-        datesFor: { assistantName: preview?.name ?? null, timeZone: rules.timeZone, offDays: rules.offDays },
+        datesFor: { assistantName: preview?.name ?? null, start, timeZone: rules.timeZone, offDays: rules.offDays },
       };
     },
 

@@ -1,6 +1,6 @@
 // What each step will do and when, for the editor and `/schedule view`: pure, from the steps,
 // the messages they use, a start time and the calendar rules that apply.
-import { exampleDates, formatExampleDate, type CalendarRules } from './calendar.js';
+import { exampleDates, type CalendarRules, type ExampleDate } from './calendar.js';
 import type { StepType } from './domain.js';
 
 export interface PreviewStepInput {
@@ -14,8 +14,8 @@ export interface StepPreview {
   readonly number: number;
   readonly type: StepType;
   readonly afterDays: number | null;
-  /** "Day 3 · Tue 7 Apr", or null when an earlier step's after days are not valid. */
-  readonly exampleDate: string | null;
+  /** When it would be sent, or null when an earlier step's after days are not valid. */
+  readonly exampleDate: ExampleDate | null;
   /** Days the step moved forward off an off day or holiday. */
   readonly shiftedByDays: number;
   readonly message: { readonly id: string; readonly name: string; readonly subject: string } | null;
@@ -47,7 +47,7 @@ export function previewSteps(steps: readonly PreviewStepInput[], options: Previe
       number: i + 1,
       type: step.type,
       afterDays: step.afterDays,
-      exampleDate: date ? formatExampleDate(date, options.rules.timeZone, options.start) : null,
+      exampleDate: date ?? null,
       shiftedByDays: date?.shiftedByDays ?? 0,
       message: message && step.customMessageId ? { id: step.customMessageId, name: message.name, subject: message.subject } : null,
       messageMissing: step.type === 'custom' && !message,

@@ -76,8 +76,8 @@ const NOW = new Date('2026-04-06T09:00:00Z');
 
 function steps(name: string): StepPreview[] {
   return [
-    { number: 1, type: 'custom', afterDays: 0, exampleDate: 'Day 1 · Mon 6 Apr', shiftedByDays: 0, message: { id: 'm1', name, subject: name }, messageMissing: false, sentByUser: false },
-    { number: 2, type: 'Gentle', afterDays: 2, exampleDate: 'Day 3 · Wed 8 Apr', shiftedByDays: 2, message: null, messageMissing: false, sentByUser: false },
+    { number: 1, type: 'custom', afterDays: 0, exampleDate: { at: NOW, localDate: '2026-04-06', dayNumber: 0, shiftedByDays: 0 }, shiftedByDays: 0, message: { id: 'm1', name, subject: name }, messageMissing: false, sentByUser: false },
+    { number: 2, type: 'Gentle', afterDays: 2, exampleDate: { at: new Date('2026-04-08T09:00:00Z'), localDate: '2026-04-08', dayNumber: 2, shiftedByDays: 2 }, shiftedByDays: 2, message: null, messageMissing: false, sentByUser: false },
     { number: 3, type: 'custom', afterDays: null, exampleDate: null, shiftedByDays: 0, message: null, messageMissing: true, sentByUser: false },
   ];
 }
@@ -105,7 +105,7 @@ function editorModel(name: string): EditorModel {
     steps: steps(name),
     totalDays: null,
     assistants: [{ id: 'a1', name }],
-    datesFor: { assistantName: name, timeZone: 'Europe/Berlin', offDays: [6, 0] },
+    datesFor: { assistantName: name, start: NOW, timeZone: 'Europe/Berlin', offDays: [6, 0] },
   };
 }
 
@@ -121,8 +121,8 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
     'assistantList.ts': {
       list: message(
         assistantListMessage([
-          { id: 'a1', name, timeZone: name, offDays: 'Saturday and Sunday off', notificationChannel: CHANNEL, defaultSchedule: name, defaultEmailCcSchedule: null },
-          { id: 'a2', name, timeZone: 'UTC', offDays: 'no off days', notificationChannel: name, defaultSchedule: null, defaultEmailCcSchedule: name },
+          { id: 'a1', name, timeZone: name, offDays: [6, 0], notificationChannel: CHANNEL, defaultSchedule: name, defaultEmailCcSchedule: null },
+          { id: 'a2', name, timeZone: 'UTC', offDays: [], notificationChannel: name, defaultSchedule: null, defaultEmailCcSchedule: name },
         ]),
       ),
     },
@@ -172,8 +172,9 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
       forgedOwner: message(notice(refusalText('Only {owner} can change it.', { ownerId: name }))),
     },
     'messagePreviewModal.ts': {
-      custom: modal(messagePreviewModal({ stepNumber: 1, kind: `Custom message “${name}”`, generated: false, subject: name, body: name, sampleLead: name })),
-      tone: modal(messagePreviewModal({ stepNumber: 20, kind: 'Gentle (generated)', generated: true, subject: '', body: '', sampleLead: name })),
+      custom: modal(messagePreviewModal({ stepNumber: 1, message: { customMessageName: name }, subject: name, body: name, sampleLead: { fullName: name, company: name } })),
+      tone: modal(messagePreviewModal({ stepNumber: 20, message: { tone: 'Gentle' }, subject: '', body: '', sampleLead: { fullName: name, company: name } })),
+      none: modal(messagePreviewModal({ stepNumber: 2, message: null, subject: name, body: name, sampleLead: { fullName: name, company: name } })),
     },
     'notFound.ts': {
       schedule: message(scheduleNotFoundMessage(name, Array(25).fill(name))),
@@ -189,7 +190,7 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
     'renameModal.ts': { rename: modal(renameModal({ id: 's1', name })), renamed: modal(scheduleRenamedModal(name)) },
     'scheduleDetails.ts': {
       details: message(
-        scheduleDetailsMessage({ name, description: name, system: false, createdBy: OWNER, totalDays: 4, steps: steps(name), datesFor: { assistantName: null, timeZone: name, offDays: [6, 0] } }),
+        scheduleDetailsMessage({ name, description: name, system: false, createdBy: OWNER, totalDays: 4, steps: steps(name), datesFor: { assistantName: null, start: NOW, timeZone: 'Asia/Kolkata', offDays: [6, 0] } }),
       ),
     },
     'scheduleEditor.ts': {

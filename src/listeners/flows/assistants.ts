@@ -3,7 +3,7 @@ import type { ModalView } from '@slack/types';
 import type { Services } from '../../services/index.js';
 import { nameKey, type WorkspaceRef } from '../../services/domain.js';
 import type { Assistant } from '../../services/assistants.js';
-import { DEFAULT_OFF_DAYS, isValidTimeZone, offDaysLabel } from '../../services/calendar.js';
+import { DEFAULT_OFF_DAYS, isValidTimeZone } from '../../services/calendar.js';
 import { timeZoneLabel } from '../../services/timeZones.js';
 import { assistantModal, type AssistantModalMetadata } from '../../../views/assistantModal.js';
 import type { AssistantListItem } from '../../../views/assistantList.js';
@@ -31,7 +31,7 @@ export async function assistantListItems(services: Services, ref: WorkspaceRef):
     id: a.id,
     name: a.name,
     timeZone: a.timeZone,
-    offDays: offDaysLabel(a.offDays),
+    offDays: a.offDays,
     notificationChannel: a.notificationChannel,
     defaultSchedule: nameOf(a.defaultScheduleId),
     defaultEmailCcSchedule: nameOf(a.defaultEmailCcScheduleId),

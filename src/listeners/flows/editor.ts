@@ -37,16 +37,16 @@ export async function pushMessagePreview(client: WebClient, triggerId: string, s
   if (!row) return;
   const assistant = draft.previewAssistantId ? (await services.assistants.list(ref)).find((a) => a.id === draft.previewAssistantId) : undefined;
   const values = { ...SAMPLE_LEAD, sender_name: assistant?.name ?? 'Your assistant', signature: `${assistant?.name ?? 'Your assistant'}` };
-  const sampleLead = `${SAMPLE_LEAD.full_name} at ${SAMPLE_LEAD.company}`;
+  const sampleLead = { fullName: SAMPLE_LEAD.full_name ?? '', company: SAMPLE_LEAD.company ?? '' };
   let preview;
   if (isTone(row.type)) {
     const example = TONE_EXAMPLES[row.type];
-    preview = { kind: `${row.type} (generated)`, generated: true, subject: renderTokens(example.subject, values), body: renderTokens(example.body, values) };
+    preview = { message: { tone: row.type }, subject: renderTokens(example.subject, values), body: renderTokens(example.body, values) };
   } else {
     const message = row.customMessageId ? (await services.customMessages.getMany(ref, [row.customMessageId])).get(row.customMessageId) : undefined;
     preview = message
-      ? { kind: `Custom message “${message.name}”`, generated: false, subject: renderTokens(message.subject, values), body: renderTokens(message.body, values) }
-      : { kind: 'Custom message', generated: false, subject: '', body: 'No message is picked for this step yet: pick one, or create one with “Create new…”.' };
+      ? { message: { customMessageName: message.name }, subject: renderTokens(message.subject, values), body: renderTokens(message.body, values) }
+      : { message: null, subject: '', body: '' };
   }
   await client.views.push({ trigger_id: triggerId, view: messagePreviewModal({ stepNumber: index + 1, sampleLead, ...preview }) });
 }

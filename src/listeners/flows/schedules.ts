@@ -53,12 +53,8 @@ export function confirmDelete(services: Services, actor: SlackActor, schedule: S
 
 export async function scheduleDetails(services: Services, ref: WorkspaceRef, schedule: Schedule, timeZone: string): Promise<MessageView> {
   const messages = await services.customMessages.getMany(ref, schedule.steps.flatMap((s) => (s.customMessageId ? [s.customMessageId] : [])));
-  const steps = previewSteps(schedule.steps, {
-    emailCc: schedule.emailCc,
-    messages,
-    start: services.clock.now(),
-    rules: { timeZone, offDays: DEFAULT_OFF_DAYS },
-  });
+  const start = services.clock.now();
+  const steps = previewSteps(schedule.steps, { emailCc: schedule.emailCc, messages, start, rules: { timeZone, offDays: DEFAULT_OFF_DAYS } });
   return scheduleDetailsMessage({
     name: schedule.name,
     description: schedule.description,
@@ -66,7 +62,7 @@ export async function scheduleDetails(services: Services, ref: WorkspaceRef, sch
     createdBy: schedule.createdBy,
     totalDays: totalDays(schedule.steps.map((s) => s.afterDays)),
     steps,
-    datesFor: { assistantName: null, timeZone, offDays: DEFAULT_OFF_DAYS },
+    datesFor: { assistantName: null, start, timeZone, offDays: DEFAULT_OFF_DAYS },
   });
 }
 
