@@ -1,0 +1,581 @@
+// `npm run bench:load`: the app under many users at once, against a bare Bolt app on the same machine.
+// Prints figures; asserts nothing. The app and the bare app each run in a process of their own (as in
+// production); this process plays Slack: the local Web API (test/support/fakeSlack.ts) and signed
+// requests (test/support/slackDriver.ts). For each operation and level of concurrent users it prints
+// p50/p99 of the ack and of the visible result (the views.open / views.update / response_url call
+// reaching the local Web API, or the ack itself where the ack is what the user sees), failures, the
+// ratio of the app's p99 to the bare app's, and the app's peak memory.
+//   1. one workspace: /schedule list (200 schedules), a type-ahead over 500, opening a 20-step editor,
+//      a keystroke, an Add and a Save, at 1, 10 and 50 users, each with their own modal;
+//   2. the list and the type-ahead for a workspace of 100 schedules alone, then among 50 such workspaces;
+//   3. a keystroke with 10 open drafts, then with 500.
+// BENCH_LEVELS=1,10 and BENCH_ROUNDS=2 shorten a run.
+import { fork, type ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { startFakeSlack, type ApiCall, type FakeSlack, type JsonObject, type ResponseUrlPost } from '../test/support/fakeSlack.js';
+import { SlackDriver } from '../test/support/slackDriver.js';
+import { startLocalMongo, tempDataDir, type LocalMongo } from '../src/db/localServer.js';
+import { connectDatabase } from '../src/db/connection.js';
+import { createServices, type Services } from '../src/services/index.js';
+import { systemClock } from '../src/clock.js';
+import { TONES, nameKey, type Actor, type WorkspaceRef } from '../src/services/domain.js';
+import { RECOMMENDED } from '../src/services/workspaces.js';
+import type { ChildOptions } from './loadApp.js';
+
+const SIGNING_SECRET = 'bench-signing-secret';
+const VISIBLE_TIMEOUT_MS = 10_000;
+const LEVELS = (process.env.BENCH_LEVELS ?? '1,10,50').split(',').map(Number);
+/** Rounds per user at each level, so every level gets enough samples for a p99. */
+const roundsAt = (users: number) => Number(process.env.BENCH_ROUNDS) || Math.max(2, Math.ceil(100 / users));
+
+// ── what reached the local Slack, and when ──
+
+type Seen = { at: number } & ({ kind: 'api'; call: ApiCall } | { kind: 'response'; post: ResponseUrlPost });
+
+/** Timestamps every Web API call and response_url post as the local Slack records it. */
+class Arrivals {
+  readonly log: Seen[] = [];
+  private waiters: { test: (seen: Seen) => boolean; done: (at: number) => void }[] = [];
+
+  constructor(fake: FakeSlack) {
+    const watch = <T>(list: T[], wrap: (item: T) => Seen['kind'] extends never ? never : Omit<Seen, 'at'>) => {
+      const push = list.push.bind(list);
+      list.push = (...items: T[]) => {
+        const at = performance.now();
+        for (const item of items) this.arrived({ at, ...wrap(item) } as Seen);
+        return push(...items);
+      };
+    };
+    watch(fake.calls, (call) => ({ kind: 'api', call }) as Omit<Seen, 'at'>);
+    watch(fake.responses, (post) => ({ kind: 'response', post }) as Omit<Seen, 'at'>);
+  }
+
+  private arrived(seen: Seen): void {
+    this.log.push(seen);
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.test(seen)) return true;
+      w.done(seen.at);
+      return false;
+    });
+  }
+
+  /** When the first arrival at or after index `since` passes `test`; null after the deadline. */
+  until(since: number, test: (seen: Seen) => boolean, timeoutMs = VISIBLE_TIMEOUT_MS): Promise<number | null> {
+    const found = this.log.slice(since).find(test);
+    if (found) return Promise.resolve(found.at);
+    return new Promise((resolve) => {
+      const waiter = { test, done: (at: number) => (clearTimeout(timer), resolve(at)) };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(null);
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+}
+
+const isCall = (seen: Seen, method: string, test: (args: JsonObject, response: JsonObject) => boolean): boolean =>
+  seen.kind === 'api' && seen.call.method === method && test(seen.call.args, seen.call.response);
+const viewHas = (args: JsonObject, marker: string) => JSON.stringify(args.view ?? '').includes(marker);
+
+// ── one user's operations ──
+
+interface Sample {
+  readonly ackMs: number;
+  readonly visibleMs: number;
+}
+type Outcome = Sample | { failure: string };
+
+interface User {
+  readonly driver: SlackDriver;
+  /** App: a 20-step schedule the user owns, and a 10-step one to Add to. */
+  readonly schedule20: string;
+  readonly scheduleAdd: string;
+  editorId?: string;
+  addEditorId?: string;
+  pickerId?: string;
+  keystrokes: number;
+}
+
+interface Target {
+  readonly name: 'app' | 'bare';
+  readonly arrivals: Arrivals;
+  /** Marks in a view that it is the real content, not a loading view. */
+  readonly editorMarker: string;
+  readonly savedMarker: string;
+  readonly picker: { command: string; actionId: string; marker: string };
+  readonly afterActionId: (viewId: string) => string;
+  readonly addActionId: string;
+}
+
+function failureOf(error: unknown): string {
+  const message = (error as Error).message ?? String(error);
+  if (/did not answer within|took \d+ ms to answer/.test(message)) return 'ack timeout';
+  return `error: ${message.slice(0, 80)}`;
+}
+
+async function timed(target: Target, send: () => Promise<{ status: number }>, visible: (since: number, sent: number, ackAt: number) => Promise<number | string | null>): Promise<Outcome> {
+  const since = target.arrivals.log.length;
+  const sent = performance.now();
+  try {
+    const res = await send();
+    const ackAt = performance.now();
+    if (res.status !== 200) return { failure: `ack ${res.status}` };
+    const at = await visible(since, sent, ackAt);
+    if (typeof at === 'string') return { failure: at };
+    if (at === null) return { failure: 'no visible result' };
+    return { ackMs: ackAt - sent, visibleMs: at - sent };
+  } catch (error) {
+    return { failure: failureOf(error) };
+  }
+}
+
+/** The modal a command opened (views.open with its trigger), once it shows `marker`: its id, or why not. */
+async function openedModal(target: Target, since: number, triggerId: string, marker: string): Promise<{ at: number; viewId: string } | string> {
+  let viewId = '';
+  let loaded = false;
+  const opened = await target.arrivals.until(since, (s) => {
+    if (!isCall(s, 'views.open', (args) => args.trigger_id === triggerId)) return false;
+    const call = (s as { call: ApiCall }).call;
+    viewId = String((call.response.view as { id?: string } | undefined)?.id ?? '');
+    loaded = call.response.ok === true && viewHas(call.args, marker);
+    if (call.response.ok !== true) viewId = `!${String(call.response.error)}`;
+    return true;
+  });
+  if (opened === null) return 'no views.open';
+  if (viewId.startsWith('!')) return viewId === '!expired_trigger_id' ? 'expired trigger' : `views.open ${viewId.slice(1)}`;
+  if (loaded) return { at: opened, viewId };
+  // A loading view first: the content comes with a views.update.
+  const at = await target.arrivals.until(since, (s) => isCall(s, 'views.update', (args, res) => args.view_id === viewId && res.ok === true && viewHas(args, marker)));
+  return at === null ? 'no visible result' : { at, viewId };
+}
+
+/** The next successful views.update of `viewId`; a hash_conflict never followed by one counts as given up. */
+async function updatedView(target: Target, since: number, viewId: string, marker = ''): Promise<number | string | null> {
+  const at = await target.arrivals.until(since, (s) => isCall(s, 'views.update', (args, res) => args.view_id === viewId && res.ok === true && viewHas(args, marker)));
+  if (at !== null) return at;
+  const conflicted = target.arrivals.log.slice(since).some((s) => isCall(s, 'views.update', (args, res) => args.view_id === viewId && res.error === 'hash_conflict'));
+  return conflicted ? 'hash_conflict given up' : null;
+}
+
+const OPERATIONS = {
+  async list(target: Target, user: User): Promise<Outcome> {
+    let responseUrl = '';
+    return timed(
+      target,
+      async () => {
+        const res = await user.driver.command('list');
+        responseUrl = res.responseUrl;
+        return res;
+      },
+      (since) => target.arrivals.until(since, (s) => s.kind === 'response' && s.post.url === responseUrl && s.post.status === 200),
+    );
+  },
+
+  async typeAhead(target: Target, user: User): Promise<Outcome> {
+    const viewId = user.pickerId!;
+    let count = 0;
+    return timed(
+      target,
+      async () => {
+        const res = await user.driver.blockSuggestion({ viewId, actionId: target.picker.actionId, value: `campaign ${Math.floor(Math.random() * 5)}` });
+        count = res.options.length;
+        return res;
+      },
+      async (_since, _sent, ackAt) => (count > 0 ? ackAt : 'no options'),
+    );
+  },
+
+  async openEditor(target: Target, user: User): Promise<Outcome> {
+    let triggerId = '';
+    return timed(
+      target,
+      async () => {
+        const res = await user.driver.command(`edit ${user.schedule20}`);
+        triggerId = res.triggerId;
+        return res;
+      },
+      async (since) => {
+        const opened = await openedModal(target, since, triggerId, target.editorMarker);
+        if (typeof opened === 'string') return opened;
+        user.editorId = opened.viewId;
+        return opened.at;
+      },
+    );
+  },
+
+  async keystroke(target: Target, user: User): Promise<Outcome> {
+    const viewId = user.editorId!;
+    user.keystrokes += 1;
+    return timed(
+      target,
+      () => user.driver.blockAction({ viewId, actionId: target.afterActionId(viewId), value: String((user.keystrokes % 9) + 1) }),
+      (since) => updatedView(target, since, viewId),
+    );
+  },
+
+  async add(target: Target, user: User): Promise<Outcome> {
+    const viewId = user.addEditorId!;
+    return timed(target, () => user.driver.blockAction({ viewId, actionId: target.addActionId }), (since) => updatedView(target, since, viewId));
+  },
+
+  async save(target: Target, user: User): Promise<Outcome> {
+    // Each Save needs an editor of its own: opened first, not timed.
+    const open = await OPERATIONS.openEditor(target, user);
+    if ('failure' in open) return { failure: `opening the editor: ${open.failure}` };
+    const viewId = user.editorId!;
+    let saved = false;
+    return timed(
+      target,
+      async () => {
+        const res = await user.driver.viewSubmission(viewId);
+        const outcome = res.outcome as { action?: string; errors?: unknown } | undefined;
+        if (outcome?.action === 'errors') throw new Error(`refused: ${JSON.stringify(outcome.errors).slice(0, 60)}`);
+        saved = JSON.stringify(user.driver.fake.view(viewId)).includes(target.savedMarker);
+        return res;
+      },
+      (since, _sent, ackAt) => (saved ? Promise.resolve(ackAt) : updatedView(target, since, viewId, target.savedMarker)),
+    );
+  },
+} as const;
+type Operation = keyof typeof OPERATIONS;
+
+// ── running levels and printing ──
+
+interface Result {
+  readonly samples: Sample[];
+  readonly failures: Map<string, number>;
+}
+
+async function runLevel(target: Target, users: User[], operation: Operation, rounds: number): Promise<Result> {
+  const samples: Sample[] = [];
+  const failures = new Map<string, number>();
+  await Promise.all(
+    users.map(async (user) => {
+      for (let round = 0; round < rounds; round++) {
+        const outcome = await OPERATIONS[operation](target, user);
+        if ('failure' in outcome) failures.set(outcome.failure, (failures.get(outcome.failure) ?? 0) + 1);
+        else samples.push(outcome);
+      }
+    }),
+  );
+  return { samples, failures };
+}
+
+function percentile(values: number[], p: number): number {
+  if (!values.length) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const ms = (n: number) => (Number.isNaN(n) ? '—' : `${Math.round(n)}`);
+const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+
+function failuresText(result: Result): string {
+  return result.failures.size ? [...result.failures].map(([what, n]) => `${n} ${what}`).join(', ') : '0';
+}
+
+// ── the processes ──
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly url: string;
+  peakRssMiB(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startChild(options: ChildOptions): Promise<Child> {
+  const child = fork(fileURLToPath(new URL('./loadApp.js', import.meta.url)), [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { port?: number }) => (message.port ? resolve(message.port) : reject(new Error('no port'))));
+    child.once('exit', (code) => reject(new Error(`the ${options.mode} process exited (${String(code)})`)));
+  });
+  return {
+    process: child,
+    url: `http://127.0.0.1:${port}`,
+    peakRssMiB: () =>
+      new Promise((resolve) => {
+        child.once('message', (message: { peakRss?: number }) => resolve((message.peakRss ?? 0) / 2 ** 20));
+        child.send({ peak: true });
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.disconnect();
+      }),
+  };
+}
+
+// ── data ──
+
+const stepsOf = (count: number) => Array.from({ length: count }, (_, i) => ({ type: TONES[i % TONES.length]!, customMessageId: null, afterDays: 1 + (i % 3) }));
+
+/** `count` schedules in `ref`, written in bulk (what users would have built over time). */
+async function fillSchedules(services: Services, ref: WorkspaceRef, prefix: string, count: number): Promise<void> {
+  const workspace = ref.enterpriseId ? `${ref.enterpriseId}:${ref.teamId}` : ref.teamId;
+  const docs = Array.from({ length: count }, (_, i) => {
+    const name = `${prefix} ${String(i).padStart(3, '0')}`;
+    return { workspace, name, nameKey: nameKey(name), steps: stepsOf(7), createdBy: 'UFILL', updatedBy: 'UFILL' };
+  });
+  for (let i = 0; i < docs.length; i += 500) await services.models.Schedule.insertMany(docs.slice(i, i + 500));
+}
+
+/** A schedule `actor` owns, with `steps` steps, made through the service as a user would. */
+async function ownedSchedule(services: Services, actor: Actor, name: string, steps: number): Promise<string> {
+  const recommended = (await services.schedules.findByName(actor.workspace, RECOMMENDED))!;
+  const copy = await services.schedules.clone(actor, recommended.id, { name, description: '' });
+  await services.schedules.save(actor, copy.id, { name, description: '', steps: stepsOf(steps), baseVersion: copy.version });
+  return name;
+}
+
+interface Bench {
+  readonly fake: FakeSlack;
+  readonly arrivals: Arrivals;
+  readonly database: LocalMongo;
+  readonly tokens: Record<string, string>;
+}
+
+function addWorkspace(bench: Bench, teamId: string): WorkspaceRef {
+  bench.tokens[teamId] = bench.fake.addTeam({ id: teamId }).botToken;
+  bench.fake.addChannel({ id: `C${teamId}`, teamId, name: `sales-${teamId.toLowerCase()}`, botIsMember: true });
+  return { teamId };
+}
+
+function driverFor(bench: Bench, url: string, teamId: string, userId: string): SlackDriver {
+  if (!bench.fake.users.has(userId)) bench.fake.addUser({ id: userId, teamId, tz: 'America/New_York' });
+  return new SlackDriver({ appUrl: url, signingSecret: SIGNING_SECRET, fake: bench.fake, team: { id: teamId }, user: { id: userId }, channelId: `C${teamId}` });
+}
+
+function appTarget(arrivals: Arrivals, fake: FakeSlack): Target {
+  return {
+    name: 'app',
+    arrivals,
+    editorMarker: 'editor.preview_for',
+    savedMarker: 'is saved',
+    picker: { command: 'clone', actionId: 'clone.source_select', marker: 'clone.source_select' },
+    afterActionId: (viewId) => {
+      const block = ((fake.view(viewId).blocks ?? []) as { block_id?: string }[]).find((b) => /^row\..+\.after$/.test(b.block_id ?? ''));
+      return `editor.after.${/^row\.([^.]+)\./.exec(block?.block_id ?? '')?.[1] ?? ''}`;
+    },
+    addActionId: 'editor.add_end',
+  };
+}
+
+function bareTarget(arrivals: Arrivals): Target {
+  return {
+    name: 'bare',
+    arrivals,
+    editorMarker: 'bare.text',
+    savedMarker: 'Saved',
+    picker: { command: 'clone', actionId: 'bare.pick_select', marker: 'bare.pick_select' },
+    afterActionId: () => 'bare.type_input',
+    addActionId: 'bare.click',
+  };
+}
+
+/** Opens what each user needs open before the timed operations (not timed). */
+async function prepare(target: Target, users: User[], needs: { picker?: boolean; editor?: boolean; addEditor?: boolean }): Promise<void> {
+  for (const user of users) {
+    if (needs.picker) {
+      const since = target.arrivals.log.length;
+      const res = await user.driver.command(target.picker.command);
+      const opened = await openedModal(target, since, res.triggerId, target.picker.marker);
+      if (typeof opened === 'string') throw new Error(`opening the picker: ${opened}`);
+      user.pickerId = opened.viewId;
+    }
+    if (needs.editor) {
+      const outcome = await OPERATIONS.openEditor(target, user);
+      if ('failure' in outcome) throw new Error(`opening the editor: ${outcome.failure}`);
+    }
+    if (needs.addEditor) {
+      const since = target.arrivals.log.length;
+      const res = await user.driver.command(`edit ${user.scheduleAdd}`);
+      const opened = await openedModal(target, since, res.triggerId, target.editorMarker);
+      if (typeof opened === 'string') throw new Error(`opening the editor to add to: ${opened}`);
+      user.addEditorId = opened.viewId;
+    }
+  }
+}
+
+// ── the scenarios ──
+
+async function scenarioLoad(bench: Bench, services: Services, dbName: string): Promise<void> {
+  const maxUsers = Math.max(...LEVELS);
+  const main = addWorkspace(bench, 'TBENCHMAIN');
+  const picking = addWorkspace(bench, 'TBENCHPICK');
+  await services.workspaces.ensureSeeded(main);
+  await services.workspaces.ensureSeeded(picking);
+  const userIds = Array.from({ length: maxUsers }, (_, i) => `UB${String(i).padStart(3, '0')}`);
+  for (const userId of userIds) {
+    const actor: Actor = { workspace: main, userId, name: userId, isAdmin: false };
+    await ownedSchedule(services, actor, `Bench ${userId}`, 20);
+    await ownedSchedule(services, actor, `Add ${userId}`, 10);
+  }
+  // 200 schedules in the list: 2 system, 2 per user, the rest filled in.
+  await fillSchedules(services, main, 'Campaign', Math.max(0, 200 - 2 - 2 * maxUsers));
+  await fillSchedules(services, picking, 'Campaign', 500);
+
+  const app = await startChild({ mode: 'app', apiUrl: bench.fake.apiUrl, signingSecret: SIGNING_SECRET, tokens: bench.tokens, mongoUri: bench.database.uri, dbName });
+  const bare = await startChild({ mode: 'bare', apiUrl: bench.fake.apiUrl, signingSecret: SIGNING_SECRET, tokens: bench.tokens, mongoUri: bench.database.uri, dbName });
+  const targets = [
+    { target: appTarget(bench.arrivals, bench.fake), url: app.url },
+    { target: bareTarget(bench.arrivals), url: bare.url },
+  ];
+  const operations: { op: Operation; label: string; team: WorkspaceRef; needs: Parameters<typeof prepare>[2] }[] = [
+    { op: 'list', label: '/schedule list (200 schedules)', team: main, needs: {} },
+    { op: 'typeAhead', label: 'type-ahead over 500', team: picking, needs: { picker: true } },
+    { op: 'openEditor', label: 'open a 20-step editor', team: main, needs: {} },
+    { op: 'keystroke', label: 'keystroke (after days)', team: main, needs: { editor: true } },
+    { op: 'add', label: 'Add a step', team: main, needs: { addEditor: true } },
+    { op: 'save', label: 'Save (20 steps)', team: main, needs: {} },
+  ];
+  console.log('\n### 1. One workspace, 1 to 50 users at once\n');
+  console.log(row(['operation', 'users', 'ack p50/p99 ms', 'visible p50/p99 ms', 'failures', 'bare app visible p50/p99 ms', 'app/bare p99', 'bare failures']));
+  console.log(row(['---', '---', '---', '---', '---', '---', '---', '---']));
+  try {
+    for (const { op, label, team, needs } of operations) {
+      for (const level of LEVELS) {
+        const results: Result[] = [];
+        for (const { target, url } of targets) {
+          const users: User[] = userIds.slice(0, level).map((userId) => ({
+            driver: driverFor(bench, url, team.teamId, team === main ? userId : `${userId}P`),
+            schedule20: `Bench ${userId}`,
+            scheduleAdd: `Add ${userId}`,
+            keystrokes: 0,
+          }));
+          await prepare(target, users, needs);
+          results.push(await runLevel(target, users, op, op === 'add' ? Math.min(roundsAt(level), 10) : roundsAt(level)));
+        }
+        const [mine, theirs] = results as [Result, Result];
+        const p = (r: Result, key: keyof Sample, q: number) => percentile(r.samples.map((s) => s[key]), q);
+        console.log(
+          row([
+            label,
+            String(level),
+            `${ms(p(mine, 'ackMs', 50))} / ${ms(p(mine, 'ackMs', 99))}`,
+            `${ms(p(mine, 'visibleMs', 50))} / ${ms(p(mine, 'visibleMs', 99))}`,
+            failuresText(mine),
+            `${ms(p(theirs, 'visibleMs', 50))} / ${ms(p(theirs, 'visibleMs', 99))}`,
+            `${(p(mine, 'visibleMs', 99) / p(theirs, 'visibleMs', 99)).toFixed(1)}×`,
+            failuresText(theirs),
+          ]),
+        );
+      }
+    }
+    console.log(`\nApp's peak memory (RSS) over scenario 1: ${(await app.peakRssMiB()).toFixed(0)} MiB; the bare app's: ${(await bare.peakRssMiB()).toFixed(0)} MiB.`);
+  } finally {
+    await app.stop();
+    await bare.stop();
+  }
+}
+
+async function measureAlone(bench: Bench, url: string, team: WorkspaceRef, levels: number[]): Promise<Map<string, Result>> {
+  const target = appTarget(bench.arrivals, bench.fake);
+  const out = new Map<string, Result>();
+  for (const level of levels) {
+    const users: User[] = Array.from({ length: level }, (_, i) => ({ driver: driverFor(bench, url, team.teamId, `UW${i}`), schedule20: '', scheduleAdd: '', keystrokes: 0 }));
+    await prepare(target, users, { picker: true });
+    out.set(`list ${level}`, await runLevel(target, users, 'list', roundsAt(level)));
+    out.set(`typeAhead ${level}`, await runLevel(target, users, 'typeAhead', roundsAt(level)));
+  }
+  return out;
+}
+
+async function scenarioWorkspaces(bench: Bench, services: Services, dbName: string): Promise<void> {
+  const levels = LEVELS.filter((l) => l <= 10);
+  const team = addWorkspace(bench, 'TBENCHALONE');
+  await services.workspaces.ensureSeeded(team);
+  await fillSchedules(services, team, 'Campaign', 98);
+  const app = await startChild({ mode: 'app', apiUrl: bench.fake.apiUrl, signingSecret: SIGNING_SECRET, tokens: bench.tokens, mongoUri: bench.database.uri, dbName });
+  try {
+    const alone = await measureAlone(bench, app.url, team, levels);
+    for (let w = 0; w < 49; w++) {
+      const other = addWorkspace(bench, `TBENCHOTHER${w}`);
+      await services.workspaces.ensureSeeded(other);
+      await fillSchedules(services, other, 'Campaign', 98);
+    }
+    // The app learns each workspace's token at start: restart it with the others installed.
+    await app.stop();
+    const again = await startChild({ mode: 'app', apiUrl: bench.fake.apiUrl, signingSecret: SIGNING_SECRET, tokens: bench.tokens, mongoUri: bench.database.uri, dbName });
+    try {
+      const among = await measureAlone(bench, again.url, team, levels);
+      console.log('\n### 2. A workspace of 100 schedules alone, then among 50 such workspaces (5,000 schedules)\n');
+      console.log(row(['operation', 'users', 'alone visible p50/p99 ms', 'among 50 visible p50/p99 ms', 'p50 ratio', 'failures']));
+      console.log(row(['---', '---', '---', '---', '---', '---']));
+      for (const key of alone.keys()) {
+        const [op, level] = key.split(' ');
+        const a = alone.get(key)!;
+        const b = among.get(key)!;
+        const p = (r: Result, q: number) => percentile(r.samples.map((s) => s.visibleMs), q);
+        console.log(row([op === 'list' ? '/schedule list' : 'type-ahead', level!, `${ms(p(a, 50))} / ${ms(p(a, 99))}`, `${ms(p(b, 50))} / ${ms(p(b, 99))}`, `${(p(b, 50) / p(a, 50)).toFixed(2)}×`, `${failuresText(a)} / ${failuresText(b)}`]));
+      }
+    } finally {
+      await again.stop();
+    }
+  } catch (error) {
+    await app.stop().catch(() => {});
+    throw error;
+  }
+}
+
+async function scenarioDrafts(bench: Bench, services: Services, dbName: string): Promise<void> {
+  const team = addWorkspace(bench, 'TBENCHDRAFTS');
+  await services.workspaces.ensureSeeded(team);
+  const userIds = Array.from({ length: 10 }, (_, i) => `UD${i}`);
+  for (const userId of userIds) await ownedSchedule(services, { workspace: team, userId, name: userId, isAdmin: false }, `Bench ${userId}`, 20);
+  const app = await startChild({ mode: 'app', apiUrl: bench.fake.apiUrl, signingSecret: SIGNING_SECRET, tokens: bench.tokens, mongoUri: bench.database.uri, dbName });
+  const target = appTarget(bench.arrivals, bench.fake);
+  const users: User[] = userIds.map((userId) => ({ driver: driverFor(bench, app.url, team.teamId, userId), schedule20: `Bench ${userId}`, scheduleAdd: '', keystrokes: 0 }));
+  try {
+    await prepare(target, users, { editor: true }); // 10 open drafts
+    const few = await runLevel(target, users, 'keystroke', 10);
+    const fewOne = await runLevel(target, users.slice(0, 1), 'keystroke', 30);
+    const owner = { workspace: team, userId: userIds[0]!, name: userIds[0]!, isAdmin: false };
+    const scheduleId = (await services.schedules.findByName(team, `Bench ${userIds[0]}`))!.id;
+    for (let i = 0; i < 490; i++) await services.drafts.start(owner, scheduleId, 'UTC');
+    const many = await runLevel(target, users, 'keystroke', 10);
+    const manyOne = await runLevel(target, users.slice(0, 1), 'keystroke', 30);
+    const p = (r: Result, q: number) => percentile(r.samples.map((s) => s.visibleMs), q);
+    console.log('\n### 3. A keystroke with 10 open drafts, then with 500\n');
+    console.log(row(['users', '10 drafts visible p50/p99 ms', '500 drafts visible p50/p99 ms', 'p50 ratio', 'failures']));
+    console.log(row(['---', '---', '---', '---', '---']));
+    console.log(row(['1', `${ms(p(fewOne, 50))} / ${ms(p(fewOne, 99))}`, `${ms(p(manyOne, 50))} / ${ms(p(manyOne, 99))}`, `${(p(manyOne, 50) / p(fewOne, 50)).toFixed(2)}×`, `${failuresText(fewOne)} / ${failuresText(manyOne)}`]));
+    console.log(row(['10', `${ms(p(few, 50))} / ${ms(p(few, 99))}`, `${ms(p(many, 50))} / ${ms(p(many, 99))}`, `${(p(many, 50) / p(few, 50)).toFixed(2)}×`, `${failuresText(few)} / ${failuresText(many)}`]));
+  } finally {
+    await app.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const dataDir = await tempDataDir('followups-bench-load-');
+  const database = await startLocalMongo({ dataDir, log: (line) => console.log(line) });
+  const fake = await startFakeSlack();
+  const bench: Bench = { fake, arrivals: new Arrivals(fake), database, tokens: {} };
+  console.log(`Local database: ${database.kind}; ${LEVELS.join(', ')} users; the app and a bare Bolt app each in their own process.`);
+  try {
+    const scenarios = (process.env.BENCH_SCENARIOS ?? '1,2,3').split(',');
+    const run = async (n: string, dbName: string, scenario: (b: Bench, s: Services, db: string) => Promise<void>) => {
+      if (!scenarios.includes(n)) return;
+      const connection = await connectDatabase(database.uri, { dbName });
+      try {
+        await scenario(bench, await createServices(connection, systemClock), dbName);
+      } finally {
+        await connection.close();
+      }
+    };
+    await run('1', 'bench_load', scenarioLoad);
+    await run('2', 'bench_workspaces', scenarioWorkspaces);
+    await run('3', 'bench_drafts', scenarioDrafts);
+  } finally {
+    await fake.close();
+    await database.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
