@@ -1,7 +1,7 @@
 // Names with links, mentions and markup, through the real app: what Slack shows is the name as
 // typed, never a live link, mention, formatting or broken code span; long echoes are clipped.
 import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
-import { messageFromResponse, modalOpenedWith, postedTo, type Post } from '../support/flows.js';
+import { messageFromResponse, modalOpenedWith, postedTo, textOf, type Post } from '../support/flows.js';
 import { foreignSequences, liveMarkup, mrkdwnTexts } from '../support/mrkdwn.js';
 import type { JsonObject } from '../support/fakeSlack.js';
 import { RECOMMENDED } from '../../src/services/workspaces.js';
@@ -84,7 +84,10 @@ test('a 5,000-character name typed after a command is clipped in every answer Sl
   const clone = await alex.command(`clone ${long}`);
   const modal = await modalOpenedWith(app.fake, clone.triggerId);
   expectInert({ body: modal as unknown as JsonObject, text: '' });
-  const help = await alex.command(long);
-  expect(help.status).toBe(200);
-  expectInert({ body: help.body as JsonObject, text: '' });
+  for (const words of [long, `message ${long}`, `assistant ${long}`]) {
+    const help = await alex.command(words);
+    expect(help.status).toBe(200);
+    expectInert({ body: help.body as JsonObject, text: '' });
+    expect(textOf(help.body)).toContain('&lt;!here&gt;');
+  }
 });

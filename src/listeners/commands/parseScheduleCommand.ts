@@ -1,4 +1,5 @@
 // `/schedule <subcommand> [words]` → a typed request. Pure, so every spelling is testable.
+import { code } from '../../../views/text.js';
 
 export interface SubcommandHelp {
   readonly usage: string;
@@ -83,7 +84,7 @@ export function parseScheduleCommand(text: string): ScheduleCommand {
           return name ? { kind: 'message.edit', name } : { kind: 'usage', message: 'Which message? e.g. `/schedule message edit Pricing follow-up`. `/schedule message list` shows them all.' };
         }
         default:
-          return { kind: 'usage', message: `I don't know \`message ${second}\`. Try \`/schedule message new\`, \`/schedule message edit <name>\` or \`/schedule message list\`.` };
+          return { kind: 'usage', message: `I don't know ${code(`message ${second}`, 60)}. Try \`/schedule message new\`, ${code('/schedule message edit <name>')} or \`/schedule message list\`.` };
       }
     case 'assistant':
     case 'assistants':
@@ -99,7 +100,7 @@ export function parseScheduleCommand(text: string): ScheduleCommand {
           return name ? { kind: 'assistant.edit', name } : { kind: 'usage', message: 'Which assistant? e.g. `/schedule assistant edit Ava`. `/schedule assistant list` shows them all.' };
         }
         default:
-          return { kind: 'usage', message: `I don't know \`assistant ${second}\`. Try \`/schedule assistant add\`, \`/schedule assistant edit <name>\` or \`/schedule assistant list\`.` };
+          return { kind: 'usage', message: `I don't know ${code(`assistant ${second}`, 60)}. Try \`/schedule assistant add\`, ${code('/schedule assistant edit <name>')} or \`/schedule assistant list\`.` };
       }
     default:
       return { kind: 'help', unknownWord: first };
