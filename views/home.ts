@@ -1,12 +1,13 @@
 // The App Home tab: what the app does, the workspace's schedules at a glance, and a way in.
 import type { HomeView, KnownBlock } from '@slack/types';
 import { bold, code, days, mrkdwn, nameList, plural } from './text.js';
+import { stepCountLabel } from './stepLabels.js';
 
 export const HOME = { clone: 'home.clone', newMessage: 'home.new_message' } as const;
 const SHOWN = 30;
 
 export interface HomeModel {
-  readonly schedules: readonly { name: string; system: boolean; stepCount: number; totalDays: number; defaultFor: readonly string[] }[];
+  readonly schedules: readonly { name: string; system: boolean; emailCc: boolean; stepCount: number; totalDays: number; defaultFor: readonly string[] }[];
   readonly assistantCount: number;
   readonly commands: readonly { usage: string; description: string }[];
 }
@@ -33,7 +34,7 @@ export function homeView(model: HomeModel): HomeView {
     },
   ];
   for (const s of model.schedules.slice(0, SHOWN)) {
-    const facts = [plural(s.stepCount, 'step'), days(s.totalDays), s.system ? 'system' : null, s.defaultFor.length ? `default for ${nameList(s.defaultFor)}` : null];
+    const facts = [stepCountLabel(s.stepCount, s.emailCc), days(s.totalDays), s.system ? 'system' : null, s.defaultFor.length ? `default for ${nameList(s.defaultFor)}` : null];
     blocks.push({ type: 'context', elements: [mrkdwn(`${bold(s.name, 100)} · ${facts.filter(Boolean).join(' · ')}`)] });
   }
   if (model.schedules.length > SHOWN) {

@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { StepPreview } from '../src/services/stepPreview.js';
 import type { MessageView } from './message.js';
 import type { DatesFor } from '../src/services/drafts.js';
-import { datesForText, stepDateLabel, stepMessageLabel } from './stepLabels.js';
+import { datesForText, stepCountLabel, stepDateLabel, stepMessageLabel } from './stepLabels.js';
 import { clip, days, escapeMrkdwn, mrkdwn, plural, quoted, userMention } from './text.js';
 
 export interface ScheduleDetailsModel {
@@ -11,6 +11,7 @@ export interface ScheduleDetailsModel {
   readonly description: string;
   readonly system: boolean;
   readonly createdBy: string;
+  readonly emailCc: boolean;
   readonly totalDays: number;
   readonly steps: readonly StepPreview[];
   /** Whose calendar the dates follow. */
@@ -24,11 +25,11 @@ export function scheduleDetailsMessage(model: ScheduleDetailsModel): MessageView
     ...(model.description ? [{ type: 'section' as const, text: mrkdwn(escapeMrkdwn(model.description, 2900)) }] : []),
     {
       type: 'context',
-      elements: [mrkdwn(`${plural(model.steps.length, 'step')} · ${days(model.totalDays)} · ${owner}`)],
+      elements: [mrkdwn(`${stepCountLabel(model.steps.length, model.emailCc)} · ${days(model.totalDays)} · ${owner}`)],
     },
   ];
   for (const step of model.steps) {
-    const after = step.afterDays === null ? '' : ` · after ${days(step.afterDays)}`;
+    const after = step.afterDays === null || step.sentByUser ? '' : ` · after ${days(step.afterDays)}`;
     blocks.push({
       type: 'section',
       text: mrkdwn(`*${step.number}.* ${stepMessageLabel(step)}\n${stepDateLabel(step, model.datesFor)}${after}`),

@@ -4,8 +4,8 @@
 // app itself changes that row's message. 20 steps use 84 of a modal's 100 blocks.
 import type { ActionsBlockElement, KnownBlock, ModalView, PlainTextOption as Option } from '@slack/types';
 import type { EditorModel } from '../src/services/drafts.js';
-import { MAX_SCHEDULE_DESCRIPTION, MAX_SCHEDULE_NAME, MAX_STEPS, TONES, type StepType } from '../src/services/domain.js';
-import { datesForText, stepDateLabel, stepMessageLabel } from './stepLabels.js';
+import { MAX_SCHEDULE_DESCRIPTION, MAX_SCHEDULE_NAME, MAX_STEPS, TONES, type PickableStepType } from '../src/services/domain.js';
+import { datesForText, stepCountLabel, stepDateLabel, stepMessageLabel } from './stepLabels.js';
 import { bold, clip, code, days, mrkdwn, plural } from './text.js';
 import { doneModal } from './doneModal.js';
 import { TZDate } from '@date-fns/tz';
@@ -59,12 +59,12 @@ export function editorMetadata(draftId: string): string {
   return JSON.stringify({ draftId });
 }
 
-const TYPE_LABELS: Record<StepType, string> = {
+const TYPE_LABELS: Record<PickableStepType, string> = {
   custom: 'Custom message',
   ...Object.fromEntries(TONES.map((tone) => [tone, `${tone} (generated)`])),
-} as Record<StepType, string>;
+} as Record<PickableStepType, string>;
 
-function typeOption(type: StepType): Option {
+function typeOption(type: PickableStepType): Option {
   return { text: { type: 'plain_text', text: TYPE_LABELS[type] }, value: type };
 }
 
@@ -95,7 +95,7 @@ export function scheduleEditorModal(model: EditorModel): ModalView {
       type: 'context',
       elements: [
         mrkdwn(
-          `${plural(steps.length, 'step')}${model.totalDays === null ? '' : ` · ${days(model.totalDays)}`} · example dates start now and follow ${datesForText(model.datesFor)}; a date on an off day moves to the next working day, and later steps move with it.`,
+          `${stepCountLabel(steps.length, draft.emailCc)}${model.totalDays === null ? '' : ` · ${days(model.totalDays)}`} · example dates start now and follow ${datesForText(model.datesFor)}; a date on an off day moves to the next working day, and later steps move with it.`,
         ),
       ],
     },
@@ -104,10 +104,12 @@ export function scheduleEditorModal(model: EditorModel): ModalView {
   const rows = draft.rows;
   rows.forEach((row, i) => {
     const step = steps[i]!;
+    // The user's own email (Email CC schedules): no type, message or after days, and it never moves.
     const isUsersEmail = step.sentByUser;
+    const previous = steps[i - 1];
     if (i > 0) blocks.push({ type: 'divider' });
     const moves: Option[] = [];
-    if (i > 0 && !(draft.emailCc && i === 1)) moves.push({ text: { type: 'plain_text', text: 'Move up' }, value: 'up' });
+    if (previous && !previous.sentByUser && !isUsersEmail) moves.push({ text: { type: 'plain_text', text: 'Move up' }, value: 'up' });
     if (i < rows.length - 1 && !isUsersEmail) moves.push({ text: { type: 'plain_text', text: 'Move down' }, value: 'down' });
     blocks.push({
       type: 'section',
@@ -122,8 +124,8 @@ export function scheduleEditorModal(model: EditorModel): ModalView {
         type: 'static_select',
         action_id: rowActionId('type', row.key),
         placeholder: { type: 'plain_text', text: 'Message type' },
-        options: (['custom', ...TONES] as StepType[]).map(typeOption),
-        initial_option: typeOption(row.type),
+        options: (['custom', ...TONES] as PickableStepType[]).map(typeOption),
+        initial_option: typeOption(row.type as PickableStepType),
       });
       if (row.type === 'custom') {
         elements.push({
@@ -143,12 +145,14 @@ export function scheduleEditorModal(model: EditorModel): ModalView {
       elements.push({ type: 'button', action_id: rowActionId('delete', row.key), text: { type: 'plain_text', text: 'Delete' }, value: row.key });
     }
     if (elements.length) blocks.push({ type: 'actions', block_id: rowBlockId(row.key, row.rev, 'actions'), elements });
+    if (isUsersEmail) return;
 
+    const from = !previous ? 'the start' : previous.sentByUser ? 'your own email' : `step ${previous.number}`;
     blocks.push({
       type: 'input',
       block_id: rowBlockId(row.key, row.rev, 'after'),
       dispatch_action: true,
-      label: { type: 'plain_text', text: i === 0 ? `Step ${step.number}: after days (from the start)` : `Step ${step.number}: after days (from step ${step.number - 1})` },
+      label: { type: 'plain_text', text: `Step ${step.number}: after days (from ${from})` },
       element: {
         type: 'number_input',
         action_id: rowActionId('after', row.key),
@@ -204,10 +208,10 @@ function previewFor(model: EditorModel): KnownBlock {
 }
 
 /** After the editor saves: a short confirmation in place of the editor. */
-export function scheduleSavedModal(schedule: { name: string; stepCount: number; totalDays: number }): ModalView {
+export function scheduleSavedModal(schedule: { name: string; emailCc: boolean; stepCount: number; totalDays: number }): ModalView {
   return doneModal(
     'Schedule saved',
-    `:white_check_mark: ${bold(schedule.name)} is saved: ${plural(schedule.stepCount, 'step')} over ${days(schedule.totalDays)}.\nSee it with ${code(`/schedule view ${schedule.name}`)}, or make it an assistant's default with \`/schedule default\`.`,
+    `:white_check_mark: ${bold(schedule.name)} is saved: ${stepCountLabel(schedule.stepCount, schedule.emailCc)} over ${days(schedule.totalDays)}.\nSee it with ${code(`/schedule view ${schedule.name}`)}, or make it an assistant's default with \`/schedule default\`.`,
   );
 }
 

@@ -4,6 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import { pageLabel, pagerBlocks, type Page } from './paging.js';
 import type { MessageView } from './message.js';
 import { bold, days, escapeMrkdwn, mrkdwn, nameList, plural, userMention } from './text.js';
+import { stepCountLabel } from './stepLabels.js';
 
 export const SCHEDULE_LIST = {
   edit: 'schedule_list.edit',
@@ -32,7 +33,7 @@ export function scheduleListMessage(paged: Page<ScheduleListItem>): MessageView 
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Followup schedules' } }];
   for (const item of shown) {
     const owner = item.system ? 'System · read-only, clone it to change it' : `Owner ${userMention(item.createdBy)}`;
-    const facts = [plural(item.stepCount, 'step'), days(item.totalDays), owner];
+    const facts = [stepCountLabel(item.stepCount, item.emailCc), days(item.totalDays), owner];
     if (item.emailCc) facts.push('for Email CC leads');
     if (item.defaultFor.length) facts.push(`default for ${nameList(item.defaultFor)}`);
     const description = item.description ? `\n${escapeMrkdwn(item.description, 600)}` : '';

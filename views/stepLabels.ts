@@ -3,7 +3,12 @@ import type { StepPreview } from '../src/services/stepPreview.js';
 import { formatExampleDate, offDaysLabel } from '../src/services/calendar.js';
 import type { DatesFor } from '../src/services/drafts.js';
 import { MAX_MESSAGE_SUBJECT } from '../src/services/domain.js';
-import { bold, inline, quoted } from './text.js';
+import { bold, inline, plural, quoted } from './text.js';
+
+/** "7 steps", or for an Email CC schedule "your own email + 6 followups". */
+export function stepCountLabel(stepCount: number, emailCc: boolean): string {
+  return emailCc ? `your own email + ${plural(Math.max(stepCount - 1, 0), 'followup')}` : plural(stepCount, 'step');
+}
 
 /** "Candid · Generated", "Custom message · *Pricing* — “Quick question”". */
 export function stepMessageLabel(step: StepPreview): string {
@@ -18,6 +23,7 @@ export function stepMessageLabel(step: StepPreview): string {
 export function stepDateLabel(step: StepPreview, datesFor: DatesFor): string {
   if (!step.exampleDate) return '_date shows once the after days above are valid_';
   const date = formatExampleDate(step.exampleDate, datesFor.timeZone, datesFor.start);
+  if (step.sentByUser) return `${date} · the start: the followups count from it`;
   return step.shiftedByDays > 0 ? `${date} _(moved ${step.shiftedByDays} ${step.shiftedByDays === 1 ? 'day' : 'days'} past an off day)_` : date;
 }
 

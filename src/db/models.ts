@@ -4,7 +4,7 @@
 // uniqueness (names, seeding) is enforced with plain unique indexes.
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { Clock } from '../clock.js';
-import { TONES, type StepType } from '../services/domain.js';
+import { STEP_TYPES, type StepType } from '../services/domain.js';
 
 export interface StepDoc {
   type: StepType;
@@ -28,6 +28,8 @@ export interface ScheduleDoc {
   createdAt: Date;
   updatedAt: Date;
   version: number;
+  /** System schedules: the version of their seeded content (absent: 1). */
+  seedVersion?: number;
 }
 
 export interface CustomMessageDoc {
@@ -64,6 +66,8 @@ export interface WorkspaceDoc {
   teamId: string;
   enterpriseId: string | null;
   seededAt: Date;
+  /** The release of the system schedules it has (absent: 1). */
+  systemVersion?: number;
 }
 
 export interface DraftRowDoc {
@@ -137,7 +141,6 @@ export interface Models {
 export function createModels(connection: Connection, clock: Clock): Models {
   // Timestamps follow the injected clock, like every other rule about time.
   const timestamps = { currentTime: () => clock.now() };
-  const STEP_TYPES = ['custom', ...TONES] as const;
 
   const stepSchema = new Schema<StepDoc>(
     {
@@ -161,6 +164,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
       updatedBy: { type: String, required: true },
       updatedByName: { type: String, default: '' },
       version: { type: Number, default: 1 },
+      seedVersion: { type: Number },
     },
     { timestamps, versionKey: false },
   );
@@ -204,6 +208,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
       teamId: { type: String, required: true },
       enterpriseId: { type: String, default: null },
       seededAt: { type: Date, required: true },
+      systemVersion: { type: Number },
     },
     { versionKey: false },
   );

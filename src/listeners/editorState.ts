@@ -1,14 +1,12 @@
 // Reads what the user typed into the step editor from the modal's state (Slack's shape) into
 // the draft service's TypedValues.
 import type { TypedValues } from '../services/drafts.js';
-import { TONES, type StepType } from '../services/domain.js';
+import { isPickableStepType, type PickableStepType } from '../services/domain.js';
 import { EDITOR, NEW_MESSAGE_OPTION, parseRowBlockId } from '../../views/scheduleEditor.js';
 import type { StateValues } from './viewState.js';
 
-const STEP_TYPES: readonly string[] = ['custom', ...TONES];
-
 export function typedValues(values: StateValues | undefined): TypedValues {
-  const rows: Record<string, { afterDays?: string; type?: StepType; customMessageId?: string }> = {};
+  const rows: Record<string, { afterDays?: string; type?: PickableStepType; customMessageId?: string }> = {};
   let name: string | undefined;
   let description: string | undefined;
   for (const [blockId, actions] of Object.entries(values ?? {})) {
@@ -21,7 +19,7 @@ export function typedValues(values: StateValues | undefined): TypedValues {
       if (actionId.startsWith(`${EDITOR.after}.`)) typed.afterDays = state.value ?? '';
       else if (actionId.startsWith(`${EDITOR.type}.`)) {
         const type = state.selected_option?.value;
-        if (type && STEP_TYPES.includes(type)) typed.type = type as StepType;
+        if (type && isPickableStepType(type)) typed.type = type;
       } else if (actionId.startsWith(`${EDITOR.message}.`)) {
         const id = state.selected_option?.value;
         // "Create new…" is not a message; the row keeps what it had.

@@ -324,6 +324,13 @@ export function exampleDates(start: Date, afterDays: readonly number[], rules: C
   return dates;
 }
 
+/** The start itself as an example date: Day 0, never moved (an Email CC schedule's own email, which the user already sent). */
+export function startExampleDate(start: Date, rules: CalendarRules): ExampleDate {
+  const checked = checkRules(rules);
+  const startTime = assertValidInstant(start, 'start');
+  return { at: new Date(startTime), localDate: localDay(startTime, checked.timeZone).localDate, dayNumber: 0, shiftedByDays: 0 };
+}
+
 // ---------------------------------------------------------------------------
 // Display
 

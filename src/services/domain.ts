@@ -2,7 +2,19 @@
 
 export const TONES = ['Candid', 'Gentle', 'Appreciative', 'Hopeful', 'Assertive', 'Cautionary', 'Curious'] as const;
 export type Tone = (typeof TONES)[number];
-export type StepType = 'custom' | Tone;
+/**
+ * Email CC schedules start with the user's own email: sent by the user with the assistant in
+ * CC, never by the app. It is the start (date 0): the followups count from it.
+ */
+export const OWN_EMAIL = 'own_email';
+/** What a user can pick in a step's type select. */
+export type PickableStepType = 'custom' | Tone;
+export type StepType = PickableStepType | typeof OWN_EMAIL;
+export const STEP_TYPES: readonly StepType[] = ['custom', ...TONES, OWN_EMAIL];
+
+export function isPickableStepType(type: string): type is PickableStepType {
+  return type === 'custom' || isTone(type);
+}
 
 export function isTone(type: string): type is Tone {
   return (TONES as readonly string[]).includes(type);

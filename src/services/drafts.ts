@@ -6,7 +6,8 @@ import { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
 import { isDuplicateKeyError, parseObjectId, type DraftDoc, type DraftRevisionDoc, type DraftRowDoc, type Models } from '../db/models.js';
 import { DEFAULT_OFF_DAYS, parseAfterDays, totalDays, type CalendarRules, type Weekday } from './calendar.js';
-import { DomainError, MAX_STEPS, ValidationError, workspaceKey, type Actor, type StepType, type WorkspaceRef } from './domain.js';
+import { DomainError, MAX_STEPS, OWN_EMAIL, ValidationError, isPickableStepType, workspaceKey, type Actor, type PickableStepType, type StepType, type WorkspaceRef } from './domain.js';
+import { withOwnEmailFirst } from './emailCc.js';
 import type { Schedule, ScheduleService, Step } from './schedules.js';
 import type { CustomMessageService } from './customMessages.js';
 import type { AssistantService } from './assistants.js';
@@ -38,14 +39,14 @@ export interface Draft {
 export interface TypedValues {
   readonly name?: string;
   readonly description?: string;
-  readonly rows?: Readonly<Record<string, { readonly afterDays?: string; readonly type?: StepType; readonly customMessageId?: string }>>;
+  readonly rows?: Readonly<Record<string, { readonly afterDays?: string; readonly type?: PickableStepType; readonly customMessageId?: string }>>;
 }
 
 export type DraftChange =
   | { readonly kind: 'add'; readonly belowKey: string | null }
   | { readonly kind: 'delete'; readonly key: string }
   | { readonly kind: 'move'; readonly key: string; readonly by: -1 | 1 }
-  | { readonly kind: 'setType'; readonly key: string; readonly type: StepType }
+  | { readonly kind: 'setType'; readonly key: string; readonly type: PickableStepType }
   | { readonly kind: 'setMessage'; readonly key: string; readonly customMessageId: string }
   /** Shows the message select afresh (after "Create new…" was cancelled). */
   | { readonly kind: 'resetMessage'; readonly key: string }
@@ -89,6 +90,8 @@ const TOUCH_EVERY_MS = 60 * 60 * 1000;
 const SUPERSEDED_GRACE_MS = 10 * 60 * 1000;
 
 function toDraft(session: DraftDoc, revision: DraftRevisionDoc, emailCc: boolean): Draft {
+  // Read through the Email CC rule: a draft opened before the migration shows its own email first.
+  const rows = draftRowsWithOwnEmailFirst(emailCc, revision.rows);
   return {
     id: String(session._id),
     userId: session.userId,
@@ -97,7 +100,7 @@ function toDraft(session: DraftDoc, revision: DraftRevisionDoc, emailCc: boolean
     emailCc,
     name: revision.name,
     description: revision.description,
-    rows: revision.rows.map((r) => ({ key: r.key, rev: r.rev, type: r.type, customMessageId: r.customMessageId ? String(r.customMessageId) : null, afterDays: r.afterDays })),
+    rows: rows.map((r) => ({ key: r.key, rev: r.rev, type: r.type, customMessageId: r.customMessageId ? String(r.customMessageId) : null, afterDays: r.afterDays })),
     viewerTimeZone: session.viewerTimeZone,
     previewAssistantId: revision.previewAssistantId ? String(revision.previewAssistantId) : null,
     version: revision.rev,
@@ -117,51 +120,67 @@ interface MutableDraft {
   previewAssistantId: Types.ObjectId | null;
 }
 
-/** Pure: the draft after the typed values, then the change. */
-export function applyToDraft(draft: MutableDraft, typed: TypedValues, change?: DraftChange): MutableDraft {
-  const next: MutableDraft = { ...draft, rows: draft.rows.map((r) => ({ ...r })) };
+/** A draft's rows under the Email CC rule (see emailCc.ts): the old placeholder row becomes the own email, keeping its key. */
+export function draftRowsWithOwnEmailFirst(emailCc: boolean, rows: readonly DraftRowDoc[]): DraftRowDoc[] {
+  return withOwnEmailFirst(emailCc, rows, (replacing) => ({ key: replacing?.key ?? 'r0', rev: replacing?.rev ?? 0, type: OWN_EMAIL, customMessageId: null, afterDays: '0' }));
+}
+
+/**
+ * Pure: the draft after the typed values, then the change. Whatever they say, the own email
+ * stays first and unchanged in an Email CC schedule (nothing typed into it, no move, retype or
+ * delete of it, no move above it): a forged action, or a second quick click on a row that the
+ * first one already moved, changes nothing.
+ */
+export function applyToDraft(draft: MutableDraft, typed: TypedValues, change: DraftChange | undefined, emailCc: boolean): MutableDraft {
+  const next: MutableDraft = { ...draft, rows: draftRowsWithOwnEmailFirst(emailCc, draft.rows).map((r) => ({ ...r })) };
+  const fixed = (row: DraftRowDoc | undefined) => row?.type === OWN_EMAIL;
   if (typed.name !== undefined) next.name = typed.name;
   if (typed.description !== undefined) next.description = typed.description;
   for (const row of next.rows) {
     const t = typed.rows?.[row.key];
-    if (!t) continue;
+    if (!t || fixed(row)) continue;
     if (t.afterDays !== undefined) row.afterDays = t.afterDays;
-    if (t.type !== undefined) row.type = t.type;
+    if (t.type !== undefined && isPickableStepType(t.type)) row.type = t.type;
     if (t.customMessageId !== undefined) row.customMessageId = parseObjectId(t.customMessageId);
   }
   const index = (key: string) => next.rows.findIndex((r) => r.key === key);
+  const editable = (key: string): DraftRowDoc | undefined => {
+    const row = next.rows[index(key)];
+    return row && !fixed(row) ? row : undefined;
+  };
   switch (change?.kind) {
     case undefined:
       break;
     case 'add': {
       if (next.rows.length >= MAX_STEPS) break;
       const at = change.belowKey === null ? next.rows.length - 1 : index(change.belowKey);
+      // The row to add below was deleted by a click just before: add nothing rather than a row at the top.
+      if (change.belowKey !== null && at < 0) break;
       const row: DraftRowDoc = { key: `r${next.nextRowKey}`, rev: 0, type: 'custom', customMessageId: null, afterDays: '1' };
       next.nextRowKey += 1;
       next.rows.splice(at + 1, 0, row);
       break;
     }
     case 'delete': {
-      const i = index(change.key);
-      if (i >= 0) next.rows.splice(i, 1);
+      if (editable(change.key)) next.rows.splice(index(change.key), 1);
       break;
     }
     case 'move': {
       const i = index(change.key);
       const j = i + change.by;
-      if (i >= 0 && j >= 0 && j < next.rows.length) [next.rows[i], next.rows[j]] = [next.rows[j]!, next.rows[i]!];
+      if (editable(change.key) && j >= 0 && j < next.rows.length && !fixed(next.rows[j])) [next.rows[i], next.rows[j]] = [next.rows[j]!, next.rows[i]!];
       break;
     }
     case 'setType': {
-      const row = next.rows[index(change.key)];
-      if (row) {
+      const row = editable(change.key);
+      if (row && isPickableStepType(change.type)) {
         row.type = change.type;
         if (change.type !== 'custom') row.customMessageId = null;
       }
       break;
     }
     case 'setMessage': {
-      const row = next.rows[index(change.key)];
+      const row = editable(change.key);
       if (row) {
         row.type = 'custom';
         row.customMessageId = parseObjectId(change.customMessageId);
@@ -171,7 +190,7 @@ export function applyToDraft(draft: MutableDraft, typed: TypedValues, change?: D
       break;
     }
     case 'resetMessage': {
-      const row = next.rows[index(change.key)];
+      const row = editable(change.key);
       if (row) row.rev += 1;
       break;
     }
@@ -246,7 +265,7 @@ export function createDraftService(
     async apply(ref, draftId, typed, change) {
       for (let attempt = 0; attempt < 20; attempt++) {
         const { session, revision, emailCc } = await load(ref, draftId);
-        const next = applyToDraft(revision, typed, change);
+        const next = applyToDraft(revision, typed, change, emailCc);
         try {
           const created = await DraftRevision.create({
             draftId: session._id,
@@ -288,7 +307,7 @@ export function createDraftService(
       const start = clock.now();
       const steps = previewSteps(
         draft.rows.map((r, i) => ({ type: r.type, customMessageId: r.customMessageId, afterDays: parsed[i] ?? null })),
-        { emailCc: draft.emailCc, messages, start, rules },
+        { messages, start, rules },
       );
       return {
         draft,

@@ -7,6 +7,7 @@ import { createCustomMessageService, type CustomMessageService } from './customM
 import { createDraftService, type DraftService } from './drafts.js';
 import { createScheduleService, type ScheduleService } from './schedules.js';
 import { migrateNameKeys } from './names.js';
+import { migrateToOwnEmailStep } from './emailCc.js';
 import { createWorkspaceService, type WorkspaceService } from './workspaces.js';
 
 export interface Services {
@@ -23,6 +24,7 @@ export async function createServices(connection: Connection, clock: Clock): Prom
   const models = createModels(connection, clock);
   await ensureIndexes(models);
   await migrateNameKeys(models, clock);
+  await migrateToOwnEmailStep(models);
   const schedules = createScheduleService(models, clock);
   const customMessages = createCustomMessageService(models);
   const assistants = createAssistantService(models);

@@ -8,6 +8,7 @@ const STALE_CLAIM_MS = 30_000;
 import { totalDays } from './calendar.js';
 import { nameTaken } from './names.js';
 import { closeMatchesIn } from './closeMatches.js';
+import { ownEmailProblem, ownEmailStep, withOwnEmailFirst } from './emailCc.js';
 import {
   ConflictError,
   DomainError,
@@ -91,7 +92,12 @@ export function toSchedule(doc: ScheduleDoc): Schedule {
     description: doc.description ?? '',
     system: doc.system,
     emailCc: doc.emailCc,
-    steps: doc.steps.map((s) => ({ type: s.type, customMessageId: s.customMessageId ? String(s.customMessageId) : null, afterDays: s.afterDays })),
+    // Read through the Email CC rule: a schedule an older process wrote mid-deploy still shows its own email first.
+    steps: withOwnEmailFirst(doc.emailCc, doc.steps, ownEmailStep).map((s) => ({
+      type: s.type,
+      customMessageId: s.customMessageId ? String(s.customMessageId) : null,
+      afterDays: s.afterDays,
+    })),
     createdBy: doc.createdBy,
     updatedBy: doc.updatedBy,
     updatedByName: doc.updatedByName ?? '',
@@ -270,7 +276,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
           description: input.description.trim(),
           system: false,
           emailCc: source.emailCc,
-          steps: source.steps.map((s): StepDoc => ({ type: s.type, customMessageId: s.customMessageId ?? null, afterDays: s.afterDays })),
+          steps: withOwnEmailFirst(source.emailCc, source.steps, ownEmailStep).map((s): StepDoc => ({ type: s.type, customMessageId: s.customMessageId ?? null, afterDays: s.afterDays })),
           createdBy: actor.userId,
           updatedBy: actor.userId,
           updatedByName: actor.name,
@@ -290,6 +296,8 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       if (descriptionError) errors.description = descriptionError;
       if (input.steps.length === 0) errors.steps = 'A schedule needs at least one step.';
       if (input.steps.length > MAX_STEPS) errors.steps = `A schedule has at most ${MAX_STEPS} steps (this one has ${input.steps.length}).`;
+      const ownEmail = ownEmailProblem((await load(ref, id)).emailCc, input.steps);
+      if (ownEmail && !errors.steps) errors.steps = ownEmail;
       Object.assign(errors, await assertMessagesExist(ref, input.steps));
       if (!errors.name) {
         try {

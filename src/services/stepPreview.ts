@@ -1,7 +1,7 @@
 // What each step will do and when, for the editor and `/schedule view`: pure, from the steps,
 // the messages they use, a start time and the calendar rules that apply.
-import { exampleDates, type CalendarRules, type ExampleDate } from './calendar.js';
-import type { StepType } from './domain.js';
+import { exampleDates, startExampleDate, type CalendarRules, type ExampleDate } from './calendar.js';
+import { OWN_EMAIL, type StepType } from './domain.js';
 
 export interface PreviewStepInput {
   readonly type: StepType;
@@ -21,25 +21,28 @@ export interface StepPreview {
   readonly message: { readonly id: string; readonly name: string; readonly subject: string } | null;
   /** A custom step whose message is not picked, or was deleted. */
   readonly messageMissing: boolean;
-  /** Email CC schedules: step 1 is the user's own email, never sent by the app. */
+  /** Email CC schedules: step 1 is the user's own email, never sent by the app; it is the start (Day 0). */
   readonly sentByUser: boolean;
 }
 
 export interface PreviewOptions {
-  readonly emailCc: boolean;
   readonly messages: ReadonlyMap<string, { readonly name: string; readonly subject: string }>;
   readonly start: Date;
   readonly rules: CalendarRules;
 }
 
 export function previewSteps(steps: readonly PreviewStepInput[], options: PreviewOptions): StepPreview[] {
+  // The own email is the start itself, never moved to a working day; the followups count from it.
+  const startsWithOwnEmail = steps[0]?.type === OWN_EMAIL;
+  const followups = startsWithOwnEmail ? steps.slice(1) : steps;
   // Dates are known up to the first step whose after days are not valid.
   const validPrefix: number[] = [];
-  for (const step of steps) {
+  for (const step of followups) {
     if (step.afterDays === null) break;
     validPrefix.push(step.afterDays);
   }
-  const dates = exampleDates(options.start, validPrefix, options.rules);
+  const followupDates = exampleDates(options.start, validPrefix, options.rules);
+  const dates = startsWithOwnEmail ? [startExampleDate(options.start, options.rules), ...followupDates] : followupDates;
   return steps.map((step, i) => {
     const date = dates[i];
     const message = step.type === 'custom' && step.customMessageId ? options.messages.get(step.customMessageId) : undefined;
@@ -51,7 +54,7 @@ export function previewSteps(steps: readonly PreviewStepInput[], options: Previe
       shiftedByDays: date?.shiftedByDays ?? 0,
       message: message && step.customMessageId ? { id: step.customMessageId, name: message.name, subject: message.subject } : null,
       messageMissing: step.type === 'custom' && !message,
-      sentByUser: options.emailCc && i === 0,
+      sentByUser: step.type === OWN_EMAIL,
     };
   });
 }

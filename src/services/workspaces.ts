@@ -1,74 +1,143 @@
-// First use of a workspace: its two read-only system schedules. Idempotent across processes:
-// each schedule is a plain insert guarded by the unique (workspace, name) index.
+// First use of a workspace: its two read-only system schedules, and later improvements to them.
+// Each system schedule carries the version of its content; a workspace records the release of
+// the system schedules it has, so a request costs one lookup by _id once it is up to date.
+// Idempotent across processes: seeding is a plain insert under the unique (workspace, name)
+// index, and an upgrade claims the schedule's next version with a unique insert (FerretDB v1
+// has no transactions, and runs a filtered update as query-then-write, so a version-checked
+// update alone would let two processes both write).
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
-import { isDuplicateKeyError, type Models, type StepDoc } from '../db/models.js';
+import { isDuplicateKeyError, type Models, type ScheduleDoc, type ScheduleVersionDoc, type StepDoc, type WorkspaceDoc } from '../db/models.js';
 import { TONES, workspaceKey, nameKey, type WorkspaceRef } from './domain.js';
+import { ownEmailStep } from './emailCc.js';
 
 export const RECOMMENDED = 'Recommended';
 export const RECOMMENDED_EMAIL_CC = 'Recommended for Email CC';
 const SYSTEM_USER = 'system';
+const SYSTEM_NAME = 'Followups';
 /** After days of the Recommended tones, in order: Candid 1, Gentle 1, Appreciative 2, … Curious 6. */
 const RECOMMENDED_AFTER_DAYS = [1, 1, 2, 3, 4, 5, 6];
+/** An upgrade claim older than this whose schedule never got written was left by a crashed process. */
+const STALE_CLAIM_MS = 30_000;
 
-export interface WorkspaceService {
-  /** Seeds the system schedules the first time a workspace is seen; cheap afterwards. */
-  ensureSeeded(ref: WorkspaceRef): Promise<void>;
+export interface SystemSchedule {
+  readonly name: string;
+  /** Bumped whenever this schedule's content changes; workspaces below it get the new content. */
+  readonly version: number;
+  readonly description: string;
+  readonly emailCc: boolean;
+  readonly steps: readonly StepDoc[];
 }
 
 export function recommendedSteps(): StepDoc[] {
   return TONES.map((tone, i) => ({ type: tone, customMessageId: null, afterDays: RECOMMENDED_AFTER_DAYS[i]! }));
 }
 
-export function createWorkspaceService(models: Models, clock: Clock): WorkspaceService {
-  // Workspaces this process saw seeded: every request checks, so remembering saves a round trip on
-  // each. A workspace once seeded stays seeded; a miss only costs the lookup again.
-  const seeded = new LRUCache<string, true>({ max: 10_000, ttl: 10 * 60 * 1000 });
+export const SYSTEM_SCHEDULES: readonly SystemSchedule[] = [
+  {
+    name: RECOMMENDED,
+    version: 1,
+    description: 'The recommended schedule for sales followups: seven tones over 22 days.',
+    emailCc: false,
+    steps: recommendedSteps(),
+  },
+  {
+    name: RECOMMENDED_EMAIL_CC,
+    // 2: step 1 became the user's own email (a kind of step) instead of a placeholder tone.
+    version: 2,
+    description:
+      'For leads whose first email you sent yourself with the assistant in CC: step 1 is that email (the app never sends it), and six followups come after it.',
+    emailCc: true,
+    steps: [ownEmailStep(), ...recommendedSteps().slice(1)],
+  },
+];
+
+/** The release of the system schedules: the highest of their versions. */
+export const SYSTEM_SCHEDULES_VERSION = Math.max(...SYSTEM_SCHEDULES.map((s) => s.version));
+
+export interface WorkspaceService {
+  /** Seeds the system schedules the first time a workspace is seen, and upgrades older ones; cheap afterwards. */
+  ensureSeeded(ref: WorkspaceRef): Promise<void>;
+}
+
+export function createWorkspaceService(models: Models, clock: Clock, systemSchedules: readonly SystemSchedule[] = SYSTEM_SCHEDULES): WorkspaceService {
+  const { Schedule, ScheduleVersion, Workspace } = models;
+  const release = Math.max(...systemSchedules.map((s) => s.version));
+  // Workspaces this process saw up to date: every request checks, so remembering saves a round trip
+  // on each. A workspace once up to date stays so until a new release, which comes with a new process.
+  const upToDateHere = new LRUCache<string, true>({ max: 10_000, ttl: 10 * 60 * 1000 });
+
+  function content(definition: SystemSchedule) {
+    return {
+      name: definition.name,
+      nameKey: nameKey(definition.name),
+      description: definition.description,
+      emailCc: definition.emailCc,
+      steps: definition.steps.map((s) => ({ ...s })),
+      seedVersion: definition.version,
+    };
+  }
+
+  /** True once the workspace has this system schedule at `definition.version` or later. */
+  async function seedOrUpgrade(workspace: string, definition: SystemSchedule): Promise<boolean> {
+    const current = await Schedule.findOne({ workspace, system: true, nameKey: nameKey(definition.name) }).lean<ScheduleDoc>();
+    if (!current) {
+      try {
+        await Schedule.create({ workspace, system: true, createdBy: SYSTEM_USER, updatedBy: SYSTEM_USER, ...content(definition) });
+      } catch (error) {
+        // Another request seeded it first.
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+      return true;
+    }
+    if ((current.seedVersion ?? 1) >= definition.version) return true;
+    // Claim the schedule's next version: of several processes upgrading at once, one writes.
+    const claim = { scheduleId: current._id, version: current.version + 1 };
+    try {
+      await ScheduleVersion.create({ ...claim, claimedAt: clock.now(), byName: SYSTEM_NAME });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const held = await ScheduleVersion.findOne(claim).lean<ScheduleVersionDoc>();
+      if (held && clock.now().getTime() - held.claimedAt.getTime() > STALE_CLAIM_MS) {
+        // Its claimer died before writing: free it, and the next request upgrades.
+        await ScheduleVersion.deleteOne({ _id: held._id, claimedAt: held.claimedAt });
+      }
+      return false;
+    }
+    // Only the system schedule itself changes: copies are other documents, and keep their steps.
+    await Schedule.updateOne(
+      { _id: current._id, workspace },
+      { $set: { ...content(definition), version: claim.version, updatedBy: SYSTEM_USER, updatedByName: SYSTEM_NAME, updatedAt: clock.now() } },
+      { timestamps: false },
+    );
+    return true;
+  }
+
   return {
     async ensureSeeded(ref) {
       const workspace = workspaceKey(ref);
-      if (seeded.has(workspace)) return;
-      if (await models.Workspace.exists({ _id: workspace })) {
-        seeded.set(workspace, true);
+      if (upToDateHere.has(workspace)) return;
+      // By _id alone: the one lookup FerretDB's SQLite backend serves from its index.
+      const seeded = await Workspace.findById(workspace, { systemVersion: 1 }).lean<Pick<WorkspaceDoc, 'systemVersion'>>();
+      if (seeded && (seeded.systemVersion ?? 1) >= release) {
+        upToDateHere.set(workspace, true);
         return;
       }
-      const systemSchedules = [
-        {
-          name: RECOMMENDED,
-          description: 'The recommended schedule for sales followups: seven tones over 22 days.',
-          emailCc: false,
-          steps: recommendedSteps(),
-        },
-        {
-          name: RECOMMENDED_EMAIL_CC,
-          description:
-            'For leads whose first email you sent yourself with the assistant in CC: step 1 stands for that email and is never sent; the six followups come after it.',
-          emailCc: true,
-          // Step 1 is the user's own email (never sent by the app); then the tones, Gentle onwards.
-          steps: [{ type: TONES[0], customMessageId: null, afterDays: 0 }, ...recommendedSteps().slice(1)],
-        },
-      ];
-      for (const schedule of systemSchedules) {
+      let upToDate = true;
+      for (const definition of systemSchedules) upToDate = (await seedOrUpgrade(workspace, definition)) && upToDate;
+      if (!seeded) {
         try {
-          await models.Schedule.create({
-            workspace,
-            nameKey: nameKey(schedule.name),
-            system: true,
-            createdBy: SYSTEM_USER,
-            updatedBy: SYSTEM_USER,
-            ...schedule,
-          });
+          await Workspace.create({ _id: workspace, teamId: ref.teamId, enterpriseId: ref.enterpriseId ?? null, seededAt: clock.now(), systemVersion: upToDate ? release : 1 });
+          if (upToDate) upToDateHere.set(workspace, true);
+          return;
         } catch (error) {
-          // Another request seeded it first.
           if (!isDuplicateKeyError(error)) throw error;
         }
       }
-      try {
-        await models.Workspace.create({ _id: workspace, teamId: ref.teamId, enterpriseId: ref.enterpriseId ?? null, seededAt: clock.now() });
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
-      seeded.set(workspace, true);
+      // $max: a process still on an older release never lowers it.
+      if (!upToDate) return;
+      await Workspace.updateOne({ _id: workspace }, { $max: { systemVersion: release } });
+      upToDateHere.set(workspace, true);
     },
   };
 }

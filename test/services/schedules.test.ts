@@ -37,7 +37,7 @@ describe('system schedules', () => {
     ]);
     expect(recommended.totalDays).toBe(22);
     expect(list[1]!.steps.map((s) => `${s.type} ${s.afterDays}`)).toEqual([
-      'Candid 0', 'Gentle 1', 'Appreciative 2', 'Hopeful 3', 'Assertive 4', 'Cautionary 5', 'Curious 6',
+      'own_email 0', 'Gentle 1', 'Appreciative 2', 'Hopeful 3', 'Assertive 4', 'Cautionary 5', 'Curious 6',
     ]);
   });
 

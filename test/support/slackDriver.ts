@@ -100,6 +100,11 @@ export interface BlockActionOptions {
   value?: unknown;
   /** The option picked (selects, radio buttons, overflow menus). */
   selectedOption?: OptionLike;
+  /**
+   * The view hash the payload carries, when the user's client has not yet shown the latest update (an
+   * older hash, as Slack sends when another update landed after the click was made). Defaults to the current one.
+   */
+  viewHash?: string;
 }
 
 export interface SignedPostOptions {
@@ -195,22 +200,8 @@ export class SlackDriver {
         stateEntry = this.fake.typeInto(viewId, located.blockId, located.actionId, newValue);
       }
       const view = this.fake.view(viewId);
-      const triggerId = this.fake.issueTriggerId({ teamId: this.teamId, userId: this.user.id, viewId });
-      const payload: JsonObject = {
-        type: 'block_actions',
-        user: this.userPayload,
-        api_app_id: this.apiAppId,
-        token: this.verificationToken,
-        container: { type: 'view', view_id: viewId },
-        trigger_id: triggerId,
-        team: this.teamPayload,
-        enterprise: this.enterprisePayload,
-        is_enterprise_install: false,
-        view,
-        actions: [buildAction(located, stateEntry ?? view.state.values[located.blockId]?.[located.actionId], opts, actionTs)],
-      };
-      const response = await this.postPayload(payload);
-      return { ...response, triggerId, responseUrl: undefined, payload };
+      const action = buildAction(located, stateEntry ?? view.state.values[located.blockId]?.[located.actionId], opts, actionTs);
+      return this.viewAction(opts.viewHash === undefined ? view : { ...view, hash: opts.viewHash }, action);
     }
 
     const ref = opts.message as FakeMessage | { channel: string; ts: string };
@@ -248,6 +239,14 @@ export class SlackDriver {
     };
     const response = await this.postPayload(payload);
     return { ...response, triggerId, responseUrl, payload };
+  }
+
+  /**
+   * A block_actions payload for an element the view does not show (a button hidden from this user, a menu
+   * option not offered, a row that is gone): Slack's client never sends one, but anyone can sign a request.
+   */
+  async forgedBlockAction(opts: { viewId: string; action: JsonObject }): Promise<BlockActionResponse> {
+    return this.viewAction(this.fake.view(opts.viewId), { ...opts.action, action_ts: this.actionTs() });
   }
 
   /**
@@ -379,6 +378,25 @@ export class SlackDriver {
   }
 
   // ── internals ──
+
+  private async viewAction(view: FakeView, action: JsonObject): Promise<BlockActionResponse> {
+    const triggerId = this.fake.issueTriggerId({ teamId: this.teamId, userId: this.user.id, viewId: view.id });
+    const payload: JsonObject = {
+      type: 'block_actions',
+      user: this.userPayload,
+      api_app_id: this.apiAppId,
+      token: this.verificationToken,
+      container: { type: 'view', view_id: view.id },
+      trigger_id: triggerId,
+      team: this.teamPayload,
+      enterprise: this.enterprisePayload,
+      is_enterprise_install: false,
+      view,
+      actions: [action],
+    };
+    const response = await this.postPayload(payload);
+    return { ...response, triggerId, responseUrl: undefined, payload };
+  }
 
   private postPayload(payload: JsonObject): Promise<DriverResponse> {
     return this.signedPost(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), {

@@ -190,12 +190,12 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
     'renameModal.ts': { rename: modal(renameModal({ id: 's1', name })), renamed: modal(scheduleRenamedModal(name)) },
     'scheduleDetails.ts': {
       details: message(
-        scheduleDetailsMessage({ name, description: name, system: false, createdBy: OWNER, totalDays: 4, steps: steps(name), datesFor: { assistantName: null, start: NOW, timeZone: 'Asia/Kolkata', offDays: [6, 0] } }),
+        scheduleDetailsMessage({ name, description: name, system: false, emailCc: false, createdBy: OWNER, totalDays: 4, steps: steps(name), datesFor: { assistantName: null, start: NOW, timeZone: 'Asia/Kolkata', offDays: [6, 0] } }),
       ),
     },
     'scheduleEditor.ts': {
       editor: modal(scheduleEditorModal(editorModel(name))),
-      saved: modal(scheduleSavedModal({ name, stepCount: 3, totalDays: 4 })),
+      saved: modal(scheduleSavedModal({ name, emailCc: false, stepCount: 3, totalDays: 4 })),
       messageOptions: { kind: 'options', options: customMessageOptions([{ id: 'm1', name, subject: name }]) },
     },
     'scheduleList.ts': { list: message(scheduleListMessage(pageOf(Array.from({ length: 20 }, (_, i) => ({ ...schedule, id: `s${i}` })), 0, 15))) },

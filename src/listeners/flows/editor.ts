@@ -2,7 +2,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Services } from '../../services/index.js';
 import type { Draft } from '../../services/drafts.js';
-import { isTone, type WorkspaceRef } from '../../services/domain.js';
+import { OWN_EMAIL, isTone, type WorkspaceRef } from '../../services/domain.js';
 import { renderTokens, SAMPLE_LEAD } from '../../services/personalization.js';
 import { TONE_EXAMPLES } from '../../services/tones.js';
 import { scheduleEditorModal } from '../../../views/scheduleEditor.js';
@@ -34,7 +34,8 @@ export async function pushNewMessage(client: WebClient, triggerId: string, retur
 export async function pushMessagePreview(client: WebClient, triggerId: string, services: Services, ref: WorkspaceRef, draft: Draft, rowKey: string): Promise<void> {
   const index = draft.rows.findIndex((r) => r.key === rowKey);
   const row = draft.rows[index];
-  if (!row) return;
+  // The user's own email has no message of the app's to show (and no View button).
+  if (!row || row.type === OWN_EMAIL) return;
   const assistant = draft.previewAssistantId ? (await services.assistants.list(ref)).find((a) => a.id === draft.previewAssistantId) : undefined;
   const values = { ...SAMPLE_LEAD, sender_name: assistant?.name ?? 'Your assistant', signature: `${assistant?.name ?? 'Your assistant'}` };
   const sampleLead = { fullName: SAMPLE_LEAD.full_name ?? '', company: SAMPLE_LEAD.company ?? '' };

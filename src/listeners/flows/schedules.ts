@@ -54,11 +54,12 @@ export function confirmDelete(services: Services, actor: SlackActor, schedule: S
 export async function scheduleDetails(services: Services, ref: WorkspaceRef, schedule: Schedule, timeZone: string): Promise<MessageView> {
   const messages = await services.customMessages.getMany(ref, schedule.steps.flatMap((s) => (s.customMessageId ? [s.customMessageId] : [])));
   const start = services.clock.now();
-  const steps = previewSteps(schedule.steps, { emailCc: schedule.emailCc, messages, start, rules: { timeZone, offDays: DEFAULT_OFF_DAYS } });
+  const steps = previewSteps(schedule.steps, { messages, start, rules: { timeZone, offDays: DEFAULT_OFF_DAYS } });
   return scheduleDetailsMessage({
     name: schedule.name,
     description: schedule.description,
     system: schedule.system,
+    emailCc: schedule.emailCc,
     createdBy: schedule.createdBy,
     totalDays: totalDays(schedule.steps.map((s) => s.afterDays)),
     steps,

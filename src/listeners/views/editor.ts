@@ -20,7 +20,7 @@ export function register(app: App, services: Services, logger: Logger): void {
         const saved = await services.drafts.save(actor, draftId, typed);
         await ack({
           response_action: 'update',
-          view: scheduleSavedModal({ name: saved.name, stepCount: saved.steps.length, totalDays: totalDays(saved.steps.map((s) => s.afterDays)) }),
+          view: scheduleSavedModal({ name: saved.name, emailCc: saved.emailCc, stepCount: saved.steps.length, totalDays: totalDays(saved.steps.map((s) => s.afterDays)) }),
         });
       } catch (error) {
         if (error instanceof ConflictError) {
