@@ -215,6 +215,29 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
     });
   }
 
+  /** Field errors (`name`, `description`, `steps`, `step.N`) a save of `input` would give; writes nothing. */
+  async function fieldErrors(ref: WorkspaceRef, id: string, input: { name: string; description: string; steps: readonly Step[] }, emailCc: boolean): Promise<Record<string, string>> {
+    const errors: Record<string, string> = {};
+    const nameError = nameProblem('schedule', input.name);
+    if (nameError) errors.name = nameError;
+    const descriptionError = validateDescription(input.description);
+    if (descriptionError) errors.description = descriptionError;
+    if (input.steps.length === 0) errors.steps = 'A schedule needs at least one step.';
+    if (input.steps.length > MAX_STEPS) errors.steps = `A schedule has at most ${MAX_STEPS} steps (this one has ${input.steps.length}).`;
+    const ownEmail = ownEmailProblem(emailCc, input.steps);
+    if (ownEmail && !errors.steps) errors.steps = ownEmail;
+    Object.assign(errors, await assertMessagesExist(ref, input.steps));
+    if (!errors.name) {
+      try {
+        await assertNameFree(ref, input.name, id);
+      } catch (error) {
+        if (error instanceof DomainError) errors.name = error.message;
+        else throw error;
+      }
+    }
+    return errors;
+  }
+
   const service: ScheduleService = {
     assertCanEdit,
 
@@ -289,32 +312,14 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
     },
 
     async validate(ref, id, input) {
-      const errors: Record<string, string> = {};
-      const nameError = nameProblem('schedule', input.name);
-      if (nameError) errors.name = nameError;
-      const descriptionError = validateDescription(input.description);
-      if (descriptionError) errors.description = descriptionError;
-      if (input.steps.length === 0) errors.steps = 'A schedule needs at least one step.';
-      if (input.steps.length > MAX_STEPS) errors.steps = `A schedule has at most ${MAX_STEPS} steps (this one has ${input.steps.length}).`;
-      const ownEmail = ownEmailProblem((await load(ref, id)).emailCc, input.steps);
-      if (ownEmail && !errors.steps) errors.steps = ownEmail;
-      Object.assign(errors, await assertMessagesExist(ref, input.steps));
-      if (!errors.name) {
-        try {
-          await assertNameFree(ref, input.name, id);
-        } catch (error) {
-          if (error instanceof DomainError) errors.name = error.message;
-          else throw error;
-        }
-      }
-      return errors;
+      return fieldErrors(ref, id, input, (await load(ref, id)).emailCc);
     },
 
     async save(actor, id, input) {
       const ref = actor.workspace;
       const current = toSchedule(await load(ref, id));
       assertCanEdit(actor, current);
-      const errors = await service.validate(ref, id, input);
+      const errors = await fieldErrors(ref, id, input, current.emailCc);
       if (Object.keys(errors).length) throw new ValidationError(errors);
       if (current.version !== input.baseVersion) throw conflict(current);
       await writeNextVersion(actor, current, {
