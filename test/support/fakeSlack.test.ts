@@ -506,8 +506,8 @@ describe('messages', () => {
 
   test('chat.postMessage to a user id posts into the bot DM with that user', async () => {
     const res = await client.chat.postMessage({ channel: 'UBOB', text: 'psst' });
-    expect(res.channel).toBe('DBOB');
-    expect(fake.message('DBOB', String(res.ts))?.text).toBe('psst');
+    expect(res.channel).toBe('D0FAKEBOB');
+    expect(fake.message('D0FAKEBOB', String(res.ts))?.text).toBe('psst');
   });
 
   test('chat.postEphemeral refuses a user who is not in the channel', async () => {
@@ -562,6 +562,18 @@ describe('auth, users and conversations', () => {
     expect((await slackFailure(client.views.open({ trigger_id: otherTrigger, view: modal() as never }))).error).toBe('invalid_trigger_id');
     const otherView = await otherClient.views.open({ trigger_id: otherTrigger, view: modal() as never });
     expect(otherView.view).toMatchObject({ team_id: 'TOTHER', app_installed_team_id: 'TOTHER' });
+  });
+
+  test('the same user id in two workspaces is two people, each seen only with its own team’s token', async () => {
+    const second = fake.addTeam({ id: 'TSECOND' });
+    fake.addUser({ id: 'UTWIN', name: 'twin-here', tz: 'Europe/Paris' });
+    fake.addUser({ id: 'UTWIN', teamId: 'TSECOND', name: 'twin-there', tz: 'Asia/Tokyo' });
+    const secondClient = new WebClient(second.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
+    expect((await client.users.info({ user: 'UTWIN' })).user).toMatchObject({ name: 'twin-here', tz: 'Europe/Paris', team_id: fake.teamId });
+    expect((await secondClient.users.info({ user: 'UTWIN' })).user).toMatchObject({ name: 'twin-there', tz: 'Asia/Tokyo', team_id: 'TSECOND' });
+    const here = await client.chat.postMessage({ channel: 'UTWIN', text: 'here' });
+    const there = await secondClient.chat.postMessage({ channel: 'UTWIN', text: 'there' });
+    expect(here.channel).not.toBe(there.channel);
   });
 
   test('users.info returns the modelled user and user_not_found otherwise', async () => {

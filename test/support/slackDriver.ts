@@ -417,7 +417,7 @@ export class SlackDriver {
   }
 
   private get userName(): string {
-    return this.user.name ?? this.fake.users.get(this.user.id)?.name ?? this.user.id.toLowerCase();
+    return this.user.name ?? this.fake.user(this.user.id, this.teamId)?.name ?? this.user.id.toLowerCase();
   }
 
   private get userPayload(): JsonObject {

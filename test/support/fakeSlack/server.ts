@@ -180,7 +180,8 @@ export class FakeSlack {
   readonly calls: ApiCall[] = [];
   readonly responses: ResponseUrlPost[] = [];
   readonly messages: FakeMessage[] = [];
-  readonly users = new Map<string, FakeUser>();
+  /** Users by workspace, then id: tests may reuse an id (UALEX) in many workspaces, each a different person. */
+  private readonly users = new Map<string, Map<string, FakeUser>>();
   readonly channels = new Map<string, FakeChannel>();
   /** The fake's own workspace (used when a test names no other) and its bot token. */
   readonly teamId: string;
@@ -289,8 +290,15 @@ export class FakeSlack {
       isBot: input.isBot ?? false,
       deleted: input.deleted ?? false,
     };
-    this.users.set(user.id, user);
+    let members = this.users.get(user.teamId);
+    if (!members) this.users.set(user.teamId, (members = new Map()));
+    members.set(user.id, user);
     return user;
+  }
+
+  /** A user of `teamId` (the fake's own team when not given). */
+  user(userId: string, teamId: string = this.teamId): FakeUser | undefined {
+    return this.users.get(teamId)?.get(userId);
   }
 
   addChannel(input: FakeChannelInput): FakeChannel {
@@ -448,7 +456,7 @@ export class FakeSlack {
       ok: true,
       url: `https://${team.domain}.slack.com/`,
       team: team.domain,
-      user: this.users.get(this.botUserId)?.name ?? 'bot',
+      user: this.user(this.botUserId)?.name ?? 'bot',
       team_id: team.id,
       user_id: this.botUserId,
       bot_id: this.botId,
@@ -664,8 +672,7 @@ export class FakeSlack {
 
   /** A user of this workspace (the app's bot user is in every workspace the app is installed in). */
   private userIn(team: FakeTeam, userId: string): FakeUser | undefined {
-    const user = this.users.get(userId);
-    return user && (user.teamId === team.id || user.id === this.botUserId) ? user : undefined;
+    return this.user(userId, userId === this.botUserId ? this.teamId : team.id);
   }
 
   /** A channel of this workspace: another team's channel does not exist for its token. */
@@ -676,10 +683,10 @@ export class FakeSlack {
 
   private imWith(user: FakeUser): FakeChannel {
     const userId = user.id;
-    const existing = [...this.channels.values()].find((c) => c.isIm && c.imUser === userId);
+    const existing = [...this.channels.values()].find((c) => c.isIm && c.teamId === user.teamId && c.imUser === userId);
     if (existing) return existing;
     const channel: FakeChannel = {
-      id: `D${userId.slice(1)}`,
+      id: `D${user.teamId.slice(1)}${userId.slice(1)}`,
       teamId: user.teamId,
       name: userId,
       isPrivate: true,
