@@ -344,7 +344,7 @@ function addWorkspace(bench: Bench, teamId: string): WorkspaceRef {
 }
 
 function driverFor(bench: Bench, url: string, teamId: string, userId: string): SlackDriver {
-  if (!bench.fake.users.has(userId)) bench.fake.addUser({ id: userId, teamId, tz: 'America/New_York' });
+  if (!bench.fake.user(userId, teamId)) bench.fake.addUser({ id: userId, teamId, tz: 'America/New_York' });
   return new SlackDriver({ appUrl: url, signingSecret: SIGNING_SECRET, fake: bench.fake, team: { id: teamId }, user: { id: userId }, channelId: `C${teamId}` });
 }
 
