@@ -54,6 +54,10 @@ export async function connectDatabase(uri: string, options: ConnectOptions = {})
       // FerretDB v1 has no transactions or retryable writes; a retried read would double the wait.
       retryWrites: false,
       retryReads: false,
+      // The driver opens 2 connections at a time by default: behind a frozen database each waits out
+      // its connect timeout, and the requests queued behind them pile up past Slack's 3 s.
+      maxConnecting: 20,
+      waitQueueTimeoutMS: DATABASE_TIMEOUTS.socketMs,
       monitorCommands: true,
       autoIndex: true,
     });
@@ -81,7 +85,7 @@ export async function connectDatabase(uri: string, options: ConnectOptions = {})
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { name = '', message = '' } = error as { name?: string; message?: string };
-  if (/^Mongo(oseServerSelection|ServerSelection|Network|NetworkTimeout|PoolCleared|NotConnected|TopologyClosed)Error$/.test(name)) return true;
+  if (/^Mongo(oseServerSelection|ServerSelection|Network|NetworkTimeout|PoolCleared|NotConnected|TopologyClosed|WaitQueueTimeout)Error$/.test(name)) return true;
   return name === 'MongooseError' && /buffering timed out|client was closed|connection .*closed|before initial connection/i.test(message);
 }
 

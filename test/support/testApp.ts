@@ -29,7 +29,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(options: { clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(options: { clock?: Clock; databaseUri?: string } = {}): Promise<TestApp> {
   const fake = await startFakeSlack(options.clock ? { now: () => options.clock!.now().getTime() } : {});
   const config = parseConfig({
     // Required by the config, never used: each workspace() has its own token (see authorize below).
@@ -37,7 +37,7 @@ export async function startTestApp(options: { clock?: Clock } = {}): Promise<Tes
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: fake.apiUrl,
     PORT: '0',
-    MONGODB_URI: testDatabaseUri(),
+    MONGODB_URI: options.databaseUri ?? testDatabaseUri(),
     LOG_LEVEL: 'error',
   });
   const runtime = await startRuntime(config, {

@@ -1,0 +1,236 @@
+// With the database stopped (connections refused) or frozen (accepted, never answered), every
+// command, click, submission and type-ahead still answers within Slack's 3 s, with a sentence that
+// says so; nothing the user was told "not changed" changed; the app recovers when the database returns.
+import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
+import { startDatabaseProxy, type DatabaseProxy } from '../support/dbProxy.js';
+import { testDatabaseUri } from '../support/db.js';
+import { blocksText, modalOpenedWith, postedTo, textOf, updated } from '../support/flows.js';
+import type { SlackDriver } from '../support/slackDriver.js';
+import { interactiveElements } from '../support/fakeSlack.js';
+import { PROGRESS } from '../../views/progressModals.js';
+import { CLONE } from '../../views/cloneModal.js';
+import { RENAME } from '../../views/renameModal.js';
+import { CUSTOM_MESSAGE } from '../../views/customMessageModal.js';
+import { ASSISTANT } from '../../views/assistantModal.js';
+import { DEFAULTS } from '../../views/defaultsModal.js';
+import { EDITOR } from '../../views/scheduleEditor.js';
+import { SCHEDULE_LIST } from '../../views/scheduleList.js';
+import { MESSAGE_LIST } from '../../views/customMessageList.js';
+import { DELETE } from '../../views/deleteConfirm.js';
+import { RECOMMENDED } from '../../src/services/workspaces.js';
+
+const DOWN = 'The database is not answering: nothing was changed. Try again in a minute.';
+const UNSURE = 'The database stopped answering while saving';
+const SAYS_DATABASE = /The database is not answering|The database stopped answering while saving/;
+const SLACK_MS = 3000;
+
+let proxy: DatabaseProxy;
+let app: TestApp;
+beforeAll(async () => {
+  proxy = await startDatabaseProxy(testDatabaseUri());
+  app = await startTestApp({ databaseUri: proxy.uri });
+});
+afterAll(async () => {
+  await app?.stop();
+  await proxy?.close();
+});
+
+/** Waits for what the user sees after a request: an ephemeral post, or a modal opened or pushed with its trigger. */
+async function answerTo(request: { triggerId: string; responseUrl?: string | undefined }, startedAt: number, what = ''): Promise<string> {
+  for (;;) {
+    const post = request.responseUrl ? app.fake.responses.find((p) => p.url === request.responseUrl) : undefined;
+    if (post) return textOf(post.body);
+    const call = app.fake.calls.find((c) => (c.method === 'views.open' || c.method === 'views.push') && c.args.trigger_id === request.triggerId);
+    const viewId = (call?.response.view as { id?: string } | undefined)?.id;
+    if (viewId && app.fake.view(viewId).callback_id !== PROGRESS.loading) {
+      const view = app.fake.view(viewId);
+      return `${String(view.callback_id)}\n${blocksText(view.blocks)}`;
+    }
+    if (Date.now() - startedAt > SLACK_MS) throw new Error(`${what}: no answer within ${SLACK_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function command(slack: SlackDriver, text: string): Promise<string> {
+  const startedAt = Date.now();
+  return answerTo(await slack.command(text), startedAt, text);
+}
+
+/** Everything a user can have open when the database goes away, made while it is up. */
+async function setUp() {
+  const ws = app.workspace();
+  const as = (id: string) => ws.as(id, { isAdmin: true });
+  const alex = { workspace: ws.ref, userId: 'UALEX', name: 'alex', isAdmin: true };
+  await app.services.workspaces.ensureSeeded(ws.ref);
+  const recommended = (await app.services.schedules.findByName(ws.ref, RECOMMENDED))!;
+  const mine = await app.services.schedules.clone(alex, recommended.id, { name: 'Mine', description: '' });
+  const pricing = await app.services.customMessages.create(alex, { name: 'Pricing', subject: 'Pricing', body: 'Hi {{first_name|there}}' });
+  const ava = await app.services.assistants.create(alex, { name: 'Ava', notificationChannel: '', timeZone: 'Europe/Berlin', offDays: [6, 0] });
+  const ben = await app.services.assistants.create(alex, { name: 'Ben', notificationChannel: '', timeZone: 'Europe/Berlin', offDays: [6, 0] });
+
+  // One user per open modal: a Slack user has one modal stack.
+  const modal = async (userId: string, text: string) => (await modalOpenedWith(app.fake, (await as(userId).command(text)).triggerId)).id;
+  const editor = await modal('UED', 'edit Mine');
+  // A custom message step, for its message type-ahead.
+  const typeSelect = interactiveElements(app.fake.view(editor).blocks).find((e) => e.actionId.startsWith(`${EDITOR.type}.`))!;
+  const since = app.fake.calls.length;
+  await as('UED').blockAction({ viewId: editor, actionId: typeSelect.actionId, selectedOption: 'custom' });
+  await updated(app.fake, editor, since);
+  const clone = await modal('UCL', 'clone Recommended');
+  app.fake.typeInto(clone, CLONE.nameBlock, CLONE.nameAction, 'Copy of Recommended');
+  const rename = await modal('URN', 'rename Mine');
+  app.fake.typeInto(rename, RENAME.nameBlock, RENAME.nameAction, 'Renamed');
+  const message = await modal('UMS', 'message edit Pricing');
+  app.fake.typeInto(message, CUSTOM_MESSAGE.bodyBlock, CUSTOM_MESSAGE.bodyAction, 'Changed body');
+  const assistant = await modal('UAS', 'assistant edit Ava');
+  app.fake.typeInto(assistant, ASSISTANT.nameBlock, ASSISTANT.nameAction, 'Ava Renamed');
+  const defaults = await modal('UDF', 'default Ava');
+
+  const messageIn = (userId: string, contains: string) => {
+    const found = [...app.fake.messages].reverse().find((m) => m.channel === ws.channelId && m.visibleTo === userId && !m.deleted && `${m.text ?? ''}\n${blocksText(m.blocks ?? [])}`.includes(contains));
+    if (!found) throw new Error(`no message for ${userId} containing ${contains}`);
+    return found;
+  };
+  await postedTo(app.fake, (await as('ULS').command('list')).responseUrl);
+  await postedTo(app.fake, (await as('ULS').command('message list')).responseUrl);
+  await postedTo(app.fake, (await as('UDL').command('delete Mine')).responseUrl);
+  return {
+    ws,
+    as,
+    mine,
+    pricing,
+    ava,
+    ben,
+    views: { editor, clone, rename, message, assistant, defaults },
+    list: messageIn('ULS', 'Mine'),
+    messageList: messageIn('ULS', 'Pricing'),
+    deleteConfirm: messageIn('UDL', 'Delete'),
+  };
+}
+
+type Setup = Awaited<ReturnType<typeof setUp>>;
+
+/** Runs every command, click, submission and type-ahead against the broken database; returns what each said. */
+async function everything(s: Setup): Promise<Map<string, string>> {
+  const said = new Map<string, string>();
+  const note = async (what: string, answer: Promise<string>) => said.set(what, await answer);
+  const click = async (slack: SlackDriver, options: Parameters<SlackDriver['blockAction']>[0]) => {
+    const startedAt = Date.now();
+    return answerTo(await slack.blockAction(options), startedAt, options.actionId);
+  };
+  const submit = async (userId: string, viewId: string) => {
+    const res = await s.as(userId).viewSubmission(viewId);
+    const outcome = res.outcome as { action: string; errors?: Record<string, string> } | undefined;
+    if (outcome?.action === 'errors') return Object.values(outcome.errors ?? {}).join('\n');
+    return `${outcome?.action}\n${blocksText(app.fake.view(viewId).blocks)}`;
+  };
+  const suggest = async (userId: string, viewId: string, actionId: string) => {
+    const res = await s.as(userId).blockSuggestion({ viewId, actionId, value: 'Rec' });
+    return res.options.map((o) => textOf(o.text)).join('\n');
+  };
+  const user = s.as('UNEW');
+  const editorRow = (kind: string) => interactiveElements(app.fake.view(s.views.editor).blocks).find((e) => e.actionId.startsWith(`${kind}.`))!.actionId;
+
+  await Promise.all([
+    ...['list', 'clone Mine', 'edit Mine', 'view Mine', 'rename Mine', 'delete Mine', 'default', 'default Ava', 'message edit Pricing', 'message list', 'assistant edit Ava', 'assistant list'].map(
+      (text) => note(`/schedule ${text}`, command(user, text)),
+    ),
+    note('click list Edit', click(s.as('ULS'), { message: s.list, actionId: `${SCHEDULE_LIST.edit}.${s.mine.id}` })),
+    note('click list Clone', click(s.as('ULS'), { message: s.list, actionId: `${SCHEDULE_LIST.clone}.${s.mine.id}` })),
+    note('click list View', click(s.as('ULS'), { message: s.list, actionId: `${SCHEDULE_LIST.view}.${s.mine.id}` })),
+    note('click message list Edit', click(s.as('ULS'), { message: s.messageList, actionId: `${MESSAGE_LIST.edit}.${s.pricing.id}` })),
+    note('click Delete', click(s.as('UDL'), { message: s.deleteConfirm, actionId: DELETE.confirm })),
+  ]);
+  await Promise.all([
+    note('click editor Add step', click(s.as('UED'), { viewId: s.views.editor, actionId: EDITOR.addEndAction })),
+    note('click Make default assistant', click(s.as('UDF'), { viewId: s.views.defaults, actionId: DEFAULTS.assistantAction, selectedOption: s.ben.id })),
+    note('type-ahead clone source', suggest('UCL', s.views.clone, CLONE.sourceAction)),
+    note('type-ahead default schedule', suggest('UDF', s.views.defaults, DEFAULTS.scheduleAction)),
+  ]);
+  // The Add click pushed its sentence over the editor: close it to reach the editor again.
+  const pushed = app.fake.calls.filter((c) => c.method === 'views.push' && c.response.ok).map((c) => (c.response.view as { id: string }).id);
+  for (const id of pushed) if (app.fake.isOpen(id)) app.fake.closeView(id);
+  await Promise.all([
+    note('click editor delete step', click(s.as('UED'), { viewId: s.views.editor, actionId: editorRow(EDITOR.delete) })),
+    note('type-ahead step message', suggest('UED', s.views.editor, editorRow(EDITOR.message))),
+  ]);
+  for (const id of app.fake.calls.filter((c) => c.method === 'views.push' && c.response.ok).map((c) => (c.response.view as { id: string }).id)) {
+    if (app.fake.isOpen(id)) app.fake.closeView(id);
+  }
+  await Promise.all([
+    note('submit editor Save', submit('UED', s.views.editor)),
+    note('submit clone', submit('UCL', s.views.clone)),
+    note('submit rename', submit('URN', s.views.rename)),
+    note('submit custom message', submit('UMS', s.views.message)),
+    note('submit assistant', submit('UAS', s.views.assistant)),
+    note('submit make default', submit('UDF', s.views.defaults)),
+  ]);
+  return said;
+}
+
+async function expectUnchanged(s: Setup, said: Map<string, string>): Promise<void> {
+  const told = (what: string) => said.get(what) ?? '';
+  if (told('submit rename').includes(DOWN)) expect((await app.services.schedules.get(s.ws.ref, s.mine.id)).name).toBe('Mine');
+  if (told('submit custom message').includes(DOWN)) expect((await app.services.customMessages.get(s.ws.ref, s.pricing.id)).body).toBe('Hi {{first_name|there}}');
+  if (told('submit assistant').includes(DOWN)) expect((await app.services.assistants.get(s.ws.ref, s.ava.id)).name).toBe('Ava');
+  if (told('submit clone').includes(DOWN)) expect(await app.services.schedules.findByName(s.ws.ref, 'Copy of Recommended')).toBeNull();
+  if (told('click Delete').includes(DOWN)) expect((await app.services.schedules.get(s.ws.ref, s.mine.id)).name).toBeDefined();
+}
+
+/** The app answers normally again once the database is back (no restart). */
+async function recovers(ws: TestWorkspace): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const health = await fetch(`${app.url}/healthz`);
+    if (health.status === 200) break;
+    if (Date.now() > deadline) throw new Error('/healthz did not come back');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const text = await command(ws.as('UBACK', { isAdmin: true }), 'list');
+  expect(text).toContain('Recommended');
+}
+
+function expectEveryAnswerSaysSo(said: Map<string, string>): void {
+  const silent = [...said].filter(([, text]) => !SAYS_DATABASE.test(text)).map(([what, text]) => `${what}: ${text.slice(0, 200)}`);
+  expect(silent).toEqual([]);
+  expect(said.size).toBe(29);
+}
+
+describe('the database stopped or frozen', () => {
+  test('stopped: every command, click, submission and type-ahead says the database is not answering within 3 s; /help and /healthz still answer; it recovers by itself', async () => {
+    const s = await setUp();
+    await proxy.stop();
+    try {
+      // What needs no database still works: help, and the forms that start empty.
+      const help = await s.as('UNEW').command('help');
+      expect(await command(s.as('UFORM1'), 'clone')).toContain('schedule_clone');
+      expect(await command(s.as('UFORM2'), 'message new')).toContain('custom_message');
+      expect(textOf(help.body)).toContain('Here is what `/schedule` can do');
+      expect((await fetch(`${app.url}/healthz`)).status).toBe(503);
+      const said = await everything(s);
+      expectEveryAnswerSaysSo(said);
+      await proxy.start();
+      await recovers(s.ws);
+      await expectUnchanged(s, said);
+    } finally {
+      await proxy.start().catch(() => {});
+    }
+  }, 90_000);
+
+  test('frozen: the same, with connections accepted and never answered; nothing said to be unchanged changes after the thaw', async () => {
+    const s = await setUp();
+    proxy.freeze();
+    try {
+      expect((await fetch(`${app.url}/healthz`)).status).toBe(503);
+      const said = await everything(s);
+      expectEveryAnswerSaysSo(said);
+      proxy.thaw();
+      await recovers(s.ws);
+      await expectUnchanged(s, said);
+      // Sentences that promised nothing changed are still true after the held requests reached the database.
+      expect([...said.values()].filter((t) => t.includes(UNSURE)).length + [...said.values()].filter((t) => t.includes(DOWN)).length).toBe(said.size);
+    } finally {
+      proxy.thaw();
+    }
+  }, 90_000);
+});

@@ -1,0 +1,108 @@
+// A TCP proxy between an app and the test database that a test can stop (connections refused) or
+// freeze (connections accepted, nothing answered), without touching the database server every test
+// file shares. A freeze holds what was sent and delivers it on thaw, as a paused server process would
+// read its socket buffers when it resumes: a write sent during a freeze may still land.
+import net from 'node:net';
+
+export interface DatabaseProxy {
+  /** The database URI through the proxy (same database path and options as the target). */
+  readonly uri: string;
+  /** Refuses new connections and drops the open ones: a database that is down. */
+  stop(): Promise<void>;
+  /** Accepts connections again after stop(). */
+  start(): Promise<void>;
+  /** Keeps every connection open but answers nothing: a database that is frozen. */
+  freeze(): void;
+  /** Delivers what the freeze held, and resumes. */
+  thaw(): void;
+  close(): Promise<void>;
+}
+
+interface Pipe {
+  client: net.Socket;
+  upstream: net.Socket;
+  held: { to: net.Socket; data: Buffer }[];
+}
+
+export async function startDatabaseProxy(targetUri: string): Promise<DatabaseProxy> {
+  const target = new URL(targetUri);
+  const targetPort = Number(target.port || 27017);
+  const targetHost = target.hostname;
+  const pipes = new Set<Pipe>();
+  let frozen = false;
+
+  const forward = (pipe: Pipe, to: net.Socket, data: Buffer) => {
+    if (frozen) pipe.held.push({ to, data });
+    else if (!to.destroyed) to.write(data);
+  };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, targetHost);
+    const pipe: Pipe = { client, upstream, held: [] };
+    pipes.add(pipe);
+    client.on('data', (data) => forward(pipe, upstream, data));
+    upstream.on('data', (data) => forward(pipe, client, data));
+    const end = () => {
+      // A frozen server only notices the client went away after it read what was held.
+      if (frozen) return;
+      client.destroy();
+      upstream.destroy();
+      pipes.delete(pipe);
+    };
+    client.on('close', end);
+    upstream.on('close', end);
+    client.on('error', () => {});
+    upstream.on('error', () => {});
+  });
+
+  let port = 0;
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        port = (server.address() as net.AddressInfo).port;
+        resolve();
+      });
+    });
+  await listen();
+  const dropAll = () => {
+    for (const pipe of pipes) {
+      pipe.client.destroy();
+      pipe.upstream.destroy();
+    }
+    pipes.clear();
+  };
+
+  return {
+    uri: `mongodb://127.0.0.1:${port}${target.pathname}${target.search}`,
+    async stop() {
+      frozen = false;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        dropAll();
+      });
+    },
+    start: listen,
+    freeze() {
+      frozen = true;
+    },
+    thaw() {
+      frozen = false;
+      for (const pipe of pipes) {
+        for (const { to, data } of pipe.held) if (!to.destroyed) to.write(data);
+        pipe.held = [];
+        if (pipe.client.destroyed || pipe.upstream.destroyed) {
+          // Let the held request reach the server before its connection goes.
+          pipe.upstream.end();
+          pipe.client.destroy();
+          pipes.delete(pipe);
+        }
+      }
+    },
+    async close() {
+      frozen = false;
+      dropAll();
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
