@@ -14,6 +14,8 @@ export const DATABASE_DOWN = 'The database is not answering: nothing was changed
 /** …and when a write had been sent before it stopped answering (it may land when the database returns). */
 export const DATABASE_UNSURE =
   'The database stopped answering while saving, so this may or may not have been saved. Check again in a minute before you retry.';
+/** …and while a save is still waiting on it (the outcome replaces this when it is known). */
+export const DATABASE_WAITING = 'The database is not answering yet. This will say whether your change was saved as soon as it does.';
 const SOMETHING_WENT_WRONG = 'Something went wrong on our side and nothing was changed. Please try again in a moment.';
 
 /** The request being handled: for log lines, and to know whether it sent a write. */

@@ -13,6 +13,8 @@ export interface DatabaseProxy {
   start(): Promise<void>;
   /** Keeps every connection open but answers nothing: a database that is frozen. */
   freeze(): void;
+  /** Answers everything until a `command` (insert, update, delete…) arrives, then freezes holding it. */
+  freezeAt(command: string): void;
   /** Delivers what the freeze held, and resumes. */
   thaw(): void;
   close(): Promise<void>;
@@ -30,8 +32,13 @@ export async function startDatabaseProxy(targetUri: string): Promise<DatabasePro
   const targetHost = target.hostname;
   const pipes = new Set<Pipe>();
   let frozen = false;
+  let freezeAtCommand: Buffer | null = null;
 
   const forward = (pipe: Pipe, to: net.Socket, data: Buffer) => {
+    if (freezeAtCommand && to === pipe.upstream && data.includes(freezeAtCommand)) {
+      freezeAtCommand = null;
+      frozen = true;
+    }
     if (frozen) pipe.held.push({ to, data });
     else if (!to.destroyed) to.write(data);
   };
@@ -86,8 +93,13 @@ export async function startDatabaseProxy(targetUri: string): Promise<DatabasePro
     freeze() {
       frozen = true;
     },
+    freezeAt(command) {
+      // A command's body starts with its name as a BSON string element: 0x02 "update" 0x00.
+      freezeAtCommand = Buffer.from(`\x02${command}\x00`, 'latin1');
+    },
     thaw() {
       frozen = false;
+      freezeAtCommand = null;
       for (const pipe of pipes) {
         for (const { to, data } of pipe.held) if (!to.destroyed) to.write(data);
         pipe.held = [];

@@ -1,19 +1,21 @@
 // How a request answers in time, whatever the database does. A trigger id is good for 3 s and a
 // submission must be answered within 3 s: work that may take longer races a deadline, and past
 // it a loading or saving modal goes up first and is updated with the true outcome.
-import type { RespondFn } from '@slack/bolt';
+import type { AckFn, RespondFn, ViewResponseAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../logger.js';
 import { DomainError, ValidationError } from '../../services/domain.js';
 import { notice, type MessageView } from '../../../views/message.js';
-import { loadingModal, messageModal, unavailableOption } from '../../../views/progressModals.js';
+import { formWithErrors, loadingModal, messageModal, savingModal, unavailableOption, type SubmittedView } from '../../../views/progressModals.js';
 import type { Option } from '@slack/types';
 import { isDatabaseUnavailable } from '../../db/connection.js';
-import { logFailure, userMessage } from '../context.js';
+import { DATABASE_DOWN, DATABASE_WAITING, logFailure, userMessage } from '../context.js';
 
 /** Past this the trigger (3 s from the click, network included) is used for a loading modal. */
 export const TRIGGER_DEADLINE_MS = 1_000;
+/** Past this a waiting modal says the database is not answering (the outcome still replaces it). */
+export const STILL_WAITING_MS = 2_500;
 
 /** What opening something comes to: a modal, or a sentence (not found, refused). */
 export type Opening = { modal: ModalView } | { message: MessageView };
@@ -70,10 +72,13 @@ export async function openWhenReady(opener: Opener, title: string, what: string,
     return;
   }
   const opened = await client.views.open({ trigger_id: triggerId, view: loadingModal(title) });
+  const viewId = opened.view?.id ?? '';
+  // Opening writes nothing a user would miss: "nothing was changed" holds even if it ends later.
+  if (!(await within(result, STILL_WAITING_MS - TRIGGER_DEADLINE_MS))) await updateUnlessClosed(client, viewId, messageModal(title, notice(DATABASE_DOWN)));
   const done = await result;
   const opening: Opening = 'ok' in done ? done.ok : { message: failureMessage(logger, what, done.error) };
   const view = 'modal' in opening ? opening.modal : messageModal(title, opening.message);
-  await updateUnlessClosed(client, opened.view?.id ?? '', view);
+  await updateUnlessClosed(client, viewId, view);
 }
 
 /** Updates a modal the user may have closed meanwhile (then there is nothing to show). */
@@ -109,4 +114,60 @@ export async function answerOptions(ack: (answer: { options: Option[] }) => Prom
 /** What the user typed into a type-ahead (a forged payload may send anything). */
 export function typedText(value: unknown): string {
   return typeof value === 'string' ? value : '';
+}
+
+/** A submission answers directly when its work is done by then; past it, "Saving…" and then the outcome. */
+export const SUBMISSION_DEADLINE_MS = 1_500;
+
+/** What a submission comes to. */
+export type SubmissionAnswer =
+  /** Field errors (`response_action: "errors"`): nothing was written. */
+  | { errors: Record<string, string> }
+  /** The modal becomes this view. */
+  | { update: ModalView }
+  /** The modal closes; `done` is said in it instead when it had to show "Saving…" first. */
+  | { done: string };
+
+
+/**
+ * Answers a submission within Slack's 3 s whatever the database does: with the outcome when the work
+ * is done before the deadline, otherwise with a "Saving…" view that is then updated with the true
+ * outcome (the form again with its errors, the next view, or a sentence), never with a guess.
+ * Returns the answer (null when the work threw: then it was logged and said).
+ */
+export async function answerSubmission(
+  ackFn: AckFn<void> | AckFn<ViewResponseAction>,
+  client: WebClient,
+  logger: Logger,
+  submitted: SubmittedView & { id: string },
+  what: string,
+  work: () => Promise<SubmissionAnswer>,
+): Promise<SubmissionAnswer | null> {
+  const ack = ackFn as (response?: ViewResponseAction) => Promise<void>;
+  const result = settle(work);
+  const quick = await within(result, SUBMISSION_DEADLINE_MS);
+  const title = submitted.title?.text ?? 'Saving';
+  if (quick && 'ok' in quick) {
+    const answer = quick.ok;
+    if ('errors' in answer) await ack({ response_action: 'errors', errors: answer.errors });
+    else if ('update' in answer) await ack({ response_action: 'update', view: answer.update });
+    else await ack();
+    return answer;
+  }
+  if (quick) {
+    await ack({ response_action: 'update', view: messageModal(title, failureMessage(logger, what, quick.error)) });
+    return null;
+  }
+  await ack({ response_action: 'update', view: savingModal(title) });
+  // No guess while the work may still write: say the database is slow, then the outcome when known.
+  if (!(await within(result, STILL_WAITING_MS - SUBMISSION_DEADLINE_MS))) await updateUnlessClosed(client, submitted.id, messageModal(title, notice(DATABASE_WAITING)));
+  const done = await result;
+  if (!('ok' in done)) {
+    await updateUnlessClosed(client, submitted.id, messageModal(title, failureMessage(logger, what, done.error)));
+    return null;
+  }
+  const answer = done.ok;
+  const view = 'errors' in answer ? formWithErrors(submitted, answer.errors) : 'update' in answer ? answer.update : messageModal(title, notice(answer.done));
+  await updateUnlessClosed(client, submitted.id, view);
+  return answer;
 }

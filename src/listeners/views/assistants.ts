@@ -6,6 +6,8 @@ import type { Assistant } from '../../services/assistants.js';
 import { ASSISTANT, assistantSavedMessage, parseOffDays, type AssistantModalMetadata } from '../../../views/assistantModal.js';
 import { DEFAULTS, defaultsSavedMessage, type DefaultsModalMetadata } from '../../../views/defaultsModal.js';
 import { actorOf, logFailure, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
+import { answerSubmission } from '../flows/answers.js';
+import { bold } from '../../../views/text.js';
 import { blockIdWithPrefix, inputValue, parseMetadata, selectedConversation, selectedValue, selectedValues, type StateValues } from '../viewState.js';
 
 const ASSISTANT_BLOCKS: Record<string, string> = {
@@ -20,24 +22,25 @@ export function register(app: App, services: Services, logger: Logger): void {
   app.view({ callback_id: ASSISTANT.callbackId, type: 'view_submission' }, async ({ ack, body, view, client }) => {
     const ref = workspaceOf(body);
     const metadata = parseMetadata<AssistantModalMetadata>(view.private_metadata);
-    const values = view.state.values as StateValues;
+    const values = view.state?.values as StateValues | undefined;
     const input = {
       name: inputValue(values, ASSISTANT.nameBlock, ASSISTANT.nameAction),
       notificationChannel: selectedConversation(values, ASSISTANT.channelBlock, ASSISTANT.channelAction) ?? '',
       timeZone: selectedValue(values, ASSISTANT.timeZoneBlock, ASSISTANT.timeZoneAction) ?? '',
       offDays: parseOffDays(selectedValues(values, ASSISTANT.offDaysBlock, ASSISTANT.offDaysAction)),
     };
-    let saved: Assistant;
-    try {
-      const actor = await actorOf(client, ref, body.user.id);
-      saved = metadata.assistantId ? await services.assistants.update(actor, metadata.assistantId, input) : await services.assistants.create(actor, input);
-    } catch (error) {
-      const errors = await modalErrors(client, logger, 'Saving an assistant', error, (field) => ASSISTANT_BLOCKS[field], ASSISTANT.nameBlock);
-      await ack({ response_action: 'errors', errors });
-      return;
-    }
-    await ack();
-    if (!metadata.responseUrl) return;
+    const outcome: { saved?: Assistant } = {};
+    await answerSubmission(ack, client, logger, view, 'Saving an assistant', async () => {
+      try {
+        const actor = await actorOf(client, ref, body.user.id);
+        outcome.saved = metadata.assistantId ? await services.assistants.update(actor, metadata.assistantId, input) : await services.assistants.create(actor, input);
+        return { done: `:white_check_mark: Assistant ${bold(outcome.saved.name)} is saved.` };
+      } catch (error) {
+        return { errors: await modalErrors(client, logger, 'Saving an assistant', error, (field) => ASSISTANT_BLOCKS[field], ASSISTANT.nameBlock) };
+      }
+    });
+    const { saved } = outcome;
+    if (!saved || !metadata.responseUrl) return;
     try {
       const startsOn = saved.defaultScheduleId ? await services.schedules.get(ref, saved.defaultScheduleId).catch(() => null) : null;
       await postToResponseUrl(metadata.responseUrl, assistantSavedMessage({ ...saved, added: !metadata.assistantId, defaultScheduleName: startsOn?.name ?? null }));
@@ -49,7 +52,7 @@ export function register(app: App, services: Services, logger: Logger): void {
   app.view({ callback_id: DEFAULTS.callbackId, type: 'view_submission' }, async ({ ack, body, view, client }) => {
     const ref = workspaceOf(body);
     const metadata = parseMetadata<DefaultsModalMetadata>(view.private_metadata);
-    const values = view.state.values as StateValues;
+    const values = view.state?.values as StateValues | undefined;
     // The schedule inputs' block ids carry the assistant they were rendered for: read whichever the view has.
     const scheduleBlock = blockIdWithPrefix(view.blocks, DEFAULTS.scheduleBlockPrefix) ?? DEFAULTS.assistantBlock;
     const emailCcBlock = blockIdWithPrefix(view.blocks, DEFAULTS.emailCcBlockPrefix) ?? DEFAULTS.assistantBlock;
@@ -62,18 +65,19 @@ export function register(app: App, services: Services, logger: Logger): void {
       scheduleId: selectedValue(values, scheduleBlock, DEFAULTS.scheduleAction) ?? '',
       emailCcScheduleId: selectedValue(values, emailCcBlock, DEFAULTS.emailCcAction) ?? '',
     };
-    let saved: Assistant;
-    try {
-      const actor = await actorOf(client, ref, body.user.id);
-      saved = await services.assistants.setDefaults(actor, assistantId, defaults);
-    } catch (error) {
-      const blockFor = (field: string) => (field === 'schedule' ? scheduleBlock : field === 'emailCcSchedule' ? emailCcBlock : undefined);
-      const errors = await modalErrors(client, logger, 'Saving defaults', error, blockFor, DEFAULTS.assistantBlock);
-      await ack({ response_action: 'errors', errors });
-      return;
-    }
-    await ack();
-    if (!metadata.responseUrl) return;
+    const outcome: { saved?: Assistant } = {};
+    await answerSubmission(ack, client, logger, view, 'Saving defaults', async () => {
+      try {
+        const actor = await actorOf(client, ref, body.user.id);
+        outcome.saved = await services.assistants.setDefaults(actor, assistantId, defaults);
+        return { done: `:white_check_mark: The default schedules of ${bold(outcome.saved.name)} are saved.` };
+      } catch (error) {
+        const blockFor = (field: string) => (field === 'schedule' ? scheduleBlock : field === 'emailCcSchedule' ? emailCcBlock : undefined);
+        return { errors: await modalErrors(client, logger, 'Saving defaults', error, blockFor, DEFAULTS.assistantBlock) };
+      }
+    });
+    const { saved } = outcome;
+    if (!saved || !metadata.responseUrl) return;
     try {
       const [schedule, emailCc] = await Promise.all([services.schedules.get(ref, defaults.scheduleId), services.schedules.get(ref, defaults.emailCcScheduleId)]);
       // In the conversation, for everyone.

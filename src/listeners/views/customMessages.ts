@@ -5,6 +5,9 @@ import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { CUSTOM_MESSAGE, customMessageSavedMessage, type CustomMessageMetadata } from '../../../views/customMessageModal.js';
 import { actorOf, logFailure, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
+import { answerSubmission } from '../flows/answers.js';
+import type { CustomMessage } from '../../services/customMessages.js';
+import { bold } from '../../../views/text.js';
 import { inputValue, parseMetadata, type StateValues } from '../viewState.js';
 import { refreshEditor } from '../flows/editor.js';
 
@@ -14,23 +17,25 @@ export function register(app: App, services: Services, logger: Logger): void {
   app.view({ callback_id: CUSTOM_MESSAGE.callbackId, type: 'view_submission' }, async ({ ack, body, view, client }) => {
     const ref = workspaceOf(body);
     const metadata = parseMetadata<CustomMessageMetadata>(view.private_metadata);
-    const values = view.state.values as StateValues;
+    const values = view.state?.values as StateValues | undefined;
     const input = {
       name: inputValue(values, CUSTOM_MESSAGE.nameBlock, CUSTOM_MESSAGE.nameAction),
       subject: inputValue(values, CUSTOM_MESSAGE.subjectBlock, CUSTOM_MESSAGE.subjectAction),
       body: inputValue(values, CUSTOM_MESSAGE.bodyBlock, CUSTOM_MESSAGE.bodyAction),
     };
-    let saved;
-    try {
-      const actor = await actorOf(client, ref, body.user.id);
-      saved = metadata.messageId ? await services.customMessages.update(actor, metadata.messageId, input) : await services.customMessages.create(actor, input);
-    } catch (error) {
-      const errors = await modalErrors(client, logger, 'Saving a custom message', error, (field) => BLOCKS[field], CUSTOM_MESSAGE.nameBlock);
-      await ack({ response_action: 'errors', errors });
-      return;
-    }
-    // Closes this modal (back to the editor when it was pushed from there).
-    await ack();
+    const outcome: { saved?: CustomMessage } = {};
+    // Closes this modal when done (back to the editor when it was pushed from there).
+    await answerSubmission(ack, client, logger, view, 'Saving a custom message', async () => {
+      try {
+        const actor = await actorOf(client, ref, body.user.id);
+        outcome.saved = metadata.messageId ? await services.customMessages.update(actor, metadata.messageId, input) : await services.customMessages.create(actor, input);
+        return { done: `:white_check_mark: Custom message ${bold(outcome.saved.name)} is saved.${metadata.returnTo ? ' Close this to go back to the editor.' : ''}` };
+      } catch (error) {
+        return { errors: await modalErrors(client, logger, 'Saving a custom message', error, (field) => BLOCKS[field], CUSTOM_MESSAGE.nameBlock) };
+      }
+    });
+    const { saved } = outcome;
+    if (!saved) return;
     try {
       if (metadata.returnTo) {
         const { draftId, rowKey, editorViewId } = metadata.returnTo;
