@@ -771,6 +771,23 @@ describe('SlackDriver against a Bolt app', () => {
     expect(fake.isOpen(viewId)).toBe(false);
   });
 
+  test('a person of another workspace cannot click in, submit or close a view, nor click a message, of this one', async () => {
+    const res = await driver.command('', { command: '/schedule' });
+    const opened = await fake.waitForCall('views.open', (c) => c.args.trigger_id === res.triggerId);
+    const viewId = String((opened.response.view as JsonObject).id);
+    const posted = await client.chat.postMessage({ channel: 'CGENERAL', text: 'hi', blocks: [{ type: 'actions', elements: [button({ action_id: 'msg_btn' })] }] as never });
+    const outsider = driver.inTeam({ id: 'TOUTSIDE' });
+    const refusals = [
+      outsider.blockAction({ viewId, actionId: 'more' }),
+      outsider.viewSubmission(viewId),
+      outsider.viewClosed(viewId),
+      outsider.blockSuggestion({ viewId, actionId: 'ext', value: 'abc' }),
+      outsider.blockAction({ message: { channel: 'CGENERAL', ts: String(posted.ts) }, actionId: 'msg_btn' }),
+    ];
+    for (const refusal of refusals) await expect(refusal).rejects.toMatchObject({ code: expect.stringMatching(/^(not_found|message_not_found)$/) });
+    expect(fake.isOpen(viewId)).toBe(true);
+  });
+
   test('view_closed reaches the app when the view has notify_on_close', async () => {
     const res = await driver.command('', { command: '/schedule' });
     const opened = await fake.waitForCall('views.open', (c) => c.args.trigger_id === res.triggerId);

@@ -144,6 +144,11 @@ export class SlackDriver {
     return new SlackDriver({ ...this.options, user });
   }
 
+  /** The same driver in another workspace. */
+  inTeam(team: DriverTeam): SlackDriver {
+    return new SlackDriver({ ...this.options, team });
+  }
+
   /** The same driver in another channel. */
   inChannel(channelId: string): SlackDriver {
     return new SlackDriver({ ...this.options, channelId });
@@ -188,7 +193,7 @@ export class SlackDriver {
     const actionTs = this.actionTs();
     if (opts.viewId !== undefined) {
       const viewId = opts.viewId;
-      const before = this.fake.view(viewId);
+      const before = this.ownView(viewId);
       if (!this.fake.isOpen(viewId)) throw new FakeSlackError('view_closed', `view ${viewId} is not open: nobody can click in it`);
       const located = findElement(before.blocks, opts.actionId, opts.blockId, `view ${viewId}`);
       if (located.block.type === 'input' && located.block.dispatch_action !== true) {
@@ -206,7 +211,7 @@ export class SlackDriver {
 
     const ref = opts.message as FakeMessage | { channel: string; ts: string };
     const message = this.fake.message(ref.channel, ref.ts);
-    if (!message || message.deleted) throw new FakeSlackError('message_not_found', `no message ${ref.channel}/${ref.ts}`);
+    if (!message || message.deleted || this.fake.channels.get(message.channel)?.teamId !== this.teamId) throw new FakeSlackError('message_not_found', `no message ${ref.channel}/${ref.ts}`);
     if (message.ephemeral && message.visibleTo !== this.user.id) {
       throw new FakeSlackError('message_not_found', `ephemeral message ${message.ts} is only visible to ${String(message.visibleTo)}`);
     }
@@ -255,7 +260,7 @@ export class SlackDriver {
    * the fake applies the response_action.
    */
   async viewSubmission(viewId: string): Promise<ViewSubmissionResponse> {
-    const view = this.fake.view(viewId);
+    const view = this.ownView(viewId);
     if (!this.fake.isOpen(viewId) || view.type !== 'modal') throw new FakeSlackError('view_closed', `view ${viewId} is not an open modal`);
     if (this.fake.topView(viewId)?.id !== viewId) throw new FakeSlackError('not_top', `view ${viewId} is not on top of its stack`);
     if (view.submit === null || view.submit === undefined) throw new FakeSlackError('no_submit', `view ${viewId} has no submit button`);
@@ -286,6 +291,7 @@ export class SlackDriver {
    * app (view_closed) when the view has notify_on_close: true — otherwise this returns null.
    */
   async viewClosed(viewId: string, opts: { all?: boolean } = {}): Promise<ViewClosedResponse | null> {
+    this.ownView(viewId);
     const closed = this.fake.closeView(viewId, opts);
     if (!closed.notify) return null;
     const payload: JsonObject = {
@@ -308,7 +314,7 @@ export class SlackDriver {
    * validated like Slack does (≤ 100 options or groups, option text ≤ 75, value ≤ 150); a bad answer throws.
    */
   async blockSuggestion(opts: { viewId: string; actionId: string; blockId?: string; value: string }): Promise<BlockSuggestionResponse> {
-    const view = this.fake.view(opts.viewId);
+    const view = this.ownView(opts.viewId);
     if (!this.fake.isOpen(opts.viewId)) throw new FakeSlackError('view_closed', `view ${opts.viewId} is not open`);
     const located = findElement(view.blocks, opts.actionId, opts.blockId, `view ${opts.viewId}`);
     const type = String(located.element.type);
@@ -402,6 +408,13 @@ export class SlackDriver {
     return this.signedPost(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), {
       contentType: 'application/x-www-form-urlencoded',
     });
+  }
+
+  /** A view this user can see: one opened in their own workspace (another team's view is not on their screen). */
+  private ownView(viewId: string): FakeView {
+    const view = this.fake.view(viewId);
+    if (view.team_id !== this.teamId) throw new FakeSlackError('not_found', `view ${viewId} belongs to workspace ${String(view.team_id)}, not ${this.teamId}`);
+    return view;
   }
 
   private get teamId(): string {
