@@ -3,7 +3,8 @@
 // one must stay within Slack's limits. Each render is compared with the same render for a harmless
 // text of the same length: user text may add no markup of its own.
 import { readdirSync } from 'node:fs';
-import type { StepPreview } from '../../src/services/stepPreview.js';
+import { previewSteps, type PreviewStepInput, type StepPreview } from '../../src/services/stepPreview.js';
+import { OWN_EMAIL } from '../../src/services/domain.js';
 import type { EditorModel } from '../../src/services/drafts.js';
 import { LIMITS, validateMessageBlocks, validateView } from '../support/fakeSlack.js';
 import { foreignSequences, liveMarkup, mrkdwnTexts } from '../support/mrkdwn.js';
@@ -74,35 +75,41 @@ const OWNER = 'UOWNER1';
 const CHANNEL = 'CSALES1';
 const NOW = new Date('2026-04-06T09:00:00Z');
 
-function steps(name: string): StepPreview[] {
-  return [
-    { number: 1, type: 'custom', afterDays: 0, exampleDate: { at: NOW, localDate: '2026-04-06', dayNumber: 0, shiftedByDays: 0 }, shiftedByDays: 0, message: { id: 'm1', name, subject: name }, messageMissing: false, sentByUser: false },
-    { number: 2, type: 'Gentle', afterDays: 2, exampleDate: { at: new Date('2026-04-08T09:00:00Z'), localDate: '2026-04-08', dayNumber: 2, shiftedByDays: 2 }, shiftedByDays: 2, message: null, messageMissing: false, sentByUser: false },
-    { number: 3, type: 'custom', afterDays: null, exampleDate: null, shiftedByDays: 0, message: null, messageMissing: true, sentByUser: false },
+/** Steps as the service previews them: a custom message named `name`, a tone, one with no valid after days. */
+function steps(name: string, emailCc = false): StepPreview[] {
+  const rows: PreviewStepInput[] = [
+    ...(emailCc ? [{ type: OWN_EMAIL, customMessageId: null, afterDays: 0 } as const] : []),
+    { type: 'custom' as const, customMessageId: 'm1', afterDays: 0 },
+    { type: 'Gentle' as const, customMessageId: null, afterDays: 5 },
+    { type: 'custom' as const, customMessageId: null, afterDays: null },
   ];
+  return previewSteps(rows, { messages: new Map([['m1', { name, subject: name }]]), start: NOW, rules: { timeZone: 'Europe/Berlin', offDays: [6, 0] } });
 }
 
-function editorModel(name: string): EditorModel {
+function editorModel(name: string, emailCc = false): EditorModel {
+  const previewed = steps(name, emailCc);
   const draft = {
     id: '64b000000000000000000001',
     userId: OWNER,
     scheduleId: '64b000000000000000000002',
     baseVersion: 1,
-    emailCc: false,
+    emailCc,
     name,
     description: name,
-    rows: [
-      { key: 'r1', rev: 0, type: 'custom' as const, customMessageId: 'm1', afterDays: '0' },
-      { key: 'r2', rev: 0, type: 'Gentle' as const, customMessageId: null, afterDays: '2' },
-      { key: 'r3', rev: 0, type: 'custom' as const, customMessageId: null, afterDays: name },
-    ],
+    rows: previewed.map((step, i) => ({
+      key: `r${i + 1}`,
+      rev: 0,
+      type: step.type,
+      customMessageId: step.message?.id ?? null,
+      afterDays: step.afterDays === null ? name : String(step.afterDays),
+    })),
     viewerTimeZone: 'America/New_York',
     previewAssistantId: 'a1',
     version: 3,
   };
   return {
     draft,
-    steps: steps(name),
+    steps: previewed,
     totalDays: null,
     assistants: [{ id: 'a1', name }],
     datesFor: { assistantName: name, start: NOW, timeZone: 'Europe/Berlin', offDays: [6, 0] },
@@ -192,9 +199,13 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
       details: message(
         scheduleDetailsMessage({ name, description: name, system: false, emailCc: false, createdBy: OWNER, totalDays: 4, steps: steps(name), datesFor: { assistantName: null, start: NOW, timeZone: 'Asia/Kolkata', offDays: [6, 0] } }),
       ),
+      emailCc: message(
+        scheduleDetailsMessage({ name, description: name, system: true, emailCc: true, createdBy: OWNER, totalDays: 5, steps: steps(name, true), datesFor: { assistantName: null, start: NOW, timeZone: 'Europe/Berlin', offDays: [6, 0] } }),
+      ),
     },
     'scheduleEditor.ts': {
       editor: modal(scheduleEditorModal(editorModel(name))),
+      editorEmailCc: modal(scheduleEditorModal(editorModel(name, true))),
       saved: modal(scheduleSavedModal({ name, emailCc: false, stepCount: 3, totalDays: 4 })),
       messageOptions: { kind: 'options', options: customMessageOptions([{ id: 'm1', name, subject: name }]) },
     },
