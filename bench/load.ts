@@ -330,10 +330,12 @@ async function ownedSchedule(services: Services, actor: Actor, name: string, ste
   return name;
 }
 
+type Database = Pick<LocalMongo, 'uri' | 'stop'> & { readonly kind: string };
+
 interface Bench {
   readonly fake: FakeSlack;
   readonly arrivals: Arrivals;
-  readonly database: LocalMongo;
+  readonly database: Database;
   readonly tokens: Record<string, string>;
 }
 
@@ -549,8 +551,11 @@ async function scenarioDrafts(bench: Bench, services: Services, dbName: string):
 }
 
 async function main(): Promise<void> {
+  // MONGODB_URI runs it against another server (its bench_* databases are dropped first).
   const dataDir = await tempDataDir('followups-bench-load-');
-  const database = await startLocalMongo({ dataDir, log: (line) => console.log(line) });
+  const database: Database = process.env.MONGODB_URI
+    ? { kind: 'MONGODB_URI', uri: process.env.MONGODB_URI, stop: async () => {} }
+    : await startLocalMongo({ dataDir, log: (line) => console.log(line) });
   const fake = await startFakeSlack();
   const bench: Bench = { fake, arrivals: new Arrivals(fake), database, tokens: {} };
   console.log(`Local database: ${database.kind}; ${LEVELS.join(', ')} users; the app and a bare Bolt app each in their own process.`);
@@ -559,6 +564,7 @@ async function main(): Promise<void> {
     const run = async (n: string, dbName: string, scenario: (b: Bench, s: Services, db: string) => Promise<void>) => {
       if (!scenarios.includes(n)) return;
       const connection = await connectDatabase(database.uri, { dbName });
+      await connection.dropDatabase();
       try {
         await scenario(bench, await createServices(connection, systemClock), dbName);
       } finally {

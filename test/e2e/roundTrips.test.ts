@@ -1,31 +1,13 @@
 // What each interaction costs in round trips: database commands and Web API calls, counted on the
 // app's own connection and at the local Slack. The README keeps the same figures; a change that adds
 // a round trip to one of these fails here first.
-import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
-import { countRoundTrips, type Cost, type RoundTripCounter } from '../support/roundTrips.js';
+import type { TestWorkspace } from '../support/testApp.js';
+import { countedTestApp, until, type Cost } from '../support/roundTrips.js';
 import { messageFromResponse, nextResponse, openedViewId, viewText } from '../support/flows.js';
 import { RECOMMENDED } from '../../src/services/workspaces.js';
 import { SCHEDULES_PER_PAGE } from '../../views/scheduleList.js';
 
-let app: TestApp;
-let trips: RoundTripCounter;
-beforeAll(async () => {
-  app = await startTestApp();
-  trips = countRoundTrips(app.runtime.connection, app.fake);
-});
-afterAll(async () => {
-  trips.stop();
-  await app.stop();
-});
-
-/** Waits (with a deadline) until `condition` holds: what the user sees has arrived. */
-async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+const counted = countedTestApp();
 
 /** The most each interaction may cost (the README's table). */
 const BUDGET = {
@@ -42,11 +24,11 @@ function within(cost: Cost, budget: { db: number; slack: number }): void {
 }
 
 async function workspaceWithSchedules(count: number): Promise<{ ws: TestWorkspace; ownedName: string }> {
-  const ws = app.workspace();
-  await app.services.workspaces.ensureSeeded(ws.ref);
-  const recommended = (await app.services.schedules.findByName(ws.ref, RECOMMENDED))!;
+  const ws = counted.app.workspace();
+  await counted.app.services.workspaces.ensureSeeded(ws.ref);
+  const recommended = (await counted.app.services.schedules.findByName(ws.ref, RECOMMENDED))!;
   const alex = { workspace: ws.ref, userId: 'UALEX', name: 'alex', isAdmin: false };
-  for (let i = 0; i < count; i++) await app.services.schedules.clone(alex, recommended.id, { name: `Drip ${String(i).padStart(2, '0')}`, description: '' });
+  for (let i = 0; i < count; i++) await counted.app.services.schedules.clone(alex, recommended.id, { name: `Drip ${String(i).padStart(2, '0')}`, description: '' });
   return { ws, ownedName: 'Drip 00' };
 }
 
@@ -55,23 +37,23 @@ test('a list page, a type-ahead query, an editor keystroke, an Add and a Save ea
   const slack = ws.as('UALEX');
   // users.info is asked once per user for a few minutes: warm it, as any earlier command would.
   await slack.command(`view ${RECOMMENDED}`);
-  await nextResponse(app.fake, 0, (p) => JSON.stringify(p.body).includes('your time zone'));
+  await nextResponse(counted.app.fake, 0, (p) => JSON.stringify(p.body).includes('your time zone'));
 
-  let since = app.fake.responses.length;
-  const firstPage = await trips.measure(async () => {
+  let since = counted.app.fake.responses.length;
+  const firstPage = await counted.trips.measure(async () => {
     await slack.command('list');
-    await nextResponse(app.fake, since);
+    await nextResponse(counted.app.fake, since);
   });
   within(firstPage, BUDGET.listPage);
-  const shown = () => JSON.stringify(messageFromResponse(app.fake, ws.channelId, 'Followup schedules').blocks);
+  const shown = () => JSON.stringify(messageFromResponse(counted.app.fake, ws.channelId, 'Followup schedules').blocks);
   // System schedules first, then by name: the first page ends at Drip 12, the second holds the rest.
   expect(shown()).toContain(`${SCHEDULES_PER_PAGE + 5} schedules · page 1 of 2`);
   expect(shown()).toContain('Drip 12');
   expect(shown()).not.toContain('Drip 13');
-  since = app.fake.responses.length;
-  const secondPage = await trips.measure(async () => {
-    await slack.blockAction({ message: messageFromResponse(app.fake, ws.channelId, 'Followup schedules'), actionId: 'schedule_list.page.next' });
-    await nextResponse(app.fake, since);
+  since = counted.app.fake.responses.length;
+  const secondPage = await counted.trips.measure(async () => {
+    await slack.blockAction({ message: messageFromResponse(counted.app.fake, ws.channelId, 'Followup schedules'), actionId: 'schedule_list.page.next' });
+    await nextResponse(counted.app.fake, since);
   });
   within(secondPage, BUDGET.listPage);
   expect(shown()).toContain('page 2 of 2');
@@ -79,33 +61,33 @@ test('a list page, a type-ahead query, an editor keystroke, an Add and a Save ea
   expect(shown()).not.toContain('Drip 12');
   expect(shown()).not.toContain('Recommended');
 
-  since = app.fake.calls.length;
+  since = counted.app.fake.calls.length;
   await slack.command('clone');
-  const cloneId = await openedViewId(app.fake, 'views.open', since);
-  await until(() => viewText(app.fake, cloneId).length > 0 && JSON.stringify(app.fake.view(cloneId).blocks).includes('clone.source_select'), 'the clone modal');
-  const typeAhead = await trips.measure(async () => {
+  const cloneId = await openedViewId(counted.app.fake, 'views.open', since);
+  await until(() => viewText(counted.app.fake, cloneId).length > 0 && JSON.stringify(counted.app.fake.view(cloneId).blocks).includes('clone.source_select'), 'the clone modal');
+  const typeAhead = await counted.trips.measure(async () => {
     const res = await slack.blockSuggestion({ viewId: cloneId, actionId: 'clone.source_select', value: 'drip' });
     expect(res.options.length).toBe(SCHEDULES_PER_PAGE + 3);
   });
   within(typeAhead, BUDGET.typeAhead);
 
-  since = app.fake.calls.length;
+  since = counted.app.fake.calls.length;
   await slack.command(`edit ${ownedName}`);
-  const viewId = await openedViewId(app.fake, 'views.open', since);
-  await until(() => JSON.stringify(app.fake.view(viewId).blocks).includes('editor.add_end'), 'the editor');
-  const blocks = () => (app.fake.view(viewId).blocks ?? []) as { block_id?: string }[];
+  const viewId = await openedViewId(counted.app.fake, 'views.open', since);
+  await until(() => JSON.stringify(counted.app.fake.view(viewId).blocks).includes('editor.add_end'), 'the editor');
+  const blocks = () => (counted.app.fake.view(viewId).blocks ?? []) as { block_id?: string }[];
   const firstRow = /^row\.([a-z0-9]+)\.\d+\.after$/.exec(blocks().find((b) => /\.after$/.test(b.block_id ?? ''))!.block_id!)![1]!;
 
-  const updatesBefore = () => app.fake.callsTo('views.update').filter((c) => c.args.view_id === viewId && c.response.ok === true).length;
+  const updatesBefore = () => counted.app.fake.callsTo('views.update').filter((c) => c.args.view_id === viewId && c.response.ok === true).length;
   let updates = updatesBefore();
-  const keystroke = await trips.measure(async () => {
+  const keystroke = await counted.trips.measure(async () => {
     await slack.blockAction({ viewId, actionId: `editor.after.${firstRow}`, value: '3' });
     await until(() => updatesBefore() > updates, 'the editor re-rendered after a keystroke');
   });
   within(keystroke, BUDGET.keystroke);
 
   updates = updatesBefore();
-  const add = await trips.measure(async () => {
+  const add = await counted.trips.measure(async () => {
     await slack.blockAction({ viewId, actionId: 'editor.add_end' });
     await until(() => updatesBefore() > updates && blocks().filter((b) => /\.after$/.test(b.block_id ?? '')).length === 8, 'the added step');
   });
@@ -116,37 +98,37 @@ test('a list page, a type-ahead query, an editor keystroke, an Add and a Save ea
   await slack.blockAction({ viewId, actionId: `editor.type.${addedRow}`, selectedOption: 'Hopeful' });
   await until(() => updatesBefore() > updates, 'the retyped step');
 
-  const save = await trips.measure(async () => {
+  const save = await counted.trips.measure(async () => {
     await slack.viewSubmission(viewId);
-    await until(() => viewText(app.fake, viewId).includes('is saved'), 'the saved confirmation');
+    await until(() => viewText(counted.app.fake, viewId).includes('is saved'), 'the saved confirmation');
   });
   within(save, BUDGET.save);
   if (process.env.SHOW_ROUND_TRIPS) console.log(JSON.stringify({ firstPage, typeAhead, keystroke, add, save }, null, 1));
-  const saved = (await app.services.schedules.findByName(ws.ref, ownedName))!;
+  const saved = (await counted.app.services.schedules.findByName(ws.ref, ownedName))!;
   expect(saved.steps).toHaveLength(8);
   expect(saved.steps[0]!.afterDays).toBe(3);
 });
 
 test('users.info is asked once per user for a few minutes, and never answers for another workspace', async () => {
-  const first = app.workspace();
-  const second = app.workspace();
-  await app.services.workspaces.ensureSeeded(first.ref);
-  await app.services.workspaces.ensureSeeded(second.ref);
-  const askedFor = (user: string) => app.fake.callsTo('users.info').filter((c) => c.args.user === user).length;
+  const first = counted.app.workspace();
+  const second = counted.app.workspace();
+  await counted.app.services.workspaces.ensureSeeded(first.ref);
+  await counted.app.services.workspaces.ensureSeeded(second.ref);
+  const askedFor = (user: string) => counted.app.fake.callsTo('users.info').filter((c) => c.args.user === user).length;
 
   const inFirst = first.as('USAMEID', { tz: 'America/New_York' });
-  let since = app.fake.responses.length;
+  let since = counted.app.fake.responses.length;
   await inFirst.command(`view ${RECOMMENDED}`);
-  expect((await nextResponse(app.fake, since)).text).toContain('your time zone (America/New_York');
-  since = app.fake.responses.length;
+  expect((await nextResponse(counted.app.fake, since)).text).toContain('your time zone (America/New_York');
+  since = counted.app.fake.responses.length;
   await inFirst.command(`view ${RECOMMENDED}`);
-  expect((await nextResponse(app.fake, since)).text).toContain('your time zone (America/New_York');
+  expect((await nextResponse(counted.app.fake, since)).text).toContain('your time zone (America/New_York');
   expect(askedFor('USAMEID')).toBe(1);
 
   // The same user id in another workspace is another person.
   const inSecond = second.as('USAMEID', { tz: 'Asia/Tokyo' });
-  since = app.fake.responses.length;
+  since = counted.app.fake.responses.length;
   await inSecond.command(`view ${RECOMMENDED}`);
-  expect((await nextResponse(app.fake, since)).text).toContain('your time zone (Asia/Tokyo');
+  expect((await nextResponse(counted.app.fake, since)).text).toContain('your time zone (Asia/Tokyo');
   expect(askedFor('USAMEID')).toBe(2);
 });

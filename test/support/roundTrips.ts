@@ -3,6 +3,7 @@
 import type { Connection } from 'mongoose';
 import type { CommandStartedEvent, Document } from 'mongodb';
 import type { FakeSlack } from './fakeSlack.js';
+import { startTestApp, type TestApp } from './testApp.js';
 
 /** Commands that read or write documents; handshakes, pings and cursor kills are not round trips we make. */
 const DATA_COMMANDS = new Set(['find', 'insert', 'update', 'delete', 'aggregate', 'count', 'findAndModify', 'getMore', 'distinct']);
@@ -50,4 +51,34 @@ export function countRoundTrips(connection: Connection, fake: FakeSlack): RoundT
       client.off('commandStarted', onCommand);
     },
   };
+}
+
+/** The app for a test file, started before its tests with a round-trip counter on it, stopped after. */
+export function countedTestApp(): { readonly app: TestApp; readonly trips: RoundTripCounter } {
+  const state: { app?: TestApp; trips?: RoundTripCounter } = {};
+  beforeAll(async () => {
+    state.app = await startTestApp();
+    state.trips = countRoundTrips(state.app.runtime.connection, state.app.fake);
+  });
+  afterAll(async () => {
+    state.trips?.stop();
+    await state.app?.stop();
+  });
+  return {
+    get app() {
+      return state.app!;
+    },
+    get trips() {
+      return state.trips!;
+    },
+  };
+}
+
+/** Waits (with a deadline) until `condition` holds: what the user sees has arrived. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
