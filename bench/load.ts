@@ -180,7 +180,7 @@ const OPERATIONS = {
     return timed(
       target,
       async () => {
-        const res = await user.driver.blockSuggestion({ viewId, actionId: target.picker.actionId, value: `campaign ${Math.floor(Math.random() * 5)}` });
+        const res = await user.driver.blockSuggestion({ viewId, actionId: target.picker.actionId, value: `campaign 0${Math.floor(Math.random() * 10)}` });
         count = res.options.length;
         return res;
       },
