@@ -46,6 +46,14 @@ export interface Schedule {
   readonly version: number;
 }
 
+/** A schedule as a type-ahead menu offers it. */
+export interface ScheduleName {
+  readonly id: string;
+  readonly name: string;
+  readonly system: boolean;
+  readonly emailCc: boolean;
+}
+
 export interface ScheduleSummary extends Schedule {
   readonly totalDays: number;
   /** Names of the assistants that use it as a default (for new leads or Email CC leads). */
@@ -72,7 +80,7 @@ export interface ScheduleService {
    * Names containing `query` (any part, case-insensitive), alphabetical, at most `limit`. `emailCc` keeps only
    * Email CC schedules (true) or only the others (false).
    */
-  search(ref: WorkspaceRef, query: string, options?: { limit?: number; emailCc?: boolean }): Promise<Schedule[]>;
+  search(ref: WorkspaceRef, query: string, options?: { limit?: number; emailCc?: boolean }): Promise<ScheduleName[]>;
   /** Up to `limit` names close to `name` (typos included), for "did you mean". */
   closeMatches(ref: WorkspaceRef, name: string, limit?: number): Promise<string[]>;
   clone(actor: Actor, sourceId: string, input: { name: string; description: string }): Promise<Schedule>;
@@ -273,8 +281,12 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       const key = nameKey(query);
       if (key) filter.nameKey = { $regex: escapeRegex(key) };
       if (options.emailCc !== undefined) filter.emailCc = options.emailCc;
-      const docs = await Schedule.find(filter).sort({ nameKey: 1 }).limit(options.limit ?? 100).lean<ScheduleDoc[]>();
-      return docs.map(toSchedule);
+      // Only what a menu shows: a type-ahead runs on every keystroke.
+      const docs = await Schedule.find(filter, { name: 1, system: 1, emailCc: 1 })
+        .sort({ nameKey: 1 })
+        .limit(options.limit ?? 100)
+        .lean<Pick<ScheduleDoc, '_id' | 'name' | 'system' | 'emailCc'>[]>();
+      return docs.map((d) => ({ id: String(d._id), name: d.name, system: d.system, emailCc: d.emailCc }));
     },
 
     async closeMatches(ref, name, limit) {
