@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   report('exampleDates, 20 steps', time(() => exampleDates(start, afterDays, rules), 2000));
 
   const dataDir = await tempDataDir('followups-bench-');
-  const database = await startLocalMongo({ dataDir });
+  const database = await startLocalMongo({ dataDir, throwaway: true });
   const connection = await connectDatabase(database.uri, { dbName: 'bench' });
   try {
     const services = await createServices(connection, systemClock);

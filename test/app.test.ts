@@ -78,7 +78,7 @@ describe('GET /healthz', () => {
   test('reports the database up, and 503 once the database is stopped', async () => {
     // A database of its own, so stopping it leaves the other tests alone.
     const dataDir = await tempDataDir();
-    const database = await startLocalMongo({ dataDir });
+    const database = await startLocalMongo({ dataDir, throwaway: true });
     const fake = await startFakeSlack();
     const config = parseConfig({
       SLACK_BOT_TOKEN: fake.botToken,

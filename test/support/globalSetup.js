@@ -10,7 +10,7 @@ export default async function globalSetup() {
     return;
   }
   const dataDir = await tempDataDir();
-  const local = await startLocalMongo({ dataDir, log: (line) => console.log(`\n[test db] ${line}`) });
+  const local = await startLocalMongo({ dataDir, throwaway: true, log: (line) => console.log(`\n[test db] ${line}`) });
   // Workers start after global setup and inherit this.
   process.env.TEST_MONGODB_URI = local.uri;
   globalThis.__stopTestDatabase = async () => {

@@ -1,0 +1,64 @@
+// The local database of `npm start` and the tests: FerretDB on PostgreSQL, as child processes
+// that live exactly as long as the app wants them.
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import mongoose from 'mongoose';
+import { FERRETDB_VERSION, startLocalMongo, tempDataDir } from '../../src/db/localServer.js';
+
+/** Command lines of the processes that run on files in `dir`. */
+async function processesUsing(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
+    if (cmdline.includes(dir)) found.push(cmdline);
+  }
+  return found;
+}
+
+describe('the local database', () => {
+  const dirs: string[] = [];
+  const dataDir = async () => {
+    const dir = await tempDataDir('followups-local-test-');
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('keeps its data across a stop and a start on the same folder, and leaves nothing running once stopped', async () => {
+    const dir = await dataDir();
+    const first = await startLocalMongo({ dataDir: dir, useMongod: false });
+    expect(first.kind).toBe('ferretdb');
+    const writer = await mongoose.createConnection(first.uri, { dbName: 'keep' }).asPromise();
+    await writer.db!.collection('schedules').insertOne({ name: 'Kept', workspace: 'T1' });
+    await writer.close();
+    await first.stop();
+    expect(await processesUsing(dir)).toEqual([]);
+
+    const second = await startLocalMongo({ dataDir: dir, useMongod: false });
+    try {
+      const reader = await mongoose.createConnection(second.uri, { dbName: 'keep' }).asPromise();
+      const kept = await reader.db!.collection('schedules').findOne({ workspace: 'T1' });
+      await reader.close();
+      expect(kept?.name).toBe('Kept');
+    } finally {
+      await second.stop();
+    }
+    expect(await processesUsing(dir)).toEqual([]);
+  });
+
+  test('a FerretDB that fails to start takes PostgreSQL down with it', async () => {
+    // A cache whose "FerretDB" exits at once, after PostgreSQL has started.
+    const dir = await dataDir();
+    const cacheDir = join(dir, 'cache');
+    await mkdir(join(cacheDir, `ferretdb-${FERRETDB_VERSION}`), { recursive: true });
+    const broken = join(cacheDir, `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
+    await writeFile(broken, '#!/bin/sh\necho "broken on purpose" >&2\nexit 3\n');
+    await chmod(broken, 0o755);
+
+    await expect(startLocalMongo({ dataDir: dir, cacheDir, useMongod: false })).rejects.toThrow(/FerretDB v1\.24\.2 exited \(code 3\): broken on purpose/);
+    expect(await processesUsing(dir)).toEqual([]);
+  });
+});
