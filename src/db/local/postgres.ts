@@ -178,8 +178,8 @@ async function findOrAddUser(log: (line: string) => void): Promise<RunAs> {
 
 async function userIds(name: string): Promise<RunAs | undefined> {
   const [uid, gid] = await Promise.all([run('id', ['-u', name]), run('id', ['-g', name])]);
-  if (uid.code !== 0 || gid.code !== 0) return undefined;
-  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+  const ids = { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
+  return uid.code === 0 && gid.code === 0 && ids.uid > 0 && ids.gid >= 0 ? ids : undefined;
 }
 
 /** A cluster made by another user (or by root) is handed to the one that runs PostgreSQL. */

@@ -186,7 +186,8 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     });
     child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => resolve({ code: code ?? 1, output, stdout }));
+    // 'close', not 'exit': only then has all of the output been read.
+    child.once('close', (code) => resolve({ code: code ?? 1, output, stdout }));
   });
 }
 
