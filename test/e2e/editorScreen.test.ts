@@ -3,7 +3,8 @@
 import { fixedClock } from '../../src/clock.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 import type { SlackDriver } from '../support/slackDriver.js';
-import { nextResponse, openedViewId, updated } from '../support/flows.js';
+import { nextResponse, updated } from '../support/flows.js';
+import { openCopyInEditor, rowBlock, rowKeys as rowKeysIn, stepHeads as stepHeadsIn } from '../support/editor.js';
 
 // Monday 6 April 2026, 13:00 UTC: already Tuesday 7 April, 01:00, in Auckland (NZST, UTC+12).
 const NOW = '2026-04-06T13:00:00Z';
@@ -13,41 +14,14 @@ beforeAll(async () => {
 });
 afterAll(() => app.stop());
 
-interface Block {
-  block_id?: string;
-  text?: { text: string };
-}
-
-function blocks(viewId: string): Block[] {
-  return (app.fake.view(viewId).blocks ?? []) as Block[];
-}
-
-function rowKeys(viewId: string): string[] {
-  return blocks(viewId).flatMap((b) => {
-    const m = /^row\.([a-z0-9]+)\.\d+\.head$/.exec(b.block_id ?? '');
-    return m ? [m[1]!] : [];
-  });
-}
+const rowKeys = (viewId: string) => rowKeysIn(app.fake, viewId);
+const stepHeads = (viewId: string) => stepHeadsIn(app.fake, viewId);
+const openCopyOfRecommended = (slack: SlackDriver, name: string) => openCopyInEditor(app.fake, slack, 'Recommended', name);
 
 function afterBlockId(viewId: string, key: string): string {
-  const found = blocks(viewId).find((b) => new RegExp(`^row\\.${key}\\.\\d+\\.after$`).test(b.block_id ?? ''));
-  if (!found?.block_id) throw new Error(`no after days input for row ${key}`);
-  return found.block_id;
-}
-
-function stepHeads(viewId: string): string[] {
-  return blocks(viewId)
-    .filter((b) => /\.head$/.test(b.block_id ?? ''))
-    .map((b) => b.text?.text ?? '');
-}
-
-async function openCopyOfRecommended(slack: SlackDriver, name: string): Promise<string> {
-  const calls = app.fake.calls.length;
-  await slack.command('clone Recommended');
-  const viewId = await openedViewId(app.fake, 'views.open', calls);
-  app.fake.typeInto(viewId, 'clone.name', 'clone.name_input', name);
-  expect((await slack.viewSubmission(viewId)).outcome).toMatchObject({ action: 'update' });
-  return viewId;
+  const blockId = rowBlock(app.fake, viewId, key, 'after')?.block_id;
+  if (!blockId) throw new Error(`no after days input for row ${key}`);
+  return blockId;
 }
 
 describe('the step editor on screen', () => {

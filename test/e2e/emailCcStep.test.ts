@@ -5,7 +5,8 @@ import { OWN_EMAIL } from '../../src/services/domain.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 import type { SlackDriver } from '../support/slackDriver.js';
 import type { JsonObject } from '../support/fakeSlack.js';
-import { nextResponse, openedViewId, updated, viewText } from '../support/flows.js';
+import { nextResponse, updated, viewText } from '../support/flows.js';
+import { openCopyInEditor, rowBlock as rowBlockIn, rowKeys as rowKeysIn, stepHeads as stepHeadsIn } from '../support/editor.js';
 
 // Tuesday 7 April 2026, 05:00 UTC: still Monday 6 April, 19:00, in Honolulu (UTC−10).
 const NOW = '2026-04-07T05:00:00Z';
@@ -15,45 +16,10 @@ beforeAll(async () => {
 });
 afterAll(() => app.stop());
 
-interface Block {
-  type: string;
-  block_id?: string;
-  text?: { text: string };
-  label?: { text: string };
-  accessory?: { options?: { value: string }[] };
-  elements?: { action_id?: string }[];
-}
-
-function blocks(viewId: string): Block[] {
-  return (app.fake.view(viewId).blocks ?? []) as Block[];
-}
-
-function rowKeys(viewId: string): string[] {
-  return blocks(viewId).flatMap((b) => {
-    const m = /^row\.([a-z0-9]+)\.\d+\.head$/.exec(b.block_id ?? '');
-    return m ? [m[1]!] : [];
-  });
-}
-
-function rowBlock(viewId: string, key: string, part: 'head' | 'actions' | 'after'): Block | undefined {
-  return blocks(viewId).find((b) => new RegExp(`^row\\.${key}\\.\\d+\\.${part}$`).test(b.block_id ?? ''));
-}
-
-function stepHeads(viewId: string): string[] {
-  return blocks(viewId)
-    .filter((b) => /\.head$/.test(b.block_id ?? ''))
-    .map((b) => b.text?.text ?? '');
-}
-
-async function openCopyOfEmailCc(slack: SlackDriver, name: string): Promise<string> {
-  const calls = app.fake.calls.length;
-  await slack.command('clone Recommended for Email CC');
-  const viewId = await openedViewId(app.fake, 'views.open', calls);
-  app.fake.typeInto(viewId, 'clone.name', 'clone.name_input', name);
-  expect((await slack.viewSubmission(viewId)).outcome).toMatchObject({ action: 'update' });
-  expect(app.fake.view(viewId).callback_id).toBe('schedule_edit');
-  return viewId;
-}
+const rowKeys = (viewId: string) => rowKeysIn(app.fake, viewId);
+const rowBlock = (viewId: string, key: string, part: 'head' | 'actions' | 'after') => rowBlockIn(app.fake, viewId, key, part);
+const stepHeads = (viewId: string) => stepHeadsIn(app.fake, viewId);
+const openCopyOfEmailCc = (slack: SlackDriver, name: string) => openCopyInEditor(app.fake, slack, 'Recommended for Email CC', name);
 
 /** Sends a click and waits for the editor to show its outcome. */
 async function andRerendered(viewId: string, click: () => Promise<{ status: number }>): Promise<void> {

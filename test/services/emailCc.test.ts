@@ -8,22 +8,13 @@ import { OWN_EMAIL, ValidationError } from '../../src/services/domain.js';
 import { migrateToOwnEmailStep } from '../../src/services/emailCc.js';
 import { RECOMMENDED, RECOMMENDED_EMAIL_CC } from '../../src/services/workspaces.js';
 import type { Step } from '../../src/services/schedules.js';
-import { actorIn, newWorkspace, openTestDatabase, testDatabaseUri, type TestDatabase } from '../support/db.js';
+import { actorIn, newWorkspace, openTestDatabase, testDatabaseUri, thrown, type TestDatabase } from '../support/db.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
   db = await openTestDatabase();
 });
 afterAll(() => db.close());
-
-async function thrown(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 const gentle: Step = { type: 'Gentle', customMessageId: null, afterDays: 1 };
 const ownEmail: Step = { type: OWN_EMAIL, customMessageId: null, afterDays: 0 };

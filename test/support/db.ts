@@ -43,3 +43,13 @@ export function newWorkspace(): WorkspaceRef {
 export function actorIn(workspace: WorkspaceRef, userId = 'UALEX', options: { isAdmin?: boolean; name?: string } = {}): Actor {
   return { workspace, userId, name: options.name ?? userId, isAdmin: options.isAdmin ?? false };
 }
+
+/** The error `promise` fails with (the test fails if it succeeds). */
+export async function thrown(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
