@@ -571,6 +571,9 @@ describe('auth, users and conversations', () => {
     const secondClient = new WebClient(second.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
     expect((await client.users.info({ user: 'UTWIN' })).user).toMatchObject({ name: 'twin-here', tz: 'Europe/Paris', team_id: fake.teamId });
     expect((await secondClient.users.info({ user: 'UTWIN' })).user).toMatchObject({ name: 'twin-there', tz: 'Asia/Tokyo', team_id: 'TSECOND' });
+    const homeHere = await client.views.publish({ user_id: 'UTWIN', view: { type: 'home', blocks: [] } });
+    const homeThere = await secondClient.views.publish({ user_id: 'UTWIN', view: { type: 'home', blocks: [] } });
+    expect(homeThere.view?.id).not.toBe(homeHere.view?.id);
     const here = await client.chat.postMessage({ channel: 'UTWIN', text: 'here' });
     const there = await secondClient.chat.postMessage({ channel: 'UTWIN', text: 'there' });
     expect(here.channel).not.toBe(there.channel);

@@ -310,7 +310,7 @@ export class Modals {
   private readonly views = new Map<string, StoredView>();
   /** Root view id -> the ids on its stack, bottom first. */
   private readonly stacks = new Map<string, string[]>();
-  /** User id -> their Home tab view. */
+  /** `team user` -> that person's Home tab view. */
   private readonly homeViews = new Map<string, string>();
 
   constructor(private readonly options: ModalsOptions) {}
@@ -359,7 +359,8 @@ export class Modals {
 
   /** views.publish: the user's Home tab, created on first publish. */
   publish(teamId: string, userId: string, definition: JsonObject, hash: unknown): ViewResult {
-    const existingId = this.homeViews.get(userId);
+    const home = `${teamId} ${userId}`;
+    const existingId = this.homeViews.get(home);
     const existing = existingId ? this.views.get(existingId) : undefined;
     if (hash !== undefined && (!existing || hash !== existing.hash)) return { ok: false, error: 'hash_conflict' };
     if (this.externalIdTaken(teamId, definition, existing?.id)) return { ok: false, error: 'duplicate_external_id' };
@@ -368,7 +369,7 @@ export class Modals {
       return { ok: true, view: this.render(existing) };
     }
     const created = this.createView(teamId, definition, 'home', userId, null, null);
-    this.homeViews.set(userId, created.id);
+    this.homeViews.set(home, created.id);
     return { ok: true, view: this.render(created) };
   }
 
