@@ -19,8 +19,9 @@ export const ASSISTANT = {
 } as const;
 
 export interface AssistantModalMetadata {
-  /** Set when editing an existing assistant. */
+  /** Set when editing an existing assistant, with the version it was opened at (a later save by someone else wins). */
   readonly assistantId?: string;
+  readonly version?: number;
   /** Where the command was typed: the confirmation goes there. */
   readonly responseUrl?: string;
 }

@@ -19,8 +19,9 @@ export const CUSTOM_MESSAGE = {
 } as const;
 
 export interface CustomMessageMetadata {
-  /** Set when editing an existing message. */
+  /** Set when editing an existing message, with the version it was opened at (a later save by someone else wins). */
   readonly messageId?: string;
+  readonly version?: number;
   /** Set when pushed from the step editor. */
   readonly returnTo?: { readonly draftId: string; readonly rowKey: string; readonly editorViewId: string };
   /** Where `/schedule message …` was typed: the confirmation goes there. */

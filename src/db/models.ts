@@ -40,6 +40,8 @@ export interface CustomMessageDoc {
   subject: string;
   body: string;
   createdBy: string;
+  updatedBy?: string;
+  updatedByName?: string;
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -56,8 +58,12 @@ export interface AssistantDoc {
   defaultScheduleId: Types.ObjectId | null;
   defaultEmailCcScheduleId: Types.ObjectId | null;
   createdBy: string;
+  updatedBy?: string;
+  updatedByName?: string;
   createdAt: Date;
   updatedAt: Date;
+  /** Absent on assistants added before saves were versioned: version 1. */
+  version?: number;
 }
 
 /** A claim that a workspace's system schedules exist: the unique _id makes seeding idempotent. */
@@ -111,14 +117,19 @@ export interface DraftRevisionDoc {
   createdAt: Date;
 }
 
-/** Claims a schedule's next version before it is written: a unique insert, so two saves can't both win. */
-export interface ScheduleVersionDoc {
+/**
+ * Claims the next version of a schedule, custom message or assistant before it is written: a
+ * unique (docId, version) insert, so two saves can't both win (see services/versions.ts).
+ */
+export interface VersionClaimDoc {
   _id: Types.ObjectId;
-  scheduleId: Types.ObjectId;
+  docId: Types.ObjectId;
   version: number;
   claimedAt: Date;
   /** Who claimed it, to name them if another save loses the race. */
   byName: string;
+  /** The editing session that saved (draft or modal), to tell a repeated Save from someone else's. */
+  saveId: string | null;
 }
 
 /** A one-time data change that has run on this database (its `_id` names it). */
@@ -134,7 +145,7 @@ export interface Models {
   Workspace: Model<WorkspaceDoc>;
   Draft: Model<DraftDoc>;
   DraftRevision: Model<DraftRevisionDoc>;
-  ScheduleVersion: Model<ScheduleVersionDoc>;
+  VersionClaim: Model<VersionClaimDoc>;
   Migration: Model<MigrationDoc>;
 }
 
@@ -180,6 +191,8 @@ export function createModels(connection: Connection, clock: Clock): Models {
       subject: { type: String, default: '' },
       body: { type: String, required: true },
       createdBy: { type: String, required: true },
+      updatedBy: { type: String },
+      updatedByName: { type: String, default: '' },
       version: { type: Number, default: 1 },
     },
     { timestamps, versionKey: false },
@@ -197,6 +210,9 @@ export function createModels(connection: Connection, clock: Clock): Models {
       defaultScheduleId: { type: Schema.Types.ObjectId, default: null },
       defaultEmailCcScheduleId: { type: Schema.Types.ObjectId, default: null },
       createdBy: { type: String, required: true },
+      updatedBy: { type: String },
+      updatedByName: { type: String, default: '' },
+      version: { type: Number, default: 1 },
     },
     { timestamps, versionKey: false },
   );
@@ -248,16 +264,17 @@ export function createModels(connection: Connection, clock: Clock): Models {
     { timestamps: { ...timestamps, updatedAt: false }, versionKey: false },
   );
   draftRevisionSchema.index({ draftId: 1, rev: 1 }, { unique: true });
-  const scheduleVersionSchema = new Schema<ScheduleVersionDoc>(
+  const versionClaimSchema = new Schema<VersionClaimDoc>(
     {
-      scheduleId: { type: Schema.Types.ObjectId, required: true },
+      docId: { type: Schema.Types.ObjectId, required: true },
       version: { type: Number, required: true },
       claimedAt: { type: Date, required: true },
       byName: { type: String, default: '' },
+      saveId: { type: String, default: null },
     },
     { versionKey: false },
   );
-  scheduleVersionSchema.index({ scheduleId: 1, version: 1 }, { unique: true });
+  versionClaimSchema.index({ docId: 1, version: 1 }, { unique: true });
   draftSchema.index({ updatedAt: 1 });
   const migrationSchema = new Schema<MigrationDoc>({ _id: { type: String, required: true }, doneAt: { type: Date, required: true } }, { versionKey: false });
 
@@ -268,7 +285,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
     Workspace: connection.model<WorkspaceDoc>('Workspace', workspaceSchema),
     Draft: connection.model<DraftDoc>('Draft', draftSchema),
     DraftRevision: connection.model<DraftRevisionDoc>('DraftRevision', draftRevisionSchema),
-    ScheduleVersion: connection.model<ScheduleVersionDoc>('ScheduleVersion', scheduleVersionSchema),
+    VersionClaim: connection.model<VersionClaimDoc>('VersionClaim', versionClaimSchema),
     Migration: connection.model<MigrationDoc>('Migration', migrationSchema),
   };
 }

@@ -4,10 +4,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RespondFn } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import { notice, refusalText } from '../../views/message.js';
+import { savedMeanwhileText } from '../../views/savedMeanwhile.js';
 import type { WebClient } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
 import { isDatabaseUnavailable, recordingWrites, type WriteLog } from '../db/connection.js';
-import { DomainError, ValidationError, workspaceKey, type Actor, type WorkspaceRef } from '../services/domain.js';
+import { ConflictError, DomainError, ValidationError, workspaceKey, type Actor, type WorkspaceRef } from '../services/domain.js';
 
 /** What a user is told when the database does not answer and nothing can have been written. */
 export const DATABASE_DOWN = 'The database is not answering: nothing was changed. Try again in a minute.';
@@ -163,9 +164,12 @@ export async function modalErrors(
   error: unknown,
   blockFor: (field: string) => string | undefined,
   fallbackBlock: string,
+  /** The viewer's, for the time of a save that came first (ConflictError). */
+  timeZone = 'UTC',
 ): Promise<Record<string, string>> {
   let fields: Readonly<Record<string, string>>;
   if (error instanceof ValidationError) fields = error.errors;
+  else if (error instanceof ConflictError) fields = { [error.field ?? '']: savedMeanwhileText(error, timeZone) };
   else if (error instanceof DomainError) fields = { [error.field ?? '']: await plainMessage(client, error) };
   else return { [fallbackBlock]: failureSentence(logger, what, error) };
   const errors: Record<string, string> = {};

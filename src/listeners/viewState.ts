@@ -32,6 +32,15 @@ export function blockIdWithPrefix(blocks: readonly { block_id?: string }[] | und
   return blocks?.find((block) => block.block_id?.startsWith(prefix))?.block_id;
 }
 
+/**
+ * The version a modal was opened at, and the modal itself as the save's id (Slack sends the
+ * same view id with a repeated submission). A modal without a version (opened before versions,
+ * or forged) saves against version 0, which is refused as a conflict: nothing is overwritten.
+ */
+export function versionedSave(version: unknown, viewId: string): { baseVersion: number; saveId: string } {
+  return { baseVersion: typeof version === 'number' && Number.isInteger(version) ? version : 0, saveId: viewId };
+}
+
 export function parseMetadata<T>(privateMetadata: string | undefined): Partial<T> {
   try {
     return JSON.parse(privateMetadata || '{}') as Partial<T>;

@@ -18,6 +18,8 @@ import {
 } from './domain.js';
 import { nameTaken } from './names.js';
 import { closeMatchesIn } from './closeMatches.js';
+import { writeNextVersion, type VersionedSave } from './versions.js';
+import type { Clock } from '../clock.js';
 
 export interface Assistant {
   readonly id: string;
@@ -28,6 +30,9 @@ export interface Assistant {
   readonly defaultScheduleId: string | null;
   readonly defaultEmailCcScheduleId: string | null;
   readonly createdBy: string;
+  readonly version: number;
+  readonly updatedByName: string;
+  readonly updatedAt: Date;
 }
 
 export interface AssistantInput {
@@ -45,7 +50,8 @@ export interface AssistantService {
   /** Up to `limit` names close to `name` (typos included), for "did you mean". */
   closeMatches(ref: WorkspaceRef, name: string, limit?: number): Promise<string[]>;
   create(actor: Actor, input: AssistantInput): Promise<Assistant>;
-  update(actor: Actor, id: string, input: AssistantInput): Promise<Assistant>;
+  /** Refused (ConflictError, nothing written) when someone saved since `baseVersion`, the version the modal opened. */
+  update(actor: Actor, id: string, input: AssistantInput & VersionedSave): Promise<Assistant>;
   setDefaults(actor: Actor, id: string, defaults: { scheduleId: string; emailCcScheduleId: string }): Promise<Assistant>;
   assertCanChange(actor: Actor, assistant: Assistant): void;
 }
@@ -60,6 +66,9 @@ function toAssistant(doc: AssistantDoc): Assistant {
     defaultScheduleId: doc.defaultScheduleId ? String(doc.defaultScheduleId) : null,
     defaultEmailCcScheduleId: doc.defaultEmailCcScheduleId ? String(doc.defaultEmailCcScheduleId) : null,
     createdBy: doc.createdBy,
+    version: doc.version ?? 1,
+    updatedByName: doc.updatedByName ?? '',
+    updatedAt: doc.updatedAt,
   };
 }
 
@@ -74,7 +83,7 @@ export function validateAssistant(input: AssistantInput): Record<string, string>
   return errors;
 }
 
-export function createAssistantService(models: Models): AssistantService {
+export function createAssistantService(models: Models, clock: Clock): AssistantService {
   const { Assistant, Schedule } = models;
 
   async function load(ref: WorkspaceRef, id: string): Promise<AssistantDoc> {
@@ -156,12 +165,7 @@ export function createAssistantService(models: Models): AssistantService {
       assertCanChange(actor, current);
       const errors = await fieldErrors(actor.workspace, input, id);
       if (Object.keys(errors).length) throw new ValidationError(errors);
-      try {
-        await Assistant.updateOne({ _id: new Types.ObjectId(id), workspace: workspaceKey(actor.workspace) }, { $set: fields(input) });
-      } catch (error) {
-        if (isDuplicateKeyError(error)) throw duplicateName('assistant', input.name);
-        throw error;
-      }
+      await writeNextVersion(models, clock, actor, 'assistant', current, input, fields(input));
       return toAssistant(await load(actor.workspace, id));
     },
 

@@ -20,6 +20,8 @@ import {
   type WorkspaceRef,
 } from './domain.js';
 import { nameTaken } from './names.js';
+import { writeNextVersion, type VersionedSave } from './versions.js';
+import type { Clock } from '../clock.js';
 
 export interface CustomMessage {
   readonly id: string;
@@ -28,6 +30,8 @@ export interface CustomMessage {
   readonly body: string;
   readonly createdBy: string;
   readonly version: number;
+  readonly updatedByName: string;
+  readonly updatedAt: Date;
 }
 
 export interface CustomMessageWithUsage extends CustomMessage {
@@ -51,12 +55,22 @@ export interface CustomMessageService {
   closeMatches(ref: WorkspaceRef, name: string, limit?: number): Promise<string[]>;
   usedBy(ref: WorkspaceRef, id: string): Promise<string[]>;
   create(actor: Actor, input: CustomMessageInput): Promise<CustomMessage>;
-  update(actor: Actor, id: string, input: CustomMessageInput): Promise<CustomMessage>;
+  /** Refused (ConflictError, nothing written) when someone saved since `baseVersion`, the version the modal opened. */
+  update(actor: Actor, id: string, input: CustomMessageInput & VersionedSave): Promise<CustomMessage>;
   assertCanEdit(actor: Actor, message: CustomMessage): void;
 }
 
 function toMessage(doc: CustomMessageDoc): CustomMessage {
-  return { id: String(doc._id), name: doc.name, subject: doc.subject ?? '', body: doc.body, createdBy: doc.createdBy, version: doc.version };
+  return {
+    id: String(doc._id),
+    name: doc.name,
+    subject: doc.subject ?? '',
+    body: doc.body,
+    createdBy: doc.createdBy,
+    version: doc.version ?? 1,
+    updatedByName: doc.updatedByName ?? '',
+    updatedAt: doc.updatedAt,
+  };
 }
 
 /** Field errors keyed `name`, `subject`, `body`; empty when the input is fine. */
@@ -80,7 +94,7 @@ export function validateCustomMessage(input: CustomMessageInput): Record<string,
 }
 
 
-export function createCustomMessageService(models: Models): CustomMessageService {
+export function createCustomMessageService(models: Models, clock: Clock): CustomMessageService {
   const { CustomMessage, Schedule } = models;
 
   async function load(ref: WorkspaceRef, id: string): Promise<CustomMessageDoc> {
@@ -176,15 +190,12 @@ export function createCustomMessageService(models: Models): CustomMessageService
       assertCanEdit(actor, current);
       const errors = await fieldErrors(actor.workspace, input, id);
       if (Object.keys(errors).length) throw new ValidationError(errors);
-      try {
-        await CustomMessage.updateOne(
-          { _id: new Types.ObjectId(id), workspace: workspaceKey(actor.workspace) },
-          { $set: { name: normalizeName(input.name), nameKey: nameKey(input.name), subject: input.subject.trim(), body: input.body.trim() }, $inc: { version: 1 } },
-        );
-      } catch (error) {
-        if (isDuplicateKeyError(error)) throw duplicateName('customMessage', input.name);
-        throw error;
-      }
+      await writeNextVersion(models, clock, actor, 'customMessage', current, input, {
+        name: normalizeName(input.name),
+        nameKey: nameKey(input.name),
+        subject: input.subject.trim(),
+        body: input.body.trim(),
+      });
       return toMessage(await load(actor.workspace, id));
     },
   };

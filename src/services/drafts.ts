@@ -75,7 +75,7 @@ export interface DraftService {
   /** Applies what was typed, then the change; returns the new draft. */
   apply(ref: WorkspaceRef, draftId: string, typed: TypedValues, change?: DraftChange): Promise<Draft>;
   model(ref: WorkspaceRef, draft: Draft): Promise<EditorModel>;
-  /** Validates and saves the schedule, then drops the draft. Field errors are keyed `name`, `description`, `steps`, `step.N`. */
+  /** Validates and saves the schedule; saving again from the same draft answers the same. Field errors are keyed `name`, `description`, `steps`, `step.N`. */
   save(actor: Actor, draftId: string, typed: TypedValues): Promise<Schedule>;
   discard(ref: WorkspaceRef, draftId: string): Promise<void>;
   /** Drops drafts untouched for `maxAgeMs` (editors closed without a view_closed, crashed clients). Returns how many. */
@@ -336,9 +336,9 @@ export function createDraftService(
         throw new ValidationError(errors);
       }
       // save() validates (and checks permissions) itself.
-      const saved = await deps.schedules.save(actor, draft.scheduleId, { ...input, baseVersion: draft.baseVersion });
-      await remove([new Types.ObjectId(draft.id)]);
-      return saved;
+      // The draft stays (the purge job drops it): the same Save submitted again (a double click)
+      // then answers "saved" instead of "this editor has expired"; the draft id tells it apart.
+      return deps.schedules.save(actor, draft.scheduleId, { ...input, baseVersion: draft.baseVersion, saveId: draft.id });
     },
 
     async discard(ref, draftId) {

@@ -26,8 +26,8 @@ export async function createServices(connection: Connection, clock: Clock): Prom
   await migrateNameKeys(models, clock);
   await migrateToOwnEmailStep(models);
   const schedules = createScheduleService(models, clock);
-  const customMessages = createCustomMessageService(models);
-  const assistants = createAssistantService(models);
+  const customMessages = createCustomMessageService(models, clock);
+  const assistants = createAssistantService(models, clock);
   return {
     clock,
     models,

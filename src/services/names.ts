@@ -14,7 +14,8 @@ interface NamedDoc {
 
 const MODEL_OF = { schedule: 'Schedule', customMessage: 'CustomMessage', assistant: 'Assistant' } as const satisfies Record<NamedKind, keyof Models>;
 
-function modelOf(models: Models, kind: NamedKind): Model<NamedDoc> {
+/** The collection of `kind`, typed by the fields every named document has. */
+export function namedModel(models: Models, kind: NamedKind): Model<NamedDoc> {
   return models[MODEL_OF[kind]] as unknown as Model<NamedDoc>;
 }
 
@@ -24,7 +25,7 @@ function modelOf(models: Models, kind: NamedKind): Model<NamedDoc> {
  * then, and `isDuplicateKeyError` turns its refusal into the same error.
  */
 export async function nameTaken(models: Models, kind: NamedKind, ref: WorkspaceRef, name: string, exceptId?: string) {
-  const existing = await modelOf(models, kind).findOne({ workspace: workspaceKey(ref), nameKey: nameKey(name) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
+  const existing = await namedModel(models, kind).findOne({ workspace: workspaceKey(ref), nameKey: nameKey(name) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
   return existing && String(existing._id) !== exceptId ? duplicateName(kind, name) : null;
 }
 
@@ -41,7 +42,7 @@ export async function migrateNameKeys(models: Models, clock: Clock): Promise<num
   if (await models.Migration.exists({ _id: marker })) return 0;
   let changed = 0;
   for (const kind of Object.keys(MODEL_OF) as NamedKind[]) {
-    const model = modelOf(models, kind);
+    const model = namedModel(models, kind);
     const docs = await model.find({}, { name: 1, nameKey: 1 }).lean<Pick<NamedDoc, '_id' | 'name' | 'nameKey'>[]>();
     for (const doc of docs) {
       const key = nameKey(doc.name);

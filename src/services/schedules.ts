@@ -1,16 +1,14 @@
 // Schedules: list, find, clone, save steps, rename, delete. Scoped to a workspace; no Slack.
 import { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
-import { isDuplicateKeyError, parseObjectId, type Models, type ScheduleDoc, type ScheduleVersionDoc, type StepDoc } from '../db/models.js';
+import { isDuplicateKeyError, parseObjectId, type Models, type ScheduleDoc, type StepDoc } from '../db/models.js';
 
-/** A version claim older than this whose schedule never got written was left by a crashed writer. */
-const STALE_CLAIM_MS = 30_000;
 import { totalDays } from './calendar.js';
 import { nameTaken } from './names.js';
 import { closeMatchesIn } from './closeMatches.js';
 import { ownEmailProblem, ownEmailStep, withOwnEmailFirst } from './emailCc.js';
+import { writeNextVersion, type VersionedSave } from './versions.js';
 import {
-  ConflictError,
   DomainError,
   MAX_SCHEDULE_DESCRIPTION,
   MAX_STEPS,
@@ -86,7 +84,8 @@ export interface ScheduleService {
   clone(actor: Actor, sourceId: string, input: { name: string; description: string }): Promise<Schedule>;
   /** Field errors (`name`, `description`, `steps`, `step.N`) a save would give; writes nothing. */
   validate(ref: WorkspaceRef, id: string, input: { name: string; description: string; steps: readonly Step[] }): Promise<Record<string, string>>;
-  save(actor: Actor, id: string, input: { name: string; description: string; steps: readonly Step[]; baseVersion: number }): Promise<Schedule>;
+  /** `baseVersion` is the version the editor opened; a later save from it is refused (ConflictError). */
+  save(actor: Actor, id: string, input: { name: string; description: string; steps: readonly Step[] } & VersionedSave): Promise<Schedule>;
   rename(actor: Actor, id: string, newName: string): Promise<Schedule>;
   remove(actor: Actor, id: string): Promise<void>;
   /** Throws unless `actor` may edit, rename or delete the schedule. */
@@ -129,47 +128,7 @@ export function escapeRegex(text: string): string {
 
 
 export function createScheduleService(models: Models, clock: Clock): ScheduleService {
-  const { Schedule, Assistant, CustomMessage, ScheduleVersion } = models;
-
-  /**
-   * Writes `fields` as version N+1 of `current`. The version is claimed first with a unique
-   * insert, so of two saves from version N exactly one wins, on MongoDB and FerretDB alike (a
-   * version-checked update is not atomic on FerretDB v1). A claim whose writer died before
-   * writing is taken over once it is stale.
-   */
-  async function writeNextVersion(actor: Actor, current: Schedule, fields: Record<string, unknown>): Promise<void> {
-    const scheduleId = new Types.ObjectId(current.id);
-    const version = current.version + 1;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await ScheduleVersion.create({ scheduleId, version, claimedAt: clock.now(), byName: actor.name });
-        break;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        const claim = await ScheduleVersion.findOne({ scheduleId, version }).lean<ScheduleVersionDoc>();
-        const latest = toSchedule(await load(actor.workspace, current.id));
-        const abandoned = claim && latest.version === current.version && clock.now().getTime() - claim.claimedAt.getTime() > STALE_CLAIM_MS;
-        if (abandoned && attempt === 0) {
-          await ScheduleVersion.deleteOne({ _id: claim._id, claimedAt: claim.claimedAt });
-          continue;
-        }
-        // Someone else saved (or is saving right now) from the same version.
-        throw latest.version === current.version && claim ? new ConflictError(current.name, claim.byName, claim.claimedAt) : conflict(latest);
-      }
-    }
-    try {
-      await Schedule.updateOne(
-        { _id: scheduleId, workspace: workspaceKey(actor.workspace) },
-        { $set: { ...fields, version, updatedBy: actor.userId, updatedByName: actor.name, updatedAt: clock.now() } },
-        { timestamps: false },
-      );
-    } catch (error) {
-      // Nothing was written: give the version back.
-      await ScheduleVersion.deleteOne({ scheduleId, version });
-      if (isDuplicateKeyError(error)) throw duplicateName('schedule', String(fields.name));
-      throw error;
-    }
-  }
+  const { Schedule, Assistant, CustomMessage, VersionClaim } = models;
 
   async function load(ref: WorkspaceRef, id: string): Promise<ScheduleDoc> {
     const _id = parseObjectId(id);
@@ -333,8 +292,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       assertCanEdit(actor, current);
       const errors = await fieldErrors(ref, id, input, current.emailCc);
       if (Object.keys(errors).length) throw new ValidationError(errors);
-      if (current.version !== input.baseVersion) throw conflict(current);
-      await writeNextVersion(actor, current, {
+      await writeNextVersion(models, clock, actor, 'schedule', current, input, {
         name: normalizeName(input.name),
         nameKey: nameKey(input.name),
         description: input.description.trim(),
@@ -354,7 +312,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       const nameError = nameProblem('schedule', newName);
       if (nameError) throw new ValidationError({ name: nameError });
       await assertNameFree(ref, newName, id);
-      await writeNextVersion(actor, current, { name: normalizeName(newName), nameKey: nameKey(newName) });
+      await writeNextVersion(models, clock, actor, 'schedule', current, { baseVersion: current.version }, { name: normalizeName(newName), nameKey: nameKey(newName) });
       return toSchedule(await load(ref, id));
     },
 
@@ -377,12 +335,9 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
         );
       }
       await Schedule.deleteOne({ _id, workspace: workspaceKey(ref) });
-      await ScheduleVersion.deleteMany({ scheduleId: _id });
+      await VersionClaim.deleteMany({ docId: _id });
     },
   };
   return service;
 }
 
-function conflict(current: Schedule): ConflictError {
-  return new ConflictError(current.name, current.updatedByName, current.updatedAt);
-}

@@ -7,8 +7,9 @@
 // update alone would let two processes both write).
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
-import { isDuplicateKeyError, type Models, type ScheduleDoc, type ScheduleVersionDoc, type StepDoc, type WorkspaceDoc } from '../db/models.js';
-import { TONES, workspaceKey, nameKey, type WorkspaceRef } from './domain.js';
+import { isDuplicateKeyError, type Models, type ScheduleDoc, type StepDoc, type WorkspaceDoc } from '../db/models.js';
+import { ConflictError, TONES, workspaceKey, nameKey, type WorkspaceRef } from './domain.js';
+import { writeNextVersion } from './versions.js';
 import { ownEmailStep } from './emailCc.js';
 
 export const RECOMMENDED = 'Recommended';
@@ -17,8 +18,6 @@ const SYSTEM_USER = 'system';
 const SYSTEM_NAME = 'Followups';
 /** After days of the Recommended tones, in order: Candid 1, Gentle 1, Appreciative 2, … Curious 6. */
 const RECOMMENDED_AFTER_DAYS = [1, 1, 2, 3, 4, 5, 6];
-/** An upgrade claim older than this whose schedule never got written was left by a crashed process. */
-const STALE_CLAIM_MS = 30_000;
 
 export interface SystemSchedule {
   readonly name: string;
@@ -61,7 +60,7 @@ export interface WorkspaceService {
 }
 
 export function createWorkspaceService(models: Models, clock: Clock, systemSchedules: readonly SystemSchedule[] = SYSTEM_SCHEDULES): WorkspaceService {
-  const { Schedule, ScheduleVersion, Workspace } = models;
+  const { Schedule, Workspace } = models;
   const release = Math.max(...systemSchedules.map((s) => s.version));
   // Workspaces this process saw up to date: every request checks, so remembering saves a round trip
   // on each. A workspace once up to date stays so until a new release, which comes with a new process.
@@ -79,7 +78,8 @@ export function createWorkspaceService(models: Models, clock: Clock, systemSched
   }
 
   /** True once the workspace has this system schedule at `definition.version` or later. */
-  async function seedOrUpgrade(workspace: string, definition: SystemSchedule): Promise<boolean> {
+  async function seedOrUpgrade(ref: WorkspaceRef, definition: SystemSchedule): Promise<boolean> {
+    const workspace = workspaceKey(ref);
     const current = await Schedule.findOne({ workspace, system: true, nameKey: nameKey(definition.name) }).lean<ScheduleDoc>();
     if (!current) {
       try {
@@ -91,25 +91,17 @@ export function createWorkspaceService(models: Models, clock: Clock, systemSched
       return true;
     }
     if ((current.seedVersion ?? 1) >= definition.version) return true;
-    // Claim the schedule's next version: of several processes upgrading at once, one writes.
-    const claim = { scheduleId: current._id, version: current.version + 1 };
+    // Claim the schedule's next version: of several processes upgrading at once, one writes (a
+    // claim left by a crashed process is taken over). Only the system schedule itself changes:
+    // copies are other documents, and keep their steps.
+    const system = { workspace: ref, userId: SYSTEM_USER, name: SYSTEM_NAME, isAdmin: true };
+    const versioned = { id: String(current._id), name: current.name, version: current.version, updatedByName: current.updatedByName ?? '', updatedAt: current.updatedAt };
     try {
-      await ScheduleVersion.create({ ...claim, claimedAt: clock.now(), byName: SYSTEM_NAME });
+      await writeNextVersion(models, clock, system, 'schedule', versioned, { baseVersion: current.version }, content(definition));
     } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      const held = await ScheduleVersion.findOne(claim).lean<ScheduleVersionDoc>();
-      if (held && clock.now().getTime() - held.claimedAt.getTime() > STALE_CLAIM_MS) {
-        // Its claimer died before writing: free it, and the next request upgrades.
-        await ScheduleVersion.deleteOne({ _id: held._id, claimedAt: held.claimedAt });
-      }
-      return false;
+      if (error instanceof ConflictError) return false; // another process is upgrading it
+      throw error;
     }
-    // Only the system schedule itself changes: copies are other documents, and keep their steps.
-    await Schedule.updateOne(
-      { _id: current._id, workspace },
-      { $set: { ...content(definition), version: claim.version, updatedBy: SYSTEM_USER, updatedByName: SYSTEM_NAME, updatedAt: clock.now() } },
-      { timestamps: false },
-    );
     return true;
   }
 
@@ -124,7 +116,7 @@ export function createWorkspaceService(models: Models, clock: Clock, systemSched
         return;
       }
       let upToDate = true;
-      for (const definition of systemSchedules) upToDate = (await seedOrUpgrade(workspace, definition)) && upToDate;
+      for (const definition of systemSchedules) upToDate = (await seedOrUpgrade(ref, definition)) && upToDate;
       if (!seeded) {
         try {
           await Workspace.create({ _id: workspace, teamId: ref.teamId, enterpriseId: ref.enterpriseId ?? null, seededAt: clock.now(), systemVersion: upToDate ? release : 1 });

@@ -146,8 +146,8 @@ describe('the make-your-own-schedule flow', () => {
       'custom 1', 'Gentle 3', 'Appreciative 2', 'Hopeful 0.5', 'Hopeful 3', 'Cautionary 5', 'Curious 6',
     ]);
     expect(schedule.steps[0]!.customMessageId).not.toBeNull();
-    expect(await app.services.models.Draft.countDocuments({ workspace: ws.ref.teamId })).toBe(0);
-    expect(await app.services.models.DraftRevision.countDocuments({ workspace: ws.ref.teamId })).toBe(0);
+    // The saved editor's draft is left for the hourly purge, so a repeated Save answers "saved" too.
+    expect(await app.services.models.Draft.countDocuments({ workspace: ws.ref.teamId })).toBe(1);
 
     // 9. Make it Ava's default for new leads: the conversation is told, and the list says so.
     const defaultCommand = await slack.command('default Ava');

@@ -117,7 +117,7 @@ describe('only the creator or a workspace admin changes a thing, in the service 
     const alex = actorIn(ws, 'UALEX');
     const sam = actorIn(ws, 'USAM');
     const message = await db.services.customMessages.create(alex, { name: 'Pricing', subject: '', body: 'Original' });
-    const input = { name: 'Pricing', subject: '', body: 'Rewritten by Sam' };
+    const input = { name: 'Pricing', subject: '', body: 'Rewritten by Sam', baseVersion: message.version };
     expectForbidden(await thrown(db.services.customMessages.update(sam, message.id, input)), 'UALEX');
     expect(await db.services.customMessages.get(ws, message.id)).toEqual(message);
     const admin = actorIn(ws, 'UADMIN', { isAdmin: true });
@@ -131,7 +131,7 @@ describe('only the creator or a workspace admin changes a thing, in the service 
     const ava = await db.services.assistants.create(alex, { ...ASSISTANT, name: 'Ava' });
     const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
     const samsCopy = await db.services.schedules.clone(sam, recommended.id, { name: 'Sams', description: '' });
-    expectForbidden(await thrown(db.services.assistants.update(sam, ava.id, { ...ASSISTANT, name: 'Sams Ava' })), 'UALEX');
+    expectForbidden(await thrown(db.services.assistants.update(sam, ava.id, { ...ASSISTANT, name: 'Sams Ava', baseVersion: ava.version })), 'UALEX');
     const defaults = { scheduleId: samsCopy.id, emailCcScheduleId: ava.defaultEmailCcScheduleId! };
     expectForbidden(await thrown(db.services.assistants.setDefaults(sam, ava.id, defaults)), 'UALEX');
     expect(await db.services.assistants.get(ws, ava.id)).toEqual(ava);

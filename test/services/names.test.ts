@@ -127,6 +127,8 @@ describe('stored name keys', () => {
 
 describe('two renames to the same new name at once', () => {
   const ROUNDS = 50;
+  /** 50 rounds of real database work: generous when other test files share the machine. */
+  const RACE_TIMEOUT_MS = 180_000;
 
   /** Runs both at once; exactly one wins, the other gets the field error, and one document has the name. */
   async function raceRenames(
@@ -159,7 +161,7 @@ describe('two renames to the same new name at once', () => {
         () => db.services.models.Schedule.countDocuments({ workspace: ws.teamId, nameKey: nameKey(name) }),
       );
     }
-  });
+  }, RACE_TIMEOUT_MS);
 
   test(`custom messages: the loser is told the name is taken (${ROUNDS} rounds)`, async () => {
     const ws = await seeded();
@@ -173,14 +175,14 @@ describe('two renames to the same new name at once', () => {
       await raceRenames(
         ws,
         [
-          () => db.services.customMessages.update(alex, a.id, { name, subject: '', body: 'Hi' }),
-          () => db.services.customMessages.update(alex, b.id, { name, subject: '', body: 'Hi' }),
+          () => db.services.customMessages.update(alex, a.id, { name, subject: '', body: 'Hi', baseVersion: 1 }),
+          () => db.services.customMessages.update(alex, b.id, { name, subject: '', body: 'Hi', baseVersion: 1 }),
         ],
         `A custom message named “${name}” already exists. Pick another name.`,
         () => db.services.models.CustomMessage.countDocuments({ workspace: ws.teamId, nameKey: nameKey(name) }),
       );
     }
-  });
+  }, RACE_TIMEOUT_MS);
 
   test(`assistants: the loser is told the name is taken (${ROUNDS} rounds)`, async () => {
     const ws = await seeded();
@@ -195,12 +197,12 @@ describe('two renames to the same new name at once', () => {
       await raceRenames(
         ws,
         [
-          () => db.services.assistants.update(alex, a.id, { ...fields, name }),
-          () => db.services.assistants.update(alex, b.id, { ...fields, name }),
+          () => db.services.assistants.update(alex, a.id, { ...fields, name, baseVersion: 1 }),
+          () => db.services.assistants.update(alex, b.id, { ...fields, name, baseVersion: 1 }),
         ],
         `An assistant named “${name}” already exists. Pick another name.`,
         () => db.services.models.Assistant.countDocuments({ workspace: ws.teamId, nameKey: nameKey(name) }),
       );
     }
-  });
+  }, RACE_TIMEOUT_MS);
 });

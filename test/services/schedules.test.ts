@@ -132,7 +132,7 @@ describe('clone, search, save', () => {
     const alex = actorIn(ws, 'UALEX');
     const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
     const mine = await db.services.schedules.clone(alex, recommended.id, { name: 'Stuck', description: '' });
-    await db.services.models.ScheduleVersion.create({ scheduleId: mine.id, version: mine.version + 1, claimedAt: new Date(Date.now() - 60_000), byName: 'crashed' });
+    await db.services.models.VersionClaim.create({ docId: mine.id, version: mine.version + 1, claimedAt: new Date(Date.now() - 60_000), byName: 'crashed' });
     const saved = await db.services.schedules.save(alex, mine.id, { name: 'Stuck', description: 'fixed', steps: mine.steps, baseVersion: mine.version });
     expect(saved).toMatchObject({ description: 'fixed', version: mine.version + 1 });
   });

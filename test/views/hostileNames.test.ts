@@ -213,6 +213,8 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
     // Helpers every builder above goes through.
     'message.ts#notice': {},
     'paging.ts': {},
+    // Plain text for a modal's field errors (response_action errors): never read as mrkdwn.
+    'savedMeanwhile.ts': {},
     'stepLabels.ts': {},
     'text.ts': {},
   };

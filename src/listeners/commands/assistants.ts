@@ -27,7 +27,7 @@ export async function edit(ctx: CommandContext, name: string): Promise<void> {
     // Refused here already, naming who can, rather than after the user filled the form.
     ctx.services.assistants.assertCanChange(actor, assistant);
     return {
-      modal: assistantModalFor(ctx.services, { assistant, userTimeZone: actor.timeZone }, { assistantId: assistant.id, responseUrl: ctx.command.response_url }),
+      modal: assistantModalFor(ctx.services, { assistant, userTimeZone: actor.timeZone }, { assistantId: assistant.id, version: assistant.version, responseUrl: ctx.command.response_url }),
     };
   });
 }

@@ -8,5 +8,5 @@ import type { SlackActor } from '../context.js';
 /** The custom message modal prefilled; only its creator or an admin gets this far (forbidden otherwise). */
 export function messageEditView(services: Services, actor: SlackActor, message: CustomMessage, responseUrl: string | undefined): ModalView {
   services.customMessages.assertCanEdit(actor, message);
-  return customMessageModal({ message, metadata: { messageId: message.id, ...(responseUrl ? { responseUrl } : {}) } });
+  return customMessageModal({ message, metadata: { messageId: message.id, version: message.version, ...(responseUrl ? { responseUrl } : {}) } });
 }

@@ -8,7 +8,7 @@ import { DEFAULTS, defaultsSavedMessage, type DefaultsModalMetadata } from '../.
 import { actorOf, logFailure, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
 import { answerSubmission } from '../flows/answers.js';
 import { bold } from '../../../views/text.js';
-import { blockIdWithPrefix, inputValue, parseMetadata, selectedConversation, selectedValue, selectedValues, type StateValues } from '../viewState.js';
+import { blockIdWithPrefix, inputValue, parseMetadata, versionedSave, selectedConversation, selectedValue, selectedValues, type StateValues } from '../viewState.js';
 
 const ASSISTANT_BLOCKS: Record<string, string> = {
   name: ASSISTANT.nameBlock,
@@ -31,12 +31,16 @@ export function register(app: App, services: Services, logger: Logger): void {
     };
     const outcome: { saved?: Assistant } = {};
     await answerSubmission(ack, client, logger, view, 'Saving an assistant', async () => {
+      let timeZone: string | undefined;
       try {
         const actor = await actorOf(client, ref, body.user.id);
-        outcome.saved = metadata.assistantId ? await services.assistants.update(actor, metadata.assistantId, input) : await services.assistants.create(actor, input);
+        timeZone = actor.timeZone;
+        outcome.saved = metadata.assistantId
+          ? await services.assistants.update(actor, metadata.assistantId, { ...input, ...versionedSave(metadata.version, view.id) })
+          : await services.assistants.create(actor, input);
         return { done: `:white_check_mark: Assistant ${bold(outcome.saved.name)} is saved.` };
       } catch (error) {
-        return { errors: await modalErrors(client, logger, 'Saving an assistant', error, (field) => ASSISTANT_BLOCKS[field], ASSISTANT.nameBlock) };
+        return { errors: await modalErrors(client, logger, 'Saving an assistant', error, (field) => ASSISTANT_BLOCKS[field], ASSISTANT.nameBlock, timeZone) };
       }
     });
     const { saved } = outcome;

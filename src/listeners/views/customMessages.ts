@@ -8,7 +8,7 @@ import { actorOf, logFailure, modalErrors, postToResponseUrl, workspaceOf } from
 import { answerSubmission } from '../flows/answers.js';
 import type { CustomMessage } from '../../services/customMessages.js';
 import { bold } from '../../../views/text.js';
-import { inputValue, parseMetadata, type StateValues } from '../viewState.js';
+import { inputValue, parseMetadata, versionedSave, type StateValues } from '../viewState.js';
 import { refreshEditor } from '../flows/editor.js';
 
 const BLOCKS: Record<string, string> = { name: CUSTOM_MESSAGE.nameBlock, subject: CUSTOM_MESSAGE.subjectBlock, body: CUSTOM_MESSAGE.bodyBlock };
@@ -26,12 +26,16 @@ export function register(app: App, services: Services, logger: Logger): void {
     const outcome: { saved?: CustomMessage } = {};
     // Closes this modal when done (back to the editor when it was pushed from there).
     await answerSubmission(ack, client, logger, view, 'Saving a custom message', async () => {
+      let timeZone: string | undefined;
       try {
         const actor = await actorOf(client, ref, body.user.id);
-        outcome.saved = metadata.messageId ? await services.customMessages.update(actor, metadata.messageId, input) : await services.customMessages.create(actor, input);
+        timeZone = actor.timeZone;
+        outcome.saved = metadata.messageId
+          ? await services.customMessages.update(actor, metadata.messageId, { ...input, ...versionedSave(metadata.version, view.id) })
+          : await services.customMessages.create(actor, input);
         return { done: `:white_check_mark: Custom message ${bold(outcome.saved.name)} is saved.${metadata.returnTo ? ' Close this to go back to the editor.' : ''}` };
       } catch (error) {
-        return { errors: await modalErrors(client, logger, 'Saving a custom message', error, (field) => BLOCKS[field], CUSTOM_MESSAGE.nameBlock) };
+        return { errors: await modalErrors(client, logger, 'Saving a custom message', error, (field) => BLOCKS[field], CUSTOM_MESSAGE.nameBlock, timeZone) };
       }
     });
     const { saved } = outcome;
