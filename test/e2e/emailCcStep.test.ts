@@ -56,7 +56,7 @@ describe('the Email CC first step', () => {
     expect(viewText(app.fake, viewId)).toContain('your own email + 6 followups · 21 days');
   });
 
-  test('View shows step 1 as your own email on Day 0 in the viewer’s time zone, and the followups after it', async () => {
+  test('View shows step 1 as your own email on Day 0 in the viewer’s time zone, and the followups after it; the list counts them', async () => {
     const ws = app.workspace();
     const slack = ws.as('UALEX', { tz: 'Pacific/Honolulu' });
     const since = app.fake.responses.length;
@@ -67,6 +67,10 @@ describe('the Email CC first step', () => {
     expect(details.text).not.toContain('after 0 days');
     expect(details.text).toContain('*2.* Gentle · Generated\nDay 1 · Tue 7 Apr · after 1 day');
     expect(details.text).toContain('*3.* Appreciative · Generated\nDay 3 · Thu 9 Apr · after 2 days');
+
+    const listed = app.fake.responses.length;
+    await slack.command('list');
+    expect((await nextResponse(app.fake, listed)).text).toContain('your own email + 6 followups · 21 days · System');
   });
 
   test('forged clicks that move, retype or delete the own email, or move step 2 above it, change nothing on screen or in the saved schedule', async () => {

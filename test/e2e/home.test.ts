@@ -30,6 +30,7 @@ test('opening the Home tab shows the workspace’s schedules, and its button ope
   const text = blocksText((publish.args.view as { blocks: unknown }).blocks);
   expect(text).toContain('*Schedules* (2) · 0 assistants');
   expect(text).toContain('*Recommended* · 7 steps · 22 days · system');
+  expect(text).toContain('*Recommended for Email CC* · your own email + 6 followups · 21 days · system');
   expect(text).toContain('`/schedule clone [name]`');
 
   const homeId = (publish.response.view as { id: string }).id;

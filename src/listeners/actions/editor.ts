@@ -6,7 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import type { DraftChange, TypedValues } from '../../services/drafts.js';
-import { DomainError, isTone, type WorkspaceRef } from '../../services/domain.js';
+import { DomainError, isPickableStepType, type WorkspaceRef } from '../../services/domain.js';
 import { doneModal } from '../../../views/doneModal.js';
 import { EDITOR, NEW_MESSAGE_OPTION, PREVIEW_MYSELF, parseRowActionId } from '../../../views/scheduleEditor.js';
 import { typedValues } from '../editorState.js';
@@ -54,7 +54,7 @@ export const moveStep: ClickHandler = (services, click) =>
 /** A new message type picked for a row (a tone, or a custom message). */
 export const setStepType: ClickHandler = async (services, click) => {
   const type = click.selected;
-  if (!type || !(type === 'custom' || isTone(type))) return;
+  if (!type || !isPickableStepType(type)) return;
   await applyAndRefresh(services, click, { kind: 'setType', key: click.rowKey, type });
 };
 
