@@ -1,0 +1,118 @@
+// Every hot read is answered from the workspace's own data, checked with `explain` on the very
+// commands the app sends (captured with the driver's command monitoring) during the list, the
+// type-aheads, the editor (draft load, revision lookup) and Make default.
+// - Real MongoDB (a developer's mongod on PATH): an index scan (IXSCAN, IDHACK, EXPRESS_*), no
+//   COLLSCAN and no in-memory SORT.
+// - FerretDB: `filterPushdown` (the filter, workspace or id first, runs in the database). FerretDB
+//   v1 never pushes a sort down for a regular collection (only `$natural` on capped ones), so it
+//   sorts what the pushed-down filter returned: one workspace's data, never everyone's.
+import { Long, type Document } from 'mongodb';
+import { countedTestApp, until } from '../support/roundTrips.js';
+import { modalOpenedWith, nextResponse, postedTo } from '../support/flows.js';
+import { RECOMMENDED } from '../../src/services/workspaces.js';
+import { DEFAULTS } from '../../views/defaultsModal.js';
+
+const counted = countedTestApp();
+
+/** The read as an explainable command: the driver's session and cluster fields dropped. */
+function explainable(read: Document): Document {
+  const { lsid: _lsid, $db: _db, $clusterTime: _time, $readPreference: _pref, txnNumber: _txn, ...command } = read;
+  // The driver sends these as 64-bit integers, and FerretDB insists on it.
+  for (const key of ['skip', 'limit', 'batchSize']) if (typeof command[key] === 'number') command[key] = Long.fromNumber(command[key] as number);
+  return command;
+}
+
+function stagesOf(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => stagesOf(n, out));
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'stage' && typeof value === 'string') out.push(value);
+      else if (key !== 'rejectedPlans') stagesOf(value, out);
+    }
+  }
+  return out;
+}
+
+/** Why the read is not served from the workspace's own data, or null when it is. */
+function notPushedDown(explained: Document): string | null {
+  if ('filterPushdown' in explained) return explained.filterPushdown === true ? null : 'FerretDB did not push the filter down';
+  const stages = stagesOf(explained);
+  if (stages.includes('COLLSCAN')) return `a collection scan (${stages.join(' > ')})`;
+  if (stages.includes('SORT')) return `an in-memory sort (${stages.join(' > ')})`;
+  if (!stages.some((s) => /IXSCAN|IDHACK|COUNT_SCAN|EXPRESS/.test(s))) return `no index (${stages.join(' > ')})`;
+  return null;
+}
+
+test('the list, the type-aheads, the editor and Make default read only through pushed-down filters and indexes', async () => {
+  const ws = counted.app.workspace();
+  // Another workspace's data around, as in production.
+  const other = counted.app.workspace();
+  await counted.app.services.workspaces.ensureSeeded(other.ref);
+  await counted.app.services.workspaces.ensureSeeded(ws.ref);
+  const alex = { workspace: ws.ref, userId: 'UALEX', name: 'alex', isAdmin: false };
+  const recommended = (await counted.app.services.schedules.findByName(ws.ref, RECOMMENDED))!;
+  const mine = await counted.app.services.schedules.clone(alex, recommended.id, { name: 'Mine', description: '' });
+  const message = await counted.app.services.customMessages.create(alex, { name: 'Pricing', subject: 'Pricing', body: 'Hi {{first_name|there}}' });
+  await counted.app.services.schedules.save(alex, mine.id, { name: 'Mine', description: '', baseVersion: mine.version, steps: [{ type: 'custom', customMessageId: message.id, afterDays: 1 }, ...mine.steps.slice(1)] });
+  await counted.app.services.assistants.create(alex, { name: 'Ava', notificationChannel: '', timeZone: 'America/New_York', offDays: [6, 0] });
+  const slack = ws.as('UALEX');
+  const reads: { what: string; read: Document }[] = [];
+  const capture = async (what: string, interaction: () => Promise<void>) => {
+    const cost = await counted.trips.measure(interaction);
+    reads.push(...cost.reads.map((read) => ({ what, read })));
+  };
+
+  await capture('list', async () => {
+    const since = counted.app.fake.responses.length;
+    await slack.command('list');
+    await nextResponse(counted.app.fake, since);
+  });
+  let res = await slack.command('clone');
+  const picker = await modalOpenedWith(counted.app.fake, res.triggerId);
+  await capture('clone type-ahead', async () => {
+    await slack.blockSuggestion({ viewId: picker.id, actionId: 'clone.source_select', value: 'recomm' });
+  });
+  await capture('editor open', async () => {
+    res = await slack.command('edit Mine');
+    await modalOpenedWith(counted.app.fake, res.triggerId);
+  });
+  const editorId = counted.app.fake.callsTo('views.open').find((c) => c.args.trigger_id === res.triggerId)!.response.view as { id: string };
+  await until(() => JSON.stringify(counted.app.fake.view(editorId.id).blocks).includes('editor.preview_for'), 'the editor');
+  const rowBlocks = () => ((counted.app.fake.view(editorId.id).blocks ?? []) as { block_id?: string }[]).map((b) => b.block_id ?? '');
+  const messageRow = /^row\.([^.]+)\./.exec(rowBlocks().find((b) => /^row\..+\.after$/.test(b))!)![1]!;
+  await capture('editor keystroke', async () => {
+    const updates = counted.app.fake.callsTo('views.update').length;
+    await slack.blockAction({ viewId: editorId.id, actionId: `editor.after.${messageRow}`, value: '2' });
+    await until(() => counted.app.fake.callsTo('views.update').length > updates, 'the re-rendered editor');
+  });
+  await capture('editor message type-ahead', async () => {
+    await slack.blockSuggestion({ viewId: editorId.id, actionId: `editor.message.${messageRow}`, value: 'pric' });
+  });
+  let defaults = '';
+  let responseUrl = '';
+  await capture('make default', async () => {
+    res = await slack.command('default Ava');
+    responseUrl = res.responseUrl;
+    defaults = (await modalOpenedWith(counted.app.fake, res.triggerId)).id;
+    await until(() => JSON.stringify(counted.app.fake.view(defaults).blocks).includes(DEFAULTS.scheduleAction), 'the Make default modal');
+  });
+  await capture('make default type-ahead', async () => {
+    await slack.blockSuggestion({ viewId: defaults, actionId: DEFAULTS.scheduleAction, value: 'mine' });
+  });
+  await capture('make default save', async () => {
+    await slack.viewSubmission(defaults);
+    await postedTo(counted.app.fake, responseUrl);
+  });
+
+  const db = counted.app.runtime.connection.db!;
+  const problems: string[] = [];
+  for (const { what, read } of reads) {
+    const explained = await db.command({ explain: explainable(read), verbosity: 'queryPlanner' });
+    const problem = notPushedDown(explained);
+    if (problem) problems.push(`${what}: ${JSON.stringify(explainable(read))} → ${problem}`);
+  }
+  expect(new Set(reads.map((r) => r.what))).toEqual(
+    new Set(['list', 'clone type-ahead', 'editor open', 'editor keystroke', 'editor message type-ahead', 'make default', 'make default type-ahead', 'make default save']),
+  );
+  expect(problems).toEqual([]);
+});
