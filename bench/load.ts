@@ -170,7 +170,8 @@ const OPERATIONS = {
         responseUrl = res.responseUrl;
         return res;
       },
-      (since) => target.arrivals.until(since, (s) => s.kind === 'response' && s.post.url === responseUrl && s.post.status === 200),
+      // The list itself, not a sentence saying the database did not answer.
+      (since) => target.arrivals.until(since, (s) => s.kind === 'response' && s.post.url === responseUrl && s.post.status === 200 && JSON.stringify(s.post.body).includes('Followup schedules')),
     );
   },
 
@@ -212,13 +213,13 @@ const OPERATIONS = {
     return timed(
       target,
       () => user.driver.blockAction({ viewId, actionId: target.afterActionId(viewId), value: String((user.keystrokes % 9) + 1) }),
-      (since) => updatedView(target, since, viewId),
+      (since) => updatedView(target, since, viewId, target.editorMarker),
     );
   },
 
   async add(target: Target, user: User): Promise<Outcome> {
     const viewId = user.addEditorId!;
-    return timed(target, () => user.driver.blockAction({ viewId, actionId: target.addActionId }), (since) => updatedView(target, since, viewId));
+    return timed(target, () => user.driver.blockAction({ viewId, actionId: target.addActionId }), (since) => updatedView(target, since, viewId, target.editorMarker));
   },
 
   async save(target: Target, user: User): Promise<Outcome> {
@@ -377,9 +378,13 @@ function bareTarget(arrivals: Arrivals): Target {
   };
 }
 
-/** Opens what each user needs open before the timed operations (not timed). */
+/** Opens what each user needs open before the timed operations (not timed; a second try after a failure). */
 async function prepare(target: Target, users: User[], needs: { picker?: boolean; editor?: boolean; addEditor?: boolean }): Promise<void> {
-  for (const user of users) {
+  for (const user of users) await prepareUser(target, user, needs).catch(() => prepareUser(target, user, needs));
+}
+
+async function prepareUser(target: Target, user: User, needs: { picker?: boolean; editor?: boolean; addEditor?: boolean }): Promise<void> {
+  {
     if (needs.picker) {
       const since = target.arrivals.log.length;
       const res = await user.driver.command(target.picker.command);
