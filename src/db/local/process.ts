@@ -29,7 +29,6 @@ export interface ServerSpec {
   /** The signal that shuts the server down quickly and cleanly. */
   stopSignal?: NodeJS.Signals;
   runAs?: RunAs;
-  env?: NodeJS.ProcessEnv;
 }
 
 const START_DEADLINE_MS = 60_000;
@@ -57,7 +56,6 @@ async function startOnPort(spec: ServerSpec, port: number): Promise<Server> {
   const child = spawn(command, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
     ...(spec.runAs ? { uid: spec.runAs.uid, gid: spec.runAs.gid } : {}),
-    env: { ...process.env, ...spec.env },
   });
   let stderr = '';
   let onOutput = () => {};
@@ -165,7 +163,6 @@ export interface RunResult {
 
 export interface RunOptions {
   cwd?: string;
-  env?: NodeJS.ProcessEnv;
   runAs?: RunAs;
 }
 
@@ -175,7 +172,6 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(options.cwd ? { cwd: options.cwd } : {}),
-      env: { ...process.env, ...options.env },
       ...(options.runAs ? { uid: options.runAs.uid, gid: options.runAs.gid } : {}),
     });
     let output = '';
