@@ -30,6 +30,17 @@ const schema = z.object({
     .regex(/^mongodb(\+srv)?:\/\//, { error: 'must start with mongodb:// or mongodb+srv://, or be unset to start a local database' })
     .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  NODE_ENV: z.string().optional(),
+}).superRefine((env, context) => {
+  // The local database is for development: a production process without MONGODB_URI would
+  // quietly keep its data in ./.data of whatever machine it runs on.
+  if (env.NODE_ENV === 'production' && !env.MONGODB_URI) {
+    context.addIssue({
+      code: 'custom',
+      path: ['MONGODB_URI'],
+      message: 'is not set, and NODE_ENV is production: set it to your MongoDB (replica set or Atlas); the local database is for development only',
+    });
+  }
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];

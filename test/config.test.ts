@@ -30,6 +30,13 @@ describe('config', () => {
     expect(config.logLevel).toBe('debug');
   });
 
+  test('production runs on the MongoDB it is given; elsewhere an unset MONGODB_URI means the local database', () => {
+    expect(parseConfig({ ...valid, NODE_ENV: 'production', MONGODB_URI: 'mongodb+srv://cluster.example.net/followups' }).mongodbUri).toBe(
+      'mongodb+srv://cluster.example.net/followups',
+    );
+    expect(parseConfig({ ...valid, NODE_ENV: 'development' }).mongodbUri).toBeUndefined();
+  });
+
   test('an empty value counts as unset', () => {
     expect(parseConfig({ ...valid, SLACK_APP_TOKEN: '', MONGODB_URI: '', PORT: '' }).port).toBe(3000);
   });
@@ -44,6 +51,8 @@ describe('config', () => {
     [{ ...valid, PORT: '70000' }, /^PORT must be a port number/],
     [{ ...valid, MONGODB_URI: 'postgres://x' }, /^MONGODB_URI must start with mongodb:\/\//],
     [{ ...valid, LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of debug, info, warn, error/],
+    [{ ...valid, NODE_ENV: 'production' }, /^MONGODB_URI is not set, and NODE_ENV is production: set it to your MongoDB/],
+    [{ ...valid, NODE_ENV: 'production', MONGODB_URI: '' }, /^MONGODB_URI is not set, and NODE_ENV is production/],
   ])('a bad environment names the variable and how to fix it (%#)', (env, message) => {
     let error: unknown;
     try {

@@ -1,6 +1,6 @@
 // `npm start` itself: the compiled entry point, run as a person would run it.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -38,5 +38,14 @@ describe('start-up', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/^Cannot start: SLACK_BOT_TOKEN is not set/);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  test('in production without MONGODB_URI it refuses in one line and starts no local database', async () => {
+    const result = await runMain({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', NODE_ENV: 'production' }, cwd);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Cannot start: MONGODB_URI is not set, and NODE_ENV is production: set it to your MongoDB (replica set or Atlas); the local database is for development only.',
+    ]);
+    expect(await readdir(cwd)).toEqual([]); // no ./.data
   });
 });
