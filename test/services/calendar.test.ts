@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   DEFAULT_OFF_DAYS,
   CalendarRulesError,
-  InvalidHolidayError,
+  InvalidOffDateError,
   InvalidTimeZoneError,
   NoWorkingDaysError,
   addAfterDays,
@@ -12,9 +12,10 @@ import {
   formatExampleDate,
   isValidAfterDays,
   isValidTimeZone,
-  nextWorkingDay,
+  moveToWorkingTime,
   parseAfterDays,
   totalDays,
+  type BusinessHours,
   type CalendarRules,
   type ExampleDate,
   type Weekday,
@@ -26,9 +27,12 @@ const KOLKATA = 'Asia/Kolkata';
 const AUCKLAND = 'Pacific/Auckland';
 const RIYADH = 'Asia/Riyadh';
 
-function rules(timeZone: string, offDays: readonly Weekday[] = DEFAULT_OFF_DAYS, holidays?: readonly string[]): CalendarRules {
-  return holidays ? { timeZone, offDays, holidays } : { timeZone, offDays };
+/** Default business hours (09:00-17:00) unless given. */
+function rules(timeZone: string, offDays: readonly Weekday[] = DEFAULT_OFF_DAYS, extraOffDates?: readonly string[], businessHours?: BusinessHours): CalendarRules {
+  return { timeZone, offDays, ...(extraOffDates ? { extraOffDates } : {}), ...(businessHours ? { businessHours } : {}) };
 }
+
+const ALL_DAY: BusinessHours = { open: '00:00', close: '24:00' };
 
 /** An instant written as local time with its offset, e.g. "2026-04-07T09:00-04:00". */
 function at(localWithOffset: string): Date {
@@ -75,19 +79,19 @@ describe('example dates for a schedule', () => {
     ]);
   });
 
-  it('moves a Saturday followup to Monday and pushes later steps, which count from the Monday', () => {
-    // Thu 9 Apr + 2 = Sat 11 → Mon 13; + 1 = Tue 14 (not Mon 13); + 3 = Fri 17.
+  it('moves a Saturday followup to Monday’s opening and pushes later steps, which count from the Monday', () => {
+    // Thu 9 Apr 10:00 + 2 = Sat 11 → Mon 13 09:00 (opening); + 1 = Tue 14 09:00 (not Mon 13); + 3 = Fri 17 09:00.
     const dates = exampleDates(at('2026-04-09T10:00-04:00'), [2, 1, 3], rules(NEW_YORK));
     expect(steps(dates)).toEqual([
-      step('2026-04-13T10:00-04:00', 4, 2),
-      step('2026-04-14T10:00-04:00', 5),
-      step('2026-04-17T10:00-04:00', 8),
+      step('2026-04-13T09:00-04:00', 4, 2),
+      step('2026-04-14T09:00-04:00', 5),
+      step('2026-04-17T09:00-04:00', 8),
     ]);
   });
 
-  it('moves a Sunday followup to Monday', () => {
+  it('moves a Sunday followup to Monday’s opening', () => {
     const dates = exampleDates(at('2026-04-10T10:00-04:00'), [2, 0], rules(NEW_YORK));
-    expect(steps(dates)).toEqual([step('2026-04-13T10:00-04:00', 3, 1), step('2026-04-13T10:00-04:00', 3)]);
+    expect(steps(dates)).toEqual([step('2026-04-13T09:00-04:00', 3, 1), step('2026-04-13T09:00-04:00', 3)]);
   });
 
   it('keeps a followup that lands exactly on a Friday', () => {
@@ -96,18 +100,24 @@ describe('example dates for a schedule', () => {
   });
 
   it('uses the local date: Friday 23:30 in New York stays on Friday though it is Saturday in UTC', () => {
-    const dates = exampleDates(at('2026-04-06T23:30-04:00'), [4], rules(NEW_YORK));
+    const dates = exampleDates(at('2026-04-06T23:30-04:00'), [4], rules(NEW_YORK, DEFAULT_OFF_DAYS, undefined, ALL_DAY));
     expect(steps(dates)).toEqual([step('2026-04-10T23:30-04:00', 4)]);
     expect(dates[0]?.at.toISOString()).toBe('2026-04-11T03:30:00.000Z');
   });
 
-  it('adds decimal after days (0.5, 1.25, 2.75) as hours, crossing midnight', () => {
-    // Mon 18:00 + 12 h = Tue 06:00; + 1 day 6 h = Wed 12:00; + 2 days 18 h = Sat 06:00 → Mon 06:00.
+  it('adds decimal after days (0.5, 1.25, 2.75) as hours, crossing midnight, then moves into business hours', () => {
+    // Mon 18:00 + 12 h = Tue 06:00 → Tue 09:00 (opening, same day); + 30 h = Wed 15:00; + 66 h = Sat 09:00 → Mon 09:00.
     const dates = exampleDates(at('2026-04-06T18:00-04:00'), [0.5, 1.25, 2.75], rules(NEW_YORK));
     expect(steps(dates)).toEqual([
+      step('2026-04-07T09:00-04:00', 1),
+      step('2026-04-08T15:00-04:00', 2),
+      step('2026-04-13T09:00-04:00', 7, 2),
+    ]);
+    // All day open: the same arithmetic, unmoved on weekdays.
+    expect(steps(exampleDates(at('2026-04-06T18:00-04:00'), [0.5, 1.25, 2.75], rules(NEW_YORK, DEFAULT_OFF_DAYS, undefined, ALL_DAY)))).toEqual([
       step('2026-04-07T06:00-04:00', 1),
       step('2026-04-08T12:00-04:00', 2),
-      step('2026-04-13T06:00-04:00', 7, 2),
+      step('2026-04-13T00:00-04:00', 7, 2),
     ]);
   });
 
@@ -145,9 +155,9 @@ describe('example dates for a schedule', () => {
     expect(steps(dates)).toEqual([step('2027-03-15T09:00-04:00', 3, 1), step('2027-03-16T09:00-04:00', 4)]);
   });
 
-  it('moves a Saturday 02:30 followup to 03:00 on a spring-forward Sunday, where 02:30 does not exist', () => {
-    // Saturday-only off days; Sun 14 Mar 2027 has no 02:00–02:59 in New York.
-    const dates = exampleDates(at('2027-03-11T02:30-05:00'), [2, 1], rules(NEW_YORK, [6]));
+  it('moves a Saturday followup to 03:00 on a spring-forward Sunday whose 02:30 opening does not exist', () => {
+    // Saturday-only off days, opening 02:30; Sun 14 Mar 2027 has no 02:00–02:59 in New York.
+    const dates = exampleDates(at('2027-03-11T02:30-05:00'), [2, 1], rules(NEW_YORK, [6], undefined, { open: '02:30', close: '24:00' }));
     expect(steps(dates)).toEqual([
       step('2027-03-14T03:00-04:00', 3, 1),
       step('2027-03-15T03:00-04:00', 4), // counts from the actual 03:00
@@ -160,16 +170,16 @@ describe('example dates for a schedule', () => {
     expect(formatExampleDate(dates[0]!, BERLIN)).toBe('Day 3 · Mon 29 Mar');
   });
 
-  it('works in Asia/Kolkata (+05:30): half a day from Friday 23:00 is Saturday 11:00, moved to Monday', () => {
+  it('works in Asia/Kolkata (+05:30): half a day from Friday 23:00 is Saturday 11:00, moved to Monday 09:00', () => {
     const dates = exampleDates(at('2026-04-10T23:00+05:30'), [0.5], rules(KOLKATA));
-    expect(steps(dates)).toEqual([step('2026-04-13T11:00+05:30', 3, 2)]);
-    expect(dates[0]?.at.toISOString()).toBe('2026-04-13T05:30:00.000Z');
+    expect(steps(dates)).toEqual([step('2026-04-13T09:00+05:30', 3, 2)]);
+    expect(dates[0]?.at.toISOString()).toBe('2026-04-13T03:30:00.000Z');
   });
 
   it('works in Pacific/Auckland, across the date line: Friday there is Thursday in UTC', () => {
     const dates = exampleDates(at('2026-04-10T10:00+12:00'), [1], rules(AUCKLAND));
-    expect(steps(dates)).toEqual([step('2026-04-13T10:00+12:00', 3, 2)]);
-    expect(dates[0]?.at.toISOString()).toBe('2026-04-12T22:00:00.000Z'); // a Sunday in UTC
+    expect(steps(dates)).toEqual([step('2026-04-13T09:00+12:00', 3, 2)]);
+    expect(dates[0]?.at.toISOString()).toBe('2026-04-12T21:00:00.000Z'); // a Sunday in UTC
     expect(formatExampleDate(dates[0]!, AUCKLAND)).toBe('Day 3 · Mon 13 Apr');
   });
 
@@ -182,7 +192,7 @@ describe('example dates for a schedule', () => {
     ]);
   });
 
-  it('skips listed holidays as well as weekends (Christmas and New Year)', () => {
+  it('skips extra off dates as well as weekends (Christmas and New Year)', () => {
     // Wed 23 Dec + 2 = Fri 25 (holiday) → Mon 28; + 4 = Fri 1 Jan (holiday) → Mon 4 Jan.
     const start = at('2026-12-23T09:00-05:00');
     const dates = exampleDates(start, [2, 4], rules(NEW_YORK, DEFAULT_OFF_DAYS, ['2026-12-25', '2027-01-01']));
@@ -199,11 +209,11 @@ describe('example dates for a schedule', () => {
     const allOff = rules(NEW_YORK, [0, 1, 2, 3, 4, 5, 6]);
     expect(() => exampleDates(at('2026-04-06T09:00-04:00'), [1], allOff)).toThrow(NoWorkingDaysError);
     expect(() => exampleDates(at('2026-04-06T09:00-04:00'), [], allOff)).toThrow(NoWorkingDaysError);
-    expect(() => nextWorkingDay(at('2026-04-06T09:00-04:00'), allOff)).toThrow(NoWorkingDaysError);
+    expect(() => moveToWorkingTime(at('2026-04-06T09:00-04:00'), allOff)).toThrow(NoWorkingDaysError);
     // Duplicates do not add working days.
-    expect(() => nextWorkingDay(at('2026-04-06T09:00-04:00'), rules(NEW_YORK, [6, 0, 1, 2, 3, 4, 5, 6]))).toThrow(NoWorkingDaysError);
+    expect(() => moveToWorkingTime(at('2026-04-06T09:00-04:00'), rules(NEW_YORK, [6, 0, 1, 2, 3, 4, 5, 6]))).toThrow(NoWorkingDaysError);
     try {
-      nextWorkingDay(at('2026-04-06T09:00-04:00'), allOff);
+      moveToWorkingTime(at('2026-04-06T09:00-04:00'), allOff);
     } catch (error) {
       expect(error).toBeInstanceOf(CalendarRulesError);
       expect((error as CalendarRulesError).code).toBe('no_working_days');
@@ -211,13 +221,13 @@ describe('example dates for a schedule', () => {
     expect.assertions(6);
   });
 
-  it('refuses an unknown time zone and a malformed holiday', () => {
+  it('refuses an unknown time zone and a malformed extra off date', () => {
     expect(() => exampleDates(at('2026-04-06T09:00-04:00'), [1], rules('Mars/Olympus'))).toThrow(InvalidTimeZoneError);
     expect(() => exampleDates(at('2026-04-06T09:00-04:00'), [1], rules(NEW_YORK, DEFAULT_OFF_DAYS, ['25/12/2026']))).toThrow(
-      InvalidHolidayError,
+      InvalidOffDateError,
     );
-    expect(() => nextWorkingDay(at('2026-04-06T09:00-04:00'), rules(NEW_YORK, DEFAULT_OFF_DAYS, ['2026-02-30']))).toThrow(
-      InvalidHolidayError,
+    expect(() => moveToWorkingTime(at('2026-04-06T09:00-04:00'), rules(NEW_YORK, DEFAULT_OFF_DAYS, ['2026-02-30']))).toThrow(
+      InvalidOffDateError,
     );
   });
 
@@ -285,13 +295,14 @@ describe('adding after days', () => {
     expect(result.getTime() - from.getTime()).toBe(73 * 3_600_000);
   });
 
-  it('adds the fraction as elapsed hours, so half a day over spring-forward ends an hour later on the clock', () => {
-    expect(addAfterDays(at('2027-03-13T21:00-05:00'), 0.5, NEW_YORK).toISOString()).toBe(at('2027-03-14T10:00-04:00').toISOString());
-    expect(addAfterDays(at('2027-11-06T21:00-04:00'), 0.5, NEW_YORK).toISOString()).toBe(at('2027-11-07T08:00-05:00').toISOString());
+  // Changed on purpose (issue 8): fractions used to add elapsed hours (Sat 21:00 + 0.5 was Sun 10:00 EDT).
+  it('adds the fraction on the wall clock too: half a day from Saturday 21:00 is Sunday 09:00 across either DST change', () => {
+    expect(addAfterDays(at('2027-03-13T21:00-05:00'), 0.5, NEW_YORK).toISOString()).toBe(at('2027-03-14T09:00-04:00').toISOString());
+    expect(addAfterDays(at('2027-11-06T21:00-04:00'), 0.5, NEW_YORK).toISOString()).toBe(at('2027-11-07T09:00-05:00').toISOString());
   });
 
-  it('adds whole days first, then the fraction', () => {
-    // Sat 23:00 EST + 1 day = Sun 23:00 EDT, + 12 h = Mon 11:00 EDT (fraction first would give 12:00).
+  it('adds whole days and fraction together on the wall clock: 1.5 days is 36 hours of the local clock', () => {
+    // Sat 23:00 EST + 36 h of wall clock = Mon 11:00 EDT (35 hours elapse).
     expect(addAfterDays(at('2027-03-13T23:00-05:00'), 1.5, NEW_YORK).toISOString()).toBe(at('2027-03-15T11:00-04:00').toISOString());
   });
 
@@ -326,33 +337,33 @@ describe('adding after days', () => {
   });
 });
 
-describe('next working day', () => {
+describe('moving to working time', () => {
   it('leaves a working day alone', () => {
     const monday = at('2026-04-06T09:00-04:00');
-    const result = nextWorkingDay(monday, rules(NEW_YORK));
+    const result = moveToWorkingTime(monday, rules(NEW_YORK));
     expect(result.at.toISOString()).toBe(monday.toISOString());
     expect(result.shiftedByDays).toBe(0);
   });
 
   it('judges the day in the assistant time zone: Saturday 00:30 in Kolkata moves, the same moment in New York does not', () => {
     const moment = at('2026-04-10T19:00Z'); // Sat 11 Apr 00:30 IST, Fri 10 Apr 15:00 EDT
-    const kolkata = nextWorkingDay(moment, rules(KOLKATA));
-    expect(kolkata.at.toISOString()).toBe(at('2026-04-13T00:30+05:30').toISOString());
+    const kolkata = moveToWorkingTime(moment, rules(KOLKATA));
+    expect(kolkata.at.toISOString()).toBe(at('2026-04-13T09:00+05:30').toISOString());
     expect(kolkata.shiftedByDays).toBe(2);
-    expect(nextWorkingDay(moment, rules(NEW_YORK))).toEqual({ at: moment, shiftedByDays: 0 });
+    expect(moveToWorkingTime(moment, rules(NEW_YORK))).toEqual({ at: moment, shiftedByDays: 0 });
   });
 
-  it('matches holidays on the local date, not the UTC date', () => {
+  it('matches extra off dates on the local date, not the UTC date', () => {
     const moment = at('2026-04-10T10:00+12:00'); // Fri in Auckland, Thu 9 Apr in UTC
-    expect(nextWorkingDay(moment, rules(AUCKLAND, DEFAULT_OFF_DAYS, ['2026-04-10']))).toEqual({
-      at: at('2026-04-13T10:00+12:00'),
+    expect(moveToWorkingTime(moment, rules(AUCKLAND, DEFAULT_OFF_DAYS, ['2026-04-10']))).toEqual({
+      at: at('2026-04-13T09:00+12:00'),
       shiftedByDays: 3,
     });
-    expect(nextWorkingDay(moment, rules(AUCKLAND, DEFAULT_OFF_DAYS, ['2026-04-09']))).toEqual({ at: moment, shiftedByDays: 0 });
+    expect(moveToWorkingTime(moment, rules(AUCKLAND, DEFAULT_OFF_DAYS, ['2026-04-09']))).toEqual({ at: moment, shiftedByDays: 0 });
   });
 
-  it('keeps the local time but takes 03:00 when the time of day does not exist on the new date', () => {
-    const result = nextWorkingDay(at('2027-03-13T02:30-05:00'), rules(NEW_YORK, [6]));
+  it('takes 03:00 when the 02:00 opening of the next working day falls in the spring-forward gap', () => {
+    const result = moveToWorkingTime(at('2027-03-13T02:30-05:00'), rules(NEW_YORK, [6], undefined, { open: '02:00', close: '17:00' }));
     expect(result).toEqual({ at: at('2027-03-14T03:00-04:00'), shiftedByDays: 1 });
   });
 });
