@@ -19,12 +19,12 @@ export function stepMessageLabel(step: StepPreview): string {
   return `Custom message · ${bold(step.message.name, 100)}${subject}`;
 }
 
-/** "Day 3 · Tue 7 Apr (moved 2 days past an off day)", in the calendar the dates follow. */
+/** "Day 3 · Tue 7 Apr (moved 2 days to working time)", in the calendar the dates follow. */
 export function stepDateLabel(step: StepPreview, datesFor: DatesFor): string {
   if (!step.exampleDate) return '_date shows once the after days above are valid_';
   const date = formatExampleDate(step.exampleDate, datesFor.timeZone, datesFor.start);
   if (step.sentByUser) return `${date} · the start: the followups count from it`;
-  return step.shiftedByDays > 0 ? `${date} _(moved ${step.shiftedByDays} ${step.shiftedByDays === 1 ? 'day' : 'days'} past an off day)_` : date;
+  return step.shiftedByDays > 0 ? `${date} _(moved ${step.shiftedByDays} ${step.shiftedByDays === 1 ? 'day' : 'days'} to working time)_` : date;
 }
 
 /** "your time zone (Europe/Berlin, Saturday and Sunday off)", "Ava's calendar (America/New_York, no off days)". */

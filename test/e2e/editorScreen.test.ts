@@ -68,13 +68,13 @@ describe('the step editor on screen', () => {
     const heads = stepHeads(viewId);
     expect(heads[0]).toContain('Day 1 · Wed 8 Apr');
     expect(heads[1]).toContain('Day 2 · Thu 9 Apr');
-    expect(heads[2]).toContain('Day 6 · Mon 13 Apr _(moved 2 days past an off day)_');
+    expect(heads[2]).toContain('Day 6 · Mon 13 Apr _(moved 2 days to working time)_');
 
     const since = app.fake.responses.length;
     await slack.command('view Kiwi');
     const details = await nextResponse(app.fake, since);
     expect(details.text).toContain('*1.* Candid · Generated\nDay 1 · Wed 8 Apr');
-    expect(details.text).toContain('*3.* Appreciative · Generated\nDay 6 · Mon 13 Apr _(moved 2 days past an off day)_');
+    expect(details.text).toContain('*3.* Appreciative · Generated\nDay 6 · Mon 13 Apr _(moved 2 days to working time)_');
     expect(details.text).toContain('Pacific/Auckland');
   });
 });

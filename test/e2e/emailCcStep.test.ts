@@ -42,10 +42,11 @@ describe('the Email CC first step', () => {
     const heads = stepHeads(viewId);
 
     expect(heads[0]).toBe('*Step 1* · Your own email, sent by you with the assistant in CC (never sent by the app)\nDay 0 · Mon 6 Apr · the start: the followups count from it');
-    // The followups count from Monday evening in Honolulu (in UTC it is already Tuesday).
-    expect(heads[1]).toBe('*Step 2* · Gentle · Generated\nDay 1 · Tue 7 Apr');
-    expect(heads[2]).toContain('Day 3 · Thu 9 Apr');
-    expect(heads[3]).toContain('Day 7 · Mon 13 Apr _(moved 1 day past an off day)_');
+    // The followups count from Monday 19:00 in Honolulu (in UTC it is already Tuesday): + 1 day is
+    // Tuesday 19:00, after closing (default hours 09:00-17:00), so Wednesday's opening.
+    expect(heads[1]).toBe('*Step 2* · Gentle · Generated\nDay 2 · Wed 8 Apr _(moved 1 day to working time)_');
+    expect(heads[2]).toContain('Day 4 · Fri 10 Apr');
+    expect(heads[3]).toContain('Day 7 · Mon 13 Apr');
     // Nothing to change on step 1 but adding a step below it.
     expect(rowBlock(viewId, r1, 'head')?.accessory).toBeUndefined();
     expect(rowBlock(viewId, r1, 'after')).toBeUndefined();
@@ -65,8 +66,8 @@ describe('the Email CC first step', () => {
     expect(details.text).toContain('your own email + 6 followups · 21 days');
     expect(details.text).toContain('*1.* Your own email, sent by you with the assistant in CC (never sent by the app)\nDay 0 · Mon 6 Apr · the start: the followups count from it\n');
     expect(details.text).not.toContain('after 0 days');
-    expect(details.text).toContain('*2.* Gentle · Generated\nDay 1 · Tue 7 Apr · after 1 day');
-    expect(details.text).toContain('*3.* Appreciative · Generated\nDay 3 · Thu 9 Apr · after 2 days');
+    expect(details.text).toContain('*2.* Gentle · Generated\nDay 2 · Wed 8 Apr _(moved 1 day to working time)_ · after 1 day');
+    expect(details.text).toContain('*3.* Appreciative · Generated\nDay 4 · Fri 10 Apr · after 2 days');
 
     const listed = app.fake.responses.length;
     await slack.command('list');

@@ -115,7 +115,7 @@ describe('the make-your-own-schedule flow', () => {
     await clickAndWait(slack, viewId, { actionId: `editor.after.${r2}`, value: '3' });
     expect(stepHeads(viewId)[1]).toContain('Day 4 · Fri 10 Apr');
     // Step 3 (+2) lands on Sunday 12 April and moves to Monday; later steps count from Monday.
-    expect(stepHeads(viewId)[2]).toContain('Day 7 · Mon 13 Apr _(moved 1 day past an off day)_');
+    expect(stepHeads(viewId)[2]).toContain('Day 7 · Mon 13 Apr _(moved 1 day to working time)_');
     expect(stepHeads(viewId)[3]).toContain('Day 10 · Thu 16 Apr');
 
     // 6. View a message: rendered for the sample lead.
@@ -277,9 +277,9 @@ describe('the make-your-own-schedule flow', () => {
     const viewId = await cloneRecommended(ws, slack, 'Dubai');
     await clickAndWait(slack, viewId, { actionId: 'editor.preview_for', selectedOption: { text: 'Assistant: Ava', value: ava.id } });
     const heads = stepHeads(viewId);
-    // 17:00 Monday in Dubai: +1 Tue 7, +1 Wed 8, +2 Fri 10 → Sunday 12 (Fri/Sat off).
-    expect(heads[0]).toContain('Day 1 · Tue 7 Apr');
-    expect(heads[2]).toContain('Day 6 · Sun 12 Apr _(moved 2 days past an off day)_');
+    // 17:00 Monday in Dubai: +1 Tue 17:00 is closing time → Wed 8 09:00, +1 Thu 9, +2 Sat 11 → Sunday 12 (Fri/Sat off).
+    expect(heads[0]).toContain('Day 2 · Wed 8 Apr _(moved 1 day to working time)_');
+    expect(heads[2]).toContain('Day 6 · Sun 12 Apr _(moved 1 day to working time)_');
     expect(viewText(app.fake, viewId)).toContain("Ava's calendar (Asia/Dubai, Friday and Saturday off)");
   });
 
