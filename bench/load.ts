@@ -125,7 +125,10 @@ async function timed(target: Target, send: () => Promise<{ status: number }>, vi
     if (res.status !== 200) return { failure: `ack ${res.status}` };
     const at = await visible(since, sent, ackAt);
     if (typeof at === 'string') return { failure: at };
-    if (at === null) return { failure: 'no visible result' };
+    if (at === null) {
+      if (process.env.BENCH_DEBUG) console.error('no visible result after', target.arrivals.log.slice(since).map((s) => (s.kind === 'api' ? `${s.call.method} ${JSON.stringify(s.call.args).slice(0, 300)} ${JSON.stringify(s.call.response).slice(0, 100)}` : `response ${JSON.stringify(s.post.body).slice(0, 300)}`)));
+      return { failure: 'no visible result' };
+    }
     return { ackMs: ackAt - sent, visibleMs: at - sent };
   } catch (error) {
     return { failure: failureOf(error) };
@@ -442,7 +445,8 @@ async function scenarioLoad(bench: Bench, services: Services, dbName: string): P
   console.log(row(['operation', 'users', 'ack p50/p99 ms', 'visible p50/p99 ms', 'failures', 'bare app visible p50/p99 ms', 'app/bare p99', 'bare failures']));
   console.log(row(['---', '---', '---', '---', '---', '---', '---', '---']));
   try {
-    for (const { op, label, team, needs } of operations) {
+    const only = process.env.BENCH_OPS?.split(',');
+    for (const { op, label, team, needs } of operations.filter((o) => !only || only.includes(o.op))) {
       for (const level of LEVELS) {
         const results: Result[] = [];
         for (const { target, url } of targets) {
