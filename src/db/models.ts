@@ -132,6 +132,18 @@ export interface VersionClaimDoc {
   saveId: string | null;
 }
 
+/**
+ * A short lock on one thing (`_id` names it, e.g. `schedule:<id>`), taken with a unique insert and
+ * removed after: FerretDB has no transactions, so deleting a schedule and making it a default
+ * take turns on it (see services/locks.ts).
+ */
+export interface LockDoc {
+  _id: string;
+  /** Who holds it: only the holder removes it, even after a stale lock was taken over. */
+  token: string;
+  claimedAt: Date;
+}
+
 /** A one-time data change that has run on this database (its `_id` names it). */
 export interface MigrationDoc {
   _id: string;
@@ -147,6 +159,7 @@ export interface Models {
   DraftRevision: Model<DraftRevisionDoc>;
   VersionClaim: Model<VersionClaimDoc>;
   Migration: Model<MigrationDoc>;
+  Lock: Model<LockDoc>;
 }
 
 export function createModels(connection: Connection, clock: Clock): Models {
@@ -276,6 +289,10 @@ export function createModels(connection: Connection, clock: Clock): Models {
   );
   versionClaimSchema.index({ docId: 1, version: 1 }, { unique: true });
   draftSchema.index({ updatedAt: 1 });
+  const lockSchema = new Schema<LockDoc>(
+    { _id: { type: String, required: true }, token: { type: String, required: true }, claimedAt: { type: Date, required: true } },
+    { versionKey: false },
+  );
   const migrationSchema = new Schema<MigrationDoc>({ _id: { type: String, required: true }, doneAt: { type: Date, required: true } }, { versionKey: false });
 
   return {
@@ -287,6 +304,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
     DraftRevision: connection.model<DraftRevisionDoc>('DraftRevision', draftRevisionSchema),
     VersionClaim: connection.model<VersionClaimDoc>('VersionClaim', versionClaimSchema),
     Migration: connection.model<MigrationDoc>('Migration', migrationSchema),
+    Lock: connection.model<LockDoc>('Lock', lockSchema),
   };
 }
 

@@ -17,6 +17,7 @@ import {
   type WorkspaceRef,
 } from './domain.js';
 import { nameTaken } from './names.js';
+import { scheduleLock, withLocks } from './locks.js';
 import { closeMatchesIn } from './closeMatches.js';
 import { writeNextVersion, type VersionedSave } from './versions.js';
 import type { Clock } from '../clock.js';
@@ -176,16 +177,21 @@ export function createAssistantService(models: Models, clock: Clock): AssistantS
       const errors: Record<string, string> = {};
       const scheduleId = parseObjectId(defaults.scheduleId);
       const emailCcId = parseObjectId(defaults.emailCcScheduleId);
-      const [schedule, emailCc] = await Promise.all([
-        scheduleId ? Schedule.findOne({ _id: scheduleId, workspace }, { emailCc: 1, name: 1 }).lean<Pick<ScheduleDoc, 'emailCc' | 'name'>>() : null,
-        emailCcId ? Schedule.findOne({ _id: emailCcId, workspace }, { emailCc: 1, name: 1 }).lean<Pick<ScheduleDoc, 'emailCc' | 'name'>>() : null,
-      ]);
-      if (!schedule) errors.schedule = 'Pick the schedule for new leads (the one you picked may have been deleted).';
-      else if (schedule.emailCc) errors.schedule = `“${schedule.name}” is for Email CC leads: its first step is never sent. Pick it below instead.`;
-      if (!emailCc) errors.emailCcSchedule = 'Pick the schedule for Email CC leads (the one you picked may have been deleted).';
-      else if (!emailCc.emailCc) errors.emailCcSchedule = `“${emailCc.name}” is not an Email CC schedule. Pick one made for Email CC leads.`;
-      if (Object.keys(errors).length) throw new ValidationError(errors);
-      await Assistant.updateOne({ _id: new Types.ObjectId(id), workspace }, { $set: { defaultScheduleId: scheduleId, defaultEmailCcScheduleId: emailCcId } });
+      // Holding the schedules' locks: a schedule can't be deleted between the check that it
+      // exists and the write that makes it a default (schedules.remove takes the same lock).
+      const locks = [scheduleId, emailCcId].flatMap((oid) => (oid ? [scheduleLock(String(oid))] : []));
+      await withLocks(models, clock, locks, async () => {
+        const [schedule, emailCc] = await Promise.all([
+          scheduleId ? Schedule.findOne({ _id: scheduleId, workspace }, { emailCc: 1, name: 1 }).lean<Pick<ScheduleDoc, 'emailCc' | 'name'>>() : null,
+          emailCcId ? Schedule.findOne({ _id: emailCcId, workspace }, { emailCc: 1, name: 1 }).lean<Pick<ScheduleDoc, 'emailCc' | 'name'>>() : null,
+        ]);
+        if (!schedule) errors.schedule = 'Pick the schedule for new leads (the one you picked may have been deleted).';
+        else if (schedule.emailCc) errors.schedule = `“${schedule.name}” is for Email CC leads: its first step is never sent. Pick it below instead.`;
+        if (!emailCc) errors.emailCcSchedule = 'Pick the schedule for Email CC leads (the one you picked may have been deleted).';
+        else if (!emailCc.emailCc) errors.emailCcSchedule = `“${emailCc.name}” is not an Email CC schedule. Pick one made for Email CC leads.`;
+        if (Object.keys(errors).length) throw new ValidationError(errors);
+        await Assistant.updateOne({ _id: new Types.ObjectId(id), workspace }, { $set: { defaultScheduleId: scheduleId, defaultEmailCcScheduleId: emailCcId } });
+      });
       return toAssistant(await load(actor.workspace, id));
     },
   };

@@ -5,6 +5,7 @@ import { isDuplicateKeyError, parseObjectId, type Models, type ScheduleDoc, type
 
 import { totalDays } from './calendar.js';
 import { nameTaken } from './names.js';
+import { scheduleLock, withLocks } from './locks.js';
 import { closeMatchesIn } from './closeMatches.js';
 import { ownEmailProblem, ownEmailStep, withOwnEmailFirst } from './emailCc.js';
 import { writeNextVersion, type VersionedSave } from './versions.js';
@@ -321,20 +322,24 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       const current = toSchedule(await load(ref, id));
       assertCanEdit(actor, current);
       const _id = new Types.ObjectId(id);
-      const users = await Assistant.find(
-        { workspace: workspaceKey(ref), $or: [{ defaultScheduleId: _id }, { defaultEmailCcScheduleId: _id }] },
-        { name: 1 },
-      ).lean<{ name: string }[]>();
-      if (users.length) {
-        const names = users.map((a) => a.name).sort();
-        throw new DomainError(
-          'in_use',
-          `“${current.name}” is the default schedule of ${names.join(', ')}. Choose another default for ${names.length > 1 ? 'them' : names[0]} first, then delete it.`,
-          undefined,
-          { defaultFor: names },
-        );
-      }
-      await Schedule.deleteOne({ _id, workspace: workspaceKey(ref) });
+      // Holding the schedule's lock: nobody makes it a default between the check and the delete
+      // (assistants.setDefaults takes the same lock). FerretDB has no transactions.
+      await withLocks(models, clock, [scheduleLock(id)], async () => {
+        const users = await Assistant.find(
+          { workspace: workspaceKey(ref), $or: [{ defaultScheduleId: _id }, { defaultEmailCcScheduleId: _id }] },
+          { name: 1 },
+        ).lean<{ name: string }[]>();
+        if (users.length) {
+          const names = users.map((a) => a.name).sort();
+          throw new DomainError(
+            'in_use',
+            `“${current.name}” is the default schedule of ${names.join(', ')}. Choose another default for ${names.length > 1 ? 'them' : names[0]} first, then delete it.`,
+            undefined,
+            { defaultFor: names },
+          );
+        }
+        await Schedule.deleteOne({ _id, workspace: workspaceKey(ref) });
+      });
       await VersionClaim.deleteMany({ docId: _id });
     },
   };
