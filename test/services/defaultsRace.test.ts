@@ -1,6 +1,6 @@
 // Deleting a schedule while someone makes it an assistant's default: whatever the interleaving,
 // the default never points at a missing schedule, and the one who loses is told why.
-import { openTestDatabase, newWorkspace, actorIn, type TestDatabase } from '../support/db.js';
+import { openTestDatabase, newWorkspace, actorIn, RACE_ROUNDS, RACE_TIMEOUT_MS, type TestDatabase } from '../support/db.js';
 import { DomainError, ValidationError } from '../../src/services/domain.js';
 import { RECOMMENDED, RECOMMENDED_EMAIL_CC } from '../../src/services/workspaces.js';
 
@@ -10,12 +10,9 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-const ROUNDS = 50;
-/** 50 rounds of real database work: generous when other test files share the machine. */
-const RACE_TIMEOUT_MS = 180_000;
 
 test(
-  `delete and make default at the same moment: one wins, the other is told why, and the default always exists (${ROUNDS} rounds, both orders)`,
+  `delete and make default at the same moment: one wins, the other is told why, and the default always exists (${RACE_ROUNDS} rounds, both orders)`,
   async () => {
     const ws = newWorkspace();
     await db.services.workspaces.ensureSeeded(ws);
@@ -24,7 +21,7 @@ test(
     const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
     const emailCc = (await db.services.schedules.findByName(ws, RECOMMENDED_EMAIL_CC))!;
     const wins = { remove: 0, makeDefault: 0 };
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < RACE_ROUNDS; round++) {
       const doomed = await db.services.schedules.clone(alex, recommended.id, { name: `Doomed ${round}`, description: '' });
       const ava = await db.services.assistants.create(bo, { name: `Ava ${round}`, notificationChannel: '', timeZone: 'Europe/Paris', offDays: [6, 0] });
       const remove = () => db.services.schedules.remove(alex, doomed.id);

@@ -1,6 +1,6 @@
 // The services enforce workspaces and ownership themselves, whatever a request names: anyone
 // can send any action id or forge a view's metadata, so these call the services directly.
-import { openTestDatabase, newWorkspace, actorIn, type TestDatabase } from '../support/db.js';
+import { openTestDatabase, newWorkspace, actorIn, thrown, type TestDatabase } from '../support/db.js';
 import { DomainError, ValidationError, type WorkspaceRef } from '../../src/services/domain.js';
 import { RECOMMENDED, RECOMMENDED_EMAIL_CC } from '../../src/services/workspaces.js';
 
@@ -14,15 +14,6 @@ async function seeded(): Promise<WorkspaceRef> {
   const ws = newWorkspace();
   await db.services.workspaces.ensureSeeded(ws);
   return ws;
-}
-
-async function thrown(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
 }
 
 const ASSISTANT = { notificationChannel: '', timeZone: 'Europe/Paris', offDays: [6, 0] as (0 | 6)[] };

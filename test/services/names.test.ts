@@ -1,5 +1,5 @@
 // Names unique per workspace: lookalikes, the stored key, and two renames to one name at once.
-import { openTestDatabase, newWorkspace, actorIn, type TestDatabase } from '../support/db.js';
+import { openTestDatabase, newWorkspace, actorIn, thrown, RACE_ROUNDS, RACE_TIMEOUT_MS, type TestDatabase } from '../support/db.js';
 import { DomainError, ValidationError, nameKey, type Actor, type WorkspaceRef } from '../../src/services/domain.js';
 import { migrateNameKeys } from '../../src/services/names.js';
 import { RECOMMENDED } from '../../src/services/workspaces.js';
@@ -14,15 +14,6 @@ async function seeded() {
   const ws = newWorkspace();
   await db.services.workspaces.ensureSeeded(ws);
   return ws;
-}
-
-async function thrown(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
 }
 
 /** The message a user sees beside the name field. */
@@ -126,9 +117,6 @@ describe('stored name keys', () => {
 });
 
 describe('two renames to the same new name at once', () => {
-  const ROUNDS = 50;
-  /** 50 rounds of real database work: generous when other test files share the machine. */
-  const RACE_TIMEOUT_MS = 180_000;
 
   /** Runs both at once; exactly one wins, the other gets the field error, and one document has the name. */
   async function raceRenames(
@@ -144,11 +132,11 @@ describe('two renames to the same new name at once', () => {
     void ws;
   }
 
-  test(`schedules: the loser is told the name is taken (${ROUNDS} rounds)`, async () => {
+  test(`schedules: the loser is told the name is taken (${RACE_ROUNDS} rounds)`, async () => {
     const ws = await seeded();
     const alex = actorIn(ws, 'UALEX', { name: 'Alex' });
     const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < RACE_ROUNDS; round++) {
       const [a, b] = await Promise.all([
         db.services.schedules.clone(alex, recommended.id, { name: `A ${round}`, description: '' }),
         db.services.schedules.clone(alex, recommended.id, { name: `B ${round}`, description: '' }),
@@ -163,10 +151,10 @@ describe('two renames to the same new name at once', () => {
     }
   }, RACE_TIMEOUT_MS);
 
-  test(`custom messages: the loser is told the name is taken (${ROUNDS} rounds)`, async () => {
+  test(`custom messages: the loser is told the name is taken (${RACE_ROUNDS} rounds)`, async () => {
     const ws = await seeded();
     const alex: Actor = actorIn(ws, 'UALEX', { name: 'Alex' });
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < RACE_ROUNDS; round++) {
       const [a, b] = await Promise.all([
         db.services.customMessages.create(alex, { name: `A ${round}`, subject: '', body: 'Hi' }),
         db.services.customMessages.create(alex, { name: `B ${round}`, subject: '', body: 'Hi' }),
@@ -184,11 +172,11 @@ describe('two renames to the same new name at once', () => {
     }
   }, RACE_TIMEOUT_MS);
 
-  test(`assistants: the loser is told the name is taken (${ROUNDS} rounds)`, async () => {
+  test(`assistants: the loser is told the name is taken (${RACE_ROUNDS} rounds)`, async () => {
     const ws = await seeded();
     const alex: Actor = actorIn(ws, 'UALEX', { name: 'Alex' });
     const fields = { notificationChannel: '', timeZone: 'Europe/Paris', offDays: [6, 0] as (0 | 6)[] };
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < RACE_ROUNDS; round++) {
       const [a, b] = await Promise.all([
         db.services.assistants.create(alex, { ...fields, name: `A ${round}` }),
         db.services.assistants.create(alex, { ...fields, name: `B ${round}` }),

@@ -1,7 +1,7 @@
 // Two people saving the same custom message, assistant or schedule from forms opened at the
 // same version: one save is written, the other is refused naming who saved; and the same Save
 // submitted twice (a double click) is answered "saved" both times.
-import { openTestDatabase, newWorkspace, actorIn, type TestDatabase } from '../support/db.js';
+import { openTestDatabase, newWorkspace, actorIn, thrown, RACE_ROUNDS, RACE_TIMEOUT_MS, type TestDatabase } from '../support/db.js';
 import { ConflictError, type WorkspaceRef } from '../../src/services/domain.js';
 import { RECOMMENDED } from '../../src/services/workspaces.js';
 
@@ -11,24 +11,12 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-const ROUNDS = 50;
-/** 50 rounds of real database work: generous when other test files share the machine. */
-const RACE_TIMEOUT_MS = 180_000;
 const ASSISTANT = { notificationChannel: '', timeZone: 'Europe/Paris', offDays: [6, 0] as (0 | 6)[] };
 
 async function seeded(): Promise<WorkspaceRef> {
   const ws = newWorkspace();
   await db.services.workspaces.ensureSeeded(ws);
   return ws;
-}
-
-async function thrown(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
 }
 
 /** Both at once; returns the one refusal after checking that exactly one save went through. */
@@ -67,11 +55,11 @@ describe('custom messages', () => {
     expect(await db.services.customMessages.get(ws, message.id)).toMatchObject({ body: 'Saved the old way', version: 3 });
   });
 
-  test(`of two saves at the same moment exactly one is written, the other told who saved (${ROUNDS} rounds)`, async () => {
+  test(`of two saves at the same moment exactly one is written, the other told who saved (${RACE_ROUNDS} rounds)`, async () => {
     const ws = await seeded();
     const alex = actorIn(ws, 'UALEX', { name: 'Alex' });
     const bo = actorIn(ws, 'UBO', { name: 'Bo', isAdmin: true });
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < RACE_ROUNDS; round++) {
       const message = await db.services.customMessages.create(alex, { name: `Race ${round}`, subject: 'Original', body: 'Original' });
       const base = { name: message.name, baseVersion: message.version };
       const saves = [
@@ -120,11 +108,11 @@ describe('assistants', () => {
     expect(await db.services.assistants.get(ws, ava.id)).toMatchObject({ timeZone: 'Asia/Tokyo', offDays: [0, 6], version: 2 });
   });
 
-  test(`of two saves at the same moment exactly one is written, the other told who saved (${ROUNDS} rounds)`, async () => {
+  test(`of two saves at the same moment exactly one is written, the other told who saved (${RACE_ROUNDS} rounds)`, async () => {
     const ws = await seeded();
     const alex = actorIn(ws, 'UALEX', { name: 'Alex' });
     const bo = actorIn(ws, 'UBO', { name: 'Bo', isAdmin: true });
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < RACE_ROUNDS; round++) {
       const ava = await db.services.assistants.create(alex, { ...ASSISTANT, name: `Ava ${round}` });
       const saves = [
         () => db.services.assistants.update(alex, ava.id, { ...ASSISTANT, name: ava.name, timeZone: 'Asia/Tokyo', baseVersion: ava.version, saveId: 'VALEX' }),

@@ -53,3 +53,7 @@ export async function thrown(promise: Promise<unknown>): Promise<unknown> {
   }
   throw new Error('expected a failure');
 }
+
+/** How many times a race test runs its race (issue 6: at least 50), and the time it may take on a busy machine. */
+export const RACE_ROUNDS = 50;
+export const RACE_TIMEOUT_MS = 180_000;
