@@ -101,7 +101,8 @@ async function startOnPort(spec: ServerSpec, port: number): Promise<Server> {
 
 /** Stops a server and waits for it to exit, killing it when it takes too long. */
 function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  // No pid: it never ran (spawn failed), and may never emit 'exit'.
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const force = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS);
     child.once('exit', () => {
