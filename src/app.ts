@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import type { Services } from './services/index.js';
 import { registerListeners } from './listeners/index.js';
 import { logFailure } from './listeners/context.js';
+import { signatureProperties } from './listeners/requests.js';
 
 export interface AppDeps {
   config: Config;
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps): App {
         endpoints: '/slack/events',
         customRoutes,
         logger,
+        customPropertiesExtractor: signatureProperties,
         // A request no listener could answer (a malformed payload above all) gets a silent 200 and
         // one log line, never a 500: Slack would show the user an error, and retries would follow.
         processEventErrorHandler: async ({ error, response }) => {

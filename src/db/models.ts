@@ -76,6 +76,12 @@ export interface WorkspaceDoc {
   systemVersion?: number;
 }
 
+/** A signed request seen once (its signature): a second copy within the replay window is ignored. */
+export interface RequestClaimDoc {
+  _id: string;
+  at: Date;
+}
+
 export interface DraftRowDoc {
   key: string;
   /** Bumped when the app changes the row's message, so Slack shows it instead of the old pick. */
@@ -160,6 +166,7 @@ export interface Models {
   VersionClaim: Model<VersionClaimDoc>;
   Migration: Model<MigrationDoc>;
   Lock: Model<LockDoc>;
+  RequestClaim: Model<RequestClaimDoc>;
 }
 
 export function createModels(connection: Connection, clock: Clock): Models {
@@ -293,6 +300,8 @@ export function createModels(connection: Connection, clock: Clock): Models {
     { _id: { type: String, required: true }, token: { type: String, required: true }, claimedAt: { type: Date, required: true } },
     { versionKey: false },
   );
+  const requestClaimSchema = new Schema<RequestClaimDoc>({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
+
   const migrationSchema = new Schema<MigrationDoc>({ _id: { type: String, required: true }, doneAt: { type: Date, required: true } }, { versionKey: false });
 
   return {
@@ -305,6 +314,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
     VersionClaim: connection.model<VersionClaimDoc>('VersionClaim', versionClaimSchema),
     Migration: connection.model<MigrationDoc>('Migration', migrationSchema),
     Lock: connection.model<LockDoc>('Lock', lockSchema),
+    RequestClaim: connection.model<RequestClaimDoc>('RequestClaim', requestClaimSchema),
   };
 }
 

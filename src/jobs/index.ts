@@ -7,14 +7,19 @@ import type { Connection } from 'mongoose';
 import type { Db } from 'mongodb';
 import type { Services } from '../services/index.js';
 import { DRAFT_MAX_AGE_MS } from '../services/drafts.js';
+import { REQUEST_CLAIM_KEEP_MS } from '../services/requestClaims.js';
 
 export const JOBS = {
   purgeDrafts: 'drafts.purge-stale',
+  purgeRequestClaims: 'requests.purge-claims',
 } as const;
 
 export function defineJobs(agenda: Agenda, services: Services): void {
   agenda.define(JOBS.purgeDrafts, async () => {
     await services.drafts.purgeStale(DRAFT_MAX_AGE_MS);
+  });
+  agenda.define(JOBS.purgeRequestClaims, async () => {
+    await services.requestClaims.purgeBefore(new Date(services.clock.now().getTime() - REQUEST_CLAIM_KEEP_MS));
   });
 }
 
@@ -39,6 +44,7 @@ export async function startJobs(connection: Connection, services: Services, opti
   // run is an hour out: nothing is stale at start-up, and Agenda would otherwise hold an
   // uncleared timer for a job due within its poll window, keeping a stopping process alive.
   await agenda.every('1 hour', JOBS.purgeDrafts, undefined, { skipImmediate: true });
+  await agenda.every('10 minutes', JOBS.purgeRequestClaims, undefined, { skipImmediate: true });
   return agenda;
 }
 

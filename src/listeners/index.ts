@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import { inRequestContext } from './context.js';
+import { guardRequests } from './requests.js';
 import * as commands from './commands/index.js';
 import * as scheduleActions from './actions/schedules.js';
 import * as editorActions from './actions/editor.js';
@@ -16,8 +17,11 @@ import * as assistantOptions from './options/assistants.js';
 import * as customMessageActions from './actions/customMessages.js';
 
 export function registerListeners(app: App, services: Services, logger: Logger): void {
-  // Every listener runs inside its request's context: log lines name the request, and a failure
-  // knows whether a write had been sent. No database work happens before a listener acks.
+  // A request's timestamp and replay check come first, outside its context: the replay claim (the one
+  // bounded database write before an ack) is not a write the user's answer is about. Then every
+  // listener runs inside its request's context: log lines name the request, and a failure knows
+  // whether a write had been sent.
+  guardRequests(app, services, logger);
   app.use(({ body, next }) => inRequestContext(body, next));
   commands.register(app, services, logger);
   scheduleActions.register(app, services, logger);

@@ -8,23 +8,27 @@ export interface StateValue {
 }
 export type StateValues = Record<string, Record<string, StateValue>>;
 
+// Slack sends strings here; anyone can send anything, so a value of another type reads as absent.
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
 /** Reads a plain input's value from a modal's state. */
 export function inputValue(values: StateValues | undefined, blockId: string, actionId: string): string {
-  return values?.[blockId]?.[actionId]?.value ?? '';
+  return str(values?.[blockId]?.[actionId]?.value) ?? '';
 }
 
 export function selectedValue(values: StateValues | undefined, blockId: string, actionId: string): string | null {
-  return values?.[blockId]?.[actionId]?.selected_option?.value ?? null;
+  return str(values?.[blockId]?.[actionId]?.selected_option?.value);
 }
 
 /** The values of a checkboxes or multi-select group (empty when none is ticked). */
 export function selectedValues(values: StateValues | undefined, blockId: string, actionId: string): string[] {
-  return (values?.[blockId]?.[actionId]?.selected_options ?? []).flatMap((o) => (o.value ? [o.value] : []));
+  const options = values?.[blockId]?.[actionId]?.selected_options;
+  return (Array.isArray(options) ? options : []).flatMap((o) => (str(o?.value) ? [o.value as string] : []));
 }
 
 /** The conversation picked in a conversations_select, or null. */
 export function selectedConversation(values: StateValues | undefined, blockId: string, actionId: string): string | null {
-  return values?.[blockId]?.[actionId]?.selected_conversation ?? null;
+  return str(values?.[blockId]?.[actionId]?.selected_conversation);
 }
 
 /** The id of the first block whose id starts with `prefix` (inputs whose block id changes with what they show). */
@@ -41,9 +45,11 @@ export function versionedSave(version: unknown, viewId: string): { baseVersion: 
   return { baseVersion: typeof version === 'number' && Number.isInteger(version) ? version : 0, saveId: viewId };
 }
 
+/** The modal's private_metadata as we wrote it; anything else (not JSON, not an object) reads as empty. */
 export function parseMetadata<T>(privateMetadata: string | undefined): Partial<T> {
   try {
-    return JSON.parse(privateMetadata || '{}') as Partial<T>;
+    const parsed: unknown = JSON.parse(typeof privateMetadata === 'string' && privateMetadata ? privateMetadata : '{}');
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Partial<T>) : {};
   } catch {
     return {};
   }

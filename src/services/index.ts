@@ -8,6 +8,7 @@ import { createDraftService, type DraftService } from './drafts.js';
 import { createScheduleService, type ScheduleService } from './schedules.js';
 import { migrateNameKeys } from './names.js';
 import { migrateToOwnEmailStep } from './emailCc.js';
+import { createRequestClaimService, type RequestClaimService } from './requestClaims.js';
 import { createWorkspaceService, type WorkspaceService } from './workspaces.js';
 
 export interface Services {
@@ -18,6 +19,7 @@ export interface Services {
   readonly customMessages: CustomMessageService;
   readonly assistants: AssistantService;
   readonly drafts: DraftService;
+  readonly requestClaims: RequestClaimService;
 }
 
 export async function createServices(connection: Connection, clock: Clock): Promise<Services> {
@@ -36,5 +38,6 @@ export async function createServices(connection: Connection, clock: Clock): Prom
     customMessages,
     assistants,
     drafts: createDraftService(models, clock, { schedules, customMessages, assistants }),
+    requestClaims: createRequestClaimService(models),
   };
 }

@@ -1,0 +1,164 @@
+// Requests as Slack would never send them: from the future, replayed, or malformed. Each is refused
+// (401), ignored, or answered, never with a 500 and never acted on twice.
+import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
+import { modalOpenedWith, modalsOpenedWith, postedTo, textOf } from '../support/flows.js';
+import type { SlackDriver } from '../support/slackDriver.js';
+import type { JsonObject } from '../support/fakeSlack.js';
+import { RENAME } from '../../views/renameModal.js';
+import { EDITOR } from '../../views/scheduleEditor.js';
+import { CLONE } from '../../views/cloneModal.js';
+import { DEFAULTS } from '../../views/defaultsModal.js';
+import { SCHEDULE_LIST } from '../../views/scheduleList.js';
+import { RECOMMENDED } from '../../src/services/workspaces.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.stop());
+
+function commandBody(ws: TestWorkspace, slack: SlackDriver, text: string, fields: Record<string, string> = {}) {
+  const triggerId = app.fake.issueTriggerId({ userId: slack.user.id, teamId: ws.ref.teamId });
+  const responseUrl = app.fake.responseUrl({ channelId: ws.channelId, userId: slack.user.id });
+  const body = new URLSearchParams({
+    command: '/schedule',
+    text,
+    team_id: ws.ref.teamId,
+    user_id: slack.user.id,
+    channel_id: ws.channelId,
+    trigger_id: triggerId,
+    response_url: responseUrl,
+    ...fields,
+  }).toString();
+  return { body, triggerId, responseUrl };
+}
+
+const payload = (p: JsonObject) => new URLSearchParams({ payload: JSON.stringify(p) }).toString();
+
+describe('request timestamps', () => {
+  test('a timestamp more than 5 minutes in the future gets 401 and nothing happens', async () => {
+    const ws = app.workspace();
+    const slack = ws.as('UALEX');
+    const { body, triggerId } = commandBody(ws, slack, 'clone');
+    const calls = app.fake.calls.length;
+    const res = await slack.signedPost(body, { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 });
+    expect(res.status).toBe(401);
+    expect(app.fake.calls.length).toBe(calls);
+    expect(modalsOpenedWith(app.fake, triggerId)).toBe(0);
+  });
+
+  test('a few seconds ahead (clocks differ a little) is accepted', async () => {
+    const ws = app.workspace();
+    const slack = ws.as('UALEX');
+    const { body } = commandBody(ws, slack, 'help');
+    const res = await slack.signedPost(body, { timestamp: Math.floor(Date.now() / 1000) + 30 });
+    expect(res.status).toBe(200);
+    expect(textOf(res.body)).toContain('Here is what `/schedule` can do');
+  });
+});
+
+describe('replayed requests', () => {
+  test('the same signed slash command sent again is acknowledged and ignored: one modal, not two', async () => {
+    const ws = app.workspace();
+    const slack = ws.as('UALEX');
+    const timestamp = Math.floor(Date.now() / 1000);
+    const { body, triggerId } = commandBody(ws, slack, 'clone');
+    expect((await slack.signedPost(body, { timestamp })).status).toBe(200);
+    await modalOpenedWith(app.fake, triggerId);
+    const replay = await slack.signedPost(body, { timestamp });
+    expect(replay.status).toBe(200);
+    // The replay's ack came after its check: had it gone on, it would have opened (or tried to) by the
+    // time a later command from the same user is answered.
+    await postedTo(app.fake, (await slack.command('assistant list')).responseUrl);
+    expect(modalsOpenedWith(app.fake, triggerId)).toBe(1);
+  });
+
+  test('a replayed help is not answered again, while the same words sent afresh are', async () => {
+    const ws = app.workspace();
+    const slack = ws.as('UALEX');
+    const timestamp = Math.floor(Date.now() / 1000);
+    const { body } = commandBody(ws, slack, 'help');
+    expect(textOf((await slack.signedPost(body, { timestamp })).body)).toContain('Here is what');
+    const replay = await slack.signedPost(body, { timestamp });
+    expect(replay.status).toBe(200);
+    expect(replay.text).toBe('');
+    // A new request (another timestamp, so another signature) is not a replay.
+    expect(textOf((await slack.signedPost(body, { timestamp: timestamp + 1 })).body)).toContain('Here is what');
+  });
+
+  test('a replayed Delete click deletes once and says nothing the second time', async () => {
+    const ws = app.workspace();
+    const slack = ws.as('UALEX');
+    await app.services.workspaces.ensureSeeded(ws.ref);
+    const recommended = (await app.services.schedules.findByName(ws.ref, RECOMMENDED))!;
+    const alex = { workspace: ws.ref, userId: 'UALEX', name: 'alex', isAdmin: false };
+    const mine = await app.services.schedules.clone(alex, recommended.id, { name: 'Mine', description: '' });
+    const responseUrl = app.fake.responseUrl({ channelId: ws.channelId, userId: 'UALEX' });
+    const click = payload({
+      type: 'block_actions',
+      team: { id: ws.ref.teamId },
+      user: { id: 'UALEX', team_id: ws.ref.teamId },
+      trigger_id: app.fake.issueTriggerId({ userId: 'UALEX', teamId: ws.ref.teamId }),
+      response_url: responseUrl,
+      container: { type: 'message', channel_id: ws.channelId, is_ephemeral: true },
+      actions: [{ type: 'button', action_id: 'schedule_delete.confirm', block_id: 'schedule_delete', value: mine.id, action_ts: '1' }],
+    });
+    const timestamp = Math.floor(Date.now() / 1000);
+    expect((await slack.signedPost(click, { timestamp })).status).toBe(200);
+    expect((await postedTo(app.fake, responseUrl)).text).toContain('Deleted');
+    expect((await slack.signedPost(click, { timestamp })).status).toBe(200);
+    await postedTo(app.fake, (await slack.command('assistant list')).responseUrl);
+    expect(app.fake.responses.filter((p) => p.url === responseUrl)).toHaveLength(1);
+  });
+});
+
+describe('malformed payloads get an answer or a silent 200, never a 500', () => {
+  let ws: TestWorkspace;
+  let slack: SlackDriver;
+  beforeAll(async () => {
+    ws = app.workspace();
+    slack = ws.as('UALEX');
+    await app.services.workspaces.ensureSeeded(ws.ref);
+  });
+
+  const submission = (view: JsonObject) =>
+    payload({ type: 'view_submission', team: { id: ws.ref.teamId }, user: { id: 'UALEX', team_id: ws.ref.teamId }, trigger_id: 't', view: { id: 'VNOPE', ...view } });
+
+  test('a command without `text` shows the help', async () => {
+    const { body } = commandBody(ws, slack, '');
+    const withoutText = body.replace(/(^|&)text=[^&]*/, '');
+    const res = await slack.signedPost(withoutText);
+    expect(res.status).toBe(200);
+    expect(textOf(res.body)).toContain('Here is what `/schedule` can do');
+  });
+
+  test.each([
+    ['no view.state', { callback_id: RENAME.callbackId, private_metadata: '{}' }],
+    ['private_metadata that is not ours', { callback_id: RENAME.callbackId, private_metadata: 'null', state: { values: {} } }],
+    ['private_metadata that is an array', { callback_id: EDITOR.callbackId, private_metadata: '[1,2]', state: { values: {} } }],
+    ['private_metadata that is not JSON', { callback_id: EDITOR.callbackId, private_metadata: '<xml/>', state: { values: {} } }],
+    ['numbers where strings belong', { callback_id: CLONE.callbackId, private_metadata: '{}', state: { values: { [CLONE.sourceBlock]: { [CLONE.sourceAction]: { selected_option: { value: 42 } } }, [CLONE.nameBlock]: { [CLONE.nameAction]: { value: 7 } } } } }],
+    ['a view that is not an object', null],
+    // Nothing guards this one but the last resort: the listener throws before its ack.
+    ['blocks that are not a list', { callback_id: DEFAULTS.callbackId, private_metadata: '{}', blocks: 'nope', state: { values: {} } }],
+  ])('a submission with %s', async (_what, view) => {
+    const res = await slack.signedPost(view === null ? payload({ type: 'view_submission', team: { id: ws.ref.teamId }, user: { id: 'UALEX' }, view: 'x' }) : submission(view));
+    expect(res.status).toBe(200);
+  });
+
+  test('a click whose value is a number, and one with no actions at all', async () => {
+    const base = { type: 'block_actions', team: { id: ws.ref.teamId }, user: { id: 'UALEX', team_id: ws.ref.teamId }, trigger_id: 't', response_url: app.fake.responseUrl({ channelId: ws.channelId, userId: 'UALEX' }) };
+    const numeric = await slack.signedPost(payload({ ...base, actions: [{ type: 'button', action_id: `${SCHEDULE_LIST.view}.x`, block_id: 'b', value: 12345, action_ts: '1' }] }));
+    expect(numeric.status).toBe(200);
+    const none = await slack.signedPost(payload({ ...base, actions: [] }));
+    expect(none.status).toBe(200);
+  });
+
+  test('a type-ahead query that is not a string', async () => {
+    const res = await slack.signedPost(
+      payload({ type: 'block_suggestion', team: { id: ws.ref.teamId }, user: { id: 'UALEX', team_id: ws.ref.teamId }, action_id: CLONE.sourceAction, block_id: CLONE.sourceBlock, value: { $gt: '' }, view: { id: 'V1' } }),
+    );
+    expect(res.status).toBe(200);
+    expect((res.body as { options: unknown[] }).options.length).toBeGreaterThan(0);
+  });
+});
