@@ -203,6 +203,50 @@ function expectEveryAnswerSaysSo(said: Map<string, string>): void {
   expect(said.size).toBe(29);
 }
 
+describe('a slow database', () => {
+  afterEach(() => proxy.slowDown(0));
+
+  test('/schedule edit opens a Loading modal with the trigger at once, then shows the editor in it', async () => {
+    const s = await setUp();
+    proxy.slowDown(400);
+    const res = await s.as('USLOW').command('edit Mine');
+    const open = await app.fake.waitForCall('views.open', (c) => c.args.trigger_id === res.triggerId);
+    expect((open.args.view as { callback_id: string }).callback_id).toBe(PROGRESS.loading);
+    expect((await modalOpenedWith(app.fake, res.triggerId)).callback_id).toBe(EDITOR.callbackId);
+  }, 30_000);
+
+  test('a slow clone answers “Saving…” within Slack’s 3 s, then opens the editor on the copy', async () => {
+    const s = await setUp();
+    proxy.slowDown(400);
+    const res = await s.as('UCL').viewSubmission(s.views.clone);
+    expect(res.outcome).toMatchObject({ action: 'update' });
+    expect(blocksText((res.body as { view: { blocks: unknown } }).view.blocks)).toContain('Saving…');
+    await app.fake.waitForCall('views.update', (c) => c.args.view_id === s.views.clone && (c.args.view as { callback_id?: string }).callback_id === EDITOR.callbackId, 15_000);
+    expect(app.fake.view(s.views.clone).callback_id).toBe(EDITOR.callbackId);
+    expect(await app.services.schedules.findByName(s.ws.ref, 'Copy of Recommended')).not.toBeNull();
+  }, 30_000);
+
+  test('a slow rename to a taken name shows the form again, as typed, with the reason; a free name then saves', async () => {
+    const s = await setUp();
+    const slack = s.as('URN');
+    app.fake.typeInto(s.views.rename, RENAME.nameBlock, RENAME.nameAction, 'recommended');
+    proxy.slowDown(1000);
+    const res = await slack.viewSubmission(s.views.rename);
+    expect(blocksText((res.body as { view: { blocks: unknown } }).view.blocks)).toContain('Saving…');
+    await app.fake.waitForCall('views.update', (c) => c.args.view_id === s.views.rename && (c.args.view as { callback_id?: string }).callback_id === RENAME.callbackId, 15_000);
+    proxy.slowDown(0);
+    const form = app.fake.view(s.views.rename);
+    expect(blocksText(form.blocks)).toContain("*Not saved.* A schedule named “recommended” already exists.");
+    expect(form.state.values[RENAME.nameBlock]?.[RENAME.nameAction]).toMatchObject({ value: 'recommended' });
+    expect((await app.services.schedules.get(s.ws.ref, s.mine.id)).name).toBe('Mine');
+
+    app.fake.typeInto(s.views.rename, RENAME.nameBlock, RENAME.nameAction, 'Renamed at last');
+    const again = await slack.viewSubmission(s.views.rename);
+    expect(again.outcome).toMatchObject({ action: 'update' });
+    expect((await app.services.schedules.get(s.ws.ref, s.mine.id)).name).toBe('Renamed at last');
+  }, 30_000);
+});
+
 describe('the database stopped or frozen', () => {
   test('frozen in the middle of a save: the user is told it may or may not have been saved, and it was once the database returned', async () => {
     const s = await setUp();

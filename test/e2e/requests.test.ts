@@ -1,5 +1,6 @@
 // Requests as Slack would never send them: from the future, replayed, or malformed. Each is refused
 // (401), ignored, or answered, never with a 500 and never acted on twice.
+import { jest } from '@jest/globals';
 import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
 import { modalOpenedWith, modalsOpenedWith, postedTo, textOf } from '../support/flows.js';
 import type { SlackDriver } from '../support/slackDriver.js';
@@ -160,5 +161,26 @@ describe('malformed payloads get an answer or a silent 200, never a 500', () => 
     );
     expect(res.status).toBe(200);
     expect((res.body as { options: unknown[] }).options.length).toBeGreaterThan(0);
+  });
+});
+
+describe('logs', () => {
+  test('a Web API error on the command path is logged once, naming the request, its workspace and the error code, and the user is told', async () => {
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const ws = app.workspace();
+      const slack = ws.as('UALEX');
+      // A trigger Slack never issued: views.open fails with invalid_trigger_id.
+      const { body, responseUrl } = commandBody(ws, slack, 'clone', { trigger_id: 'not-a-trigger' });
+      expect((await slack.signedPost(body)).status).toBe(200);
+      expect((await postedTo(app.fake, responseUrl)).text).toContain('Something went wrong on our side');
+      const lines = logged.mock.calls.map((args) => args.join(' ')).filter((line) => line.includes(ws.ref.teamId));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`[command /schedule clone | ${ws.ref.teamId}]`);
+      expect(lines[0]).toContain('(code slack_webapi_platform_error)');
+      expect(lines[0]).toContain('invalid_trigger_id');
+    } finally {
+      logged.mockRestore();
+    }
   });
 });

@@ -15,6 +15,8 @@ export interface DatabaseProxy {
   freeze(): void;
   /** Answers everything until a `command` (insert, update, delete…) arrives, then freezes holding it. */
   freezeAt(command: string): void;
+  /** Delays every answer from the database by `ms` (0: none): a slow database. */
+  slowDown(ms: number): void;
   /** Delivers what the freeze held, and resumes. */
   thaw(): void;
   close(): Promise<void>;
@@ -33,6 +35,7 @@ export async function startDatabaseProxy(targetUri: string): Promise<DatabasePro
   const pipes = new Set<Pipe>();
   let frozen = false;
   let freezeAtCommand: Buffer | null = null;
+  let latencyMs = 0;
 
   const forward = (pipe: Pipe, to: net.Socket, data: Buffer) => {
     if (freezeAtCommand && to === pipe.upstream && data.includes(freezeAtCommand)) {
@@ -40,6 +43,7 @@ export async function startDatabaseProxy(targetUri: string): Promise<DatabasePro
       frozen = true;
     }
     if (frozen) pipe.held.push({ to, data });
+    else if (latencyMs > 0 && to === pipe.client) setTimeout(() => !to.destroyed && to.write(data), latencyMs);
     else if (!to.destroyed) to.write(data);
   };
   const server = net.createServer((client) => {
@@ -92,6 +96,9 @@ export async function startDatabaseProxy(targetUri: string): Promise<DatabasePro
     start: listen,
     freeze() {
       frozen = true;
+    },
+    slowDown(ms) {
+      latencyMs = ms;
     },
     freezeAt(command) {
       // A command's body starts with its name as a BSON string element: 0x02 "update" 0x00.
