@@ -40,6 +40,8 @@ export interface CustomMessageDoc {
   subject: string;
   body: string;
   createdBy: string;
+  /** The form that created it (a modal's view id), to answer a repeated submission. */
+  createdBySave?: string | null;
   updatedBy?: string;
   updatedByName?: string;
   createdAt: Date;
@@ -58,6 +60,8 @@ export interface AssistantDoc {
   defaultScheduleId: Types.ObjectId | null;
   defaultEmailCcScheduleId: Types.ObjectId | null;
   createdBy: string;
+  /** The form that created it (a modal's view id), to answer a repeated submission. */
+  createdBySave?: string | null;
   updatedBy?: string;
   updatedByName?: string;
   createdAt: Date;
@@ -211,6 +215,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
       subject: { type: String, default: '' },
       body: { type: String, required: true },
       createdBy: { type: String, required: true },
+      createdBySave: { type: String, default: null },
       updatedBy: { type: String },
       updatedByName: { type: String, default: '' },
       version: { type: Number, default: 1 },
@@ -230,6 +235,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
       defaultScheduleId: { type: Schema.Types.ObjectId, default: null },
       defaultEmailCcScheduleId: { type: Schema.Types.ObjectId, default: null },
       createdBy: { type: String, required: true },
+      createdBySave: { type: String, default: null },
       updatedBy: { type: String },
       updatedByName: { type: String, default: '' },
       version: { type: Number, default: 1 },

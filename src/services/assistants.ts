@@ -16,7 +16,7 @@ import {
   type Actor,
   type WorkspaceRef,
 } from './domain.js';
-import { nameTaken } from './names.js';
+import { createdBySameSave, nameTaken } from './names.js';
 import { scheduleLock, withLocks } from './locks.js';
 import { closeMatchesIn } from './closeMatches.js';
 import { writeNextVersion, type VersionedSave } from './versions.js';
@@ -50,7 +50,8 @@ export interface AssistantService {
   findByName(ref: WorkspaceRef, name: string): Promise<Assistant | null>;
   /** Up to `limit` names close to `name` (typos included), for "did you mean". */
   closeMatches(ref: WorkspaceRef, name: string, limit?: number): Promise<string[]>;
-  create(actor: Actor, input: AssistantInput): Promise<Assistant>;
+  /** `saveId` (the modal's view id): the same Save submitted twice answers with what the first created. */
+  create(actor: Actor, input: AssistantInput & { readonly saveId?: string }): Promise<Assistant>;
   /** Refused (ConflictError, nothing written) when someone saved since `baseVersion`, the version the modal opened. */
   update(actor: Actor, id: string, input: AssistantInput & VersionedSave): Promise<Assistant>;
   setDefaults(actor: Actor, id: string, defaults: { scheduleId: string; emailCcScheduleId: string }): Promise<Assistant>;
@@ -138,8 +139,19 @@ export function createAssistantService(models: Models, clock: Clock): AssistantS
     },
 
     async create(actor, input) {
+      // The same Save submitted twice (a double click) answers with what the first one created.
+      const repeated = async () => {
+        const doc = await createdBySameSave<AssistantDoc>(models, 'assistant', actor.workspace, input.name, input.saveId);
+        return doc ? toAssistant(doc) : null;
+      };
       const errors = await fieldErrors(actor.workspace, input);
-      if (Object.keys(errors).length) throw new ValidationError(errors);
+      if (Object.keys(errors).length) {
+        if (errors.name) {
+          const first = await repeated();
+          if (first) return first;
+        }
+        throw new ValidationError(errors);
+      }
       const workspace = workspaceKey(actor.workspace);
       // New assistants start on the system schedules; `/schedule default` changes them.
       const system = await Schedule.find({ workspace, system: true, nameKey: { $in: [nameKey(RECOMMENDED), nameKey(RECOMMENDED_EMAIL_CC)] } }, { nameKey: 1 }).lean<
@@ -153,11 +165,14 @@ export function createAssistantService(models: Models, clock: Clock): AssistantS
           defaultScheduleId: idOf(RECOMMENDED),
           defaultEmailCcScheduleId: idOf(RECOMMENDED_EMAIL_CC),
           createdBy: actor.userId,
+          createdBySave: input.saveId ?? null,
         });
         return toAssistant(doc.toObject());
       } catch (error) {
-        if (isDuplicateKeyError(error)) throw duplicateName('assistant', input.name);
-        throw error;
+        if (!isDuplicateKeyError(error)) throw error;
+        const first = await repeated();
+        if (first) return first;
+        throw duplicateName('assistant', input.name);
       }
     },
 

@@ -19,7 +19,7 @@ import {
   type Actor,
   type WorkspaceRef,
 } from './domain.js';
-import { nameTaken } from './names.js';
+import { createdBySameSave, nameTaken } from './names.js';
 import { writeNextVersion, type VersionedSave } from './versions.js';
 import type { Clock } from '../clock.js';
 
@@ -54,7 +54,8 @@ export interface CustomMessageService {
   /** Up to `limit` names close to `name` (typos included), for "did you mean". */
   closeMatches(ref: WorkspaceRef, name: string, limit?: number): Promise<string[]>;
   usedBy(ref: WorkspaceRef, id: string): Promise<string[]>;
-  create(actor: Actor, input: CustomMessageInput): Promise<CustomMessage>;
+  /** `saveId` (the modal's view id): the same Save submitted twice answers with what the first created. */
+  create(actor: Actor, input: CustomMessageInput & { readonly saveId?: string }): Promise<CustomMessage>;
   /** Refused (ConflictError, nothing written) when someone saved since `baseVersion`, the version the modal opened. */
   update(actor: Actor, id: string, input: CustomMessageInput & VersionedSave): Promise<CustomMessage>;
   assertCanEdit(actor: Actor, message: CustomMessage): void;
@@ -167,8 +168,19 @@ export function createCustomMessageService(models: Models, clock: Clock): Custom
     },
 
     async create(actor, input) {
+      // The same Save submitted twice (a double click) answers with what the first one created.
+      const repeated = async () => {
+        const doc = await createdBySameSave<CustomMessageDoc>(models, 'customMessage', actor.workspace, input.name, input.saveId);
+        return doc ? toMessage(doc) : null;
+      };
       const errors = await fieldErrors(actor.workspace, input);
-      if (Object.keys(errors).length) throw new ValidationError(errors);
+      if (Object.keys(errors).length) {
+        if (errors.name) {
+          const first = await repeated();
+          if (first) return first;
+        }
+        throw new ValidationError(errors);
+      }
       try {
         const doc = await CustomMessage.create({
           workspace: workspaceKey(actor.workspace),
@@ -177,11 +189,14 @@ export function createCustomMessageService(models: Models, clock: Clock): Custom
           subject: input.subject.trim(),
           body: input.body.trim(),
           createdBy: actor.userId,
+          createdBySave: input.saveId ?? null,
         });
         return toMessage(doc.toObject());
       } catch (error) {
-        if (isDuplicateKeyError(error)) throw duplicateName('customMessage', input.name);
-        throw error;
+        if (!isDuplicateKeyError(error)) throw error;
+        const first = await repeated();
+        if (first) return first;
+        throw duplicateName('customMessage', input.name);
       }
     },
 

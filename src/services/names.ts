@@ -29,6 +29,15 @@ export async function nameTaken(models: Models, kind: NamedKind, ref: WorkspaceR
   return existing && String(existing._id) !== exceptId ? duplicateName(kind, name) : null;
 }
 
+/**
+ * What the same form (`saveId`, the modal's view id) already created under this name: the same
+ * Save submitted twice (a double click) answers with it instead of "already exists".
+ */
+export async function createdBySameSave<T>(models: Models, kind: NamedKind, ref: WorkspaceRef, name: string, saveId: string | undefined): Promise<T | null> {
+  if (!saveId) return null;
+  return namedModel(models, kind).findOne({ workspace: workspaceKey(ref), nameKey: nameKey(name), createdBySave: saveId }).lean<T>();
+}
+
 /** Bump when `nameKey` changes in a way that gives stored names another key. */
 const NAME_KEY_VERSION = 2;
 

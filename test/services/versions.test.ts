@@ -2,7 +2,7 @@
 // same version: one save is written, the other is refused naming who saved; and the same Save
 // submitted twice (a double click) is answered "saved" both times.
 import { openTestDatabase, newWorkspace, actorIn, thrown, RACE_ROUNDS, RACE_TIMEOUT_MS, type TestDatabase } from '../support/db.js';
-import { ConflictError, type WorkspaceRef } from '../../src/services/domain.js';
+import { ConflictError, ValidationError, type WorkspaceRef } from '../../src/services/domain.js';
 import { RECOMMENDED } from '../../src/services/workspaces.js';
 
 let db: TestDatabase;
@@ -165,5 +165,28 @@ describe('the step editor’s Save', () => {
     await db.services.drafts.save(alex, first.id, { description: 'first' });
     expect(await thrown(db.services.drafts.save(alex, second.id, { description: 'second' }))).toBeInstanceOf(ConflictError);
     expect((await db.services.schedules.get(ws, copy.id)).description).toBe('first');
+  });
+});
+
+describe('a new custom message or assistant saved twice from the same form', () => {
+  test('creates one and answers with it both times, at once or one after the other; another form with that name is refused', async () => {
+    const ws = await seeded();
+    const alex = actorIn(ws, 'UALEX', { name: 'Alex' });
+    for (let round = 0; round < 10; round++) {
+      const message = () => db.services.customMessages.create(alex, { name: `New ${round}`, subject: '', body: 'Hi', saveId: `VNEW${round}` });
+      const both = await Promise.all([message(), message()]);
+      expect(both[1].id).toBe(both[0].id);
+      expect((await message()).id).toBe(both[0].id);
+      const assistant = () => db.services.assistants.create(alex, { ...ASSISTANT, name: `Ava ${round}`, saveId: `VADD${round}` });
+      const added = await Promise.all([assistant(), assistant()]);
+      expect(added[1].id).toBe(added[0].id);
+      expect((await assistant()).id).toBe(added[0].id);
+    }
+    expect(await db.services.models.CustomMessage.countDocuments({ workspace: ws.teamId })).toBe(10);
+    expect(await db.services.models.Assistant.countDocuments({ workspace: ws.teamId })).toBe(10);
+    const other = await thrown(db.services.customMessages.create(alex, { name: 'New 0', subject: '', body: 'Hi', saveId: 'VOTHER' }));
+    expect((other as ValidationError).errors).toEqual({ name: 'A custom message named “New 0” already exists. Pick another name.' });
+    const otherAssistant = await thrown(db.services.assistants.create(alex, { ...ASSISTANT, name: 'Ava 0', saveId: 'VOTHER' }));
+    expect((otherAssistant as ValidationError).errors).toEqual({ name: 'An assistant named “Ava 0” already exists. Pick another name.' });
   });
 });

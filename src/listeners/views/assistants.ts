@@ -37,7 +37,7 @@ export function register(app: App, services: Services, logger: Logger): void {
         timeZone = actor.timeZone;
         outcome.saved = metadata.assistantId
           ? await services.assistants.update(actor, metadata.assistantId, { ...input, ...versionedSave(metadata.version, view.id) })
-          : await services.assistants.create(actor, input);
+          : await services.assistants.create(actor, { ...input, saveId: view.id });
         return { done: `:white_check_mark: Assistant ${bold(outcome.saved.name)} is saved.` };
       } catch (error) {
         return { errors: await modalErrors(client, logger, 'Saving an assistant', error, (field) => ASSISTANT_BLOCKS[field], ASSISTANT.nameBlock, timeZone) };

@@ -32,7 +32,7 @@ export function register(app: App, services: Services, logger: Logger): void {
         timeZone = actor.timeZone;
         outcome.saved = metadata.messageId
           ? await services.customMessages.update(actor, metadata.messageId, { ...input, ...versionedSave(metadata.version, view.id) })
-          : await services.customMessages.create(actor, input);
+          : await services.customMessages.create(actor, { ...input, saveId: view.id });
         return { done: `:white_check_mark: Custom message ${bold(outcome.saved.name)} is saved.${metadata.returnTo ? ' Close this to go back to the editor.' : ''}` };
       } catch (error) {
         return { errors: await modalErrors(client, logger, 'Saving a custom message', error, (field) => BLOCKS[field], CUSTOM_MESSAGE.nameBlock, timeZone) };
