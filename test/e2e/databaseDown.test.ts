@@ -36,20 +36,30 @@ afterAll(async () => {
   await proxy?.close();
 });
 
-/** Waits for what the user sees after a request: an ephemeral post, or a modal opened or pushed with its trigger. */
-async function answerTo(request: { triggerId: string; responseUrl?: string | undefined }, startedAt: number, what = ''): Promise<string> {
+/** Polls `probe` until it gives a value; fails once `deadline` (epoch ms) passes. */
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>, deadline: number, what: string): Promise<T> {
   for (;;) {
-    const post = request.responseUrl ? app.fake.responses.find((p) => p.url === request.responseUrl) : undefined;
-    if (post) return textOf(post.body);
-    const call = app.fake.calls.find((c) => (c.method === 'views.open' || c.method === 'views.push') && c.args.trigger_id === request.triggerId);
-    const viewId = (call?.response.view as { id?: string } | undefined)?.id;
-    if (viewId && app.fake.view(viewId).callback_id !== PROGRESS.loading) {
-      const view = app.fake.view(viewId);
-      return `${String(view.callback_id)}\n${blocksText(view.blocks)}`;
-    }
-    if (Date.now() - startedAt > SLACK_MS) throw new Error(`${what}: no answer within ${SLACK_MS} ms`);
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`${what}: not within the deadline`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** Waits for what the user sees after a request: an ephemeral post, or a modal opened or pushed with its trigger. */
+function answerTo(request: { triggerId: string; responseUrl?: string | undefined }, startedAt: number, what = ''): Promise<string> {
+  return until(
+    () => {
+      const post = request.responseUrl ? app.fake.responses.find((p) => p.url === request.responseUrl) : undefined;
+      if (post) return textOf(post.body);
+      const call = app.fake.calls.find((c) => (c.method === 'views.open' || c.method === 'views.push') && c.args.trigger_id === request.triggerId);
+      const viewId = (call?.response.view as { id?: string } | undefined)?.id;
+      const view = viewId ? app.fake.view(viewId) : undefined;
+      return view && view.callback_id !== PROGRESS.loading ? `${String(view.callback_id)}\n${blocksText(view.blocks)}` : undefined;
+    },
+    startedAt + SLACK_MS,
+    `${what}: an answer`,
+  );
 }
 
 async function command(slack: SlackDriver, text: string): Promise<string> {
@@ -125,10 +135,7 @@ async function everything(s: Setup): Promise<Map<string, string>> {
     const outcome = res.outcome as { action: string; errors?: Record<string, string> } | undefined;
     if (outcome?.action === 'errors') return Object.values(outcome.errors ?? {}).join('\n');
     // A slow answer shows "Saving…" first; the outcome replaces it.
-    while (app.fake.view(viewId).callback_id === PROGRESS.saving) {
-      if (Date.now() - startedAt > SLACK_MS) throw new Error(`${String(app.fake.view(viewId).callback_id)}: still saving after ${SLACK_MS} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await until(() => (app.fake.view(viewId).callback_id === PROGRESS.saving ? undefined : true), startedAt + SLACK_MS, 'the outcome after Saving…');
     return `${outcome?.action}\n${blocksText(app.fake.view(viewId).blocks)}`;
   };
   const suggest = async (userId: string, viewId: string, actionId: string) => {
@@ -186,13 +193,7 @@ async function expectUnchanged(s: Setup, said: Map<string, string>): Promise<voi
 
 /** The app answers normally again once the database is back (no restart). */
 async function recovers(ws: TestWorkspace): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const health = await fetch(`${app.url}/healthz`);
-    if (health.status === 200) break;
-    if (Date.now() > deadline) throw new Error('/healthz did not come back');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await until(async () => ((await fetch(`${app.url}/healthz`)).status === 200 ? true : undefined), Date.now() + 20_000, '/healthz 200 again');
   const text = await command(ws.as('UBACK', { isAdmin: true }), 'list');
   expect(text).toContain('Recommended');
 }
@@ -259,24 +260,14 @@ describe('the database stopped or frozen', () => {
       const res = await slack.viewSubmission(s.views.rename);
       expect(res.outcome?.action).not.toBe('errors');
       const shown = () => blocksText(app.fake.view(s.views.rename).blocks);
-      while (!SAYS_DATABASE.test(shown())) {
-        if (Date.now() - startedAt > SLACK_MS) throw new Error(`still “${shown()}” after 3 s`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      await until(() => (SAYS_DATABASE.test(shown()) ? true : undefined), startedAt + SLACK_MS, 'a database sentence');
       // Said within 3 s; once the held update failed, the outcome replaces the wait.
-      while (shown().includes(WAITING)) {
-        if (Date.now() - startedAt > 10_000) throw new Error('no outcome after 10 s');
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      await until(() => (shown().includes(WAITING) ? undefined : true), startedAt + 10_000, 'the outcome');
       expect(blocksText(app.fake.view(s.views.rename).blocks)).toContain(UNSURE);
       proxy.thaw();
       await recovers(s.ws);
       // The held write reached the database: "may have been saved" was the truth, "nothing was changed" would not have been.
-      const deadline = Date.now() + 5000;
-      while ((await app.services.schedules.get(s.ws.ref, s.mine.id)).name !== 'Renamed') {
-        if (Date.now() > deadline) throw new Error('the held rename never landed');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await until(async () => ((await app.services.schedules.get(s.ws.ref, s.mine.id)).name === 'Renamed' ? true : undefined), Date.now() + 5000, 'the held rename');
     } finally {
       proxy.thaw();
     }
