@@ -285,6 +285,18 @@ describe('the database stopped or frozen', () => {
       expect((await fetch(`${app.url}/healthz`)).status).toBe(503);
       const said = await everything(s);
       expectEveryAnswerSaysSo(said);
+      // App Home, opened now, says so too.
+      const home = JSON.stringify({
+        team_id: s.ws.ref.teamId,
+        type: 'event_callback',
+        event_id: `Ev${Date.now()}`,
+        event: { type: 'app_home_opened', user: 'UHOME', channel: 'D123', tab: 'home', event_ts: `${Date.now() / 1000}` },
+      });
+      const homeOpenedAt = Date.now();
+      expect((await s.as('UHOME').signedPost(home, { contentType: 'application/json' })).status).toBe(200);
+      const published = await app.fake.waitForCall('views.publish', (c) => c.args.user_id === 'UHOME', SLACK_MS);
+      expect(Date.now() - homeOpenedAt).toBeLessThan(SLACK_MS);
+      expect(blocksText((published.args.view as { blocks: unknown }).blocks)).toContain(DOWN);
       await proxy.start();
       await recovers(s.ws);
       await expectUnchanged(s, said);

@@ -4,7 +4,8 @@ import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { HOME, homeView } from '../../../views/home.js';
 import { customMessageModal } from '../../../views/customMessageModal.js';
-import { logFailure, workspaceOf } from '../context.js';
+import { logFailure, userMessage, workspaceOf } from '../context.js';
+import { notice } from '../../../views/message.js';
 import { cloneView } from '../flows/schedules.js';
 import { openWhenReady } from '../flows/answers.js';
 import { SUBCOMMANDS } from '../commands/parseScheduleCommand.js';
@@ -23,6 +24,8 @@ export function register(app: App, services: Services, logger: Logger): void {
       });
     } catch (error) {
       logFailure(logger, 'App Home', error);
+      // The tab says what went wrong (the database not answering, most likely) rather than staying stale.
+      await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: notice(userMessage(error)).blocks } }).catch(() => {});
     }
   });
 
