@@ -21,14 +21,16 @@ function waitingModal(callbackId: string, title: string, text: string): ModalVie
   };
 }
 
-/** Opened with the trigger at once; updated with the real modal when its data is there. */
-export function loadingModal(title: string): ModalView {
-  return waitingModal(PROGRESS.loading, title, ':hourglass_flowing_sand: Loading…');
+const BUSY = 'The database is busy, so this takes longer than usual.';
+
+/** Opened with the trigger at once; updated with the real modal when its data is there (`busy`: still coming, slowly). */
+export function loadingModal(title: string, busy = false): ModalView {
+  return waitingModal(PROGRESS.loading, title, `:hourglass_flowing_sand: Loading…${busy ? ` ${BUSY}` : ''}`);
 }
 
-/** Answers a submission that takes longer than Slack waits; updated with the true outcome. */
-export function savingModal(title: string): ModalView {
-  return waitingModal(PROGRESS.saving, title, ':hourglass_flowing_sand: Saving…');
+/** Answers a submission that takes longer than Slack waits; updated with the true outcome (`busy`: still coming, slowly). */
+export function savingModal(title: string, busy = false): ModalView {
+  return waitingModal(PROGRESS.saving, title, `:hourglass_flowing_sand: Saving…${busy ? ` ${BUSY} This will say whether your change was saved.` : ''}`);
 }
 
 /** A sentence (not found, refused, the database not answering) where a modal was expected. */
@@ -45,9 +47,10 @@ export function messageModal(title: string, message: MessageView): ModalView {
 /** The value of the one option a type-ahead shows when the database does not answer. */
 export const UNAVAILABLE_OPTION = 'progress.unavailable';
 
-/** Type-ahead options are the only place a sentence fits there (75 characters at most). */
-export function unavailableOption(): Option {
-  return { text: { type: 'plain_text', text: 'The database is not answering. Try again in a minute.' }, value: UNAVAILABLE_OPTION };
+/** Type-ahead options are the only place a sentence fits there (75 characters at most); `busy`: answering, but too slowly. */
+export function unavailableOption(busy = false): Option {
+  const text = busy ? 'The database is busy. Type again in a moment.' : 'The database is not answering. Try again in a minute.';
+  return { text: { type: 'plain_text', text }, value: UNAVAILABLE_OPTION };
 }
 
 /** A submitted modal as Slack sends it back (its blocks and what the user typed into them). */

@@ -7,7 +7,7 @@ import { notice, refusalText } from '../../views/message.js';
 import { savedMeanwhileText } from '../../views/savedMeanwhile.js';
 import type { WebClient } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
-import { isDatabaseUnavailable, recordingWrites, type WriteLog } from '../db/connection.js';
+import { databaseStillAnswering, isDatabaseUnavailable, recordingWrites, type WriteLog } from '../db/connection.js';
 import { ConflictError, DomainError, ValidationError, workspaceKey, type Actor, type WorkspaceRef } from '../services/domain.js';
 
 /** What a user is told when the database does not answer and nothing can have been written. */
@@ -15,6 +15,10 @@ export const DATABASE_DOWN = 'The database is not answering: nothing was changed
 /** …and when a write had been sent before it stopped answering (it may land when the database returns). */
 export const DATABASE_UNSURE =
   'The database stopped answering while saving, so this may or may not have been saved. Check again in a minute before you retry.';
+/** When it answers, but too slowly for this request to finish (heavy load), and nothing can have been written. */
+export const DATABASE_BUSY = 'The database is too busy to answer in time: nothing was changed. Try again in a minute.';
+/** …and when a write had been sent. */
+export const DATABASE_BUSY_UNSURE = 'The database was too busy to finish saving in time, so this may or may not have been saved. Check again in a minute before you retry.';
 /** …and while a save is still waiting on it (the outcome replaces this when it is known). */
 export const DATABASE_WAITING = 'The database is not answering yet. This will say whether your change was saved as soon as it does.';
 const SOMETHING_WENT_WRONG = 'Something went wrong on our side and nothing was changed. Please try again in a moment.';
@@ -91,9 +95,12 @@ function unwrap(error: unknown): unknown {
   return original ?? error;
 }
 
-/** The sentence for a database that stopped answering during this request. */
-export function databaseSentence(): string {
-  return requests.getStore()?.writeSent ? DATABASE_UNSURE : DATABASE_DOWN;
+/** The sentence for a database that did not answer this request: down, or alive but too slow (timed out while still answering). */
+export function databaseSentence(error: unknown): string {
+  const writeSent = requests.getStore()?.writeSent ?? false;
+  const busy = /Timeout/.test((error as { name?: string } | null)?.name ?? '') && databaseStillAnswering();
+  if (busy) return writeSent ? DATABASE_BUSY_UNSURE : DATABASE_BUSY;
+  return writeSent ? DATABASE_UNSURE : DATABASE_DOWN;
 }
 
 export interface SlackActor extends Actor {
@@ -193,7 +200,7 @@ async function plainMessage(client: WebClient, error: DomainError): Promise<stri
 /** The sentence a user sees for a failure outside a modal (mrkdwn); unknown errors stay generic. */
 export function userMessage(error: unknown): string {
   if (error instanceof ValidationError) return refusalText(error.message, {});
-  if (!(error instanceof DomainError)) return isDatabaseUnavailable(unwrap(error)) ? databaseSentence() : SOMETHING_WENT_WRONG;
+  if (!(error instanceof DomainError)) return isDatabaseUnavailable(unwrap(error)) ? databaseSentence(unwrap(error)) : SOMETHING_WENT_WRONG;
   return refusalText(error.message, error.details);
 }
 

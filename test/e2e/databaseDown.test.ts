@@ -246,6 +246,41 @@ describe('a slow database', () => {
     expect(again.outcome).toMatchObject({ action: 'update' });
     expect((await app.services.schedules.get(s.ws.ref, s.mine.id)).name).toBe('Renamed at last');
   }, 30_000);
+
+  test('a database that answers every query 2.5 s late (its heartbeats on time) is busy, not down: the list, the editor, a rename and a type-ahead say so and then arrive', async () => {
+    const s = await setUp();
+    const calls = app.fake.calls.length;
+    const posts = app.fake.responses.length;
+    proxy.slowDown(2_500);
+    const [list, editor, renamed, options] = await Promise.all([
+      (async () => postedTo(app.fake, (await s.as('USLOWL').command('list')).responseUrl, () => true, 30_000))(),
+      (async () => {
+        const res = await s.as('USLOWE').command('edit Mine');
+        const open = await app.fake.waitForCall('views.open', (c) => c.args.trigger_id === res.triggerId);
+        const viewId = (open.response.view as { id: string }).id;
+        await app.fake.waitForCall('views.update', (c) => c.args.view_id === viewId && (c.args.view as { callback_id?: string }).callback_id === EDITOR.callbackId, 30_000);
+        return viewId;
+      })(),
+      (async () => {
+        const res = await s.as('URN').viewSubmission(s.views.rename);
+        expect(blocksText((res.body as { view: { blocks: unknown } }).view.blocks)).toContain('Saving…');
+        await app.fake.waitForCall('views.update', (c) => c.args.view_id === s.views.rename && (c.args.view as { callback_id?: string }).callback_id !== PROGRESS.saving, 30_000);
+        return (await app.services.schedules.get(s.ws.ref, s.mine.id)).name;
+      })(),
+      s.as('UCL').blockSuggestion({ viewId: s.views.clone, actionId: CLONE.sourceAction, value: 'Rec' }),
+    ]);
+    expect(list.text).toContain('Mine');
+    expect(renamed).toBe('Renamed');
+    // Slack waits 3 s for options, and none came by then: the one option says the database is busy.
+    expect(options.options.map((o) => textOf(o.text))).toEqual(['The database is busy. Type again in a moment.']);
+    // While they waited, the editor's and the rename's waiting modals said the database is busy.
+    const shown = app.fake.calls.slice(calls).filter((c) => c.method.startsWith('views.'));
+    const busy = (viewId: string) => shown.some((c) => c.args.view_id === viewId && blocksText((c.args.view as { blocks: unknown }).blocks).includes('The database is busy'));
+    expect([busy(editor), busy(s.views.rename)]).toEqual([true, true]);
+    // Nothing anyone saw said the database was not answering.
+    const said = [...shown.map((c) => blocksText((c.args.view as { blocks?: unknown } | undefined)?.blocks ?? [])), ...app.fake.responses.slice(posts).map((p) => textOf(p.body))];
+    expect(said.filter((text) => SAYS_DATABASE.test(text))).toEqual([]);
+  }, 60_000);
 });
 
 describe('the database stopped or frozen', () => {

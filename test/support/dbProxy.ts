@@ -15,7 +15,11 @@ export interface DatabaseProxy {
   freeze(): void;
   /** Answers everything until a `command` (insert, update, delete…) arrives, then freezes holding it. */
   freezeAt(command: string): void;
-  /** Delays every answer from the database by `ms` (0: none): a slow database. */
+  /**
+   * Delays every answer from the database by `ms` (0: none): a slow database. Heartbeats and
+   * handshakes (`hello`, `isMaster`) are still answered at once, as a busy server answers them: they
+   * need no data, so they do not wait their turn behind queries.
+   */
   slowDown(ms: number): void;
   /** Delivers what the freeze held, and resumes. */
   thaw(): void;
@@ -26,7 +30,12 @@ interface Pipe {
   client: net.Socket;
   upstream: net.Socket;
   held: { to: net.Socket; data: Buffer }[];
+  /** The last request on this connection was a heartbeat or handshake (one request at a time per connection). */
+  heartbeat: boolean;
 }
+
+/** A `hello`/`isMaster` command as the first element of a request's body (OP_MSG or OP_QUERY). */
+const HEARTBEAT = /[\x01\x08\x10\x12](?:hello|ismaster)\x00/i;
 
 export async function startDatabaseProxy(targetUri: string): Promise<DatabaseProxy> {
   const target = new URL(targetUri);
@@ -38,17 +47,18 @@ export async function startDatabaseProxy(targetUri: string): Promise<DatabasePro
   let latencyMs = 0;
 
   const forward = (pipe: Pipe, to: net.Socket, data: Buffer) => {
+    if (to === pipe.upstream) pipe.heartbeat = HEARTBEAT.test(data.toString('latin1', 0, 128));
     if (freezeAtCommand && to === pipe.upstream && data.includes(freezeAtCommand)) {
       freezeAtCommand = null;
       frozen = true;
     }
     if (frozen) pipe.held.push({ to, data });
-    else if (latencyMs > 0 && to === pipe.client) setTimeout(() => !to.destroyed && to.write(data), latencyMs);
+    else if (latencyMs > 0 && to === pipe.client && !pipe.heartbeat) setTimeout(() => !to.destroyed && to.write(data), latencyMs);
     else if (!to.destroyed) to.write(data);
   };
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, targetHost);
-    const pipe: Pipe = { client, upstream, held: [] };
+    const pipe: Pipe = { client, upstream, held: [], heartbeat: false };
     pipes.add(pipe);
     client.on('data', (data) => forward(pipe, upstream, data));
     upstream.on('data', (data) => forward(pipe, client, data));

@@ -16,10 +16,13 @@ export async function openedViewId(fake: FakeSlack, method: 'views.open' | 'view
   return view.id;
 }
 
-/** A modal opened as "Loading…" (the app's data was slow) counts as opened once it shows the real thing. */
+/**
+ * A modal opened as "Loading…" (the app's data was slow) counts as opened once it shows the real thing
+ * (a busy database may first say so in the loading view, and answer up to 12 s later).
+ */
 async function pastLoading(fake: FakeSlack, viewId: string): Promise<FakeView> {
   if (fake.view(viewId).callback_id === PROGRESS.loading) {
-    const call = await fake.waitForCall('views.update', (c) => c.args.view_id === viewId);
+    const call = await fake.waitForCall('views.update', (c) => c.args.view_id === viewId && (c.args.view as { callback_id?: string }).callback_id !== PROGRESS.loading, 15_000);
     if (call.response.ok !== true) throw new Error(`views.update after loading was refused: ${JSON.stringify(call.response)}`);
   }
   return fake.view(viewId);
@@ -87,8 +90,8 @@ export interface Post {
 }
 
 /** The next message the app posted to this response_url (accepted by Slack), optionally the one matching. */
-export async function postedTo(fake: FakeSlack, responseUrl: string, matching: (text: string) => boolean = () => true): Promise<Post> {
-  const post = await fake.waitForResponse((p) => p.url === responseUrl && matching(textOf(p.body)));
+export async function postedTo(fake: FakeSlack, responseUrl: string, matching: (text: string) => boolean = () => true, timeoutMs?: number): Promise<Post> {
+  const post = await fake.waitForResponse((p) => p.url === responseUrl && matching(textOf(p.body)), timeoutMs);
   if (post.status !== 200) throw new Error(`Slack refused the post to the response_url: ${JSON.stringify(post.response)}`);
   return { body: post.body as JsonObject, text: textOf(post.body) };
 }

@@ -9,12 +9,15 @@ import { DomainError, ValidationError } from '../../services/domain.js';
 import { notice, type MessageView } from '../../../views/message.js';
 import { formWithErrors, loadingModal, messageModal, savingModal, unavailableOption, type SubmittedView } from '../../../views/progressModals.js';
 import type { Option } from '@slack/types';
-import { isDatabaseUnavailable } from '../../db/connection.js';
+import { databaseStillAnswering, isDatabaseUnavailable } from '../../db/connection.js';
 import { DATABASE_DOWN, DATABASE_WAITING, logFailure, userMessage } from '../context.js';
 
 /** Past this the trigger (3 s from the click, network included) is used for a loading modal. */
 export const TRIGGER_DEADLINE_MS = 1_000;
-/** Past this a waiting modal says the database is not answering (the outcome still replaces it). */
+/**
+ * Past this a waiting modal says the database is not answering, or that it is busy when it still
+ * answers (slow, not down); the outcome replaces it either way.
+ */
 export const STILL_WAITING_MS = 2_500;
 
 /** What opening something comes to: a modal, or a sentence (not found, refused). */
@@ -74,7 +77,9 @@ export async function openWhenReady(opener: Opener, title: string, what: string,
   const opened = await client.views.open({ trigger_id: triggerId, view: loadingModal(title) });
   const viewId = opened.view?.id ?? '';
   // Opening writes nothing a user would miss: "nothing was changed" holds even if it ends later.
-  if (!(await within(result, STILL_WAITING_MS - TRIGGER_DEADLINE_MS))) await updateUnlessClosed(client, viewId, messageModal(title, notice(DATABASE_DOWN)));
+  if (!(await within(result, STILL_WAITING_MS - TRIGGER_DEADLINE_MS))) {
+    await updateUnlessClosed(client, viewId, databaseStillAnswering() ? loadingModal(title, true) : messageModal(title, notice(DATABASE_DOWN)));
+  }
   const done = await result;
   const opening: Opening = 'ok' in done ? done.ok : { message: failureMessage(logger, what, done.error) };
   const view = 'modal' in opening ? opening.modal : messageModal(title, opening.message);
@@ -99,7 +104,7 @@ export async function showFailureOver(client: WebClient, triggerId: string, logg
   await client.views.push({ trigger_id: triggerId, view: messageModal('Not done', notice(userMessage(error))) }).catch(() => {});
 }
 
-/** The type-ahead answers within this, or says the database is not answering (reads only: nothing to undo). */
+/** The type-ahead answers within this (Slack waits 3 s), or says the database is busy or not answering (reads only: nothing to undo). */
 export const OPTIONS_DEADLINE_MS = 2_000;
 
 /** Answers a type-ahead with `load`'s options; a failure or a slow database shows one option that says so. */
@@ -108,7 +113,7 @@ export async function answerOptions(ack: (answer: { options: Option[] }) => Prom
   if (result && 'ok' in result) return ack({ options: result.ok });
   if (result) logFailure(logger, what, result.error);
   const unavailable = !result || isDatabaseUnavailable(result.error);
-  await ack({ options: unavailable ? [unavailableOption()] : [] });
+  await ack({ options: unavailable ? [unavailableOption(databaseStillAnswering())] : [] });
 }
 
 /** What the user typed into a type-ahead (a forged payload may send anything). */
@@ -160,7 +165,9 @@ export async function answerSubmission(
   }
   await ack({ response_action: 'update', view: savingModal(title) });
   // No guess while the work may still write: say the database is slow, then the outcome when known.
-  if (!(await within(result, STILL_WAITING_MS - SUBMISSION_DEADLINE_MS))) await updateUnlessClosed(client, submitted.id, messageModal(title, notice(DATABASE_WAITING)));
+  if (!(await within(result, STILL_WAITING_MS - SUBMISSION_DEADLINE_MS))) {
+    await updateUnlessClosed(client, submitted.id, databaseStillAnswering() ? savingModal(title, true) : messageModal(title, notice(DATABASE_WAITING)));
+  }
   const done = await result;
   if (!('ok' in done)) {
     await updateUnlessClosed(client, submitted.id, messageModal(title, failureMessage(logger, what, done.error)));
