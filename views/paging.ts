@@ -10,6 +10,17 @@ export interface Page<T> {
   readonly total: number;
 }
 
+/**
+ * A page the database cut without counting the list: whether another follows, and the total once it
+ * is known (on the last page).
+ */
+export interface CutPage<T> {
+  readonly shown: readonly T[];
+  readonly current: number;
+  readonly hasNext: boolean;
+  readonly total: number | null;
+}
+
 /** A page cut from a list held in memory (short lists); long ones come from the database a page at a time. */
 export function pageOf<T>(items: readonly T[], page: number, perPage: number): Page<T> {
   const pages = Math.max(1, Math.ceil(items.length / perPage));
@@ -18,8 +29,9 @@ export function pageOf<T>(items: readonly T[], page: number, perPage: number): P
 }
 
 /** "← Previous" / "Next →" buttons (`<actionPrefix>.previous|next`, value = page), or nothing on a single page. */
-export function pagerBlocks(blockId: string, actionPrefix: string, page: Page<unknown>): KnownBlock[] {
-  if (page.pages <= 1) return [];
+export function pagerBlocks(blockId: string, actionPrefix: string, page: Page<unknown> | CutPage<unknown>): KnownBlock[] {
+  const hasNext = 'hasNext' in page ? page.hasNext : page.current < page.pages - 1;
+  if (page.current === 0 && !hasNext) return [];
   const button = (which: 'previous' | 'next', text: string, to: number) => ({
     type: 'button' as const,
     action_id: `${actionPrefix}.${which}`,
@@ -32,7 +44,7 @@ export function pagerBlocks(blockId: string, actionPrefix: string, page: Page<un
       block_id: blockId,
       elements: [
         ...(page.current > 0 ? [button('previous', '← Previous', page.current - 1)] : []),
-        ...(page.current < page.pages - 1 ? [button('next', 'Next →', page.current + 1)] : []),
+        ...(hasNext ? [button('next', 'Next →', page.current + 1)] : []),
       ],
     },
   ];

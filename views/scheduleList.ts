@@ -1,7 +1,7 @@
 // `/schedule list`: every schedule with its steps, total days, owner and defaults, and
 // Edit / Clone / View buttons. Paged so a workspace with hundreds stays under 50 blocks.
 import type { KnownBlock } from '@slack/types';
-import { pageLabel, pagerBlocks, type Page } from './paging.js';
+import { pagerBlocks, type CutPage } from './paging.js';
 import type { MessageView } from './message.js';
 import { bold, days, escapeMrkdwn, mrkdwn, nameList, plural, userMention } from './text.js';
 import { stepCountLabel } from './stepLabels.js';
@@ -27,8 +27,19 @@ export interface ScheduleListItem {
   readonly defaultFor: readonly string[];
 }
 
+/**
+ * What the list says of its size: the count when the whole list is known to this page (one page, or
+ * the last), otherwise which schedules these are and that more follow (the database cuts pages without counting).
+ */
+function sizeLabel({ shown, current, hasNext, total }: CutPage<unknown>): string {
+  if (total !== null && current === 0) return plural(total, 'schedule');
+  if (total !== null) return `${plural(total, 'schedule')} · page ${current + 1} of ${current + 1}`;
+  const first = current * SCHEDULES_PER_PAGE + 1;
+  return `Schedules ${first}–${first + shown.length - 1} · page ${current + 1}${hasNext ? ' · more on the next page' : ''}`;
+}
+
 /** One page of the list (the database cuts it: a workspace may have hundreds). */
-export function scheduleListMessage(paged: Page<ScheduleListItem>): MessageView {
+export function scheduleListMessage(paged: CutPage<ScheduleListItem>): MessageView {
   const { shown, total } = paged;
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Followup schedules' } }];
   for (const item of shown) {
@@ -58,8 +69,8 @@ export function scheduleListMessage(paged: Page<ScheduleListItem>): MessageView 
   blocks.push({
     type: 'context',
     elements: [
-      mrkdwn(`${plural(total, 'schedule')}${pageLabel(paged)} · \`/schedule clone\` to make your own`),
+      mrkdwn(`${sizeLabel(paged)} · \`/schedule clone\` to make your own`),
     ],
   });
-  return { text: `Followup schedules (${total})`, blocks };
+  return { text: total !== null ? `Followup schedules (${total})` : 'Followup schedules', blocks };
 }

@@ -289,11 +289,11 @@ describe('list and workspaces', () => {
     );
     const alex = ws.as('UALEX');
     const text = await ephemeral(alex, 'list');
-    expect(text).toContain('232 schedules · page 1 of 16');
+    expect(text).toContain('Schedules 1–15 · page 1 · more on the next page');
     const since = app.fake.responses.length;
     await alex.blockAction({ message: messageFromResponse(app.fake, ws.channelId, 'Followup schedules'), actionId: 'schedule_list.page.next' });
     await nextResponse(app.fake, since);
-    expect(JSON.stringify(messageFromResponse(app.fake, ws.channelId, 'Followup schedules').blocks)).toContain('page 2 of 16');
+    expect(JSON.stringify(messageFromResponse(app.fake, ws.channelId, 'Followup schedules').blocks)).toContain('Schedules 16–30 · page 2 · more on the next page');
 
     const calls = app.fake.calls.length;
     await alex.command('clone');

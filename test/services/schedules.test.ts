@@ -195,3 +195,27 @@ describe('clone, search, save', () => {
     await expect(db.services.schedules.get(b, recommended.id)).rejects.toMatchObject({ code: 'not_found' });
   });
 });
+
+describe('list pages', () => {
+  test('a page says whether another follows and knows the total on the last page; a page past the end is the last one', async () => {
+    const ws = await seeded();
+    const alex = actorIn(ws, 'UALEX');
+    const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
+    for (let i = 0; i < 18; i++) await db.services.schedules.clone(alex, recommended.id, { name: `Drip ${String(i).padStart(2, '0')}`, description: '' });
+    const names = (page: { items: readonly { name: string }[] }) => page.items.map((s) => s.name);
+
+    const first = await db.services.schedules.page(ws, 0, 7);
+    expect({ page: first.page, hasNext: first.hasNext, total: first.total }).toEqual({ page: 0, hasNext: true, total: null });
+    expect(names(first)).toEqual([RECOMMENDED, RECOMMENDED_EMAIL_CC, 'Drip 00', 'Drip 01', 'Drip 02', 'Drip 03', 'Drip 04']);
+    const last = await db.services.schedules.page(ws, 2, 7);
+    expect({ page: last.page, hasNext: last.hasNext, total: last.total }).toEqual({ page: 2, hasNext: false, total: 20 });
+    expect(names(last)).toEqual(['Drip 12', 'Drip 13', 'Drip 14', 'Drip 15', 'Drip 16', 'Drip 17']);
+    // A last page that is exactly full: nothing follows it.
+    const full = await db.services.schedules.page(ws, 1, 10);
+    expect({ page: full.page, hasNext: full.hasNext, total: full.total, shown: full.items.length }).toEqual({ page: 1, hasNext: false, total: 20, shown: 10 });
+    // Schedules deleted since the Next button was drawn: the last page there is.
+    const past = await db.services.schedules.page(ws, 5, 7);
+    expect({ page: past.page, hasNext: past.hasNext, total: past.total }).toEqual({ page: 2, hasNext: false, total: 20 });
+    expect(names(past)).toEqual(names(last));
+  });
+});

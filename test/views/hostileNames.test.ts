@@ -26,7 +26,6 @@ import { scheduleDetailsMessage } from '../../views/scheduleDetails.js';
 import { customMessageOptions, scheduleEditorModal, scheduleSavedModal } from '../../views/scheduleEditor.js';
 import { scheduleListMessage } from '../../views/scheduleList.js';
 import { loadingModal, messageModal, savingModal } from '../../views/progressModals.js';
-import { pageOf } from '../../views/paging.js';
 import { SUBCOMMANDS } from '../../src/listeners/commands/parseScheduleCommand.js';
 
 const LONG = 5000;
@@ -209,7 +208,7 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
       saved: modal(scheduleSavedModal({ name, emailCc: false, stepCount: 3, totalDays: 4 })),
       messageOptions: { kind: 'options', options: customMessageOptions([{ id: 'm1', name, subject: name }]) },
     },
-    'scheduleList.ts': { list: message(scheduleListMessage(pageOf(Array.from({ length: 20 }, (_, i) => ({ ...schedule, id: `s${i}` })), 0, 15))) },
+    'scheduleList.ts': { list: message(scheduleListMessage({ shown: Array.from({ length: 15 }, (_, i) => ({ ...schedule, id: `s${i}` })), current: 0, hasNext: true, total: null })) },
     // Helpers every builder above goes through.
     'message.ts#notice': {},
     'paging.ts': {},
