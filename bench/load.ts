@@ -23,6 +23,7 @@ import { systemClock } from '../src/clock.js';
 import { TONES, nameKey, type Actor, type WorkspaceRef } from '../src/services/domain.js';
 import { RECOMMENDED } from '../src/services/workspaces.js';
 import type { ChildOptions } from './loadApp.js';
+import { UNAVAILABLE_OPTION } from '../views/progressModals.js';
 
 const SIGNING_SECRET = 'bench-signing-secret';
 const VISIBLE_TIMEOUT_MS = 10_000;
@@ -181,14 +182,17 @@ const OPERATIONS = {
   async typeAhead(target: Target, user: User): Promise<Outcome> {
     const viewId = user.pickerId!;
     let count = 0;
+    let unavailable = false;
     return timed(
       target,
       async () => {
         const res = await user.driver.blockSuggestion({ viewId, actionId: target.picker.actionId, value: `campaign 0${Math.floor(Math.random() * 10)}` });
         count = res.options.length;
+        // The one option saying the database is busy or not answering is a failure, not a result.
+        unavailable = res.options.some((o) => o.value === UNAVAILABLE_OPTION);
         return res;
       },
-      async (_since, _sent, ackAt) => (count > 0 ? ackAt : 'no options'),
+      async (_since, _sent, ackAt) => (unavailable ? 'database busy or not answering' : count > 0 ? ackAt : 'no options'),
     );
   },
 
