@@ -8,6 +8,7 @@ import { createDraftService, type DraftService } from './drafts.js';
 import { createScheduleService, type ScheduleService } from './schedules.js';
 import { migrateNameKeys } from './names.js';
 import { migrateToOwnEmailStep } from './emailCc.js';
+import { runOnce } from './migrations.js';
 import { createRequestClaimService, type RequestClaimService } from './requestClaims.js';
 import { createWorkspaceService, type WorkspaceService } from './workspaces.js';
 
@@ -26,7 +27,8 @@ export async function createServices(connection: Connection, clock: Clock): Prom
   const models = createModels(connection, clock);
   await ensureIndexes(models);
   await migrateNameKeys(models, clock);
-  await migrateToOwnEmailStep(models);
+  // Reads are put through the Email CC rule too, so data an older process writes mid-deploy stays right.
+  await runOnce(models, clock, 'ownEmailStep.v1', () => migrateToOwnEmailStep(models), 0);
   const schedules = createScheduleService(models, clock);
   const customMessages = createCustomMessageService(models, clock);
   const assistants = createAssistantService(models, clock);

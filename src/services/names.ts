@@ -4,6 +4,7 @@ import type { Model, Types } from 'mongoose';
 import type { Clock } from '../clock.js';
 import { isDuplicateKeyError, type Models } from '../db/models.js';
 import { duplicateName, nameKey, workspaceKey, type NamedKind, type WorkspaceRef } from './domain.js';
+import { runOnce } from './migrations.js';
 
 interface NamedDoc {
   _id: Types.ObjectId;
@@ -47,8 +48,10 @@ const NAME_KEY_VERSION = 2;
  * names that now share a key keep their old keys (both stay findable; a rename sorts it out).
  */
 export async function migrateNameKeys(models: Models, clock: Clock): Promise<number> {
-  const marker = `nameKey.v${NAME_KEY_VERSION}`;
-  if (await models.Migration.exists({ _id: marker })) return 0;
+  return runOnce(models, clock, `nameKey.v${NAME_KEY_VERSION}`, () => rekeyNames(models), 0);
+}
+
+async function rekeyNames(models: Models): Promise<number> {
   let changed = 0;
   for (const kind of Object.keys(MODEL_OF) as NamedKind[]) {
     const model = namedModel(models, kind);
@@ -62,11 +65,6 @@ export async function migrateNameKeys(models: Models, clock: Clock): Promise<num
         if (!isDuplicateKeyError(error)) throw error;
       }
     }
-  }
-  try {
-    await models.Migration.create({ _id: marker, doneAt: clock.now() });
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error; // another process finished it too
   }
   return changed;
 }
