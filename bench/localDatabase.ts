@@ -72,7 +72,7 @@ async function main(): Promise<void> {
             workspace: `T${w}`,
             name: `Schedule ${i}`,
             nameKey: `schedule ${String(i).padStart(3, '0')}`,
-            steps: Array.from({ length: 7 }, (_, s) => ({ afterDays: s + 1, tone: 'Gentle' })),
+            steps: Array.from({ length: 7 }, (_, s) => ({ type: 'Gentle', customMessageId: null, afterHundredths: (s + 1) * 100 })),
           })),
         );
       }

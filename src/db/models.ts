@@ -5,11 +5,18 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { Clock } from '../clock.js';
 import { STEP_TYPES, type StepType } from '../services/domain.js';
+import { MAX_AFTER_HUNDREDTHS } from '../services/calendar.js';
 
 export interface StepDoc {
   type: StepType;
   customMessageId?: Types.ObjectId | null;
-  afterDays: number;
+  /**
+   * After days as integer hundredths of a day (1.5 days: 150), so sums and comparisons are exact.
+   * Absent only on a step an older release wrote: read through services/steps.ts.
+   */
+  afterHundredths?: number;
+  /** Older releases' float after days; migrated at start, never written now. */
+  afterDays?: number;
 }
 
 export interface ScheduleDoc {
@@ -181,7 +188,9 @@ export function createModels(connection: Connection, clock: Clock): Models {
     {
       type: { type: String, enum: STEP_TYPES, required: true },
       customMessageId: { type: Schema.Types.ObjectId, default: null },
-      afterDays: { type: Number, required: true, min: 0, max: 365 },
+      afterHundredths: { type: Number, required: true, min: 0, max: MAX_AFTER_HUNDREDTHS, validate: Number.isInteger },
+      // Read-only: an older process may still write it mid-deploy (services/steps.ts reads both).
+      afterDays: { type: Number },
     },
     { _id: false },
   );

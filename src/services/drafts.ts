@@ -8,7 +8,7 @@ import { isDuplicateKeyError, parseObjectId, type DraftDoc, type DraftRevisionDo
 import { DEFAULT_OFF_DAYS, parseAfterDays, totalDays, type CalendarRules, type Weekday } from './calendar.js';
 import { DomainError, MAX_STEPS, OWN_EMAIL, ValidationError, isPickableStepType, workspaceKey, type Actor, type PickableStepType, type StepType, type WorkspaceRef } from './domain.js';
 import { withOwnEmailFirst } from './emailCc.js';
-import type { Schedule, ScheduleService, Step } from './schedules.js';
+import type { Schedule, ScheduleService, StepInput } from './schedules.js';
 import type { CustomMessageService } from './customMessages.js';
 import type { AssistantService } from './assistants.js';
 import { previewSteps, type StepPreview } from './stepPreview.js';
@@ -321,7 +321,7 @@ export function createDraftService(
     async save(actor, draftId, typed) {
       const draft = await service.apply(actor.workspace, draftId, typed);
       const afterDaysErrors: Record<string, string> = {};
-      const steps: Step[] = draft.rows.map((row, i) => {
+      const steps: StepInput[] = draft.rows.map((row, i) => {
         const parsed = parseAfterDays(row.afterDays);
         if (!parsed.ok) afterDaysErrors[`step.${i}`] = afterDaysProblem(i, row.afterDays, parsed.reason);
         return { type: row.type, customMessageId: row.type === 'custom' ? row.customMessageId : null, afterDays: parsed.ok ? parsed.value : 0 };

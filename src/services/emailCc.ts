@@ -7,8 +7,8 @@ import type { Types } from 'mongoose';
 import type { Models, StepDoc } from '../db/models.js';
 import { OWN_EMAIL, type StepType } from './domain.js';
 
-export function ownEmailStep(): StepDoc & { type: typeof OWN_EMAIL; customMessageId: null; afterDays: 0 } {
-  return { type: OWN_EMAIL, customMessageId: null, afterDays: 0 };
+export function ownEmailStep(): StepDoc & { type: typeof OWN_EMAIL; customMessageId: null; afterHundredths: 0 } {
+  return { type: OWN_EMAIL, customMessageId: null, afterHundredths: 0 };
 }
 
 /**

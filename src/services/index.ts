@@ -9,6 +9,7 @@ import { createScheduleService, type ScheduleService } from './schedules.js';
 import { migrateNameKeys } from './names.js';
 import { migrateToOwnEmailStep } from './emailCc.js';
 import { runOnce } from './migrations.js';
+import { migrateAfterHundredths } from './steps.js';
 import { createRequestClaimService, type RequestClaimService } from './requestClaims.js';
 import { createWorkspaceService, type WorkspaceService } from './workspaces.js';
 
@@ -29,6 +30,8 @@ export async function createServices(connection: Connection, clock: Clock): Prom
   await migrateNameKeys(models, clock);
   // Reads are put through the Email CC rule too, so data an older process writes mid-deploy stays right.
   await runOnce(models, clock, 'ownEmailStep.v1', () => migrateToOwnEmailStep(models), 0);
+  // Float after days become integer hundredths; steps an older process writes mid-deploy are read through the same conversion.
+  await runOnce(models, clock, 'afterHundredths.v1', () => migrateAfterHundredths(models), 0);
   const schedules = createScheduleService(models, clock);
   const customMessages = createCustomMessageService(models, clock);
   const assistants = createAssistantService(models, clock);

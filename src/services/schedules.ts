@@ -3,7 +3,8 @@ import { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
 import { isDuplicateKeyError, parseObjectId, type Models, type ScheduleDoc, type StepDoc } from '../db/models.js';
 
-import { totalDays } from './calendar.js';
+import { isValidAfterDays, MAX_AFTER_DAYS } from './calendar.js';
+import { stepDoc, stepOfDoc, storedHundredths, type Step, type StepInput } from './steps.js';
 import { nameTaken } from './names.js';
 import { scheduleLock, withLocks } from './locks.js';
 import { closeMatchesIn } from './closeMatches.js';
@@ -21,15 +22,10 @@ import {
   normalizeName,
   workspaceKey,
   type Actor,
-  type StepType,
   type WorkspaceRef,
 } from './domain.js';
 
-export interface Step {
-  readonly type: StepType;
-  readonly customMessageId: string | null;
-  readonly afterDays: number;
-}
+export type { Step, StepInput } from './steps.js';
 
 export interface Schedule {
   readonly id: string;
@@ -86,9 +82,9 @@ export interface ScheduleService {
   closeMatches(ref: WorkspaceRef, name: string, limit?: number): Promise<string[]>;
   clone(actor: Actor, sourceId: string, input: { name: string; description: string }): Promise<Schedule>;
   /** Field errors (`name`, `description`, `steps`, `step.N`) a save would give; writes nothing. */
-  validate(ref: WorkspaceRef, id: string, input: { name: string; description: string; steps: readonly Step[] }): Promise<Record<string, string>>;
+  validate(ref: WorkspaceRef, id: string, input: { name: string; description: string; steps: readonly StepInput[] }): Promise<Record<string, string>>;
   /** `baseVersion` is the version the editor opened; a later save from it is refused (ConflictError). */
-  save(actor: Actor, id: string, input: { name: string; description: string; steps: readonly Step[] } & VersionedSave): Promise<Schedule>;
+  save(actor: Actor, id: string, input: { name: string; description: string; steps: readonly StepInput[] } & VersionedSave): Promise<Schedule>;
   rename(actor: Actor, id: string, newName: string): Promise<Schedule>;
   remove(actor: Actor, id: string): Promise<void>;
   /** Throws unless `actor` may edit, rename or delete the schedule. */
@@ -103,17 +99,18 @@ export function toSchedule(doc: ScheduleDoc): Schedule {
     system: doc.system,
     emailCc: doc.emailCc,
     // Read through the Email CC rule: a schedule an older process wrote mid-deploy still shows its own email first.
-    steps: withOwnEmailFirst(doc.emailCc, doc.steps, ownEmailStep).map((s) => ({
-      type: s.type,
-      customMessageId: s.customMessageId ? String(s.customMessageId) : null,
-      afterDays: s.afterDays,
-    })),
+    steps: withOwnEmailFirst(doc.emailCc, doc.steps, ownEmailStep).map(stepOfDoc),
     createdBy: doc.createdBy,
     updatedBy: doc.updatedBy,
     updatedByName: doc.updatedByName ?? '',
     updatedAt: doc.updatedAt,
     version: doc.version,
   };
+}
+
+/** Total after days of stored steps in hundredths (exact: integers). */
+function totalHundredths(steps: readonly StepDoc[]): number {
+  return steps.reduce((sum, s) => sum + storedHundredths(s), 0);
 }
 
 export function validateDescription(description: string): string | null {
@@ -152,7 +149,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
     assertOwnerOrAdmin(actor, schedule.createdBy, `Only {owner}, who created “${schedule.name}”, or a workspace admin or owner can change it. You can clone it instead.`);
   }
 
-  async function assertMessagesExist(ref: WorkspaceRef, steps: readonly Step[]): Promise<Record<string, string>> {
+  async function assertMessagesExist(ref: WorkspaceRef, steps: readonly StepInput[]): Promise<Record<string, string>> {
     const errors: Record<string, string> = {};
     const ids = [...new Set(steps.flatMap((s) => (s.type === 'custom' && s.customMessageId ? [s.customMessageId] : [])))];
     const found = ids.length
@@ -181,12 +178,12 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
         .filter((a) => String(a.defaultScheduleId) === id || String(a.defaultEmailCcScheduleId) === id)
         .map((a) => a.name)
         .sort((a, b) => a.localeCompare(b));
-      return { ...toSchedule(doc), totalDays: totalDays(doc.steps.map((s) => s.afterDays)), defaultFor };
+      return { ...toSchedule(doc), totalDays: totalHundredths(doc.steps) / 100, defaultFor };
     });
   }
 
   /** Field errors (`name`, `description`, `steps`, `step.N`) a save of `input` would give; writes nothing. */
-  async function fieldErrors(ref: WorkspaceRef, id: string, input: { name: string; description: string; steps: readonly Step[] }, emailCc: boolean): Promise<Record<string, string>> {
+  async function fieldErrors(ref: WorkspaceRef, id: string, input: { name: string; description: string; steps: readonly StepInput[] }, emailCc: boolean): Promise<Record<string, string>> {
     const errors: Record<string, string> = {};
     const nameError = nameProblem('schedule', input.name);
     if (nameError) errors.name = nameError;
@@ -194,6 +191,9 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
     if (descriptionError) errors.description = descriptionError;
     if (input.steps.length === 0) errors.steps = 'A schedule needs at least one step.';
     if (input.steps.length > MAX_STEPS) errors.steps = `A schedule has at most ${MAX_STEPS} steps (this one has ${input.steps.length}).`;
+    input.steps.forEach((step, i) => {
+      if (!isValidAfterDays(step.afterDays)) errors[`step.${i}`] = `Step ${i + 1}: after days are a number from 0 to ${MAX_AFTER_DAYS} with at most two decimals.`;
+    });
     const ownEmail = ownEmailProblem(emailCc, input.steps);
     if (ownEmail && !errors.steps) errors.steps = ownEmail;
     Object.assign(errors, await assertMessagesExist(ref, input.steps));
@@ -278,7 +278,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
           description: input.description.trim(),
           system: false,
           emailCc: source.emailCc,
-          steps: withOwnEmailFirst(source.emailCc, source.steps, ownEmailStep).map((s): StepDoc => ({ type: s.type, customMessageId: s.customMessageId ?? null, afterDays: s.afterDays })),
+          steps: withOwnEmailFirst(source.emailCc, source.steps, ownEmailStep).map((s): StepDoc => ({ type: s.type, customMessageId: s.customMessageId ?? null, afterHundredths: storedHundredths(s) })),
           createdBy: actor.userId,
           updatedBy: actor.userId,
           updatedByName: actor.name,
@@ -304,11 +304,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
         name: normalizeName(input.name),
         nameKey: nameKey(input.name),
         description: input.description.trim(),
-        steps: input.steps.map((s) => ({
-          type: s.type,
-          customMessageId: s.type === 'custom' && s.customMessageId ? new Types.ObjectId(s.customMessageId) : null,
-          afterDays: s.afterDays,
-        })),
+        steps: input.steps.map((s) => stepDoc(s.type, s.type === 'custom' && s.customMessageId ? new Types.ObjectId(s.customMessageId) : null, s.afterDays)),
       });
       return toSchedule(await load(ref, id));
     },

@@ -11,6 +11,7 @@ import { isDuplicateKeyError, type Models, type ScheduleDoc, type StepDoc, type 
 import { ConflictError, TONES, workspaceKey, nameKey, type WorkspaceRef } from './domain.js';
 import { writeNextVersion } from './versions.js';
 import { ownEmailStep } from './emailCc.js';
+import { stepDoc } from './steps.js';
 
 export const RECOMMENDED = 'Recommended';
 export const RECOMMENDED_EMAIL_CC = 'Recommended for Email CC';
@@ -29,7 +30,7 @@ export interface SystemSchedule {
 }
 
 export function recommendedSteps(): StepDoc[] {
-  return TONES.map((tone, i) => ({ type: tone, customMessageId: null, afterDays: RECOMMENDED_AFTER_DAYS[i]! }));
+  return TONES.map((tone, i) => stepDoc(tone, null, RECOMMENDED_AFTER_DAYS[i]!));
 }
 
 export const SYSTEM_SCHEDULES: readonly SystemSchedule[] = [

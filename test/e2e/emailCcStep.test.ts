@@ -2,6 +2,9 @@
 // kept first and unchanged by the services whatever the clicks, quick or forged, say.
 import { fixedClock } from '../../src/clock.js';
 import { OWN_EMAIL } from '../../src/services/domain.js';
+import { storedHundredths } from '../../src/services/steps.js';
+import { daysOfHundredths } from '../../src/services/calendar.js';
+import type { ScheduleDoc } from '../../src/db/models.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 import type { SlackDriver } from '../support/slackDriver.js';
 import type { JsonObject } from '../support/fakeSlack.js';
@@ -29,8 +32,8 @@ async function andRerendered(viewId: string, click: () => Promise<{ status: numb
 }
 
 async function storedSteps(teamId: string, name: string): Promise<string[]> {
-  const doc = await app.services.models.Schedule.findOne({ workspace: teamId, name }).lean<{ steps: { type: string; afterDays: number }[] }>();
-  return doc!.steps.map((s) => `${s.type} ${s.afterDays}`);
+  const doc = await app.services.models.Schedule.findOne({ workspace: teamId, name }).lean<ScheduleDoc>();
+  return doc!.steps.map((s) => `${s.type} ${daysOfHundredths(storedHundredths(s))}`);
 }
 
 describe('the Email CC first step', () => {

@@ -6,8 +6,10 @@ import { createModels } from '../../src/db/models.js';
 import { systemClock } from '../../src/clock.js';
 import { OWN_EMAIL, ValidationError } from '../../src/services/domain.js';
 import { migrateToOwnEmailStep } from '../../src/services/emailCc.js';
+import { storedHundredths } from '../../src/services/steps.js';
+import { daysOfHundredths } from '../../src/services/calendar.js';
 import { RECOMMENDED, RECOMMENDED_EMAIL_CC } from '../../src/services/workspaces.js';
-import type { Step } from '../../src/services/schedules.js';
+import type { StepInput as Step } from '../../src/services/schedules.js';
 import { actorIn, newWorkspace, openTestDatabase, testDatabaseUri, thrown, type TestDatabase } from '../support/db.js';
 
 let db: TestDatabase;
@@ -18,6 +20,7 @@ afterAll(() => db.close());
 
 const gentle: Step = { type: 'Gentle', customMessageId: null, afterDays: 1 };
 const ownEmail: Step = { type: OWN_EMAIL, customMessageId: null, afterDays: 0 };
+const storedOwnEmail = { ...ownEmail, afterHundredths: 0 };
 
 async function copies() {
   const ws = newWorkspace();
@@ -31,7 +34,7 @@ async function copies() {
 describe('the own email step in the schedule service', () => {
   test('an Email CC copy starts with the own email, and save refuses steps that move, retype, repeat or drop it, writing nothing', async () => {
     const { ws, alex, cc } = await copies();
-    expect(cc.steps[0]).toEqual(ownEmail);
+    expect(cc.steps[0]).toEqual(storedOwnEmail);
     const attempts: Record<string, Step[]> = {
       'a tone first': [{ type: 'Candid', customMessageId: null, afterDays: 0 }, gentle],
       'moved below step 2': [gentle, ownEmail],
@@ -47,7 +50,7 @@ describe('the own email step in the schedule service', () => {
     }
     expect(await db.services.schedules.get(ws, cc.id)).toEqual(cc);
     const saved = await db.services.schedules.save(alex, cc.id, { name: 'My CC', description: 'ok', steps: [ownEmail, gentle], baseVersion: cc.version });
-    expect(saved.steps).toEqual([ownEmail, gentle]);
+    expect(saved.steps).toEqual([storedOwnEmail, { ...gentle, afterHundredths: 100 }]);
   });
 
   test('a schedule that is not for Email CC can’t have an own email step', async () => {
@@ -67,7 +70,7 @@ describe('the own email step in the schedule service', () => {
     const after = await db.services.drafts.apply(ws, draft.id, typed, { kind: 'setMessage', key: own.key, customMessageId: new Types.ObjectId().toHexString() });
     expect(after.rows[0]).toEqual(own);
     const saved = await db.services.drafts.save(alex, draft.id, typed);
-    expect(saved.steps[0]).toEqual(ownEmail);
+    expect(saved.steps[0]).toEqual(storedOwnEmail);
   });
 });
 
@@ -77,10 +80,13 @@ describe('migrating schedules and drafts saved before the own email step', () =>
     const workspace = newWorkspace().teamId;
     const legacyCc = { type: 'Candid' as const, customMessageId: null, afterDays: 0 };
     const base = { workspace, description: '', createdBy: 'UALEX', updatedBy: 'UALEX', version: 3 };
-    const [cc, plain] = await Schedule.create([
-      { ...base, name: 'Old CC', nameKey: 'old cc', emailCc: true, steps: [legacyCc, gentle] },
-      { ...base, name: 'Old plain', nameKey: 'old plain', emailCc: false, steps: [{ ...legacyCc, afterDays: 1 }, gentle] },
+    // Written as that older release did, float after days included: straight to the collection.
+    const now = new Date();
+    const { insertedIds } = await Schedule.collection.insertMany([
+      { ...base, name: 'Old CC', nameKey: 'old cc', emailCc: true, system: false, steps: [legacyCc, gentle], createdAt: now, updatedAt: now },
+      { ...base, name: 'Old plain', nameKey: 'old plain', emailCc: false, system: false, steps: [{ ...legacyCc, afterDays: 1 }, gentle], createdAt: now, updatedAt: now },
     ]);
+    const [cc, plain] = [{ _id: insertedIds[0]! }, { _id: insertedIds[1]! }];
     const draft = await Draft.create({ workspace, userId: 'UALEX', scheduleId: cc!._id, baseVersion: 3, viewerTimeZone: 'UTC' });
     const rows = [
       { key: 'r1', rev: 0, type: 'Candid' as const, customMessageId: null, afterDays: '0' },
@@ -99,7 +105,7 @@ describe('migrating schedules and drafts saved before the own email step', () =>
     expect(await migrateToOwnEmailStep(db.services.models)).toBe(0);
 
     const stored = await Schedule.find({ workspace }).sort({ nameKey: 1 }).lean();
-    expect(stored.map((s) => [s.name, s.version, s.steps.map((step) => `${step.type} ${step.afterDays}`)])).toEqual([
+    expect(stored.map((s) => [s.name, s.version, s.steps.map((step) => `${step.type} ${daysOfHundredths(storedHundredths(step))}`)])).toEqual([
       // The version stays, so an editor opened before saves without a conflict.
       ['Old CC', 3, [`${OWN_EMAIL} 0`, 'Gentle 1']],
       ['Old plain', 3, ['Candid 1', 'Gentle 1']],

@@ -27,7 +27,7 @@ afterAll(async () => {
 /** The system schedules with Recommended improved to `version`, its description saying which. */
 function improvedRecommended(version: number): SystemSchedule[] {
   return SYSTEM_SCHEDULES.map((s) =>
-    s.name === RECOMMENDED ? { ...s, version, description: `Improved, version ${version}`, steps: s.steps.map((step) => ({ ...step, afterDays: version })) } : s,
+    s.name === RECOMMENDED ? { ...s, version, description: `Improved, version ${version}`, steps: s.steps.map((step) => ({ ...step, afterHundredths: version * 100 })) } : s,
   );
 }
 
@@ -43,7 +43,7 @@ async function seededBeforeVersions(ref: WorkspaceRef): Promise<void> {
       nameKey: 'recommended for email cc',
       emailCc: true,
       description: 'old',
-      steps: [{ type: 'Candid', customMessageId: null, afterDays: 0 }, ...SYSTEM_SCHEDULES[1]!.steps.slice(1)],
+      steps: [{ type: 'Candid', customMessageId: null, afterHundredths: 0 }, ...SYSTEM_SCHEDULES[1]!.steps.slice(1)],
     },
   ]);
   await db.services.models.Workspace.create({ _id: workspace, teamId: workspace, enterpriseId: null, seededAt: new Date() });
@@ -87,7 +87,7 @@ describe('seeded system schedules carry a version', () => {
     const improved = await systemSchedule(ws, RECOMMENDED);
     expect(String(improved._id)).toBe(String(recommended._id)); // assistants' defaults still point at it
     expect(improved.description).toBe(`Improved, version ${release}`);
-    expect(improved.steps.map((s) => s.afterDays)).toEqual(recommended.steps.map(() => release));
+    expect(improved.steps.map((s) => s.afterHundredths)).toEqual(recommended.steps.map(() => release * 100));
     expect((await db.services.schedules.get(ws, copy.id)).steps).toEqual(copy.steps);
   });
 
