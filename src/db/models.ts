@@ -167,6 +167,91 @@ export interface MigrationDoc {
   doneAt: Date;
 }
 
+/** A custom field of a lead: kept as a list of pairs, since FerretDB forbids `.` and a leading `$` in field names. */
+export interface CustomFieldDoc {
+  name: string;
+  value: string;
+}
+
+/** A person a team follows up with. The email (lower-cased) is unique per workspace. */
+export interface LeadDoc {
+  _id: Types.ObjectId;
+  workspace: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  company: string;
+  title: string;
+  phone: string;
+  industry: string;
+  tags: string[];
+  custom: CustomFieldDoc[];
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const ENROLLMENT_STATES = ['active', 'paused', 'completed', 'stopped'] as const;
+export type EnrollmentState = (typeof ENROLLMENT_STATES)[number];
+export const STOP_REASONS = ['replied', 'unsubscribed', 'bounced', 'not_interested', 'other'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+
+/** One planned send of an enrollment: step N of its schedule. */
+export interface FollowupDoc {
+  step: number;
+  type: StepType;
+  customMessageId: Types.ObjectId | null;
+  plannedAt: Date;
+  sentAt: Date | null;
+  /** What the send did (set by delivery): e.g. `sent`, `bounced`, `skipped`. */
+  outcome: string | null;
+}
+
+/** A change of an enrollment, as the lead's history shows it. */
+export interface HistoryEntryDoc {
+  at: Date;
+  /** The user id (or `api`, `import`, `system`). */
+  by: string;
+  byName: string;
+  action: 'enrolled' | 'paused' | 'resumed' | 'stopped' | 'completed' | 'replanned';
+  reason: string | null;
+}
+
+/**
+ * A lead following one schedule for one assistant. Followups are embedded, so every change of an
+ * enrollment (pause, resume, replan, a send) is one atomic document write; `nextDueAt` (the
+ * earliest unsent followup's planned time, null when none or not active) and `state` are
+ * top-level scalars, which FerretDB v1 can push down (it pushes no filter on array elements).
+ */
+export interface EnrollmentDoc {
+  _id: Types.ObjectId;
+  workspace: string;
+  leadId: Types.ObjectId;
+  /** The lead's email, copied (it never changes) so lists need no second query (no `$lookup` on FerretDB). */
+  email: string;
+  assistantId: Types.ObjectId;
+  scheduleId: Types.ObjectId;
+  emailCc: boolean;
+  start: Date;
+  state: EnrollmentState;
+  stopReason: StopReason | null;
+  pausedAt: Date | null;
+  /**
+   * `<assistantId>:<leadId>` while active or paused, the enrollment's own id after: under a
+   * unique index it lets a lead follow one schedule at a time per assistant, race-free without
+   * transactions or partial indexes (neither exists on FerretDB v1).
+   */
+  slot: string;
+  followups: FollowupDoc[];
+  nextDueAt: Date | null;
+  history: HistoryEntryDoc[];
+  /** Bumped by every change, claimed first with a unique (docId, version) insert (versions.ts). */
+  version: number;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface Models {
   Schedule: Model<ScheduleDoc>;
   CustomMessage: Model<CustomMessageDoc>;
@@ -178,6 +263,8 @@ export interface Models {
   Migration: Model<MigrationDoc>;
   Lock: Model<LockDoc>;
   RequestClaim: Model<RequestClaimDoc>;
+  Lead: Model<LeadDoc>;
+  Enrollment: Model<EnrollmentDoc>;
 }
 
 export function createModels(connection: Connection, clock: Clock): Models {
@@ -319,7 +406,79 @@ export function createModels(connection: Connection, clock: Clock): Models {
 
   const migrationSchema = new Schema<MigrationDoc>({ _id: { type: String, required: true }, doneAt: { type: Date, required: true } }, { versionKey: false });
 
+  const leadSchema = new Schema<LeadDoc>(
+    {
+      workspace: { type: String, required: true },
+      email: { type: String, required: true },
+      firstName: { type: String, default: '' },
+      lastName: { type: String, default: '' },
+      company: { type: String, default: '' },
+      title: { type: String, default: '' },
+      phone: { type: String, default: '' },
+      industry: { type: String, default: '' },
+      tags: { type: [String], default: [] },
+      custom: { type: [new Schema<CustomFieldDoc>({ name: { type: String, required: true }, value: { type: String, default: '' } }, { _id: false })], default: [] },
+      createdBy: { type: String, required: true },
+    },
+    { timestamps, versionKey: false },
+  );
+  leadSchema.index({ workspace: 1, email: 1 }, { unique: true });
+
+  const followupSchema = new Schema<FollowupDoc>(
+    {
+      step: { type: Number, required: true },
+      type: { type: String, enum: STEP_TYPES, required: true },
+      customMessageId: { type: Schema.Types.ObjectId, default: null },
+      plannedAt: { type: Date, required: true },
+      sentAt: { type: Date, default: null },
+      outcome: { type: String, default: null },
+    },
+    { _id: false },
+  );
+  const historySchema = new Schema<HistoryEntryDoc>(
+    {
+      at: { type: Date, required: true },
+      by: { type: String, required: true },
+      byName: { type: String, default: '' },
+      action: { type: String, required: true },
+      reason: { type: String, default: null },
+    },
+    { _id: false },
+  );
+  const enrollmentSchema = new Schema<EnrollmentDoc>(
+    {
+      workspace: { type: String, required: true },
+      leadId: { type: Schema.Types.ObjectId, required: true },
+      email: { type: String, required: true },
+      assistantId: { type: Schema.Types.ObjectId, required: true },
+      scheduleId: { type: Schema.Types.ObjectId, required: true },
+      emailCc: { type: Boolean, default: false },
+      start: { type: Date, required: true },
+      state: { type: String, enum: ENROLLMENT_STATES, required: true },
+      stopReason: { type: String, enum: [...STOP_REASONS, null], default: null },
+      pausedAt: { type: Date, default: null },
+      slot: { type: String, required: true },
+      followups: { type: [followupSchema], default: [] },
+      nextDueAt: { type: Date, default: null },
+      history: { type: [historySchema], default: [] },
+      version: { type: Number, default: 1 },
+      createdBy: { type: String, required: true },
+    },
+    { timestamps, versionKey: false },
+  );
+  enrollmentSchema.index({ slot: 1 }, { unique: true });
+  // A lead's enrollments (show, pause, resume, stop).
+  enrollmentSchema.index({ workspace: 1, leadId: 1 });
+  // `/schedule lead list [assistant] [state]`, newest first, paged in the database.
+  enrollmentSchema.index({ workspace: 1, assistantId: 1, state: 1, createdAt: -1 });
+  enrollmentSchema.index({ workspace: 1, state: 1, createdAt: -1 });
+  // Replanning a schedule's or an assistant's active leads; finding due followups (delivery).
+  enrollmentSchema.index({ scheduleId: 1, state: 1 });
+  enrollmentSchema.index({ state: 1, nextDueAt: 1 });
+
   return {
+    Lead: connection.model<LeadDoc>('Lead', leadSchema),
+    Enrollment: connection.model<EnrollmentDoc>('Enrollment', enrollmentSchema),
     Schedule: connection.model<ScheduleDoc>('Schedule', scheduleSchema),
     CustomMessage: connection.model<CustomMessageDoc>('CustomMessage', customMessageSchema),
     Assistant: connection.model<AssistantDoc>('Assistant', assistantSchema),

@@ -10,6 +10,7 @@ import { migrateNameKeys } from './names.js';
 import { migrateToOwnEmailStep } from './emailCc.js';
 import { runOnce } from './migrations.js';
 import { migrateAfterHundredths } from './steps.js';
+import { createLeadService, type LeadService } from './leads/index.js';
 import { createRequestClaimService, type RequestClaimService } from './requestClaims.js';
 import { createWorkspaceService, type WorkspaceService } from './workspaces.js';
 
@@ -22,6 +23,7 @@ export interface Services {
   readonly assistants: AssistantService;
   readonly drafts: DraftService;
   readonly requestClaims: RequestClaimService;
+  readonly leads: LeadService;
 }
 
 export async function createServices(connection: Connection, clock: Clock): Promise<Services> {
@@ -44,5 +46,6 @@ export async function createServices(connection: Connection, clock: Clock): Prom
     assistants,
     drafts: createDraftService(models, clock, { schedules, customMessages, assistants }),
     requestClaims: createRequestClaimService(models),
+    leads: createLeadService(models, clock),
   };
 }

@@ -1,0 +1,684 @@
+// Leads and their enrollments: adding leads (one or a thousand at once) to an assistant's
+// schedule with every followup planned, showing and listing them, pause, resume, stop and
+// replans. Slack-free; time comes from the injected clock.
+// FerretDB v1 shaped this: no transactions, so a lead and its enrollment are separate inserts
+// that can each be repeated (re-adding finds the lead and enrolls it); no atomic
+// find-and-modify, so every change of an enrollment first claims its next version with a
+// unique insert (versions.ts); no partial indexes, so "one schedule at a time per assistant"
+// is a unique `slot` (see EnrollmentDoc).
+import { Types } from 'mongoose';
+import type { Clock } from '../../clock.js';
+import {
+  isDuplicateKeyError,
+  parseObjectId,
+  type AssistantDoc,
+  type EnrollmentDoc,
+  type EnrollmentState,
+  type FollowupDoc,
+  type HistoryEntryDoc,
+  type LeadDoc,
+  type Models,
+  type ScheduleDoc,
+  type StopReason,
+  type VersionClaimDoc,
+} from '../../db/models.js';
+import { prepareCalendar, type CalendarRules, type PreparedCalendar, type Weekday } from '../calendar.js';
+import { DomainError, ValidationError, workspaceKey, type Actor, type WorkspaceRef } from '../domain.js';
+import { toSchedule, type ListPage, type Schedule } from '../schedules.js';
+import { nextDueAt, planFollowups, replanFollowups, resumedFollowups, type PlannedFollowup } from './plan.js';
+import { validateLead, type LeadFieldErrors, type ValidLead } from './schema.js';
+
+export { leadInputSchema, validateLead, customFieldKey, type LeadInput, type ValidLead, type LeadFieldErrors } from './schema.js';
+export { ENROLLMENT_STATES, STOP_REASONS, type EnrollmentState, type StopReason } from '../../db/models.js';
+
+export interface CustomField {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface Lead {
+  readonly id: string;
+  readonly email: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly company: string;
+  readonly title: string;
+  readonly phone: string;
+  readonly industry: string;
+  readonly tags: readonly string[];
+  readonly custom: readonly CustomField[];
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export type Followup = PlannedFollowup;
+
+export interface HistoryEntry {
+  readonly at: Date;
+  readonly by: string;
+  readonly byName: string;
+  readonly action: HistoryEntryDoc['action'];
+  readonly reason: string | null;
+}
+
+export interface Enrollment {
+  readonly id: string;
+  readonly leadId: string;
+  readonly email: string;
+  readonly assistantId: string;
+  readonly scheduleId: string;
+  readonly emailCc: boolean;
+  readonly start: Date;
+  readonly state: EnrollmentState;
+  readonly stopReason: StopReason | null;
+  readonly pausedAt: Date | null;
+  readonly followups: readonly Followup[];
+  readonly nextDueAt: Date | null;
+  readonly history: readonly HistoryEntry[];
+  readonly version: number;
+  readonly createdAt: Date;
+}
+
+export interface LeadDetails extends Lead {
+  /** The enrollment that matters now: an active or paused one, else the latest; null when none. */
+  readonly enrollment: Enrollment | null;
+  /** Every enrollment of the lead, newest first. */
+  readonly enrollments: readonly Enrollment[];
+}
+
+export interface EnrollOptions {
+  readonly assistantId: string;
+  /** Default: the assistant's default schedule (its Email CC default when `emailCc`). */
+  readonly scheduleId?: string | null;
+  /** The user sent the first email with the assistant in CC: step 1 gets no followup. */
+  readonly emailCc?: boolean;
+  /** Default: now. */
+  readonly start?: Date | null;
+}
+
+export type AddLeadResult =
+  | { readonly ok: true; readonly leadId: string; readonly enrollmentId: string }
+  | {
+      readonly ok: false;
+      /** `duplicate`: the email already follows a schedule of this assistant (or is twice in the batch). */
+      readonly reason: 'invalid' | 'duplicate';
+      readonly errors: LeadFieldErrors;
+      readonly existingLeadId?: string;
+    };
+
+/** What an enrollment would be, before anything is written (the add modal's preview). */
+export interface EnrollmentPreview {
+  readonly assistant: { readonly id: string; readonly name: string; readonly timeZone: string };
+  readonly schedule: Schedule;
+  readonly emailCc: boolean;
+  readonly start: Date;
+  readonly followups: readonly Followup[];
+}
+
+export interface LeadListItem {
+  readonly lead: Pick<Lead, 'id' | 'email' | 'firstName' | 'lastName' | 'company'>;
+  readonly enrollment: Enrollment;
+}
+
+export interface ListOptions {
+  readonly assistantId?: string | null;
+  readonly state?: EnrollmentState | null;
+  /** Zero-based. */
+  readonly page?: number;
+  readonly perPage?: number;
+}
+
+/** Which enrollments a state change applies to: every one of the lead's, or one assistant's. */
+export interface ChangeOptions {
+  readonly assistantId?: string | null;
+}
+
+export interface LeadService {
+  /**
+   * Validates each lead and enrolls the good ones, in one go (inserts in bulk). One result per
+   * lead, in order. Problems with the enrollment itself (unknown assistant, a schedule of the
+   * wrong kind, a bad start) refuse the whole batch with a ValidationError of `assistantId`,
+   * `scheduleId` or `start`.
+   */
+  addLeads(actor: Actor, enroll: EnrollOptions, leads: readonly unknown[]): Promise<AddLeadResult[]>;
+  /** The schedule, start and planned followups `addLeads` would use; writes nothing. */
+  preview(ref: WorkspaceRef, enroll: EnrollOptions): Promise<EnrollmentPreview>;
+  get(ref: WorkspaceRef, id: string): Promise<LeadDetails>;
+  /** Case-insensitive; null when the workspace has no such lead. */
+  findByEmail(ref: WorkspaceRef, email: string): Promise<LeadDetails | null>;
+  /** Enrollments (with their lead), newest first, paged in the database. */
+  list(ref: WorkspaceRef, options?: ListOptions): Promise<ListPage<LeadListItem>>;
+  pause(actor: Actor, leadId: string, options?: ChangeOptions): Promise<LeadDetails>;
+  /** Moves every remaining followup by the time spent paused, then to working time. */
+  resume(actor: Actor, leadId: string, options?: ChangeOptions): Promise<LeadDetails>;
+  stop(actor: Actor, leadId: string, reason: StopReason, options?: ChangeOptions & { readonly note?: string }): Promise<LeadDetails>;
+  /**
+   * Plans an enrollment's unsent followups again from its last sent (or start) time, with its
+   * schedule's current steps and its assistant's current rules (after a schedule edit or an
+   * assistant change). Only active enrollments change; false when there was nothing to do.
+   */
+  replanEnrollment(actor: Actor, enrollmentId: string, reason: string): Promise<boolean>;
+  /** Ids of the enrollments following a schedule, or an assistant, that are active (and paused, when asked). */
+  enrollmentIdsFollowing(ref: WorkspaceRef, of: { scheduleId: string } | { assistantId: string }, options?: { includePaused?: boolean }): Promise<string[]>;
+  /** How many active or paused enrollments follow a schedule (the delete guard). */
+  countFollowing(ref: WorkspaceRef, of: { scheduleId: string } | { assistantId: string }): Promise<number>;
+}
+
+const PER_PAGE = 10;
+/** A start at most this far from now, either way (an Email CC start is when the user sent their email). */
+const MAX_START_DISTANCE_MS = 366 * 24 * 3600_000;
+/** A version claim older than this whose enrollment never reached it was left by a crashed writer. */
+const STALE_CLAIM_MS = 30_000;
+
+export const STOP_REASON_LABELS: Record<StopReason, string> = {
+  replied: 'replied',
+  unsubscribed: 'unsubscribed',
+  bounced: 'bounced',
+  not_interested: 'not interested',
+  other: 'other',
+};
+
+function toLead(doc: LeadDoc): Lead {
+  return {
+    id: String(doc._id),
+    email: doc.email,
+    firstName: doc.firstName ?? '',
+    lastName: doc.lastName ?? '',
+    company: doc.company ?? '',
+    title: doc.title ?? '',
+    phone: doc.phone ?? '',
+    industry: doc.industry ?? '',
+    tags: doc.tags ?? [],
+    custom: (doc.custom ?? []).map((c) => ({ name: c.name, value: c.value })),
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+function toFollowup(doc: FollowupDoc): Followup {
+  return {
+    step: doc.step,
+    type: doc.type,
+    customMessageId: doc.customMessageId ? String(doc.customMessageId) : null,
+    plannedAt: doc.plannedAt,
+    sentAt: doc.sentAt ?? null,
+    outcome: doc.outcome ?? null,
+  };
+}
+
+function toFollowupDoc(f: Followup): FollowupDoc {
+  return {
+    step: f.step,
+    type: f.type,
+    customMessageId: f.customMessageId ? new Types.ObjectId(f.customMessageId) : null,
+    plannedAt: f.plannedAt,
+    sentAt: f.sentAt,
+    outcome: f.outcome,
+  };
+}
+
+export function toEnrollment(doc: EnrollmentDoc): Enrollment {
+  return {
+    id: String(doc._id),
+    leadId: String(doc.leadId),
+    email: doc.email,
+    assistantId: String(doc.assistantId),
+    scheduleId: String(doc.scheduleId),
+    emailCc: doc.emailCc ?? false,
+    start: doc.start,
+    state: doc.state,
+    stopReason: doc.stopReason ?? null,
+    pausedAt: doc.pausedAt ?? null,
+    followups: (doc.followups ?? []).map(toFollowup),
+    nextDueAt: doc.nextDueAt ?? null,
+    history: (doc.history ?? []).map((h) => ({ at: h.at, by: h.by, byName: h.byName ?? '', action: h.action, reason: h.reason ?? null })),
+    version: doc.version ?? 1,
+    createdAt: doc.createdAt,
+  };
+}
+
+/** The slot an active or paused enrollment holds: one per assistant and lead (a unique index). */
+export function activeSlot(assistantId: string | Types.ObjectId, leadId: string | Types.ObjectId): string {
+  return `${String(assistantId)}:${String(leadId)}`;
+}
+
+/** "Jamie Rivera" or, without a name, the email. */
+export function leadLabel(lead: Pick<Lead, 'firstName' | 'lastName' | 'email'>): string {
+  return [lead.firstName, lead.lastName].filter(Boolean).join(' ') || lead.email;
+}
+
+/**
+ * The calendar rules of an assistant.
+ * TODO(assistants): use the helper `assistants`' rules function (business hours, holidays,
+ * extra off dates) once it lands; today assistants store only a zone and off days.
+ */
+export function assistantRules(assistant: Pick<AssistantDoc, 'timeZone' | 'offDays'>): CalendarRules {
+  return { timeZone: assistant.timeZone, offDays: (assistant.offDays ?? [6, 0]) as Weekday[] };
+}
+
+const isOpen = (state: EnrollmentState) => state === 'active' || state === 'paused';
+
+export function createLeadService(models: Models, clock: Clock): LeadService {
+  const { Lead, Enrollment, Assistant, Schedule, VersionClaim } = models;
+
+  /** The assistant, schedule, start and plan of an enrollment, checked; throws a ValidationError naming the field. */
+  async function resolve(ref: WorkspaceRef, enroll: EnrollOptions) {
+    const workspace = workspaceKey(ref);
+    const assistantId = parseObjectId(enroll.assistantId ?? '');
+    const assistant = assistantId ? await Assistant.findOne({ _id: assistantId, workspace }).lean<AssistantDoc>() : null;
+    if (!assistant) throw new ValidationError({ assistantId: 'Pick an assistant: that one no longer exists.' });
+    const emailCc = enroll.emailCc === true;
+    const fallback = emailCc ? assistant.defaultEmailCcScheduleId : assistant.defaultScheduleId;
+    const scheduleId = enroll.scheduleId ? parseObjectId(enroll.scheduleId) : fallback;
+    const scheduleDoc = scheduleId ? await Schedule.findOne({ _id: scheduleId, workspace }).lean<ScheduleDoc>() : null;
+    if (!scheduleDoc) {
+      throw new ValidationError({
+        scheduleId: enroll.scheduleId
+          ? 'Pick a schedule: that one no longer exists.'
+          : `${assistant.name} has no default ${emailCc ? 'Email CC ' : ''}schedule: pick one, or set it with /schedule default.`,
+      });
+    }
+    const schedule = toSchedule(scheduleDoc);
+    if (emailCc && !schedule.emailCc) {
+      throw new ValidationError({ scheduleId: `“${schedule.name}” is not an Email CC schedule. You sent the first email yourself, so pick one made for Email CC leads.` });
+    }
+    if (!emailCc && schedule.emailCc) {
+      throw new ValidationError({
+        scheduleId: `“${schedule.name}” is for Email CC leads: its first step is the email you send yourself. Tick “I sent the first email with the assistant in CC”, or pick another schedule.`,
+      });
+    }
+    const now = clock.now();
+    const start = new Date(Math.floor((enroll.start ?? now).getTime() / 1000) * 1000);
+    if (Number.isNaN(start.getTime())) throw new ValidationError({ start: 'The start is not a date.' });
+    if (Math.abs(start.getTime() - now.getTime()) > MAX_START_DISTANCE_MS) throw new ValidationError({ start: 'Pick a start within a year of today.' });
+    const rules = assistantRules(assistant);
+    let calendar: PreparedCalendar;
+    try {
+      calendar = prepareCalendar(rules);
+    } catch {
+      throw new ValidationError({ assistantId: `${assistant.name}’s working days and hours leave no time to send followups: fix them with /schedule assistant edit.` });
+    }
+    const followups = planFollowups(start, schedule.steps, calendar, emailCc);
+    return { workspace, assistant, schedule, emailCc, start, followups };
+  }
+
+  async function loadLead(ref: WorkspaceRef, id: string): Promise<LeadDoc> {
+    const _id = parseObjectId(id);
+    const doc = _id ? await Lead.findOne({ _id, workspace: workspaceKey(ref) }).lean<LeadDoc>() : null;
+    if (!doc) throw new DomainError('not_found', 'That lead no longer exists.');
+    return doc;
+  }
+
+  async function details(ref: WorkspaceRef, doc: LeadDoc): Promise<LeadDetails> {
+    const enrollments = (await Enrollment.find({ workspace: workspaceKey(ref), leadId: doc._id }).lean<EnrollmentDoc[]>())
+      .map(toEnrollment)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (b.id < a.id ? -1 : 1));
+    return { ...toLead(doc), enrollment: enrollments.find((e) => isOpen(e.state)) ?? enrollments[0] ?? null, enrollments };
+  }
+
+  /**
+   * Writes the next version of an enrollment: claims it with a unique (docId, version) insert
+   * first (of two clicks at once, one writes and the other re-reads), then writes `change(doc)`.
+   * `change` returns null when there is nothing to do on the enrollment as it is now.
+   */
+  async function changeEnrollment(
+    actor: Actor,
+    id: Types.ObjectId,
+    change: (doc: EnrollmentDoc) => { set: Partial<EnrollmentDoc>; history: Omit<HistoryEntryDoc, 'at' | 'by' | 'byName'> } | null,
+  ): Promise<boolean> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const doc = await Enrollment.findOne({ _id: id, workspace: workspaceKey(actor.workspace) }).lean<EnrollmentDoc>();
+      if (!doc) throw new DomainError('not_found', 'That enrollment no longer exists.');
+      const update = change(doc);
+      if (!update) return false;
+      const version = (doc.version ?? 1) + 1;
+      try {
+        await VersionClaim.create({ docId: id, version, claimedAt: clock.now(), byName: actor.name, saveId: null });
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        const claim = await VersionClaim.findOne({ docId: id, version }).lean<VersionClaimDoc>();
+        // Left by a writer that died between its claim and its write: take it over.
+        if (claim && clock.now().getTime() - claim.claimedAt.getTime() > STALE_CLAIM_MS) await VersionClaim.deleteOne({ _id: claim._id, claimedAt: claim.claimedAt });
+        // Someone else is changing it: read it again once they are done.
+        else await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
+        continue;
+      }
+      const now = clock.now();
+      try {
+        await Enrollment.updateOne(
+          { _id: id },
+          { $set: { ...update.set, version, updatedAt: now }, $push: { history: { ...update.history, at: now, by: actor.userId, byName: actor.name } } },
+          { timestamps: false },
+        );
+      } catch (error) {
+        await VersionClaim.deleteOne({ docId: id, version });
+        throw error;
+      }
+      return true;
+    }
+    throw new DomainError('conflict', 'Someone else is changing this lead right now. Nothing was changed: try again in a moment.');
+  }
+
+  async function enrollmentsToChange(ref: WorkspaceRef, lead: LeadDoc, options: ChangeOptions | undefined): Promise<EnrollmentDoc[]> {
+    const filter: Record<string, unknown> = { workspace: workspaceKey(ref), leadId: lead._id };
+    if (options?.assistantId) filter.assistantId = parseObjectId(options.assistantId) ?? new Types.ObjectId();
+    return Enrollment.find(filter).lean<EnrollmentDoc[]>();
+  }
+
+  async function calendarOf(workspace: string, assistantId: Types.ObjectId): Promise<PreparedCalendar | null> {
+    const assistant = await Assistant.findOne({ _id: assistantId, workspace }).lean<AssistantDoc>();
+    if (!assistant) return null;
+    try {
+      return prepareCalendar(assistantRules(assistant));
+    } catch {
+      return null;
+    }
+  }
+
+  async function stepsOf(workspace: string, scheduleId: Types.ObjectId): Promise<Schedule['steps'] | null> {
+    const doc = await Schedule.findOne({ _id: scheduleId, workspace }).lean<ScheduleDoc>();
+    return doc ? toSchedule(doc).steps : null;
+  }
+
+  /** What a state change says when nothing could change: the lead's current state, in a sentence. */
+  function nothingTo(verb: string, lead: LeadDoc, enrollments: readonly EnrollmentDoc[]): DomainError {
+    const label = leadLabel(toLead(lead));
+    if (!enrollments.length) return new DomainError('invalid', `${label} is not following any schedule.`);
+    const states = [...new Set(enrollments.map((e) => (e.state === 'stopped' && e.stopReason ? `stopped (${STOP_REASON_LABELS[e.stopReason]})` : e.state)))];
+    return new DomainError('invalid', `${label} can’t be ${verb}: their schedule is ${states.join(', ')}.`);
+  }
+
+  const service: LeadService = {
+    async preview(ref, enroll) {
+      const { assistant, schedule, emailCc, start, followups } = await resolve(ref, enroll);
+      return { assistant: { id: String(assistant._id), name: assistant.name, timeZone: assistant.timeZone }, schedule, emailCc, start, followups };
+    },
+
+    async addLeads(actor, enroll, inputs) {
+      const { workspace, assistant, schedule, emailCc, start, followups } = await resolve(actor.workspace, enroll);
+      const now = clock.now();
+      const results: (AddLeadResult | null)[] = inputs.map(() => null);
+      const valid: { index: number; lead: ValidLead }[] = [];
+      const firstOfEmail = new Map<string, number>();
+      inputs.forEach((input, index) => {
+        const checked = validateLead(input);
+        if (!checked.ok) {
+          results[index] = { ok: false, reason: 'invalid', errors: checked.errors };
+          return;
+        }
+        const earlier = firstOfEmail.get(checked.lead.email);
+        if (earlier !== undefined) {
+          results[index] = { ok: false, reason: 'duplicate', errors: { email: `${checked.lead.email} is already in this list (lead ${earlier + 1}).` } };
+          return;
+        }
+        firstOfEmail.set(checked.lead.email, index);
+        valid.push({ index, lead: checked.lead });
+      });
+      if (!valid.length) return results as AddLeadResult[];
+
+      // New leads in one bulk insert; those whose email the workspace already has are looked up after.
+      const leadDocs = valid.map(({ lead }) => ({
+        _id: new Types.ObjectId(),
+        workspace,
+        email: lead.email,
+        firstName: lead.firstName,
+        lastName: lead.lastName,
+        company: lead.company,
+        title: lead.title,
+        phone: lead.phone,
+        industry: lead.industry,
+        tags: lead.tags,
+        custom: Object.entries(lead.custom).map(([name, value]) => ({ name, value })),
+        createdBy: actor.userId,
+        createdAt: now,
+        updatedAt: now,
+      }));
+      const existed = await insertSkippingDuplicates(Lead.collection, leadDocs);
+      if (existed.size) {
+        const emails = [...existed].map((i) => leadDocs[i]!.email);
+        const found = await Lead.find({ workspace, email: { $in: emails } }, { _id: 1, email: 1 }).lean<Pick<LeadDoc, '_id' | 'email'>[]>();
+        const idOf = new Map(found.map((l) => [l.email, l._id]));
+        for (const i of existed) {
+          const id = idOf.get(leadDocs[i]!.email);
+          if (id) leadDocs[i]!._id = id;
+        }
+      }
+
+      const history: HistoryEntryDoc = { at: now, by: actor.userId, byName: actor.name, action: 'enrolled', reason: null };
+      const enrollmentDocs = leadDocs.map((lead) => ({
+        _id: new Types.ObjectId(),
+        workspace,
+        leadId: lead._id,
+        email: lead.email,
+        assistantId: assistant._id,
+        scheduleId: new Types.ObjectId(schedule.id),
+        emailCc,
+        start,
+        state: 'active' as const,
+        stopReason: null,
+        pausedAt: null,
+        slot: activeSlot(assistant._id, lead._id),
+        followups: followups.map(toFollowupDoc),
+        nextDueAt: nextDueAt(followups),
+        history: [history],
+        version: 1,
+        createdBy: actor.userId,
+        createdAt: now,
+        updatedAt: now,
+      }));
+      const taken = await insertSkippingDuplicates(Enrollment.collection, enrollmentDocs);
+      // Leads that were there already take the fields given now (only those given), once enrolled again.
+      const refreshed = [...existed].filter((i) => !taken.has(i));
+      if (refreshed.length) {
+        await Lead.bulkWrite(
+          refreshed.map((i) => ({ updateOne: { filter: { _id: leadDocs[i]!._id, workspace }, update: { $set: { ...givenFields(valid[i]!.lead), updatedAt: now } }, timestamps: false } })),
+        );
+      }
+      const holders = taken.size ? await holdersOf(workspace, assistant._id, [...taken].map((i) => enrollmentDocs[i]!.slot)) : new Map();
+      valid.forEach(({ index }, i) => {
+        const lead = leadDocs[i]!;
+        if (!taken.has(i)) {
+          results[index] = { ok: true, leadId: String(lead._id), enrollmentId: String(enrollmentDocs[i]!._id) };
+          return;
+        }
+        const holder = holders.get(enrollmentDocs[i]!.slot);
+        results[index] = {
+          ok: false,
+          reason: 'duplicate',
+          existingLeadId: String(lead._id),
+          errors: {
+            email: `${holder?.label ?? lead.email} (${lead.email}) already follows ${holder?.scheduleName ? `“${holder.scheduleName}”` : 'a schedule'} with ${assistant.name}${holder?.state === 'paused' ? ' (paused)' : ''}: a lead follows one schedule at a time per assistant. Stop that one first to enroll them again.`,
+          },
+        };
+      });
+      return results as AddLeadResult[];
+    },
+
+    async get(ref, id) {
+      return details(ref, await loadLead(ref, id));
+    },
+
+    async findByEmail(ref, email) {
+      const doc = await Lead.findOne({ workspace: workspaceKey(ref), email: email.trim().toLowerCase() }).lean<LeadDoc>();
+      return doc ? details(ref, doc) : null;
+    },
+
+    async list(ref, options = {}) {
+      const workspace = workspaceKey(ref);
+      const perPage = options.perPage ?? PER_PAGE;
+      const filter: Record<string, unknown> = { workspace };
+      if (options.assistantId) filter.assistantId = parseObjectId(options.assistantId) ?? new Types.ObjectId();
+      if (options.state) filter.state = options.state;
+      // One more than a page says whether another follows (no count: FerretDB v1 counts by decoding every match).
+      const pageOf = (n: number) => Enrollment.find(filter).sort({ createdAt: -1, _id: -1 }).skip(n * perPage).limit(perPage + 1).lean<EnrollmentDoc[]>();
+      const wanted = Math.max(0, Math.floor(options.page ?? 0) || 0);
+      let current = wanted;
+      let docs = await pageOf(wanted);
+      if (!docs.length && wanted > 0) {
+        current = Math.max(0, Math.ceil((await Enrollment.countDocuments(filter)) / perPage) - 1);
+        docs = await pageOf(current);
+      }
+      const hasNext = docs.length > perPage;
+      const page = docs.slice(0, perPage);
+      // Each lead by its _id (pushed down), rather than one `$in` that FerretDB v1 would filter in Go over the whole workspace.
+      const leads = await Promise.all(
+        page.map((e) => Lead.findOne({ _id: e.leadId, workspace }, { email: 1, firstName: 1, lastName: 1, company: 1 }).lean<Pick<LeadDoc, '_id' | 'email' | 'firstName' | 'lastName' | 'company'>>()),
+      );
+      const items = page.map((doc, i) => {
+        const lead = leads[i];
+        return {
+          lead: { id: String(doc.leadId), email: doc.email, firstName: lead?.firstName ?? '', lastName: lead?.lastName ?? '', company: lead?.company ?? '' },
+          enrollment: toEnrollment(doc),
+        };
+      });
+      return { items, page: current, hasNext, total: hasNext ? null : current * perPage + items.length };
+    },
+
+    async pause(actor, leadId, options) {
+      const lead = await loadLead(actor.workspace, leadId);
+      const enrollments = await enrollmentsToChange(actor.workspace, lead, options);
+      let changed = 0;
+      for (const e of enrollments.filter((e) => e.state === 'active')) {
+        const done = await changeEnrollment(actor, e._id, (doc) => (doc.state === 'active' ? { set: { state: 'paused', pausedAt: clock.now() }, history: { action: 'paused', reason: null } } : null));
+        if (done) changed++;
+      }
+      if (!changed) throw nothingTo('paused', lead, await enrollmentsToChange(actor.workspace, lead, options));
+      return details(actor.workspace, lead);
+    },
+
+    async resume(actor, leadId, options) {
+      const lead = await loadLead(actor.workspace, leadId);
+      const enrollments = await enrollmentsToChange(actor.workspace, lead, options);
+      let changed = 0;
+      for (const e of enrollments.filter((e) => e.state === 'paused')) {
+        const [calendar, steps] = await Promise.all([calendarOf(lead.workspace, e.assistantId), stepsOf(lead.workspace, e.scheduleId)]);
+        if (!calendar || !steps) throw new DomainError('invalid', `${leadLabel(toLead(lead))}’s assistant or schedule was deleted: stop this lead and add them again.`);
+        const done = await changeEnrollment(actor, e._id, (doc) => {
+          if (doc.state !== 'paused') return null;
+          const now = clock.now();
+          const pausedMs = now.getTime() - (doc.pausedAt ?? now).getTime();
+          const followups = resumedFollowups(toEnrollment(doc), steps, calendar, pausedMs);
+          return {
+            set: { state: 'active', pausedAt: null, followups: followups.map(toFollowupDoc), nextDueAt: nextDueAt(followups) },
+            history: { action: 'resumed', reason: `after ${pausedFor(pausedMs)} paused` },
+          };
+        });
+        if (done) changed++;
+      }
+      if (!changed) throw nothingTo('resumed', lead, await enrollmentsToChange(actor.workspace, lead, options));
+      return details(actor.workspace, lead);
+    },
+
+    async stop(actor, leadId, reason, options) {
+      const lead = await loadLead(actor.workspace, leadId);
+      const note = options?.note?.trim().replaceAll('\0', '').slice(0, 500) || null;
+      const enrollments = await enrollmentsToChange(actor.workspace, lead, options);
+      let changed = 0;
+      for (const e of enrollments.filter((e) => isOpen(e.state))) {
+        const done = await changeEnrollment(actor, e._id, (doc) =>
+          isOpen(doc.state)
+            ? {
+                // The slot goes back to the enrollment's own id: the lead may be enrolled again.
+                set: { state: 'stopped', stopReason: reason, pausedAt: null, slot: String(doc._id), nextDueAt: null },
+                history: { action: 'stopped', reason: note ? `${STOP_REASON_LABELS[reason]}: ${note}` : STOP_REASON_LABELS[reason] },
+              }
+            : null,
+        );
+        if (done) changed++;
+      }
+      if (!changed) throw nothingTo('stopped', lead, await enrollmentsToChange(actor.workspace, lead, options));
+      return details(actor.workspace, lead);
+    },
+
+    async replanEnrollment(actor, enrollmentId, reason) {
+      const _id = parseObjectId(enrollmentId);
+      const workspace = workspaceKey(actor.workspace);
+      const doc = _id ? await Enrollment.findOne({ _id, workspace }).lean<EnrollmentDoc>() : null;
+      if (!doc || doc.state !== 'active') return false;
+      const [calendar, steps] = await Promise.all([calendarOf(workspace, doc.assistantId), stepsOf(workspace, doc.scheduleId)]);
+      if (!calendar || !steps) return false;
+      return changeEnrollment(actor, doc._id, (current) => {
+        if (current.state !== 'active') return null;
+        const followups = replanFollowups(toEnrollment(current), steps, calendar);
+        const next = nextDueAt(followups);
+        return {
+          // Nothing left to send once the schedule lost its remaining steps: the enrollment is complete.
+          set: { followups: followups.map(toFollowupDoc), nextDueAt: next, ...(next ? {} : { state: 'completed' as const, slot: String(current._id) }) },
+          history: { action: 'replanned', reason },
+        };
+      });
+    },
+
+    async enrollmentIdsFollowing(ref, of, options) {
+      const states: EnrollmentState[] = options?.includePaused ? ['active', 'paused'] : ['active'];
+      // One query per state: FerretDB v1 pushes down equality, not `$in`.
+      const found = await Promise.all(states.map((state) => Enrollment.find({ ...followingFilter(ref, of), state }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>()));
+      return found.flat().map((e) => String(e._id));
+    },
+
+    async countFollowing(ref, of) {
+      const counts = await Promise.all((['active', 'paused'] as const).map((state) => Enrollment.countDocuments({ ...followingFilter(ref, of), state })));
+      return counts[0]! + counts[1]!;
+    },
+  };
+
+  /** Who holds each slot (the refusal names the lead and its schedule). */
+  async function holdersOf(workspace: string, assistantId: Types.ObjectId, slots: string[]) {
+    const held = await Enrollment.find({ workspace, assistantId, slot: { $in: slots } }, { slot: 1, leadId: 1, scheduleId: 1, state: 1, email: 1 }).lean<
+      Pick<EnrollmentDoc, 'slot' | 'leadId' | 'scheduleId' | 'state' | 'email'>[]
+    >();
+    const [leads, schedules] = await Promise.all([
+      Lead.find({ workspace, _id: { $in: held.map((h) => h.leadId) } }, { firstName: 1, lastName: 1, email: 1 }).lean<Pick<LeadDoc, '_id' | 'firstName' | 'lastName' | 'email'>[]>(),
+      Schedule.find({ workspace, _id: { $in: [...new Set(held.map((h) => String(h.scheduleId)))].map((id) => new Types.ObjectId(id)) } }, { name: 1 }).lean<Pick<ScheduleDoc, '_id' | 'name'>[]>(),
+    ]);
+    return new Map(
+      held.map((h) => {
+        const lead = leads.find((l) => String(l._id) === String(h.leadId));
+        return [h.slot, { label: lead ? leadLabel({ firstName: lead.firstName ?? '', lastName: lead.lastName ?? '', email: lead.email }) : h.email, scheduleName: schedules.find((s) => String(s._id) === String(h.scheduleId))?.name ?? null, state: h.state }];
+      }),
+    );
+  }
+
+  return service;
+}
+
+function followingFilter(ref: WorkspaceRef, of: { scheduleId: string } | { assistantId: string }): Record<string, unknown> {
+  const workspace = workspaceKey(ref);
+  if ('scheduleId' in of) return { workspace, scheduleId: parseObjectId(of.scheduleId) ?? new Types.ObjectId() };
+  return { workspace, assistantId: parseObjectId(of.assistantId) ?? new Types.ObjectId() };
+}
+
+/** The fields of a lead that were given (non-empty), to refresh a lead added again. */
+function givenFields(lead: ValidLead): Partial<LeadDoc> {
+  const fields: Partial<LeadDoc> = {};
+  for (const key of ['firstName', 'lastName', 'company', 'title', 'phone', 'industry'] as const) if (lead[key]) fields[key] = lead[key];
+  if (lead.tags.length) fields.tags = lead.tags;
+  if (Object.keys(lead.custom).length) fields.custom = Object.entries(lead.custom).map(([name, value]) => ({ name, value }));
+  return fields;
+}
+
+/** "3 days 3 hours", "5 hours", "12 minutes". */
+function pausedFor(ms: number): string {
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return unit(minutes, 'minute');
+  const hours = Math.round(minutes / 60);
+  const days = Math.floor(hours / 24);
+  return [days ? unit(days, 'day') : '', hours % 24 ? unit(hours % 24, 'hour') : ''].filter(Boolean).join(' ');
+}
+
+/**
+ * Inserts `docs` in one unordered bulk write and returns the indexes refused by a unique index
+ * (the others are in). Any other failure is thrown.
+ */
+async function insertSkippingDuplicates(collection: { insertMany(docs: object[], options: { ordered: boolean }): Promise<unknown> }, docs: object[]): Promise<Set<number>> {
+  try {
+    await collection.insertMany(docs, { ordered: false });
+    return new Set();
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+    const list = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as { index: number; code?: number; errmsg?: string; err?: { code?: number; errmsg?: string } }[];
+    if (!list.length || !list.every((e) => isDuplicateKeyError({ code: e.code ?? e.err?.code, message: e.errmsg ?? e.err?.errmsg }))) throw error;
+    return new Set(list.map((e) => e.index));
+  }
+}
