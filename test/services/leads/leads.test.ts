@@ -24,6 +24,11 @@ async function setUp(timeZone = 'America/New_York') {
 }
 
 const iso = (dates: readonly { plannedAt: Date }[]) => dates.map((f) => f.plannedAt.toISOString());
+/** The lead id of a successful add (fails the test otherwise). */
+function leadIdOf(result: AddLeadResult | undefined): string {
+  if (!result?.ok) throw new Error(`expected the lead to be added: ${JSON.stringify(result)}`);
+  return result.leadId;
+}
 const okIds = (results: AddLeadResult[]) => results.map((r) => (r.ok ? 'ok' : Object.keys(r.errors).join(',')));
 
 describe('the lead input schema', () => {
@@ -67,7 +72,7 @@ describe('adding leads', () => {
     ]);
     expect(enrollment.nextDueAt).toEqual(new Date('2027-03-08T14:00:00Z'));
     expect(enrollment.history).toEqual([{ at: clock.at, by: 'UALEX', byName: 'Alex', action: 'enrolled', reason: null }]);
-    expect(await db.services.leads.get(ws, result!.ok ? result.leadId : '')).toEqual(lead);
+    expect(await db.services.leads.get(ws, leadIdOf(result))).toEqual(lead);
   });
 
   test('good leads are enrolled when others in the same batch are refused, one result per lead in order', async () => {
@@ -93,7 +98,7 @@ describe('adding leads', () => {
     expect(again).toEqual({
       ok: false,
       reason: 'duplicate',
-      existingLeadId: first!.ok ? first.leadId : '',
+      existingLeadId: leadIdOf(first),
       errors: {
         email: 'Jamie Rivera (jamie@acme.example) already follows “Recommended” with Ava: a lead follows one schedule at a time per assistant. Stop that one first to enroll them again.',
       },
@@ -102,7 +107,7 @@ describe('adding leads', () => {
     expect((await db.services.leads.findByEmail(ws, 'jamie@acme.example'))!.company).toBe('');
     const bo = await db.services.assistants.create(alex, { name: 'Bo', notificationChannel: '', timeZone: 'Europe/Berlin', offDays: [6, 0] });
     const [withBo] = await db.services.leads.addLeads(alex, { assistantId: bo.id }, [{ email: 'jamie@acme.example', company: 'Acme' }]);
-    expect(withBo).toMatchObject({ ok: true, leadId: first!.ok ? first.leadId : '' });
+    expect(withBo).toMatchObject({ ok: true, leadId: leadIdOf(first) });
     const lead = (await db.services.leads.findByEmail(ws, 'jamie@acme.example'))!;
     expect(lead.enrollments.map((e) => e.assistantId).sort()).toEqual([ava.id, bo.id].sort());
     expect(lead).toMatchObject({ firstName: 'Jamie', company: 'Acme' });
@@ -172,9 +177,9 @@ describe('adding leads', () => {
     const other = await setUp();
     const [result] = await db.services.leads.addLeads(alex, { assistantId: ava.id }, [{ email: 'jamie@acme.example' }]);
     expect(await db.services.leads.findByEmail(other.ws, 'jamie@acme.example')).toBeNull();
-    expect(await thrown(db.services.leads.get(other.ws, result!.ok ? result.leadId : ''))).toBeInstanceOf(DomainError);
+    expect(await thrown(db.services.leads.get(other.ws, leadIdOf(result)))).toBeInstanceOf(DomainError);
     expect((await db.services.leads.list(other.ws)).items).toEqual([]);
-    expect(await thrown(db.services.leads.pause(other.alex, result!.ok ? result.leadId : ''))).toMatchObject({ code: 'not_found' });
+    expect(await thrown(db.services.leads.pause(other.alex, leadIdOf(result)))).toMatchObject({ code: 'not_found' });
   });
 });
 
@@ -183,7 +188,7 @@ describe('pause, resume and stop', () => {
     const setup = await setUp();
     clock.at = new Date('2027-03-01T15:00:00Z'); // Mon 10:00 in New York
     const [result] = await db.services.leads.addLeads(setup.alex, { assistantId: setup.ava.id }, [{ email: 'jamie@acme.example', firstName: 'Jamie' }]);
-    return { ...setup, leadId: result!.ok ? result.leadId : '' };
+    return { ...setup, leadId: leadIdOf(result) };
   }
 
   test('resume moves the remaining followups by the time spent paused, then to working time, and history says who and when', async () => {
