@@ -64,6 +64,17 @@ export interface AssistantDoc {
   notificationChannel: string;
   timeZone: string;
   offDays: number[];
+  // Absent on assistants saved before these settings existed: read with their defaults
+  // (services/assistants.ts, `toAssistant`).
+  businessHours?: { open: string; close: string };
+  holidays?: { country: string; region: string | null } | null;
+  extraOffDates?: string[];
+  dailyLimit?: number;
+  senderName?: string;
+  senderEmail?: string | null;
+  signature?: string;
+  /** Who may change it besides admins; absent: `createdBy`. */
+  owner?: string;
   defaultScheduleId: Types.ObjectId | null;
   defaultEmailCcScheduleId: Types.ObjectId | null;
   createdBy: string;
@@ -328,6 +339,14 @@ export function createModels(connection: Connection, clock: Clock): Models {
       notificationChannel: { type: String, default: '' },
       timeZone: { type: String, required: true },
       offDays: { type: [Number], default: [6, 0] },
+      businessHours: { type: new Schema({ open: String, close: String }, { _id: false }) },
+      holidays: { type: new Schema({ country: String, region: { type: String, default: null } }, { _id: false }), default: undefined },
+      extraOffDates: { type: [String], default: undefined },
+      dailyLimit: { type: Number },
+      senderName: { type: String },
+      senderEmail: { type: String },
+      signature: { type: String },
+      owner: { type: String },
       defaultScheduleId: { type: Schema.Types.ObjectId, default: null },
       defaultEmailCcScheduleId: { type: Schema.Types.ObjectId, default: null },
       createdBy: { type: String, required: true },

@@ -111,7 +111,7 @@ describe('/schedule assistant edit', () => {
     const bea = ws.as('UBEA');
     const refused = await bea.command('assistant edit Ava');
     const answer = await postedTo(app.fake, refused.responseUrl);
-    expect(answer.text).toContain('Only <@UALEX>, who added Ava, or a workspace admin or owner can change this assistant.');
+    expect(answer.text).toContain('Only <@UALEX>, who owns Ava, or a workspace admin or owner can change this assistant.');
     expect(answer.body.response_type).toBe('ephemeral');
     expect(modalsOpenedWith(app.fake, refused.triggerId)).toBe(0);
 

@@ -121,7 +121,7 @@ describe('/schedule default', () => {
     const submitted = await bea.viewSubmission(modal.id);
     expect(submitted.outcome?.action === 'errors' && submitted.outcome.errors).toEqual({
       // Modal errors are plain text: the person is named, not mentioned.
-      [DEFAULTS.assistantBlock]: 'Only alex.r, who added Ava, or a workspace admin or owner can change this assistant.',
+      [DEFAULTS.assistantBlock]: 'Only alex.r, who owns Ava, or a workspace admin or owner can change this assistant.',
     });
     expect((await app.services.assistants.get(ws.ref, ava.id)).defaultScheduleId).toBe(recommended.id);
   });

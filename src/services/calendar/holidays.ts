@@ -22,6 +22,16 @@ export function isKnownHolidayRegion(country: string, region: string): boolean {
   return Object.hasOwn(catalogue.getStates(country) ?? {}, region);
 }
 
+/** Country code → English name, for pickers. */
+export function holidayCountries(): Readonly<Record<string, string>> {
+  return catalogue.getCountries('en') ?? {};
+}
+
+/** A country's region (state) codes → names, for pickers; empty for an unknown country or one without regions. */
+export function holidayRegionsOf(country: string): Readonly<Record<string, string>> {
+  return (isKnownHolidayCountry(country) ? catalogue.getStates(country, 'en') : undefined) ?? {};
+}
+
 /** Day numbers (local dates as days since 1970-01-01) of the public holidays in `year`. */
 export function publicHolidayDays(holidays: HolidayRegion, year: number): ReadonlySet<number> {
   const key = `${holidays.country}|${holidays.region ?? ''}|${year}`;
