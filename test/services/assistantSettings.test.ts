@@ -5,7 +5,7 @@
 import { openTestDatabase, newWorkspace, actorIn, thrown, type TestDatabase } from '../support/db.js';
 import { ValidationError, type WorkspaceRef } from '../../src/services/domain.js';
 import { RECOMMENDED } from '../../src/services/workspaces.js';
-import { calendarRulesChanged, calendarRulesOf, offDatesFromText, offDatesText } from '../../src/services/assistantSettings.js';
+import { calendarRulesChanged, calendarRulesOf, offDatesFromText, offDatesText, type AssistantSettingsPatch } from '../../src/services/assistantSettings.js';
 import type { ChannelCheck, ChannelMembership } from '../../src/services/assistants.js';
 import { planSendTimes } from '../../src/services/calendar.js';
 
@@ -200,13 +200,14 @@ describe('changing an assistant’s settings', () => {
     expect(sender.calendarChanged).toBe(false);
     expect(sender.assistant).toMatchObject({ senderName: 'Ava S.', dailyLimit: 40, senderEmail: 'ava@example.com', timeZone: 'Europe/Berlin', version: 2 });
 
-    for (const [patch, version] of [
+    const calendarChanges: [AssistantSettingsPatch, number][] = [
       [{ businessHours: { open: '10:00', close: '16:00' } }, 3],
       [{ offDays: ['sunday'] }, 4],
       [{ holidays: { country: 'DE', region: null } }, 5],
       [{ extraOffDates: ['2027-08-02'] }, 6],
       [{ timeZone: 'Europe/Paris' }, 7],
-    ] as const) {
+    ];
+    for (const [patch, version] of calendarChanges) {
       const changed = await db.services.assistants.updateSettings(alex, ava.id, patch, { channels: null });
       expect({ calendarChanged: changed.calendarChanged, version: changed.assistant.version }).toEqual({ calendarChanged: true, version });
     }
