@@ -1,11 +1,12 @@
 // Builds the Bolt App: receiver, health route, listeners. Nothing else lives here.
-import { App, AuthorizationError, HTTPReceiver, LogLevel, SocketModeReceiver, type Authorize, type CustomRoute, type Receiver } from '@slack/bolt';
+import { App, AuthorizationError, HTTPModuleFunctions, HTTPReceiver, LogLevel, SocketModeReceiver, type Authorize, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services/index.js';
 import { registerListeners } from './listeners/index.js';
 import { logFailure } from './listeners/context.js';
 import { signatureProperties } from './listeners/requests.js';
+import { answerUnroutedApiRequest, apiRoutes } from './api/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps): App {
         });
       },
     },
+    ...apiRoutes({ services: deps.services, logger }),
   ];
 
   const receiver: Receiver = config.slack.appToken
@@ -44,6 +46,9 @@ export function createApp(deps: AppDeps): App {
         customRoutes,
         logger,
         customPropertiesExtractor: signatureProperties,
+        dispatchErrorHandler: (args) => {
+          if (!answerUnroutedApiRequest(args.request, args.response)) HTTPModuleFunctions.defaultDispatchErrorHandler(args);
+        },
         // A request no listener could answer (a malformed payload above all) gets a silent 200 and
         // one log line, never a 500: Slack would show the user an error, and retries would follow.
         processEventErrorHandler: async ({ error, response }) => {

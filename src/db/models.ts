@@ -88,6 +88,25 @@ export interface AssistantDoc {
   version?: number;
 }
 
+/**
+ * An API token of a workspace. Only the SHA-256 of the token is kept (the token is shown once);
+ * requests find their token by that hash. `name` is the label a workspace admin gave it, unique
+ * per workspace by `nameKey` like other names.
+ */
+export interface ApiTokenDoc {
+  _id: Types.ObjectId;
+  workspace: string;
+  teamId: string;
+  enterpriseId: string | null;
+  name: string;
+  nameKey: string;
+  hash: string;
+  createdBy: string;
+  createdAt: Date;
+  /** Written at most once a minute (see services/apiTokens.ts); null until first used. */
+  lastUsedAt: Date | null;
+}
+
 /** A claim that a workspace's system schedules exist: the unique _id makes seeding idempotent. */
 export interface WorkspaceDoc {
   _id: string;
@@ -268,6 +287,7 @@ export interface Models {
   CustomMessage: Model<CustomMessageDoc>;
   Assistant: Model<AssistantDoc>;
   Workspace: Model<WorkspaceDoc>;
+  ApiToken: Model<ApiTokenDoc>;
   Draft: Model<DraftDoc>;
   DraftRevision: Model<DraftRevisionDoc>;
   VersionClaim: Model<VersionClaimDoc>;
@@ -369,6 +389,22 @@ export function createModels(connection: Connection, clock: Clock): Models {
     },
     { versionKey: false },
   );
+
+  const apiTokenSchema = new Schema<ApiTokenDoc>(
+    {
+      workspace: { type: String, required: true },
+      teamId: { type: String, required: true },
+      enterpriseId: { type: String, default: null },
+      name: { type: String, required: true },
+      nameKey: { type: String, required: true },
+      hash: { type: String, required: true },
+      createdBy: { type: String, required: true },
+      lastUsedAt: { type: Date, default: null },
+    },
+    { timestamps: { ...timestamps, updatedAt: false }, versionKey: false },
+  );
+  apiTokenSchema.index({ hash: 1 }, { unique: true });
+  apiTokenSchema.index({ workspace: 1, nameKey: 1 }, { unique: true });
 
   const draftRowSchema = new Schema<DraftRowDoc>(
     {
@@ -502,6 +538,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
     CustomMessage: connection.model<CustomMessageDoc>('CustomMessage', customMessageSchema),
     Assistant: connection.model<AssistantDoc>('Assistant', assistantSchema),
     Workspace: connection.model<WorkspaceDoc>('Workspace', workspaceSchema),
+    ApiToken: connection.model<ApiTokenDoc>('ApiToken', apiTokenSchema),
     Draft: connection.model<DraftDoc>('Draft', draftSchema),
     DraftRevision: connection.model<DraftRevisionDoc>('DraftRevision', draftRevisionSchema),
     VersionClaim: connection.model<VersionClaimDoc>('VersionClaim', versionClaimSchema),

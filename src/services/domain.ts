@@ -27,6 +27,7 @@ export const MAX_MESSAGE_NAME = 80;
 export const MAX_MESSAGE_SUBJECT = 200;
 export const MAX_MESSAGE_BODY = 4000;
 export const MAX_ASSISTANT_NAME = 80;
+export const MAX_API_TOKEN_LABEL = 80;
 
 /** A Slack workspace: a team, inside an Enterprise Grid org when there is one. */
 export interface WorkspaceRef {
@@ -51,6 +52,7 @@ export const NAMED = {
   schedule: { noun: 'schedule', full: 'A schedule', max: MAX_SCHEDULE_NAME },
   customMessage: { noun: 'message', full: 'A custom message', max: MAX_MESSAGE_NAME },
   assistant: { noun: 'assistant', full: 'An assistant', max: MAX_ASSISTANT_NAME },
+  apiToken: { noun: 'token', full: 'An API token', max: MAX_API_TOKEN_LABEL },
 } as const;
 export type NamedKind = keyof typeof NAMED;
 

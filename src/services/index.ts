@@ -2,6 +2,7 @@
 import type { Connection } from 'mongoose';
 import type { Clock } from '../clock.js';
 import { createModels, ensureIndexes, type Models } from '../db/models.js';
+import { createApiTokenService, type ApiTokenService } from './apiTokens.js';
 import { createAssistantService, type AssistantService } from './assistants.js';
 import { createCustomMessageService, type CustomMessageService } from './customMessages.js';
 import { createDraftService, type DraftService } from './drafts.js';
@@ -24,6 +25,7 @@ export interface Services {
   readonly drafts: DraftService;
   readonly requestClaims: RequestClaimService;
   readonly leads: LeadService;
+  readonly apiTokens: ApiTokenService;
 }
 
 export async function createServices(connection: Connection, clock: Clock): Promise<Services> {
@@ -47,5 +49,6 @@ export async function createServices(connection: Connection, clock: Clock): Prom
     drafts: createDraftService(models, clock, { schedules, customMessages, assistants }),
     requestClaims: createRequestClaimService(models),
     leads: createLeadService(models, clock),
+    apiTokens: createApiTokenService(models, clock),
   };
 }

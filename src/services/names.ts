@@ -13,7 +13,7 @@ interface NamedDoc {
   nameKey: string;
 }
 
-const MODEL_OF = { schedule: 'Schedule', customMessage: 'CustomMessage', assistant: 'Assistant' } as const satisfies Record<NamedKind, keyof Models>;
+const MODEL_OF = { schedule: 'Schedule', customMessage: 'CustomMessage', assistant: 'Assistant', apiToken: 'ApiToken' } as const satisfies Record<NamedKind, keyof Models>;
 
 /** The collection of `kind`, typed by the fields every named document has. */
 export function namedModel(models: Models, kind: NamedKind): Model<NamedDoc> {

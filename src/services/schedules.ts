@@ -81,6 +81,8 @@ export interface ScheduleService {
   /** Up to `limit` names close to `name` (typos included), for "did you mean". */
   closeMatches(ref: WorkspaceRef, name: string, limit?: number): Promise<string[]>;
   clone(actor: Actor, sourceId: string, input: { name: string; description: string }): Promise<Schedule>;
+  /** A new schedule with these steps (the HTTP API), by the editor's rules: field errors as in `validate`. */
+  create(actor: Actor, input: { name: string; description: string; emailCc: boolean; steps: readonly Step[] }): Promise<Schedule>;
   /** Field errors (`name`, `description`, `steps`, `step.N`) a save would give; writes nothing. */
   validate(ref: WorkspaceRef, id: string, input: { name: string; description: string; steps: readonly StepInput[] }): Promise<Record<string, string>>;
   /** `baseVersion` is the version the editor opened; a later save from it is refused (ConflictError). */
@@ -279,6 +281,30 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
           system: false,
           emailCc: source.emailCc,
           steps: withOwnEmailFirst(source.emailCc, source.steps, ownEmailStep).map((s): StepDoc => ({ type: s.type, customMessageId: s.customMessageId ?? null, afterHundredths: storedHundredths(s) })),
+          createdBy: actor.userId,
+          updatedBy: actor.userId,
+          updatedByName: actor.name,
+        });
+        return toSchedule(created.toObject());
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw duplicateName('schedule', input.name);
+        throw error;
+      }
+    },
+
+    async create(actor, input) {
+      const ref = actor.workspace;
+      const errors = await fieldErrors(ref, '', input, input.emailCc);
+      if (Object.keys(errors).length) throw new ValidationError(errors);
+      try {
+        const created = await Schedule.create({
+          workspace: workspaceKey(ref),
+          name: normalizeName(input.name),
+          nameKey: nameKey(input.name),
+          description: input.description.trim(),
+          system: false,
+          emailCc: input.emailCc,
+          steps: input.steps.map((s): StepDoc => ({ type: s.type, customMessageId: s.type === 'custom' && s.customMessageId ? new Types.ObjectId(s.customMessageId) : null, afterDays: s.afterDays })),
           createdBy: actor.userId,
           updatedBy: actor.userId,
           updatedByName: actor.name,

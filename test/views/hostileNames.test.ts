@@ -8,6 +8,7 @@ import { OWN_EMAIL } from '../../src/services/domain.js';
 import type { EditorModel } from '../../src/services/drafts.js';
 import { LIMITS, validateMessageBlocks, validateView } from '../support/fakeSlack.js';
 import { foreignSequences, liveMarkup, mrkdwnTexts } from '../support/mrkdwn.js';
+import { apiTokenCreatedMessage, apiTokenListMessage, apiTokenNotFoundMessage, apiTokenRevokedMessage } from '../../views/apiTokens.js';
 import { assistantListMessage } from '../../views/assistantList.js';
 import { assistantModal, assistantSavedMessage, timeZoneOption } from '../../views/assistantModal.js';
 import { cloneModal, scheduleOptions } from '../../views/cloneModal.js';
@@ -124,6 +125,12 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
   const message = (m: MessageView): Rendered => ({ kind: 'message', message: m });
   const schedule = { id: 's1', name, description: name, system: false, emailCc: true, stepCount: 3, totalDays: 4, createdBy: OWNER, defaultFor: [name, name, name, name, name, name] };
   return {
+    'apiTokens.ts': {
+      created: message(apiTokenCreatedMessage({ label: name, token: `fut_${'A'.repeat(43)}` })),
+      list: message(apiTokenListMessage(Array.from({ length: 12 }, (_, i) => ({ label: name, createdBy: OWNER, createdAt: NOW, lastUsedAt: i % 2 ? NOW : null })), 'America/Los_Angeles')),
+      revoked: message(apiTokenRevokedMessage(name)),
+      notFound: message(apiTokenNotFoundMessage(name)),
+    },
     'assistantList.ts': {
       list: message(
         assistantListMessage([

@@ -11,6 +11,7 @@ import type { CommandContext } from './types.js';
 import * as schedules from './schedules.js';
 import * as customMessages from './customMessages.js';
 import * as assistants from './assistants.js';
+import * as apiTokens from './apiTokens.js';
 
 /** Commands that open a modal: they wait for seeding inside the trigger's deadline (see flows/answers.ts). */
 const MODAL_COMMANDS: ReadonlySet<string> = new Set(['clone', 'edit', 'rename', 'message.new', 'message.edit', 'assistant.add', 'assistant.edit', 'default']);
@@ -63,6 +64,12 @@ export function register(app: App, services: Services, logger: Logger): void {
           return await assistants.list(ctx);
         case 'default':
           return await assistants.makeDefault(ctx, request.assistant);
+        case 'apiToken.create':
+          return await apiTokens.create(ctx, request.label);
+        case 'apiToken.list':
+          return await apiTokens.list(ctx);
+        case 'apiToken.revoke':
+          return await apiTokens.revoke(ctx, request.label);
       }
     } catch (error) {
       if (!(error instanceof DomainError || error instanceof ValidationError)) logFailure(logger, `/schedule ${command.text}`, error);

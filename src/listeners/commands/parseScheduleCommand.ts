@@ -18,6 +18,7 @@ export const SUBCOMMANDS: readonly SubcommandHelp[] = [
   { usage: 'delete <name>', description: 'Delete a schedule you own (asks first).', example: '/schedule delete Old drip' },
   { usage: 'message new | edit <name> | list', description: 'Custom messages with {{first_name|there}}-style tokens.', example: '/schedule message new' },
   { usage: 'assistant add | edit <name> | list', description: 'Assistants: who sends, in which time zone, on which days.', example: '/schedule assistant add' },
+  { usage: 'api-token create [label] | list | revoke <label>', description: 'Tokens for the HTTP API (workspace admins).', example: '/schedule api-token create CRM sync' },
   { usage: 'help', description: 'Show this list.', example: '/schedule help' },
 ];
 
@@ -36,7 +37,10 @@ export type ScheduleCommand =
   | { kind: 'message.list' }
   | { kind: 'assistant.add' }
   | { kind: 'assistant.edit'; name: string }
-  | { kind: 'assistant.list' };
+  | { kind: 'assistant.list' }
+  | { kind: 'apiToken.create'; label?: string }
+  | { kind: 'apiToken.list' }
+  | { kind: 'apiToken.revoke'; label: string };
 
 /** The words after the first, with surrounding quotes (straight or curly) taken off. */
 function rest(text: string, skip: number): string {
@@ -102,7 +106,26 @@ export function parseScheduleCommand(text: string): ScheduleCommand {
         default:
           return { kind: 'usage', message: `I don't know ${code(`assistant ${second}`, 60)}. Try \`/schedule assistant add\`, ${code('/schedule assistant edit <name>')} or \`/schedule assistant list\`.` };
       }
+    case 'api-token':
+    case 'api-tokens':
+      return parseApiTokenCommand(second.toLowerCase(), rest(text, 2));
     default:
       return { kind: 'help', unknownWord: first };
+  }
+}
+
+function parseApiTokenCommand(verb: string, words: string): ScheduleCommand {
+  switch (verb) {
+    case 'create':
+    case 'new':
+      return words ? { kind: 'apiToken.create', label: words } : { kind: 'apiToken.create' };
+    case 'list':
+    case '':
+      return { kind: 'apiToken.list' };
+    case 'revoke':
+    case 'delete':
+      return words ? { kind: 'apiToken.revoke', label: words } : { kind: 'usage', message: 'Which token? e.g. `/schedule api-token revoke CRM sync`. `/schedule api-token list` shows their labels.' };
+    default:
+      return { kind: 'usage', message: `I don't know ${code(`api-token ${verb}`, 60)}. Try ${code('/schedule api-token create [label]')}, \`/schedule api-token list\` or ${code('/schedule api-token revoke <label>')}.` };
   }
 }

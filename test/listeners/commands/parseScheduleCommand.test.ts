@@ -26,6 +26,11 @@ describe('/schedule words', () => {
     ['assistant add', { kind: 'assistant.add' }],
     ['assistant list', { kind: 'assistant.list' }],
     ['assistant edit Ava', { kind: 'assistant.edit', name: 'Ava' }],
+    ['api-token create', { kind: 'apiToken.create' }],
+    ['API-TOKEN create  CRM sync ', { kind: 'apiToken.create', label: 'CRM sync' }],
+    ['api-token', { kind: 'apiToken.list' }],
+    ['api-tokens list', { kind: 'apiToken.list' }],
+    ['api-token revoke “CRM sync”', { kind: 'apiToken.revoke', label: 'CRM sync' }],
   ])('"%s" is understood', (text, expected) => {
     expect(parseScheduleCommand(text)).toEqual(expected);
   });
@@ -36,6 +41,8 @@ describe('/schedule words', () => {
     ['message edit', /Which message\?/],
     ['message burn', /I don't know `message burn`/],
     ['assistant fire Ava', /I don't know `assistant fire`/],
+    ['api-token revoke', /Which token\? .*\/schedule api-token list/],
+    ['api-token rotate x', /I don't know `api-token rotate`/],
   ])('"%s" says what is missing', (text, message) => {
     const parsed = parseScheduleCommand(text);
     expect(parsed.kind).toBe('usage');
