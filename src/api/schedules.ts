@@ -1,6 +1,5 @@
 // /api/v1/schedules: list, create, get. Thin: parse, call the schedule service, answer JSON.
 import { z } from 'zod';
-import { ownEmailStep } from '../services/emailCc.js';
 import { OWN_EMAIL, isPickableStepType } from '../services/domain.js';
 import { totalDays } from '../services/calendar.js';
 import { API_STEP_TYPES, apiStepType, scheduleInputSchema, stepsOf } from '../services/scheduleInput.js';
@@ -78,7 +77,7 @@ export const scheduleRoutes = [
       // The own email is step 1 of an Email CC schedule: the service's `step.N` is `steps.N-1` here.
       const offset = body.emailCc ? 1 : 0;
       try {
-        return scheduleJson(await services.schedules.create(actor, { ...body, steps: body.emailCc ? [ownEmailStep(), ...followups] : followups }));
+        return scheduleJson(await services.schedules.create(actor, { ...body, steps: body.emailCc ? [{ type: OWN_EMAIL, customMessageId: null, afterDays: 0 }, ...followups] : followups }));
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         const errors: Record<string, string> = {};

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { MAX_AFTER_DAYS } from './calendar.js';
 import { MAX_SCHEDULE_DESCRIPTION, MAX_SCHEDULE_NAME, TONES, type PickableStepType, type Tone } from './domain.js';
-import type { Step } from './schedules.js';
+import type { StepInput } from './steps.js';
 
 /** Step types as the API spells them: `custom` and the tones, lower-case (accepted in any case). */
 export const API_STEP_TYPES = ['custom', ...TONES.map((t) => t.toLowerCase())] as [string, ...string[]];
@@ -54,6 +54,6 @@ export const scheduleInputSchema = z
 export type ScheduleInput = z.output<typeof scheduleInputSchema>;
 
 /** The followups as the schedule service takes steps (an Email CC schedule's own email goes before them). */
-export function stepsOf(input: ScheduleInput): Step[] {
+export function stepsOf(input: ScheduleInput): StepInput[] {
   return input.steps.map((s) => ({ type: stepTypeOf(s.type), customMessageId: s.type === 'custom' ? (s.messageId ?? null) : null, afterDays: s.afterDays }));
 }

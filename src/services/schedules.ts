@@ -82,7 +82,7 @@ export interface ScheduleService {
   closeMatches(ref: WorkspaceRef, name: string, limit?: number): Promise<string[]>;
   clone(actor: Actor, sourceId: string, input: { name: string; description: string }): Promise<Schedule>;
   /** A new schedule with these steps (the HTTP API), by the editor's rules: field errors as in `validate`. */
-  create(actor: Actor, input: { name: string; description: string; emailCc: boolean; steps: readonly Step[] }): Promise<Schedule>;
+  create(actor: Actor, input: { name: string; description: string; emailCc: boolean; steps: readonly StepInput[] }): Promise<Schedule>;
   /** Field errors (`name`, `description`, `steps`, `step.N`) a save would give; writes nothing. */
   validate(ref: WorkspaceRef, id: string, input: { name: string; description: string; steps: readonly StepInput[] }): Promise<Record<string, string>>;
   /** `baseVersion` is the version the editor opened; a later save from it is refused (ConflictError). */
@@ -128,6 +128,11 @@ export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+
+/** A step as a save writes it: a message only on a custom step, after days as hundredths. */
+function storedStep(s: StepInput): StepDoc {
+  return stepDoc(s.type, s.type === 'custom' && s.customMessageId ? new Types.ObjectId(s.customMessageId) : null, s.afterDays);
+}
 
 export function createScheduleService(models: Models, clock: Clock): ScheduleService {
   const { Schedule, Assistant, CustomMessage, VersionClaim } = models;
@@ -304,7 +309,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
           description: input.description.trim(),
           system: false,
           emailCc: input.emailCc,
-          steps: input.steps.map((s): StepDoc => ({ type: s.type, customMessageId: s.type === 'custom' && s.customMessageId ? new Types.ObjectId(s.customMessageId) : null, afterDays: s.afterDays })),
+          steps: input.steps.map(storedStep),
           createdBy: actor.userId,
           updatedBy: actor.userId,
           updatedByName: actor.name,
@@ -330,7 +335,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
         name: normalizeName(input.name),
         nameKey: nameKey(input.name),
         description: input.description.trim(),
-        steps: input.steps.map((s) => stepDoc(s.type, s.type === 'custom' && s.customMessageId ? new Types.ObjectId(s.customMessageId) : null, s.afterDays)),
+        steps: input.steps.map(storedStep),
       });
       return toSchedule(await load(ref, id));
     },
