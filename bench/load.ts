@@ -22,6 +22,7 @@ import { createServices, type Services } from '../src/services/index.js';
 import { systemClock } from '../src/clock.js';
 import { TONES, nameKey, type Actor, type WorkspaceRef } from '../src/services/domain.js';
 import { RECOMMENDED } from '../src/services/workspaces.js';
+import { syncScheduleSummaries } from '../src/services/scheduleSummaries.js';
 import type { ChildOptions } from './loadApp.js';
 import { UNAVAILABLE_OPTION } from '../views/progressModals.js';
 
@@ -328,6 +329,7 @@ async function fillSchedules(services: Services, ref: WorkspaceRef, prefix: stri
     return { workspace, name, nameKey: nameKey(name), steps: stepsOf(7), createdBy: 'UFILL', updatedBy: 'UFILL' };
   });
   for (let i = 0; i < docs.length; i += 500) await services.models.Schedule.insertMany(docs.slice(i, i + 500));
+  await syncScheduleSummaries(services.models, { workspace, createdBy: 'UFILL' });
 }
 
 /** A schedule `actor` owns, with `steps` steps, made through the service as a user would. */

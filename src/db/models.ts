@@ -39,6 +39,27 @@ export interface ScheduleDoc {
   seedVersion?: number;
 }
 
+/**
+ * What the schedule list and the type-ahead show of a schedule, one per schedule (same `_id`),
+ * kept in sync by the services after every schedule write (services/scheduleSummaries.ts).
+ * FerretDB v1 decodes every document a query matches and sorts them in Go, whatever the
+ * projection: a list page or a type-ahead read over these small documents instead of whole
+ * schedules with their steps.
+ */
+export interface ScheduleSummaryDoc {
+  _id: Types.ObjectId;
+  workspace: string;
+  name: string;
+  nameKey: string;
+  description: string;
+  system: boolean;
+  emailCc: boolean;
+  stepCount: number;
+  totalDays: number;
+  createdBy: string;
+  version: number;
+}
+
 export interface CustomMessageDoc {
   _id: Types.ObjectId;
   workspace: string;
@@ -284,6 +305,7 @@ export interface EnrollmentDoc {
 
 export interface Models {
   Schedule: Model<ScheduleDoc>;
+  ScheduleSummary: Model<ScheduleSummaryDoc>;
   CustomMessage: Model<CustomMessageDoc>;
   Assistant: Model<AssistantDoc>;
   Workspace: Model<WorkspaceDoc>;
@@ -333,6 +355,25 @@ export function createModels(connection: Connection, clock: Clock): Models {
   scheduleSchema.index({ workspace: 1, nameKey: 1 }, { unique: true });
   // `/schedule list` pages: system schedules first, then by name, cut in the database.
   scheduleSchema.index({ workspace: 1, system: -1, nameKey: 1 });
+
+  const scheduleSummarySchema = new Schema<ScheduleSummaryDoc>(
+    {
+      workspace: { type: String, required: true },
+      name: { type: String, required: true },
+      nameKey: { type: String, required: true },
+      description: { type: String, default: '' },
+      system: { type: Boolean, default: false },
+      emailCc: { type: Boolean, default: false },
+      stepCount: { type: Number, required: true },
+      totalDays: { type: Number, required: true },
+      createdBy: { type: String, required: true },
+      version: { type: Number, required: true },
+    },
+    { versionKey: false },
+  );
+  // Not unique: a summary may briefly lag its schedule (a rename), and the schedules' own index keeps names unique.
+  scheduleSummarySchema.index({ workspace: 1, system: -1, nameKey: 1 });
+  scheduleSummarySchema.index({ workspace: 1, nameKey: 1 });
 
   const customMessageSchema = new Schema<CustomMessageDoc>(
     {
@@ -535,6 +576,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
     Lead: connection.model<LeadDoc>('Lead', leadSchema),
     Enrollment: connection.model<EnrollmentDoc>('Enrollment', enrollmentSchema),
     Schedule: connection.model<ScheduleDoc>('Schedule', scheduleSchema),
+    ScheduleSummary: connection.model<ScheduleSummaryDoc>('ScheduleSummary', scheduleSummarySchema),
     CustomMessage: connection.model<CustomMessageDoc>('CustomMessage', customMessageSchema),
     Assistant: connection.model<AssistantDoc>('Assistant', assistantSchema),
     Workspace: connection.model<WorkspaceDoc>('Workspace', workspaceSchema),

@@ -12,6 +12,7 @@ import { migrateToOwnEmailStep } from './emailCc.js';
 import { runOnce } from './migrations.js';
 import { migrateAfterHundredths } from './steps.js';
 import { createLeadService, type LeadService } from './leads/index.js';
+import { migrateToScheduleSummaries } from './scheduleSummaries.js';
 import { createRequestClaimService, type RequestClaimService } from './requestClaims.js';
 import { createWorkspaceService, type WorkspaceService } from './workspaces.js';
 
@@ -36,6 +37,8 @@ export async function createServices(connection: Connection, clock: Clock): Prom
   await runOnce(models, clock, 'ownEmailStep.v1', () => migrateToOwnEmailStep(models), 0);
   // Float after days become integer hundredths; steps an older process writes mid-deploy are read through the same conversion.
   await runOnce(models, clock, 'afterHundredths.v1', () => migrateAfterHundredths(models), 0);
+  // After the migrations above, which change schedules without writing their summaries.
+  await migrateToScheduleSummaries(models, clock);
   const schedules = createScheduleService(models, clock);
   const customMessages = createCustomMessageService(models, clock);
   const assistants = createAssistantService(models, clock);

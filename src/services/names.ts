@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { isDuplicateKeyError, type Models } from '../db/models.js';
 import { duplicateName, nameKey, workspaceKey, type NamedKind, type WorkspaceRef } from './domain.js';
 import { runOnce } from './migrations.js';
+import { syncScheduleSummary } from './scheduleSummaries.js';
 
 interface NamedDoc {
   _id: Types.ObjectId;
@@ -61,6 +62,7 @@ async function rekeyNames(models: Models): Promise<number> {
       if (key === doc.nameKey) continue;
       try {
         changed += (await model.updateOne({ _id: doc._id, nameKey: doc.nameKey }, { $set: { nameKey: key } }, { timestamps: false })).modifiedCount;
+        if (kind === 'schedule') await syncScheduleSummary(models, doc._id);
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
       }

@@ -1,10 +1,11 @@
 // Schedules: list, find, clone, save steps, rename, delete. Scoped to a workspace; no Slack.
 import { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
-import { isDuplicateKeyError, parseObjectId, type Models, type ScheduleDoc, type StepDoc } from '../db/models.js';
+import { isDuplicateKeyError, parseObjectId, type Models, type ScheduleDoc, type ScheduleSummaryDoc, type StepDoc } from '../db/models.js';
 
 import { isValidAfterDays, MAX_AFTER_DAYS } from './calendar.js';
 import { stepDoc, stepOfDoc, storedHundredths, type Step, type StepInput } from './steps.js';
+import { syncScheduleSummary } from './scheduleSummaries.js';
 import { nameTaken } from './names.js';
 import { scheduleLock, withLocks } from './locks.js';
 import { closeMatchesIn } from './closeMatches.js';
@@ -49,8 +50,17 @@ export interface ScheduleName {
   readonly emailCc: boolean;
 }
 
-export interface ScheduleSummary extends Schedule {
+/** A schedule as lists show it (read from its summary document, without its steps). */
+export interface ScheduleSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly system: boolean;
+  readonly emailCc: boolean;
+  readonly stepCount: number;
   readonly totalDays: number;
+  readonly createdBy: string;
+  readonly version: number;
   /** Names of the assistants that use it as a default (for new leads or Email CC leads). */
   readonly defaultFor: readonly string[];
 }
@@ -110,11 +120,6 @@ export function toSchedule(doc: ScheduleDoc): Schedule {
   };
 }
 
-/** Total after days of stored steps in hundredths (exact: integers). */
-function totalHundredths(steps: readonly StepDoc[]): number {
-  return steps.reduce((sum, s) => sum + storedHundredths(s), 0);
-}
-
 export function validateDescription(description: string): string | null {
   return description.trim().length > MAX_SCHEDULE_DESCRIPTION
     ? `Keep the description to ${MAX_SCHEDULE_DESCRIPTION} characters (this one has ${description.trim().length}).`
@@ -123,6 +128,8 @@ export function validateDescription(description: string): string | null {
 
 /** How lists show schedules: system ones first, then by name. The (workspace, system, nameKey) index serves it. */
 const LIST_ORDER = { system: -1, nameKey: 1 } as const;
+
+const scheduleGone = () => new DomainError('not_found', 'That schedule no longer exists. It may have been deleted.');
 
 export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -135,13 +142,20 @@ function storedStep(s: StepInput): StepDoc {
 }
 
 export function createScheduleService(models: Models, clock: Clock): ScheduleService {
-  const { Schedule, Assistant, CustomMessage, VersionClaim } = models;
+  const { Schedule, ScheduleSummary, Assistant, CustomMessage, VersionClaim } = models;
 
   async function load(ref: WorkspaceRef, id: string): Promise<ScheduleDoc> {
     const _id = parseObjectId(id);
     const doc = _id ? await Schedule.findOne({ _id, workspace: workspaceKey(ref) }).lean<ScheduleDoc>() : null;
-    if (!doc) throw new DomainError('not_found', 'That schedule no longer exists. It may have been deleted.');
+    if (!doc) throw scheduleGone();
     return doc;
+  }
+
+  /** After a write: its summary brought in line (the list reads those), and the schedule as now stored. */
+  async function synced(ref: WorkspaceRef, id: string): Promise<Schedule> {
+    const doc = await syncScheduleSummary(models, new Types.ObjectId(id));
+    if (!doc || doc.workspace !== workspaceKey(ref)) throw scheduleGone();
+    return toSchedule(doc);
   }
 
   async function assertNameFree(ref: WorkspaceRef, name: string, exceptId?: string): Promise<void> {
@@ -172,7 +186,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
   }
 
   /** The list's facts for `docs`: total days, and the assistants using each as a default (one query for all). */
-  async function summaries(ref: WorkspaceRef, docs: readonly ScheduleDoc[]): Promise<ScheduleSummary[]> {
+  async function summaries(ref: WorkspaceRef, docs: readonly ScheduleSummaryDoc[]): Promise<ScheduleSummary[]> {
     if (!docs.length) return [];
     const ids = docs.map((d) => d._id);
     const assistants = await Assistant.find(
@@ -185,7 +199,8 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
         .filter((a) => String(a.defaultScheduleId) === id || String(a.defaultEmailCcScheduleId) === id)
         .map((a) => a.name)
         .sort((a, b) => a.localeCompare(b));
-      return { ...toSchedule(doc), totalDays: totalHundredths(doc.steps) / 100, defaultFor };
+      const { name, description, system, emailCc, stepCount, totalDays, createdBy, version } = doc;
+      return { id, name, description, system, emailCc, stepCount, totalDays, createdBy, version, defaultFor };
     });
   }
 
@@ -219,7 +234,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
     assertCanEdit,
 
     async list(ref) {
-      const docs = await Schedule.find({ workspace: workspaceKey(ref) }).sort(LIST_ORDER).lean<ScheduleDoc[]>();
+      const docs = await ScheduleSummary.find({ workspace: workspaceKey(ref) }).sort(LIST_ORDER).lean<ScheduleSummaryDoc[]>();
       return summaries(ref, docs);
     },
 
@@ -227,13 +242,13 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       const workspace = workspaceKey(ref);
       // One more than a page says whether a next one exists, without a count: FerretDB v1 counts (and
       // sorts) by decoding every one of the workspace's schedules, so a count doubled a page's cost.
-      const pageOf = (n: number) => Schedule.find({ workspace }).sort(LIST_ORDER).skip(n * perPage).limit(perPage + 1).lean<ScheduleDoc[]>();
+      const pageOf = (n: number) => ScheduleSummary.find({ workspace }).sort(LIST_ORDER).skip(n * perPage).limit(perPage + 1).lean<ScheduleSummaryDoc[]>();
       const wanted = Math.max(0, Math.floor(page) || 0);
       let current = wanted;
       let docs = await pageOf(wanted);
       if (!docs.length && wanted > 0) {
         // Past the end (schedules deleted since the buttons were drawn): the last page there is.
-        current = Math.max(0, Math.ceil((await Schedule.countDocuments({ workspace })) / perPage) - 1);
+        current = Math.max(0, Math.ceil((await ScheduleSummary.countDocuments({ workspace })) / perPage) - 1);
         docs = await pageOf(current);
       }
       const hasNext = docs.length > perPage;
@@ -256,7 +271,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       if (key) filter.nameKey = { $regex: escapeRegex(key) };
       if (options.emailCc !== undefined) filter.emailCc = options.emailCc;
       // Only what a menu shows: a type-ahead runs on every keystroke.
-      const docs = await Schedule.find(filter, { name: 1, system: 1, emailCc: 1 })
+      const docs = await ScheduleSummary.find(filter, { name: 1, system: 1, emailCc: 1 })
         .sort({ nameKey: 1 })
         .limit(options.limit ?? 100)
         .lean<Pick<ScheduleDoc, '_id' | 'name' | 'system' | 'emailCc'>[]>();
@@ -264,7 +279,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
     },
 
     async closeMatches(ref, name, limit) {
-      return closeMatchesIn(Schedule, ref, name, limit);
+      return closeMatchesIn(ScheduleSummary, ref, name, limit);
     },
 
     async clone(actor, sourceId, input) {
@@ -290,7 +305,9 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
           updatedBy: actor.userId,
           updatedByName: actor.name,
         });
-        return toSchedule(created.toObject());
+        const doc = created.toObject();
+        await syncScheduleSummary(models, doc._id, doc);
+        return toSchedule(doc);
       } catch (error) {
         if (isDuplicateKeyError(error)) throw duplicateName('schedule', input.name);
         throw error;
@@ -337,7 +354,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
         description: input.description.trim(),
         steps: input.steps.map(storedStep),
       });
-      return toSchedule(await load(ref, id));
+      return synced(ref, id);
     },
 
     async rename(actor, id, newName) {
@@ -348,7 +365,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       if (nameError) throw new ValidationError({ name: nameError });
       await assertNameFree(ref, newName, id);
       await writeNextVersion(models, clock, actor, 'schedule', current, { baseVersion: current.version }, { name: normalizeName(newName), nameKey: nameKey(newName) });
-      return toSchedule(await load(ref, id));
+      return synced(ref, id);
     },
 
     async remove(actor, id) {
@@ -374,6 +391,7 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
         }
         await Schedule.deleteOne({ _id, workspace: workspaceKey(ref) });
       });
+      await syncScheduleSummary(models, _id, null);
       await VersionClaim.deleteMany({ docId: _id });
     },
   };

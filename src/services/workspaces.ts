@@ -10,6 +10,7 @@ import type { Clock } from '../clock.js';
 import { isDuplicateKeyError, type Models, type ScheduleDoc, type StepDoc, type WorkspaceDoc } from '../db/models.js';
 import { ConflictError, TONES, workspaceKey, nameKey, type WorkspaceRef } from './domain.js';
 import { writeNextVersion } from './versions.js';
+import { syncScheduleSummary } from './scheduleSummaries.js';
 import { ownEmailStep } from './emailCc.js';
 import { stepDoc } from './steps.js';
 
@@ -84,7 +85,8 @@ export function createWorkspaceService(models: Models, clock: Clock, systemSched
     const current = await Schedule.findOne({ workspace, system: true, nameKey: nameKey(definition.name) }).lean<ScheduleDoc>();
     if (!current) {
       try {
-        await Schedule.create({ workspace, system: true, createdBy: SYSTEM_USER, updatedBy: SYSTEM_USER, ...content(definition) });
+        const created = await Schedule.create({ workspace, system: true, createdBy: SYSTEM_USER, updatedBy: SYSTEM_USER, ...content(definition) });
+        await syncScheduleSummary(models, created._id, created.toObject());
       } catch (error) {
         // Another request seeded it first.
         if (!isDuplicateKeyError(error)) throw error;
@@ -99,6 +101,7 @@ export function createWorkspaceService(models: Models, clock: Clock, systemSched
     const versioned = { id: String(current._id), name: current.name, version: current.version, updatedByName: current.updatedByName ?? '', updatedAt: current.updatedAt };
     try {
       await writeNextVersion(models, clock, system, 'schedule', versioned, { baseVersion: current.version }, content(definition));
+      await syncScheduleSummary(models, current._id);
     } catch (error) {
       if (error instanceof ConflictError) return false; // another process is upgrading it
       throw error;

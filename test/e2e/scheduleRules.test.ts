@@ -3,6 +3,7 @@ import { startTestApp, type TestApp, type TestWorkspace } from '../support/testA
 import type { SlackDriver } from '../support/slackDriver.js';
 import { messageFromResponse, modalsOpenedWith, nextResponse, openedViewId, postedTo, updated } from '../support/flows.js';
 import { RECOMMENDED, RECOMMENDED_EMAIL_CC } from '../../src/services/workspaces.js';
+import { syncScheduleSummaries } from '../../src/services/scheduleSummaries.js';
 import type { Actor } from '../../src/services/domain.js';
 
 let app: TestApp;
@@ -287,6 +288,7 @@ describe('list and workspaces', () => {
         updatedBy: 'UALEX',
       })),
     );
+    await syncScheduleSummaries(app.services.models, { workspace: ws.ref.teamId });
     const alex = ws.as('UALEX');
     const text = await ephemeral(alex, 'list');
     expect(text).toContain('Schedules 1–15 · page 1 · more on the next page');

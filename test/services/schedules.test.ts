@@ -31,12 +31,12 @@ describe('system schedules', () => {
       [RECOMMENDED, true, false],
       [RECOMMENDED_EMAIL_CC, true, true],
     ]);
-    const recommended = list[0]!;
+    const recommended = await db.services.schedules.get(ws, list[0]!.id);
     expect(recommended.steps.map((s) => `${s.type} ${s.afterDays}`)).toEqual([
       'Candid 1', 'Gentle 1', 'Appreciative 2', 'Hopeful 3', 'Assertive 4', 'Cautionary 5', 'Curious 6',
     ]);
-    expect(recommended.totalDays).toBe(22);
-    expect(list[1]!.steps.map((s) => `${s.type} ${s.afterDays}`)).toEqual([
+    expect([list[0]!.stepCount, list[0]!.totalDays]).toEqual([7, 22]);
+    expect((await db.services.schedules.get(ws, list[1]!.id)).steps.map((s) => `${s.type} ${s.afterDays}`)).toEqual([
       'own_email 0', 'Gentle 1', 'Appreciative 2', 'Hopeful 3', 'Assertive 4', 'Cautionary 5', 'Curious 6',
     ]);
   });

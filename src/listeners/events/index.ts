@@ -20,7 +20,7 @@ export function register(app: App, services: Services, logger: Logger): void {
       const [schedules, assistants] = await Promise.all([services.schedules.list(ref), services.assistants.list(ref)]);
       await client.views.publish({
         user_id: event.user,
-        view: homeView({ schedules: schedules.map((s) => ({ ...s, stepCount: s.steps.length })), assistantCount: assistants.length, commands: SUBCOMMANDS }),
+        view: homeView({ schedules, assistantCount: assistants.length, commands: SUBCOMMANDS }),
       });
     } catch (error) {
       logFailure(logger, 'App Home', error);

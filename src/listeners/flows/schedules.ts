@@ -18,7 +18,7 @@ import type { SlackActor } from '../context.js';
 /** `/schedule list` at `page` (zero-based), as the database cut it. */
 export async function scheduleListPage(services: Services, ref: WorkspaceRef, page: number): Promise<MessageView> {
   const { items, page: current, hasNext, total } = await services.schedules.page(ref, page, SCHEDULES_PER_PAGE);
-  return scheduleListMessage({ shown: items.map((s) => ({ ...s, stepCount: s.steps.length })), current, hasNext, total });
+  return scheduleListMessage({ shown: items, current, hasNext, total });
 }
 
 /** The step editor on a fresh draft of the schedule. */

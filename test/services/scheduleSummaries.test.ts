@@ -1,0 +1,63 @@
+// The list and the type-ahead read summaries, which the services keep in line with the schedules,
+// without transactions: these tests play the writes of two processes landing in the wrong order.
+import { Types } from 'mongoose';
+import { openTestDatabase, newWorkspace, actorIn, type TestDatabase } from '../support/db.js';
+import { RECOMMENDED, RECOMMENDED_EMAIL_CC } from '../../src/services/workspaces.js';
+import { migrateToScheduleSummaries, syncScheduleSummary } from '../../src/services/scheduleSummaries.js';
+import type { ScheduleDoc } from '../../src/db/models.js';
+import type { WorkspaceRef } from '../../src/services/domain.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await openTestDatabase();
+});
+afterAll(() => db.close());
+
+async function withCopy(name: string) {
+  const ws = newWorkspace();
+  await db.services.workspaces.ensureSeeded(ws);
+  const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
+  const copy = await db.services.schedules.clone(actorIn(ws), recommended.id, { name, description: '' });
+  return { ws, copy };
+}
+
+const listed = async (ws: WorkspaceRef) => (await db.services.schedules.list(ws)).map((s) => `${s.name} ${s.stepCount}`);
+const found = async (ws: WorkspaceRef, query: string) => (await db.services.schedules.search(ws, query)).map((s) => s.name);
+const stored = (id: string) => db.services.models.Schedule.findById(id).lean<ScheduleDoc>();
+
+test('a rename and a save that land while another process still writes the old list entry show in the list and the type-ahead', async () => {
+  const { ws, copy } = await withCopy('Spring');
+  const before = await stored(copy.id);
+  const renamed = await db.services.schedules.rename(actorIn(ws), copy.id, 'Summer');
+  await db.services.schedules.save(actorIn(ws), copy.id, { name: 'Summer', description: '', steps: renamed.steps.slice(0, 3), baseVersion: renamed.version });
+  // The slow process, which read the schedule before both, writes its entry last.
+  await syncScheduleSummary(db.services.models, new Types.ObjectId(copy.id), before);
+  expect(await listed(ws)).toEqual([`${RECOMMENDED} 7`, `${RECOMMENDED_EMAIL_CC} 7`, 'Summer 3']);
+  expect(await found(ws, 'spring')).toEqual([]);
+  expect(await found(ws, 'summ')).toEqual(['Summer']);
+});
+
+test('a schedule deleted while another process still writes its list entry stays out of the list and the type-ahead', async () => {
+  const { ws, copy } = await withCopy('Autumn');
+  const before = await stored(copy.id);
+  await db.services.schedules.remove(actorIn(ws), copy.id);
+  await syncScheduleSummary(db.services.models, new Types.ObjectId(copy.id), before);
+  expect(await listed(ws)).toEqual([`${RECOMMENDED} 7`, `${RECOMMENDED_EMAIL_CC} 7`]);
+  expect(await found(ws, 'autumn')).toEqual([]);
+});
+
+test('schedules saved before the list read summaries show in it after the start-up migration, once per database', async () => {
+  const ws = newWorkspace();
+  const { Schedule, ScheduleSummary, Migration } = db.services.models;
+  const steps = [{ type: 'Candid' as const, customMessageId: null, afterDays: 2 }, { type: 'Gentle' as const, customMessageId: null, afterDays: 3 }];
+  await Schedule.insertMany(['Winter', 'Older'].map((name) => ({ workspace: ws.teamId, name, nameKey: name.toLowerCase(), steps, createdBy: 'UALEX', updatedBy: 'UALEX' })));
+  expect(await listed(ws)).toEqual([]);
+  await Migration.deleteOne({ _id: 'scheduleSummaries.v1' });
+  expect(await migrateToScheduleSummaries(db.services.models, db.services.clock)).toBeGreaterThanOrEqual(2);
+  expect(await listed(ws)).toEqual(['Older 2', 'Winter 2']);
+  expect((await db.services.schedules.list(ws)).map((s) => s.totalDays)).toEqual([5, 5]);
+  expect(await found(ws, 'inte')).toEqual(['Winter']);
+  // Recorded: the next start does not read every schedule again.
+  await ScheduleSummary.deleteMany({ workspace: ws.teamId });
+  expect(await migrateToScheduleSummaries(db.services.models, db.services.clock)).toBe(0);
+});
