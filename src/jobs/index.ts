@@ -12,6 +12,7 @@ import { REQUEST_CLAIM_KEEP_MS } from '../services/requestClaims.js';
 export const JOBS = {
   purgeDrafts: 'drafts.purge-stale',
   purgeRequestClaims: 'requests.purge-claims',
+  repairScheduleSummaries: 'schedules.repair-summaries',
 } as const;
 
 export function defineJobs(agenda: Agenda, services: Services): void {
@@ -20,6 +21,9 @@ export function defineJobs(agenda: Agenda, services: Services): void {
   });
   agenda.define(JOBS.purgeRequestClaims, async () => {
     await services.requestClaims.purgeBefore(new Date(services.clock.now().getTime() - REQUEST_CLAIM_KEEP_MS));
+  });
+  agenda.define(JOBS.repairScheduleSummaries, async () => {
+    await services.schedules.repairSummaries();
   });
 }
 
@@ -45,6 +49,7 @@ export async function startJobs(connection: Connection, services: Services, opti
   // uncleared timer for a job due within its poll window, keeping a stopping process alive.
   await agenda.every('1 hour', JOBS.purgeDrafts, undefined, { skipImmediate: true });
   await agenda.every('10 minutes', JOBS.purgeRequestClaims, undefined, { skipImmediate: true });
+  await agenda.every('1 hour', JOBS.repairScheduleSummaries, undefined, { skipImmediate: true });
   return agenda;
 }
 

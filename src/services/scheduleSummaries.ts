@@ -4,7 +4,7 @@
 // as read, then the schedule is read again: if it changed meanwhile (another save, a rename, a
 // delete), the summary is written again. Whoever wrote the schedule last therefore also leaves the
 // summary matching it, whatever order the writes of two processes land in.
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
 import { isDuplicateKeyError, type Models, type ScheduleDoc, type ScheduleSummaryDoc } from '../db/models.js';
 import { storedHundredths } from './steps.js';
@@ -78,6 +78,27 @@ export async function syncScheduleSummaries(models: Models, filter: Record<strin
   const now = new Map((await Schedule.find({ _id: { $in: docs.map((d) => d._id) } }).lean<ScheduleDoc[]>()).map((d) => [String(d._id), d]));
   for (const doc of docs) if (!sameSummary(doc, now.get(String(doc._id)) ?? null)) await syncScheduleSummary(models, doc._id);
   return docs.length;
+}
+
+/**
+ * Brings every summary in line with its schedule, and removes summaries whose schedule is gone:
+ * what an older release's process wrote during a rolling deploy (it writes schedules only), or a
+ * process that died between a schedule and its summary. Run hourly (jobs). Returns how many it fixed.
+ */
+export async function repairScheduleSummaries(models: Models): Promise<number> {
+  const { Schedule, ScheduleSummary } = models;
+  const [schedules, summaries] = await Promise.all([Schedule.find({}).lean<ScheduleDoc[]>(), ScheduleSummary.find({}).lean<ScheduleSummaryDoc[]>()]);
+  const written = new Map(summaries.map((summary) => [String(summary._id), summary]));
+  const ids = new Set<string>();
+  for (const doc of schedules) {
+    const summary = written.get(String(doc._id));
+    const wanted = summaryOf(doc);
+    if (!summary || (Object.keys(wanted) as (keyof SummaryFields)[]).some((key) => summary[key] !== wanted[key])) ids.add(String(doc._id));
+    written.delete(String(doc._id));
+  }
+  for (const orphan of written.keys()) ids.add(orphan);
+  for (const id of ids) await syncScheduleSummary(models, new Types.ObjectId(id));
+  return ids.size;
 }
 
 /** Summaries for every schedule of a database that had none yet, once per database. */

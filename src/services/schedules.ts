@@ -5,7 +5,7 @@ import { isDuplicateKeyError, parseObjectId, type Models, type ScheduleDoc, type
 
 import { isValidAfterDays, MAX_AFTER_DAYS } from './calendar.js';
 import { stepDoc, stepOfDoc, storedHundredths, type Step, type StepInput } from './steps.js';
-import { syncScheduleSummary } from './scheduleSummaries.js';
+import { repairScheduleSummaries, syncScheduleSummary } from './scheduleSummaries.js';
 import { nameTaken } from './names.js';
 import { scheduleLock, withLocks } from './locks.js';
 import { closeMatchesIn } from './closeMatches.js';
@@ -99,6 +99,8 @@ export interface ScheduleService {
   save(actor: Actor, id: string, input: { name: string; description: string; steps: readonly StepInput[] } & VersionedSave): Promise<Schedule>;
   rename(actor: Actor, id: string, newName: string): Promise<Schedule>;
   remove(actor: Actor, id: string): Promise<void>;
+  /** Brings the list's summaries in line with the schedules (hourly); returns how many it fixed. */
+  repairSummaries(): Promise<number>;
   /** Throws unless `actor` may edit, rename or delete the schedule. */
   assertCanEdit(actor: Actor, schedule: Schedule): void;
 }
@@ -366,6 +368,10 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       await assertNameFree(ref, newName, id);
       await writeNextVersion(models, clock, actor, 'schedule', current, { baseVersion: current.version }, { name: normalizeName(newName), nameKey: nameKey(newName) });
       return synced(ref, id);
+    },
+
+    repairSummaries() {
+      return repairScheduleSummaries(models);
     },
 
     async remove(actor, id) {

@@ -87,6 +87,8 @@ describe('a schedule an older process writes mid-deploy', () => {
 
     const read = await db.services.schedules.get(ws, mine.id);
     expect(read.steps.map((s) => [s.afterDays, s.afterHundredths])).toEqual([[1.5, 150], [0.3, 30], [2, 200]]);
+    // The older process writes no list summary: the hourly repair brings the list in line.
+    await db.services.schedules.repairSummaries();
     expect((await db.services.schedules.list(ws)).find((s) => s.id === mine.id)!.totalDays).toBe(3.8);
     const draft = await db.services.drafts.start(alex, mine.id, 'UTC');
     expect(draft.rows.map((r) => r.afterDays)).toEqual(['1.5', '0.3', '2']);

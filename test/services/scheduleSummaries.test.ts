@@ -49,7 +49,7 @@ test('a schedule deleted while another process still writes its list entry stays
 test('schedules saved before the list read summaries show in it after the start-up migration, once per database', async () => {
   const ws = newWorkspace();
   const { Schedule, ScheduleSummary, Migration } = db.services.models;
-  const steps = [{ type: 'Candid' as const, customMessageId: null, afterDays: 2 }, { type: 'Gentle' as const, customMessageId: null, afterDays: 3 }];
+  const steps = [{ type: 'Candid' as const, customMessageId: null, afterHundredths: 200 }, { type: 'Gentle' as const, customMessageId: null, afterHundredths: 300 }];
   await Schedule.insertMany(['Winter', 'Older'].map((name) => ({ workspace: ws.teamId, name, nameKey: name.toLowerCase(), steps, createdBy: 'UALEX', updatedBy: 'UALEX' })));
   expect(await listed(ws)).toEqual([]);
   await Migration.deleteOne({ _id: 'scheduleSummaries.v1' });
@@ -60,4 +60,18 @@ test('schedules saved before the list read summaries show in it after the start-
   // Recorded: the next start does not read every schedule again.
   await ScheduleSummary.deleteMany({ workspace: ws.teamId });
   expect(await migrateToScheduleSummaries(db.services.models, db.services.clock)).toBe(0);
+});
+
+test('what an older process wrote during a deploy (a save, a delete) shows in the list after the hourly repair', async () => {
+  const { ws, copy } = await withCopy('Saved by old');
+  const { copy: doomed } = await withCopy('Deleted by old');
+  const schedules = db.connection.db!.collection('schedules');
+  // An older release writes the schedules only.
+  await schedules.updateOne({ _id: new Types.ObjectId(copy.id) }, { $set: { name: 'Renamed by old', nameKey: 'renamed by old', steps: copy.steps.slice(0, 2), version: copy.version + 1 } });
+  await schedules.deleteOne({ _id: new Types.ObjectId(doomed.id) });
+  expect(await db.services.schedules.repairSummaries()).toBeGreaterThanOrEqual(2);
+  expect(await listed(ws)).toEqual([`${RECOMMENDED} 7`, `${RECOMMENDED_EMAIL_CC} 7`, 'Renamed by old 2']);
+  expect(await found(ws, 'by old')).toEqual(['Renamed by old']);
+  // Nothing left to repair here.
+  expect(await db.services.schedules.repairSummaries()).toBe(0);
 });
