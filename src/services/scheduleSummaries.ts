@@ -6,12 +6,17 @@
 // summary matching it, whatever order the writes of two processes land in.
 import { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
-import { isDuplicateKeyError, type Models, type ScheduleDoc, type ScheduleSummaryDoc } from '../db/models.js';
+import { isDuplicateKeyError, type Models, type ScheduleDoc, type ScheduleSummaryDoc, type StepDoc } from '../db/models.js';
 import { storedHundredths } from './steps.js';
 import { ownEmailStep, withOwnEmailFirst } from './emailCc.js';
 import { runOnce } from './migrations.js';
 
 type SummaryFields = Omit<ScheduleSummaryDoc, '_id'>;
+
+/** Total after days of stored steps, summed in exact hundredths. */
+export function storedTotalDays(steps: readonly StepDoc[]): number {
+  return steps.reduce((sum, s) => sum + storedHundredths(s), 0) / 100;
+}
 
 /** A schedule's summary, its steps read through the Email CC rule as everywhere else. */
 export function summaryOf(doc: ScheduleDoc): SummaryFields {
@@ -24,8 +29,7 @@ export function summaryOf(doc: ScheduleDoc): SummaryFields {
     system: doc.system ?? false,
     emailCc: doc.emailCc ?? false,
     stepCount: steps.length,
-    // Summed in exact hundredths, as stored.
-    totalDays: steps.reduce((sum, s) => sum + storedHundredths(s), 0) / 100,
+    totalDays: storedTotalDays(steps),
     createdBy: doc.createdBy,
     version: doc.version ?? 1,
   };

@@ -5,7 +5,7 @@ import { isDuplicateKeyError, parseObjectId, type Models, type ScheduleDoc, type
 
 import { isValidAfterDays, MAX_AFTER_DAYS } from './calendar.js';
 import { stepDoc, stepOfDoc, storedHundredths, type Step, type StepInput } from './steps.js';
-import { repairScheduleSummaries, syncScheduleSummary } from './scheduleSummaries.js';
+import { repairScheduleSummaries, storedTotalDays, syncScheduleSummary } from './scheduleSummaries.js';
 import { nameTaken } from './names.js';
 import { scheduleLock, withLocks } from './locks.js';
 import { closeMatchesIn } from './closeMatches.js';
@@ -65,6 +65,12 @@ export interface ScheduleSummary {
   readonly defaultFor: readonly string[];
 }
 
+/** A whole schedule as the HTTP API lists it, with its total days and the assistants using it. */
+export interface ListedSchedule extends Schedule {
+  readonly totalDays: number;
+  readonly defaultFor: readonly string[];
+}
+
 /** One page of a list, cut by the database: `page` is zero-based; one past the end is the last page there is. */
 export interface ListPage<T> {
   readonly items: readonly T[];
@@ -76,10 +82,12 @@ export interface ListPage<T> {
 }
 
 export interface ScheduleService {
-  /** Every schedule: system ones first, then by name. */
+  /** Every schedule's summary: system ones first, then by name. */
   list(ref: WorkspaceRef): Promise<ScheduleSummary[]>;
-  /** One page of `list`, sorted, skipped and limited in the database. */
-  page(ref: WorkspaceRef, page: number, perPage: number): Promise<ListPage<ScheduleSummary>>;
+  /** One page of `list` (`/schedule list`), sorted, skipped and limited in the database. */
+  summaryPage(ref: WorkspaceRef, page: number, perPage: number): Promise<ListPage<ScheduleSummary>>;
+  /** One page of whole schedules in the same order (the HTTP API). */
+  page(ref: WorkspaceRef, page: number, perPage: number): Promise<ListPage<ListedSchedule>>;
   get(ref: WorkspaceRef, id: string): Promise<Schedule>;
   /** Exact name, case-insensitive; null when none. */
   findByName(ref: WorkspaceRef, name: string): Promise<Schedule | null>;
@@ -187,23 +195,49 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
     return errors;
   }
 
-  /** The list's facts for `docs`: total days, and the assistants using each as a default (one query for all). */
-  async function summaries(ref: WorkspaceRef, docs: readonly ScheduleSummaryDoc[]): Promise<ScheduleSummary[]> {
-    if (!docs.length) return [];
+  /** The names of the assistants using each of `docs` as a default, by schedule id (one query for all). */
+  async function defaultsFor(ref: WorkspaceRef, docs: readonly { _id: Types.ObjectId }[]): Promise<(id: string) => string[]> {
     const ids = docs.map((d) => d._id);
-    const assistants = await Assistant.find(
-      { workspace: workspaceKey(ref), $or: [{ defaultScheduleId: { $in: ids } }, { defaultEmailCcScheduleId: { $in: ids } }] },
-      { name: 1, defaultScheduleId: 1, defaultEmailCcScheduleId: 1 },
-    ).lean<{ name: string; defaultScheduleId: Types.ObjectId | null; defaultEmailCcScheduleId: Types.ObjectId | null }[]>();
-    return docs.map((doc): ScheduleSummary => {
-      const id = String(doc._id);
-      const defaultFor = assistants
+    const assistants = ids.length
+      ? await Assistant.find(
+          { workspace: workspaceKey(ref), $or: [{ defaultScheduleId: { $in: ids } }, { defaultEmailCcScheduleId: { $in: ids } }] },
+          { name: 1, defaultScheduleId: 1, defaultEmailCcScheduleId: 1 },
+        ).lean<{ name: string; defaultScheduleId: Types.ObjectId | null; defaultEmailCcScheduleId: Types.ObjectId | null }[]>()
+      : [];
+    return (id) =>
+      assistants
         .filter((a) => String(a.defaultScheduleId) === id || String(a.defaultEmailCcScheduleId) === id)
         .map((a) => a.name)
         .sort((a, b) => a.localeCompare(b));
-      const { name, description, system, emailCc, stepCount, totalDays, createdBy, version } = doc;
-      return { id, name, description, system, emailCc, stepCount, totalDays, createdBy, version, defaultFor };
+  }
+
+  /** Summaries as lists show them, with the assistants using each. */
+  async function summaries(ref: WorkspaceRef, docs: readonly ScheduleSummaryDoc[]): Promise<ScheduleSummary[]> {
+    const defaultFor = await defaultsFor(ref, docs);
+    return docs.map(({ _id, name, description, system, emailCc, stepCount, totalDays, createdBy, version }): ScheduleSummary => {
+      const id = String(_id);
+      return { id, name, description, system, emailCc, stepCount, totalDays, createdBy, version, defaultFor: defaultFor(id) };
     });
+  }
+
+  /**
+   * Page `page` of `find` (zero-based), sorted, skipped and limited in the database. One more than a
+   * page says whether a next one exists, without a count: FerretDB v1 counts (and sorts) by decoding
+   * every matching document, so a count doubled a page's cost.
+   */
+  async function cutPage<T>(find: () => { skip(n: number): { limit(n: number): PromiseLike<T[]> } }, count: () => PromiseLike<number>, page: number, perPage: number) {
+    const pageOf = (n: number) => find().skip(n * perPage).limit(perPage + 1);
+    const wanted = Math.max(0, Math.floor(page) || 0);
+    let current = wanted;
+    let docs = await pageOf(wanted);
+    if (!docs.length && wanted > 0) {
+      // Past the end (schedules deleted since the buttons were drawn): the last page there is.
+      current = Math.max(0, Math.ceil((await count()) / perPage) - 1);
+      docs = await pageOf(current);
+    }
+    const hasNext = docs.length > perPage;
+    const items = docs.slice(0, perPage);
+    return { items, page: current, hasNext, total: hasNext ? null : current * perPage + items.length };
   }
 
   /** Field errors (`name`, `description`, `steps`, `step.N`) a save of `input` would give; writes nothing. */
@@ -240,22 +274,20 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       return summaries(ref, docs);
     },
 
+    async summaryPage(ref, page, perPage) {
+      const workspace = workspaceKey(ref);
+      const cut = await cutPage(() => ScheduleSummary.find({ workspace }).sort(LIST_ORDER).lean<ScheduleSummaryDoc[]>(), () => ScheduleSummary.countDocuments({ workspace }), page, perPage);
+      return { ...cut, items: await summaries(ref, cut.items) };
+    },
+
     async page(ref, page, perPage) {
       const workspace = workspaceKey(ref);
-      // One more than a page says whether a next one exists, without a count: FerretDB v1 counts (and
-      // sorts) by decoding every one of the workspace's schedules, so a count doubled a page's cost.
-      const pageOf = (n: number) => ScheduleSummary.find({ workspace }).sort(LIST_ORDER).skip(n * perPage).limit(perPage + 1).lean<ScheduleSummaryDoc[]>();
-      const wanted = Math.max(0, Math.floor(page) || 0);
-      let current = wanted;
-      let docs = await pageOf(wanted);
-      if (!docs.length && wanted > 0) {
-        // Past the end (schedules deleted since the buttons were drawn): the last page there is.
-        current = Math.max(0, Math.ceil((await ScheduleSummary.countDocuments({ workspace })) / perPage) - 1);
-        docs = await pageOf(current);
-      }
-      const hasNext = docs.length > perPage;
-      const items = docs.slice(0, perPage);
-      return { items: await summaries(ref, items), page: current, hasNext, total: hasNext ? null : current * perPage + items.length };
+      const cut = await cutPage(() => Schedule.find({ workspace }).sort(LIST_ORDER).lean<ScheduleDoc[]>(), () => Schedule.countDocuments({ workspace }), page, perPage);
+      const defaultFor = await defaultsFor(ref, cut.items);
+      return {
+        ...cut,
+        items: cut.items.map((doc): ListedSchedule => ({ ...toSchedule(doc), totalDays: storedTotalDays(doc.steps), defaultFor: defaultFor(String(doc._id)) })),
+      };
     },
 
     async get(ref, id) {
@@ -333,7 +365,9 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
           updatedBy: actor.userId,
           updatedByName: actor.name,
         });
-        return toSchedule(created.toObject());
+        const doc = created.toObject();
+        await syncScheduleSummary(models, doc._id, doc);
+        return toSchedule(doc);
       } catch (error) {
         if (isDuplicateKeyError(error)) throw duplicateName('schedule', input.name);
         throw error;

@@ -17,7 +17,7 @@ import type { SlackActor } from '../context.js';
 
 /** `/schedule list` at `page` (zero-based), as the database cut it. */
 export async function scheduleListPage(services: Services, ref: WorkspaceRef, page: number): Promise<MessageView> {
-  const { items, page: current, hasNext, total } = await services.schedules.page(ref, page, SCHEDULES_PER_PAGE);
+  const { items, page: current, hasNext, total } = await services.schedules.summaryPage(ref, page, SCHEDULES_PER_PAGE);
   return scheduleListMessage({ shown: items, current, hasNext, total });
 }
 
