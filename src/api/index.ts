@@ -18,6 +18,7 @@ import { matchPath, route, type Route } from './route.js';
 import { parseOrInvalid } from './validation.js';
 import { openApiDocument } from './openapi.js';
 import { scheduleRoutes } from './schedules.js';
+import { leadRoutes } from './leads.js';
 
 export interface ApiDeps {
   readonly services: Services;
@@ -36,6 +37,7 @@ export function apiRouteTable(): readonly Route[] {
   let document: Record<string, unknown> | undefined;
   const table: Route[] = [
     ...scheduleRoutes,
+    ...leadRoutes,
     route({
       method: 'GET',
       path: OPENAPI_PATH,
@@ -139,6 +141,8 @@ function apiFailure(error: unknown, writes: WriteLog, notFoundMessage: () => str
       case 'not_found':
         return notFound(notFoundMessage() ?? error.message);
       case 'invalid':
+        // Without a field it is about the thing's state (a lead that can't be paused as it is now).
+        return error.field ? invalid({ [error.field]: error.message }) : new ApiError(409, { error: error.message });
       case 'duplicate_name':
         return invalid({ [error.field ?? 'body']: error.message });
       case 'forbidden':

@@ -70,6 +70,7 @@ export function openApiDocument(routes: readonly Route[]): JsonSchema {
     if (r.body || r.query) responses['400'] = errorResponse('The request is not valid: every problem, by field path.', 'Errors');
     if (!r.public) responses['401'] = errorResponse('The API token is missing, wrong or revoked.');
     if (pathParams.length) responses['404'] = errorResponse(r.notFound ?? 'Not found in your workspace.');
+    if (r.method !== 'GET') responses['409'] = errorResponse('Refused as things are now: a lead that can’t be paused as it is, a change someone else saved first.');
     if (r.body) responses['413'] = errorResponse(`The body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`);
     responses['503'] = errorResponse('The database is not answering; try again in a minute.');
     const operation = {
@@ -79,7 +80,7 @@ export function openApiDocument(routes: readonly Route[]): JsonSchema {
       summary: r.summary,
       ...(r.description ? { description: r.description } : {}),
       ...(parameters.length ? { parameters } : {}),
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input', components) } } } } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.documentBody ?? r.body, 'input', components) } } } } : {}),
       responses,
     };
     (paths[r.path] ??= {})[r.method.toLowerCase()] = operation;

@@ -32,6 +32,8 @@ export interface Route<Q = unknown, B = unknown, R = unknown> {
   readonly description?: string;
   readonly query?: z.ZodType<Q>;
   readonly body?: z.ZodType<B>;
+  /** The body as documented, when the handler's service checks parts of it itself (each lead on its own): built from the same schemas. */
+  readonly documentBody?: z.ZodType;
   readonly response: z.ZodType<R>;
   /** 200 unless said; 201 for what a POST creates. */
   readonly status?: 200 | 201;

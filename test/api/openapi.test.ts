@@ -44,7 +44,20 @@ test('every route the app serves is in the document, and every documented operat
   const documented = Object.entries(doc.paths as Json).flatMap(([path, ops]) => Object.keys(ops as Json).map((m) => `${m.toUpperCase()} ${path}`));
   const served = apiRouteTable().map((r) => `${r.method} ${r.path}`);
   expect(documented.sort()).toEqual(served.sort());
-  expect(served).toEqual(expect.arrayContaining(['GET /api/v1/schedules', 'POST /api/v1/schedules', 'GET /api/v1/schedules/{id}', 'GET /api/v1/openapi.json']));
+  expect(served).toEqual(
+    expect.arrayContaining([
+      'GET /api/v1/schedules',
+      'POST /api/v1/schedules',
+      'GET /api/v1/schedules/{id}',
+      'POST /api/v1/leads',
+      'GET /api/v1/leads',
+      'GET /api/v1/leads/{id}',
+      'POST /api/v1/leads/{id}/pause',
+      'POST /api/v1/leads/{id}/resume',
+      'POST /api/v1/leads/{id}/stop',
+      'GET /api/v1/openapi.json',
+    ]),
+  );
   // Each documented operation answers as a route (a token error or a real answer), never as an unknown path or method.
   const { api } = await apiWorkspace(app);
   for (const operation of documented) {
@@ -66,11 +79,16 @@ test('request bodies are documented from the same schemas that validate them', a
   expect(create.responses['400'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Errors' });
   expect(create.responses['413']).toBeDefined();
   expect(doc.paths['/api/v1/schedules'].get.parameters.map((p: Json) => p.name)).toEqual(['page', 'perPage']);
+  // Each lead is checked on its own by the leads' schema (a bad one refuses only itself); the document shows that schema.
+  const leads = doc.paths['/api/v1/leads'].post.requestBody.content['application/json'].schema.properties.leads;
+  expect(leads).toMatchObject({ minItems: 1, maxItems: 1000 });
+  expect(leads.items.required).toEqual(['email']);
+  expect(Object.keys(leads.items.properties)).toEqual(['email', 'firstName', 'lastName', 'company', 'title', 'phone', 'industry', 'tags', 'custom']);
 });
 
 test('what the API answers fits the document', async () => {
   const doc = await document();
-  const { api } = await apiWorkspace(app);
+  const { ws, api } = await apiWorkspace(app);
   const list = await api.get('/api/v1/schedules');
   fits(doc, 'GET', '/api/v1/schedules', list);
   const created = await api.post('/api/v1/schedules', { name: 'Documented', steps: [{ type: 'candid', afterDays: 1.5 }] });
@@ -79,4 +97,15 @@ test('what the API answers fits the document', async () => {
   fits(doc, 'POST', '/api/v1/schedules', await api.post('/api/v1/schedules', { name: '' }));
   fits(doc, 'GET', '/api/v1/schedules/{id}', await api.get('/api/v1/schedules/0123456789abcdef01234567'));
   fits(doc, 'GET', '/api/v1/schedules', await apiClient(app.url, null).get('/api/v1/schedules'));
+
+  const assistant = await app.services.assistants.create({ workspace: ws.ref, userId: 'UADMIN', name: 'Admin', isAdmin: true }, { name: 'Ava', notificationChannel: '', timeZone: 'America/New_York', offDays: [6, 0] });
+  const added = await api.post('/api/v1/leads', { assistantId: assistant.id, leads: [{ email: 'a@example.com', custom: { plan: 'pro' } }, { email: 'nope' }] });
+  fits(doc, 'POST', '/api/v1/leads', added);
+  const id = added.body.results[0].id;
+  fits(doc, 'GET', '/api/v1/leads/{id}', await api.get(`/api/v1/leads/${id}`));
+  fits(doc, 'GET', '/api/v1/leads', await api.get('/api/v1/leads?email=a%40example.com'));
+  fits(doc, 'POST', '/api/v1/leads/{id}/pause', await api.post(`/api/v1/leads/${id}/pause`));
+  fits(doc, 'POST', '/api/v1/leads/{id}/pause', await api.post(`/api/v1/leads/${id}/pause`));
+  fits(doc, 'POST', '/api/v1/leads/{id}/resume', await api.post(`/api/v1/leads/${id}/resume`));
+  fits(doc, 'POST', '/api/v1/leads/{id}/stop', await api.post(`/api/v1/leads/${id}/stop`, { reason: 'other' }));
 });
