@@ -27,8 +27,19 @@ export function stepDateLabel(step: StepPreview, datesFor: DatesFor): string {
   return step.shiftedByDays > 0 ? `${date} _(moved ${step.shiftedByDays} ${step.shiftedByDays === 1 ? 'day' : 'days'} to working time)_` : date;
 }
 
-/** "your time zone (Europe/Berlin, Saturday and Sunday off)", "Ava's calendar (America/New_York, no off days)". */
+/**
+ * "your time zone (Europe/Berlin, Saturday and Sunday off)", "Ava's calendar (America/New_York, no off
+ * days, 08:00–12:00, public holidays of US-CA, 3 extra off dates)".
+ */
 export function datesForText(datesFor: DatesFor): string {
-  const calendar = `(${inline(datesFor.timeZone, 60)}, ${offDaysLabel(datesFor.offDays)})`;
+  const rules = datesFor.rules;
+  const more = rules
+    ? [
+        ...(rules.businessHours ? [`${rules.businessHours.open}–${rules.businessHours.close}`] : []),
+        ...(rules.holidays ? [`public holidays of ${inline([rules.holidays.country, rules.holidays.region].filter(Boolean).join('-'), 20)}`] : []),
+        ...(rules.extraOffDates?.length ? [plural(rules.extraOffDates.length, 'extra off date')] : []),
+      ]
+    : [];
+  const calendar = `(${[inline(datesFor.timeZone, 60), offDaysLabel(datesFor.offDays), ...more].join(', ')})`;
   return datesFor.assistantName === null ? `your time zone ${calendar}` : `${inline(datesFor.assistantName, 100)}'s calendar ${calendar}`;
 }

@@ -5,6 +5,8 @@ export interface StateValue {
   selected_option?: { value?: string } | null;
   selected_options?: { value?: string }[] | null;
   selected_conversation?: string | null;
+  selected_time?: string | null;
+  selected_user?: string | null;
 }
 export type StateValues = Record<string, Record<string, StateValue>>;
 
@@ -29,6 +31,16 @@ export function selectedValues(values: StateValues | undefined, blockId: string,
 /** The conversation picked in a conversations_select, or null. */
 export function selectedConversation(values: StateValues | undefined, blockId: string, actionId: string): string | null {
   return str(values?.[blockId]?.[actionId]?.selected_conversation);
+}
+
+/** The time picked in a timepicker ("HH:mm"), or null. */
+export function selectedTime(values: StateValues | undefined, blockId: string, actionId: string): string | null {
+  return str(values?.[blockId]?.[actionId]?.selected_time);
+}
+
+/** The user picked in a users_select, or null. */
+export function selectedUser(values: StateValues | undefined, blockId: string, actionId: string): string | null {
+  return str(values?.[blockId]?.[actionId]?.selected_user);
 }
 
 /** The id of the first block whose id starts with `prefix` (inputs whose block id changes with what they show). */

@@ -246,7 +246,9 @@ export function createAssistantService(models: Models, clock: Clock): AssistantS
       const taken = await nameTaken(models, 'assistant', ref, name, before?.id);
       if (taken) errors.name = taken.message;
     }
-    const channel = parsed.ok ? parsed.settings.notificationChannel : null;
+    // Asked even when other fields are wrong, so the user sees every problem at once.
+    const typedChannel = (input as { notificationChannel?: unknown }).notificationChannel;
+    const channel = !errors.notificationChannel && typeof typedChannel === 'string' ? typedChannel : null;
     if (channel && channel !== (before?.notificationChannel || null) && options.channels) {
       const membership = await options.channels(channel);
       if (membership !== 'member') errors.notificationChannel = CHANNEL_REFUSALS[membership];

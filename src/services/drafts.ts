@@ -5,6 +5,7 @@
 import { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
 import { isDuplicateKeyError, parseObjectId, type DraftDoc, type DraftRevisionDoc, type DraftRowDoc, type Models } from '../db/models.js';
+import { calendarRulesOf } from './assistantSettings.js';
 import { DEFAULT_OFF_DAYS, parseAfterDays, totalDays, type CalendarRules, type Weekday } from './calendar.js';
 import { DomainError, MAX_STEPS, OWN_EMAIL, ValidationError, isPickableStepType, workspaceKey, type Actor, type PickableStepType, type StepType, type WorkspaceRef } from './domain.js';
 import { withOwnEmailFirst } from './emailCc.js';
@@ -67,6 +68,8 @@ export interface DatesFor {
   readonly start: Date;
   readonly timeZone: string;
   readonly offDays: readonly Weekday[];
+  /** An assistant's whole calendar (hours, holidays, extra off dates), when the dates follow one. */
+  readonly rules?: CalendarRules;
 }
 
 export interface DraftService {
@@ -297,9 +300,8 @@ export function createDraftService(
         deps.assistants.list(ref),
       ]);
       const preview = draft.previewAssistantId ? assistants.find((a) => a.id === draft.previewAssistantId) : undefined;
-      const rules: CalendarRules = preview
-        ? { timeZone: preview.timeZone, offDays: preview.offDays }
-        : { timeZone: draft.viewerTimeZone, offDays: DEFAULT_OFF_DAYS };
+      // The assistant's whole calendar (hours, holidays, extra off dates too), as its leads' send times use it.
+      const rules: CalendarRules = preview ? calendarRulesOf(preview) : { timeZone: draft.viewerTimeZone, offDays: DEFAULT_OFF_DAYS };
       const parsed = draft.rows.map((r) => {
         const result = parseAfterDays(r.afterDays);
         return result.ok ? result.value : null;
@@ -314,7 +316,7 @@ export function createDraftService(
         steps,
         totalDays: parsed.every((n) => n !== null) ? totalDays(parsed as number[]) : null,
         assistants: assistants.map((a) => ({ id: a.id, name: a.name })),
-        datesFor: { assistantName: preview?.name ?? null, start, timeZone: rules.timeZone, offDays: rules.offDays },
+        datesFor: { assistantName: preview?.name ?? null, start, timeZone: rules.timeZone, offDays: rules.offDays, ...(preview ? { rules } : {}) },
       };
     },
 

@@ -103,6 +103,162 @@ describe('/schedule assistant add', () => {
   });
 });
 
+describe('assistant settings in the modal', () => {
+  /** Opens Add, fills every setting as a user would (pickers included) and returns the modal. */
+  async function fillEverySetting(ws: TestWorkspace, userId: string, channelId: string) {
+    const user = ws.as(userId, { tz: 'Europe/Berlin' });
+    const res = await user.command('assistant add');
+    const modal = await modalOpenedWith(app.fake, res.triggerId);
+    // Defaults a user starts from: 09:00-17:00, the weekend off, no holidays, 100 a day, them as the owner.
+    expect(picked(modal, ASSISTANT.opensBlock, ASSISTANT.opensAction).selected_time).toBe('09:00');
+    expect(picked(modal, ASSISTANT.closesBlock, ASSISTANT.closesAction).selected_time).toBe('17:00');
+    expect(picked(modal, ASSISTANT.countryBlock, ASSISTANT.countryAction).selected_option).toMatchObject({ value: 'none' });
+    expect(picked(modal, ASSISTANT.dailyLimitBlock, ASSISTANT.dailyLimitAction).value).toBe('100');
+    expect(picked(modal, ASSISTANT.ownerBlock, ASSISTANT.ownerAction).selected_user).toBe(userId);
+
+    app.fake.typeInto(modal.id, ASSISTANT.nameBlock, ASSISTANT.nameAction, 'Ava');
+    app.fake.typeInto(modal.id, ASSISTANT.senderNameBlock, ASSISTANT.senderNameAction, 'Ava Stone');
+    app.fake.typeInto(modal.id, ASSISTANT.senderEmailBlock, ASSISTANT.senderEmailAction, 'ava@example.com');
+    app.fake.typeInto(modal.id, ASSISTANT.signatureBlock, ASSISTANT.signatureAction, 'Ava Stone\nSales, Example GmbH');
+    app.fake.typeInto(modal.id, ASSISTANT.opensBlock, ASSISTANT.opensAction, '08:30');
+    app.fake.typeInto(modal.id, ASSISTANT.closesBlock, ASSISTANT.closesAction, '16:00');
+    app.fake.typeInto(modal.id, ASSISTANT.offDaysBlock, ASSISTANT.offDaysAction, ['0']);
+    app.fake.typeInto(modal.id, ASSISTANT.countryBlock, ASSISTANT.countryAction, 'DE');
+    // The region type-ahead offers the regions of the country picked above.
+    const regions = await user.blockSuggestion({ viewId: modal.id, actionId: ASSISTANT.regionAction, value: 'bay' });
+    expect(regions.options.map((o) => textOf(o))).toEqual(['Whole country', 'Bayern (BY)']);
+    app.fake.typeInto(modal.id, ASSISTANT.regionBlock, ASSISTANT.regionAction, regions.options[1]);
+    app.fake.typeInto(modal.id, ASSISTANT.offDatesBlock, ASSISTANT.offDatesAction, '2027-12-24\n2027-12-27 to 2027-12-31');
+    app.fake.typeInto(modal.id, ASSISTANT.dailyLimitBlock, ASSISTANT.dailyLimitAction, '250');
+    app.fake.typeInto(modal.id, ASSISTANT.channelBlock, ASSISTANT.channelAction, channelId);
+    return { user, res, modal };
+  }
+
+  test('every setting is saved from the modal and shown in /schedule assistant list', async () => {
+    const ws = app.workspace();
+    const { user, res, modal } = await fillEverySetting(ws, 'UALEX', ws.channelId);
+    expect((await user.viewSubmission(modal.id)).outcome?.action).toBe('close');
+    expect((await postedTo(app.fake, res.responseUrl)).text).toContain('Added assistant *Ava* (Europe/Berlin, Sunday off)');
+
+    const list = await postedTo(app.fake, (await user.command('assistant list')).responseUrl);
+    expect(list.text).toContain(
+      '*Ava* · Europe/Berlin · 08:30–16:00 · Sunday off · public holidays of Germany, Bayern · also off 2027-12-24, 2027-12-27 to 2027-12-31\n' +
+        `Sender: Ava Stone &lt;ava@example.com&gt; · up to 250 a day · owner <@UALEX>\nNotifications: <#${ws.channelId}>`,
+    );
+    const saved = await app.services.assistants.findByName(ws.ref, 'Ava');
+    expect(saved).toMatchObject({ signature: 'Ava Stone\nSales, Example GmbH', extraOffDates: ['2027-12-24', '2027-12-27', '2027-12-28', '2027-12-29', '2027-12-30', '2027-12-31'] });
+  });
+
+  test('edit shows every saved setting as it was entered, and saving it unchanged keeps them', async () => {
+    const ws = app.workspace();
+    const added = await fillEverySetting(ws, 'UALEX', ws.channelId);
+    await added.user.viewSubmission(added.modal.id);
+    const before = await app.services.assistants.findByName(ws.ref, 'Ava');
+
+    const res = await added.user.command('assistant edit Ava');
+    const modal = await modalOpenedWith(app.fake, res.triggerId);
+    expect(picked(modal, ASSISTANT.senderEmailBlock, ASSISTANT.senderEmailAction).value).toBe('ava@example.com');
+    expect(picked(modal, ASSISTANT.signatureBlock, ASSISTANT.signatureAction).value).toBe('Ava Stone\nSales, Example GmbH');
+    expect(picked(modal, ASSISTANT.opensBlock, ASSISTANT.opensAction).selected_time).toBe('08:30');
+    expect(picked(modal, ASSISTANT.countryBlock, ASSISTANT.countryAction).selected_option).toMatchObject({ value: 'DE' });
+    expect(textOf(picked(modal, ASSISTANT.regionBlock, ASSISTANT.regionAction).selected_option)).toBe('Bayern (BY)');
+    expect(picked(modal, ASSISTANT.offDatesBlock, ASSISTANT.offDatesAction).value).toBe('2027-12-24\n2027-12-27 to 2027-12-31');
+    expect(picked(modal, ASSISTANT.dailyLimitBlock, ASSISTANT.dailyLimitAction).value).toBe('250');
+
+    expect((await added.user.viewSubmission(modal.id)).outcome?.action).toBe('close');
+    const after = await app.services.assistants.findByName(ws.ref, 'Ava');
+    const { version: _b, updatedAt: _bu, updatedByName: _bn, ...kept } = before!;
+    expect(after).toMatchObject({ ...kept, version: 2 });
+  });
+
+  test('an unknown time zone, closing before opening, a region of another country, a limit out of range, a malformed date and a channel the app is not in are each shown on their field; nothing is saved until they are fixed', async () => {
+    const ws = app.workspace();
+    const outside = `C${ws.channelId.slice(1, 6)}OUT`;
+    app.fake.addChannel({ id: outside, teamId: ws.ref.teamId, name: 'outside', botIsMember: false });
+    const { user, res, modal } = await fillEverySetting(ws, 'UALEX', outside);
+    // A zone no picker offers (a forged option), hours the wrong way round, a region of the US while
+    // Germany is picked, a limit of 10,001 and a date that is no date.
+    app.fake.typeInto(modal.id, ASSISTANT.timeZoneBlock, ASSISTANT.timeZoneAction, { text: 'Mars', value: 'Mars/Olympus_Mons' });
+    app.fake.typeInto(modal.id, ASSISTANT.opensBlock, ASSISTANT.opensAction, '18:00');
+    app.fake.typeInto(modal.id, ASSISTANT.closesBlock, ASSISTANT.closesAction, '09:00');
+    app.fake.typeInto(modal.id, ASSISTANT.regionBlock, ASSISTANT.regionAction, { text: 'California (CA)', value: 'US:CA' });
+    app.fake.typeInto(modal.id, ASSISTANT.dailyLimitBlock, ASSISTANT.dailyLimitAction, '10001');
+    app.fake.typeInto(modal.id, ASSISTANT.offDatesBlock, ASSISTANT.offDatesAction, '2027-12-24\n31.12.2027');
+
+    const submitted = await user.viewSubmission(modal.id);
+    expect(submitted.outcome?.action === 'errors' && submitted.outcome.errors).toEqual({
+      [ASSISTANT.timeZoneBlock]: '“Mars/Olympus_Mons” is not a time zone I know. Pick one such as America/New_York or Europe/Berlin.',
+      [ASSISTANT.closesBlock]: 'Closing (09:00) must be after opening (18:00).',
+      [ASSISTANT.regionBlock]: '“CA” is not a region of Germany I know public holidays for. Use one of its region codes, such as BB, BE, BW, or none for the whole country.',
+      [ASSISTANT.dailyLimitBlock]: 'The daily send limit is a whole number from 1 to 10,000.',
+      [ASSISTANT.offDatesBlock]: '“31.12.2027” is not a date: write it as YYYY-MM-DD, for example 2027-12-24.',
+      [ASSISTANT.channelBlock]: 'The app is not in that channel, so it could not post there. Invite it first (in the channel, type /invite and the app’s name), then save again.',
+    });
+    expect(await assistantCount(ws)).toBe(0);
+
+    // Fixed but for the limit, and the channel is still one the app is not in.
+    app.fake.typeInto(modal.id, ASSISTANT.timeZoneBlock, ASSISTANT.timeZoneAction, { text: 'Europe/Berlin', value: 'Europe/Berlin' });
+    app.fake.typeInto(modal.id, ASSISTANT.opensBlock, ASSISTANT.opensAction, '08:00');
+    app.fake.typeInto(modal.id, ASSISTANT.regionBlock, ASSISTANT.regionAction, { text: 'Whole country', value: '-' });
+    app.fake.typeInto(modal.id, ASSISTANT.dailyLimitBlock, ASSISTANT.dailyLimitAction, '0');
+    app.fake.typeInto(modal.id, ASSISTANT.offDatesBlock, ASSISTANT.offDatesAction, '2027-12-24, 2027-12-31');
+    const limitAndChannel = await user.viewSubmission(modal.id);
+    expect(limitAndChannel.outcome?.action === 'errors' && limitAndChannel.outcome.errors).toEqual({
+      [ASSISTANT.dailyLimitBlock]: 'The daily send limit is a whole number from 1 to 10,000.',
+      [ASSISTANT.channelBlock]: 'The app is not in that channel, so it could not post there. Invite it first (in the channel, type /invite and the app’s name), then save again.',
+    });
+    expect(await assistantCount(ws)).toBe(0);
+
+    // Once the app is invited, the same channel is accepted.
+    app.fake.joinChannel(outside);
+    app.fake.typeInto(modal.id, ASSISTANT.dailyLimitBlock, ASSISTANT.dailyLimitAction, '10000');
+    expect((await user.viewSubmission(modal.id)).outcome?.action).toBe('close');
+    expect(await app.services.assistants.findByName(ws.ref, 'Ava')).toMatchObject({
+      notificationChannel: outside,
+      dailyLimit: 10_000,
+      holidays: { country: 'DE', region: null },
+      businessHours: { open: '08:00', close: '09:00' },
+      extraOffDates: ['2027-12-24', '2027-12-31'],
+    });
+    expect((await postedTo(app.fake, res.responseUrl)).text).toContain('Added assistant *Ava*');
+  });
+
+  test('a private channel the app was not invited to is one it cannot see', async () => {
+    const ws = app.workspace();
+    const secret = `G${ws.channelId.slice(1, 6)}SEC`;
+    app.fake.addChannel({ id: secret, teamId: ws.ref.teamId, name: 'secret', isPrivate: true, botIsMember: false });
+    const { user, modal } = await fillEverySetting(ws, 'UALEX', secret);
+    const submitted = await user.viewSubmission(modal.id);
+    expect(submitted.outcome?.action === 'errors' && submitted.outcome.errors).toEqual({
+      [ASSISTANT.channelBlock]: 'The app can’t see that channel: it is private and the app was not invited to it, or it was deleted. Invite the app to it, or pick another channel.',
+    });
+  });
+
+  test('an assistant saved before these settings existed opens with the defaults', async () => {
+    const ws = app.workspace();
+    await app.services.models.Assistant.collection.insertOne({
+      workspace: ws.ref.teamId,
+      name: 'Old Ava',
+      nameKey: 'old ava',
+      notificationChannel: '',
+      timeZone: 'Asia/Tokyo',
+      offDays: [0],
+      defaultScheduleId: null,
+      defaultEmailCcScheduleId: null,
+      createdBy: 'UALEX',
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
+    const res = await ws.as('UALEX').command('assistant edit Old Ava');
+    const modal = await modalOpenedWith(app.fake, res.triggerId);
+    expect(picked(modal, ASSISTANT.opensBlock, ASSISTANT.opensAction).selected_time).toBe('09:00');
+    expect(picked(modal, ASSISTANT.closesBlock, ASSISTANT.closesAction).selected_time).toBe('17:00');
+    expect(picked(modal, ASSISTANT.dailyLimitBlock, ASSISTANT.dailyLimitAction).value).toBe('100');
+    expect(picked(modal, ASSISTANT.ownerBlock, ASSISTANT.ownerAction).selected_user).toBe('UALEX');
+    expect(tickedDays(modal)).toEqual(['Sunday']);
+  });
+});
+
 describe('/schedule assistant edit', () => {
   test('refused to someone who neither added the assistant nor is an admin, naming who can; an admin edits it', async () => {
     const ws = app.workspace();
@@ -146,7 +302,7 @@ describe('/schedule assistant edit', () => {
 });
 
 describe('/schedule assistant list', () => {
-  test('shows each assistant’s time zone, off days, notification channel and default schedules', async () => {
+  test('shows each assistant’s calendar, sender, limit, owner, notification channel and default schedules', async () => {
     const ws = app.workspace();
     const ava = await addAssistant(ws, 'UALEX', { name: 'Ava', notificationChannel: ws.channelId });
     await addAssistant(ws, 'UALEX', { name: 'Ben', timeZone: 'America/New_York', offDays: [] });
@@ -159,9 +315,11 @@ describe('/schedule assistant list', () => {
     const list = await postedTo(app.fake, res.responseUrl);
     expect(list.body.response_type).toBe('ephemeral');
     expect(list.text).toContain(
-      `*Ava* · Europe/Berlin · Saturday and Sunday off\nNotifications: <#${ws.channelId}>\nDefault schedule: *Q4 push* · Email CC leads: *Recommended for Email CC*`,
+      `*Ava* · Europe/Berlin · 09:00–17:00 · Saturday and Sunday off · no public holidays\nSender: _no sender email yet_ · up to 100 a day · owner <@UALEX>\nNotifications: <#${ws.channelId}>\nDefault schedule: *Q4 push* · Email CC leads: *Recommended for Email CC*`,
     );
-    expect(list.text).toContain('*Ben* · America/New_York · no off days\nNotifications: _no channel yet_\nDefault schedule: *Recommended* · Email CC leads: *Recommended for Email CC*');
+    expect(list.text).toContain(
+      '*Ben* · America/New_York · 09:00–17:00 · no off days · no public holidays\nSender: _no sender email yet_ · up to 100 a day · owner <@UALEX>\nNotifications: _no channel yet_\nDefault schedule: *Recommended* · Email CC leads: *Recommended for Email CC*',
+    );
     expect(list.text).toContain('2 assistants');
   });
 

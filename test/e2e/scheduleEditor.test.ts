@@ -280,7 +280,26 @@ describe('the make-your-own-schedule flow', () => {
     // 17:00 Monday in Dubai: +1 Tue 17:00 is closing time → Wed 8 09:00, +1 Thu 9, +2 Sat 11 → Sunday 12 (Fri/Sat off).
     expect(heads[0]).toContain('Day 2 · Wed 8 Apr _(moved 1 day to working time)_');
     expect(heads[2]).toContain('Day 6 · Sun 12 Apr _(moved 1 day to working time)_');
-    expect(viewText(app.fake, viewId)).toContain("Ava's calendar (Asia/Dubai, Friday and Saturday off)");
+    expect(viewText(app.fake, viewId)).toContain("Ava's calendar (Asia/Dubai, Friday and Saturday off, 09:00–17:00)");
+  });
+
+  test('dates previewed for an assistant follow its business hours, public holidays and extra off dates too', async () => {
+    const ws = app.workspace();
+    const slack = ws.as('UALEX', { tz: 'America/New_York' });
+    const actor = { workspace: ws.ref, userId: 'UALEX', name: 'alex', isAdmin: false };
+    const ava = await app.services.assistants.createSettings(
+      actor,
+      { name: 'Ava', timeZone: 'Europe/Amsterdam', businessHours: { open: '08:00', close: '12:00' }, holidays: { country: 'NL', region: null }, extraOffDates: ['2026-04-08'] },
+      { channels: null },
+    );
+    const viewId = await cloneRecommended(ws, slack, 'Amsterdam');
+    await clickAndWait(slack, viewId, { actionId: 'editor.preview_for', selectedOption: { text: 'Assistant: Ava', value: ava.id } });
+    const heads = stepHeads(viewId);
+    // Mon 6 Apr 15:00 in Amsterdam + 1 = Tue 15:00, after closing (12:00); Wed 8 is a day off → Thu 9 08:00.
+    expect(heads[0]).toContain('Day 3 · Thu 9 Apr _(moved 2 days to working time)_');
+    // … +5 = Sat 25 Apr; Mon 27 Apr is King's Day, a public holiday → Tue 28.
+    expect(heads[5]).toContain('Day 22 · Tue 28 Apr _(moved 3 days to working time)_');
+    expect(viewText(app.fake, viewId)).toContain("Ava's calendar (Europe/Amsterdam, Saturday and Sunday off, 08:00–12:00, public holidays of NL, 1 extra off date)");
   });
 
   test('cancelling the editor throws the draft away and leaves the schedule as it was', async () => {

@@ -10,7 +10,7 @@ import { LIMITS, validateMessageBlocks, validateView } from '../support/fakeSlac
 import { foreignSequences, liveMarkup, mrkdwnTexts } from '../support/mrkdwn.js';
 import { apiTokenCreatedMessage, apiTokenListMessage, apiTokenNotFoundMessage, apiTokenRevokedMessage } from '../../views/apiTokens.js';
 import { assistantListMessage } from '../../views/assistantList.js';
-import { assistantModal, assistantSavedMessage, timeZoneOption } from '../../views/assistantModal.js';
+import { assistantModal, assistantSavedMessage, regionOption, timeZoneOption } from '../../views/assistantModal.js';
 import { cloneModal, scheduleOptions } from '../../views/cloneModal.js';
 import { customMessageListMessage } from '../../views/customMessageList.js';
 import { customMessageModal, customMessageSavedMessage } from '../../views/customMessageModal.js';
@@ -112,7 +112,13 @@ function editorModel(name: string, emailCc = false): EditorModel {
     steps: previewed,
     totalDays: null,
     assistants: [{ id: 'a1', name }],
-    datesFor: { assistantName: name, start: NOW, timeZone: 'Europe/Berlin', offDays: [6, 0] },
+    datesFor: {
+      assistantName: name,
+      start: NOW,
+      timeZone: 'Europe/Berlin',
+      offDays: [6, 0],
+      rules: { timeZone: 'Europe/Berlin', offDays: [6, 0], businessHours: { open: '09:00', close: '17:00' }, holidays: { country: name, region: name }, extraOffDates: [name] },
+    },
   };
 }
 
@@ -134,13 +140,65 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
     'assistantList.ts': {
       list: message(
         assistantListMessage([
-          { id: 'a1', name, timeZone: name, offDays: [6, 0], notificationChannel: CHANNEL, defaultSchedule: name, defaultEmailCcSchedule: null },
-          { id: 'a2', name, timeZone: 'UTC', offDays: [], notificationChannel: name, defaultSchedule: null, defaultEmailCcSchedule: name },
+          {
+            id: 'a1',
+            name,
+            timeZone: name,
+            offDays: [6, 0],
+            businessHours: { open: '09:00', close: '17:00' },
+            holidays: name,
+            extraOffDates: [name, name],
+            dailyLimit: 100,
+            senderName: name,
+            senderEmail: name,
+            owner: OWNER,
+            notificationChannel: CHANNEL,
+            defaultSchedule: name,
+            defaultEmailCcSchedule: null,
+          },
+          {
+            id: 'a2',
+            name,
+            timeZone: 'UTC',
+            offDays: [],
+            businessHours: { open: '09:00', close: '17:00' },
+            holidays: null,
+            extraOffDates: [],
+            dailyLimit: 10_000,
+            senderName: name,
+            senderEmail: null,
+            owner: name,
+            notificationChannel: name,
+            defaultSchedule: null,
+            defaultEmailCcSchedule: name,
+          },
         ]),
       ),
     },
     'assistantModal.ts': {
-      edit: modal(assistantModal({ name, notificationChannel: CHANNEL, timeZone: { zone: 'Europe/Berlin', label: name }, offDays: [6, 0], metadata: { assistantId: 'a1' } })),
+      edit: modal(
+        assistantModal({
+          name,
+          senderName: name,
+          senderEmail: 'ava@example.com',
+          signature: name,
+          notificationChannel: CHANNEL,
+          timeZone: { zone: 'Europe/Berlin', label: name },
+          businessHours: { open: '09:00', close: '17:00' },
+          offDays: [6, 0],
+          countries: [
+            { code: 'DE', name },
+            { code: 'US', name: 'United States' },
+          ],
+          holidayCountry: { code: 'DE', name },
+          holidayRegion: { code: 'BY', name },
+          extraOffDates: name,
+          dailyLimit: 100,
+          owner: OWNER,
+          metadata: { assistantId: 'a1' },
+        }),
+      ),
+      regionOption: { kind: 'options', options: [regionOption('DE', { code: 'BY', name })] },
       timeZoneOption: { kind: 'options', options: [timeZoneOption({ zone: 'Europe/Berlin', label: name })] },
       added: message(assistantSavedMessage({ added: true, name, timeZone: name, offDays: [6, 0], notificationChannel: name, defaultScheduleName: name })),
       saved: message(assistantSavedMessage({ added: false, name, timeZone: 'UTC', offDays: [], notificationChannel: CHANNEL, defaultScheduleName: null })),

@@ -9,7 +9,7 @@ import { openFromCommand, type CommandContext } from './types.js';
 export async function add(ctx: CommandContext): Promise<void> {
   await openFromCommand(ctx, 'Add an assistant', async () => {
     const actor = await actorOf(ctx.client, ctx.workspace, ctx.command.user_id);
-    return { modal: assistantModalFor(ctx.services, { userTimeZone: actor.timeZone }, { responseUrl: ctx.command.response_url }) };
+    return { modal: assistantModalFor(ctx.services, { userId: actor.userId, userTimeZone: actor.timeZone }, { responseUrl: ctx.command.response_url }) };
   });
 }
 
@@ -27,7 +27,7 @@ export async function edit(ctx: CommandContext, name: string): Promise<void> {
     // Refused here already, naming who can, rather than after the user filled the form.
     ctx.services.assistants.assertCanChange(actor, assistant);
     return {
-      modal: assistantModalFor(ctx.services, { assistant, userTimeZone: actor.timeZone }, { assistantId: assistant.id, version: assistant.version, responseUrl: ctx.command.response_url }),
+      modal: assistantModalFor(ctx.services, { assistant, userId: actor.userId, userTimeZone: actor.timeZone }, { assistantId: assistant.id, version: assistant.version, responseUrl: ctx.command.response_url }),
     };
   });
 }

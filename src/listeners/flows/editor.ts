@@ -37,7 +37,8 @@ export async function pushMessagePreview(client: WebClient, triggerId: string, s
   // The user's own email has no message of the app's to show (and no View button).
   if (!row || row.type === OWN_EMAIL) return;
   const assistant = draft.previewAssistantId ? (await services.assistants.list(ref)).find((a) => a.id === draft.previewAssistantId) : undefined;
-  const values = { ...SAMPLE_LEAD, sender_name: assistant?.name ?? 'Your assistant', signature: `${assistant?.name ?? 'Your assistant'}` };
+  const sender = assistant?.senderName || assistant?.name || 'Your assistant';
+  const values = { ...SAMPLE_LEAD, sender_name: sender, signature: assistant?.signature || sender };
   const sampleLead = { fullName: SAMPLE_LEAD.full_name ?? '', company: SAMPLE_LEAD.company ?? '' };
   let preview;
   if (isTone(row.type)) {

@@ -3,19 +3,13 @@ import type { App } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import type { Assistant } from '../../services/assistants.js';
-import { ASSISTANT, assistantSavedMessage, parseOffDays, type AssistantModalMetadata } from '../../../views/assistantModal.js';
+import { ASSISTANT, assistantBlockFor, assistantSavedMessage, type AssistantModalMetadata } from '../../../views/assistantModal.js';
 import { DEFAULTS, defaultsSavedMessage, type DefaultsModalMetadata } from '../../../views/defaultsModal.js';
 import { actorOf, logFailure, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
 import { answerSubmission } from '../flows/answers.js';
+import { channelMembershipVia, settingsFromModal } from '../flows/assistants.js';
 import { bold } from '../../../views/text.js';
-import { blockIdWithPrefix, inputValue, parseMetadata, versionedSave, selectedConversation, selectedValue, selectedValues, type StateValues } from '../viewState.js';
-
-const ASSISTANT_BLOCKS: Record<string, string> = {
-  name: ASSISTANT.nameBlock,
-  notificationChannel: ASSISTANT.channelBlock,
-  timeZone: ASSISTANT.timeZoneBlock,
-  offDays: ASSISTANT.offDaysBlock,
-};
+import { blockIdWithPrefix, parseMetadata, versionedSave, selectedValue, type StateValues } from '../viewState.js';
 
 
 export function register(app: App, services: Services, logger: Logger): void {
@@ -23,24 +17,21 @@ export function register(app: App, services: Services, logger: Logger): void {
     const ref = workspaceOf(body);
     const metadata = parseMetadata<AssistantModalMetadata>(view.private_metadata);
     const values = view.state?.values as StateValues | undefined;
-    const input = {
-      name: inputValue(values, ASSISTANT.nameBlock, ASSISTANT.nameAction),
-      notificationChannel: selectedConversation(values, ASSISTANT.channelBlock, ASSISTANT.channelAction) ?? '',
-      timeZone: selectedValue(values, ASSISTANT.timeZoneBlock, ASSISTANT.timeZoneAction) ?? '',
-      offDays: parseOffDays(selectedValues(values, ASSISTANT.offDaysBlock, ASSISTANT.offDaysAction)),
-    };
+    const settings = settingsFromModal(values);
     const outcome: { saved?: Assistant } = {};
     await answerSubmission(ack, client, logger, view, 'Saving an assistant', async () => {
       let timeZone: string | undefined;
       try {
         const actor = await actorOf(client, ref, body.user.id);
         timeZone = actor.timeZone;
-        outcome.saved = metadata.assistantId
-          ? await services.assistants.update(actor, metadata.assistantId, { ...input, ...versionedSave(metadata.version, view.id) })
-          : await services.assistants.create(actor, { ...input, saveId: view.id });
+        const channels = channelMembershipVia(client);
+        const saved = metadata.assistantId
+          ? (await services.assistants.updateSettings(actor, metadata.assistantId, settings, { channels, ...versionedSave(metadata.version, view.id) })).assistant
+          : await services.assistants.createSettings(actor, settings, { channels, saveId: view.id });
+        outcome.saved = await services.assistants.get(ref, saved.id);
         return { done: `:white_check_mark: Assistant ${bold(outcome.saved.name)} is saved.` };
       } catch (error) {
-        return { errors: await modalErrors(client, logger, 'Saving an assistant', error, (field) => ASSISTANT_BLOCKS[field], ASSISTANT.nameBlock, timeZone) };
+        return { errors: await modalErrors(client, logger, 'Saving an assistant', error, assistantBlockFor, ASSISTANT.nameBlock, timeZone) };
       }
     });
     const { saved } = outcome;
