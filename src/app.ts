@@ -7,6 +7,7 @@ import { registerListeners } from './listeners/index.js';
 import { logFailure } from './listeners/context.js';
 import { signatureProperties } from './listeners/requests.js';
 import { answerUnroutedApiRequest, apiRoutes } from './api/index.js';
+import { receiverInstallOptions } from './installs/installer.js';
 
 export interface AppDeps {
   config: Config;
@@ -38,9 +39,13 @@ export function createApp(deps: AppDeps): App {
     ...apiRoutes({ services: deps.services, logger }),
   ];
 
+  // Distributed mode: "Add to Slack" (GET /slack/install, /slack/oauth_redirect), and each request's
+  // token from its workspace's installation; otherwise the one bot token.
+  const install = config.slack.mode === 'distributed' ? receiverInstallOptions(deps.services, config.slack.oauth, config.slack.apiUrl) : undefined;
   const receiver: Receiver = config.slack.appToken
-    ? new SocketModeReceiver({ appToken: config.slack.appToken, customRoutes, logger, installerOptions: { port: config.port } })
+    ? new SocketModeReceiver({ appToken: config.slack.appToken, customRoutes, logger, ...install, installerOptions: { ...install?.installerOptions, port: config.port } })
     : new HTTPReceiver({
+        ...install,
         signingSecret: config.slack.signingSecret,
         endpoints: '/slack/events',
         customRoutes,
@@ -63,7 +68,7 @@ export function createApp(deps: AppDeps): App {
       });
 
   const app = new App({
-    ...(deps.authorize ? { authorize: deps.authorize } : { token: config.slack.botToken }),
+    ...(deps.authorize ? { authorize: deps.authorize } : config.slack.mode === 'single-workspace' ? { token: config.slack.botToken } : {}),
     receiver,
     logger,
     // Bolt sets its logger's level itself; without this it would be INFO whatever LOG_LEVEL says.

@@ -4,10 +4,26 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
+/** Where Slack sends the installing user back with a code (Bolt's default path). */
+export const OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';
+/** The "Add to Slack" page (Bolt's default path). */
+export const OAUTH_INSTALL_PATH = '/slack/install';
+
+const MODES_HINT =
+  'set SLACK_BOT_TOKEN (the Bot User OAuth Token, "OAuth & Permissions") for one workspace, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET ("Basic Information → App Credentials") with SLACK_STATE_SECRET and no bot token to install into many workspaces with "Add to Slack"';
+
 const schema = z.object({
   SLACK_BOT_TOKEN: z
-    .string({ error: 'is not set: copy the Bot User OAuth Token (xoxb-…) from your Slack app\'s "OAuth & Permissions" page' })
-    .regex(/^xoxb-/, { error: 'must be a bot token starting with xoxb- (Slack app → "OAuth & Permissions")' }),
+    .string()
+    .regex(/^xoxb-/, { error: 'must be a bot token starting with xoxb- (Slack app → "OAuth & Permissions")' })
+    .optional(),
+  SLACK_CLIENT_ID: z.string().regex(/^\d+\.\d+$/, { error: 'must be the Client ID from "Basic Information → App Credentials", such as 1234567890.1234567890' }).optional(),
+  SLACK_CLIENT_SECRET: z.string().optional(),
+  SLACK_STATE_SECRET: z.string().min(20, { error: 'must be at least 20 characters: a long random string (openssl rand -hex 32)' }).optional(),
+  SLACK_REDIRECT_URL: z
+    .url({ error: 'must be the https URL of /slack/oauth_redirect, or unset' })
+    .refine((url) => new URL(url).pathname === OAUTH_REDIRECT_PATH, { error: `must end in ${OAUTH_REDIRECT_PATH}, where the app receives Slack's redirect` })
+    .optional(),
   SLACK_SIGNING_SECRET: z
     .string({ error: 'is not set: copy the Signing Secret from your Slack app\'s "Basic Information" page' })
     .min(1, { error: 'is empty: copy the Signing Secret from your Slack app\'s "Basic Information" page' }),
@@ -45,9 +61,23 @@ const schema = z.object({
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** The app's credentials from "Basic Information → App Credentials", for "Add to Slack". */
+export interface OAuthConfig {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly stateSecret: string;
+  /** Sent as redirect_uri; unset = the one redirect URL of the app's settings. */
+  readonly redirectUrl?: string;
+}
+
+/**
+ * One workspace (a bot token from the app's settings page), or many: each workspace installs the
+ * app with "Add to Slack" and its own token comes from the installation store.
+ */
+export type SlackMode = { readonly mode: 'single-workspace'; readonly botToken: string } | { readonly mode: 'distributed'; readonly oauth: OAuthConfig };
+
 export interface Config {
-  readonly slack: {
-    readonly botToken: string;
+  readonly slack: SlackMode & {
     readonly signingSecret: string;
     readonly appToken?: string;
     readonly apiUrl?: string;
@@ -65,6 +95,8 @@ export class ConfigError extends Error {
 export function parseConfig(env: Record<string, string | undefined>): Config {
   // An empty value in .env means "unset", as it would for most tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const mode = modeProblem(present);
+  if (mode) throw new ConfigError(`${mode}.`);
   const result = schema.safeParse(present);
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -74,7 +106,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const e = result.data;
   return deepFreeze({
     slack: {
-      botToken: e.SLACK_BOT_TOKEN,
+      ...(e.SLACK_BOT_TOKEN
+        ? { mode: 'single-workspace' as const, botToken: e.SLACK_BOT_TOKEN }
+        : {
+            mode: 'distributed' as const,
+            oauth: {
+              clientId: e.SLACK_CLIENT_ID!,
+              clientSecret: e.SLACK_CLIENT_SECRET!,
+              stateSecret: e.SLACK_STATE_SECRET!,
+              ...(e.SLACK_REDIRECT_URL ? { redirectUrl: e.SLACK_REDIRECT_URL } : {}),
+            },
+          }),
       signingSecret: e.SLACK_SIGNING_SECRET,
       ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
       ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}),
@@ -83,6 +125,20 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ...(e.MONGODB_URI ? { mongodbUri: e.MONGODB_URI } : {}),
     logLevel: e.LOG_LEVEL,
   });
+}
+
+/**
+ * Exactly one mode, checked before any value: with a bot token and OAuth credentials together it
+ * would be unclear which token a request acts with, and with neither the app can act nowhere.
+ */
+function modeProblem(env: Record<string, string | undefined>): string | undefined {
+  const oauthSet = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_REDIRECT_URL'].filter((v) => env[v]);
+  if (env.SLACK_BOT_TOKEN && oauthSet.length > 0) return `SLACK_BOT_TOKEN and ${oauthSet.join(', ')} are both set: ${MODES_HINT}`;
+  if (env.SLACK_BOT_TOKEN) return undefined;
+  if (!env.SLACK_CLIENT_ID) return `SLACK_BOT_TOKEN is not set, nor SLACK_CLIENT_ID: ${MODES_HINT}`;
+  if (!env.SLACK_CLIENT_SECRET) return 'SLACK_CLIENT_SECRET is not set: installing into many workspaces (SLACK_CLIENT_ID is set) needs the Client Secret from "Basic Information → App Credentials"';
+  if (!env.SLACK_STATE_SECRET) return 'SLACK_STATE_SECRET is not set: installing into many workspaces (SLACK_CLIENT_ID is set) needs a long random string that signs the OAuth state (openssl rand -hex 32)';
+  return undefined;
 }
 
 /** Reads `.env` (when present) and the process environment once. */

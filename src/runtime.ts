@@ -13,6 +13,7 @@ import { startLocalMongo, type LocalMongo } from './db/localServer.js';
 import { startJobs, stopJobs } from './jobs/index.js';
 import { createServices, type Services } from './services/index.js';
 import { createApp } from './app.js';
+import { createSlackClients, type SlackClients } from './installs/slackClients.js';
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -34,6 +35,8 @@ export interface Runtime {
   readonly connection: Connection;
   readonly agenda: Agenda;
   readonly services: Services;
+  /** A ready WebClient per workspace, for work outside Slack requests (jobs). */
+  readonly slackClients: SlackClients;
   /** The HTTP port actually listened on (useful with PORT=0). */
   readonly port: number;
   stop(): Promise<void>;
@@ -54,9 +57,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   let app: App;
   let port: number;
   let services: Services;
+  let slackClients: SlackClients;
   try {
     connection = await connectDatabase(uri, { dbName: options.dbName ?? (config.mongodbUri ? undefined : 'followups'), monitorCommands: options.monitorCommands ?? false });
     services = await createServices(connection, clock);
+    slackClients = createSlackClients(config, services, logger, options.webApiRetries !== undefined ? { webApiRetries: options.webApiRetries } : {});
     agenda = await startJobs(connection, services);
     const db = connection;
     app = createApp({ config, logger, services, databaseUp: () => isDatabaseUp(db), ...(options.webApiRetries !== undefined ? { webApiRetries: options.webApiRetries } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) });
@@ -81,5 +86,5 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       await local?.stop();
     })());
 
-  return { app, connection: started.connection, agenda: started.agenda, services, port, stop };
+  return { app, connection: started.connection, agenda: started.agenda, services, slackClients, port, stop };
 }

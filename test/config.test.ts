@@ -1,16 +1,32 @@
 import { ConfigError, parseConfig } from '../src/config.js';
 
 const valid = { SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'secret' };
+const oauth = { SLACK_CLIENT_ID: '1234567890.987654321', SLACK_CLIENT_SECRET: 'client-secret', SLACK_STATE_SECRET: 'a-long-random-state-secret-0123456789' };
 
 describe('config', () => {
   test('a minimal environment gives HTTP mode on port 3000 with a local database', () => {
     const config = parseConfig(valid);
     expect(config).toEqual({
-      slack: { botToken: 'xoxb-1-2', signingSecret: 'secret' },
+      slack: { mode: 'single-workspace', botToken: 'xoxb-1-2', signingSecret: 'secret' },
       port: 3000,
       logLevel: 'info',
     });
     expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.slack)).toBe(true);
+  });
+
+  test('OAuth credentials without a bot token install into many workspaces', () => {
+    const config = parseConfig({ SLACK_SIGNING_SECRET: 'secret', ...oauth, SLACK_REDIRECT_URL: 'https://followups.example.com/slack/oauth_redirect' });
+    expect(config.slack).toEqual({
+      mode: 'distributed',
+      oauth: {
+        clientId: '1234567890.987654321',
+        clientSecret: 'client-secret',
+        stateSecret: 'a-long-random-state-secret-0123456789',
+        redirectUrl: 'https://followups.example.com/slack/oauth_redirect',
+      },
+      signingSecret: 'secret',
+    });
     expect(Object.isFrozen(config.slack)).toBe(true);
   });
 
@@ -42,7 +58,15 @@ describe('config', () => {
   });
 
   test.each([
-    [{ SLACK_SIGNING_SECRET: 's' }, /^SLACK_BOT_TOKEN is not set: .*OAuth & Permissions/],
+    [{ SLACK_SIGNING_SECRET: 's' }, /^SLACK_BOT_TOKEN is not set, nor SLACK_CLIENT_ID: set SLACK_BOT_TOKEN .*OAuth & Permissions.* for one workspace, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET .* to install into many workspaces/],
+    [{ ...valid, ...oauth }, /^SLACK_BOT_TOKEN and SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET are both set: set SLACK_BOT_TOKEN .* for one workspace, or /],
+    [{ ...valid, SLACK_CLIENT_SECRET: 'leftover' }, /^SLACK_BOT_TOKEN and SLACK_CLIENT_SECRET are both set/],
+    [{ SLACK_SIGNING_SECRET: 's', SLACK_STATE_SECRET: oauth.SLACK_STATE_SECRET }, /^SLACK_BOT_TOKEN is not set, nor SLACK_CLIENT_ID/],
+    [{ SLACK_SIGNING_SECRET: 's', ...oauth, SLACK_CLIENT_SECRET: '' }, /^SLACK_CLIENT_SECRET is not set: installing into many workspaces .*App Credentials/],
+    [{ SLACK_SIGNING_SECRET: 's', ...oauth, SLACK_STATE_SECRET: '' }, /^SLACK_STATE_SECRET is not set: installing into many workspaces .*random string/],
+    [{ SLACK_SIGNING_SECRET: 's', ...oauth, SLACK_STATE_SECRET: 'short' }, /^SLACK_STATE_SECRET must be at least 20 characters/],
+    [{ SLACK_SIGNING_SECRET: 's', ...oauth, SLACK_CLIENT_ID: 'abc' }, /^SLACK_CLIENT_ID must be the Client ID from "Basic Information → App Credentials"/],
+    [{ SLACK_SIGNING_SECRET: 's', ...oauth, SLACK_REDIRECT_URL: 'https://followups.example.com/oauth' }, /^SLACK_REDIRECT_URL must end in \/slack\/oauth_redirect/],
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /^SLACK_SIGNING_SECRET is not set: .*Basic Information/],
     [{ ...valid, SLACK_BOT_TOKEN: 'xoxp-user-token' }, /^SLACK_BOT_TOKEN must be a bot token starting with xoxb-/],
     [{ ...valid, SLACK_APP_TOKEN: 'xoxb-wrong' }, /^SLACK_APP_TOKEN must be an app-level token starting with xapp-/],

@@ -33,11 +33,24 @@ describe('start-up', () => {
     expect(result.stdout).toBe('');
   });
 
-  test('without any Slack token it names the first missing one and exits non-zero', async () => {
+  test('without any Slack token it says how to choose one workspace or many, and exits non-zero', async () => {
     const result = await runMain({}, cwd);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/^Cannot start: SLACK_BOT_TOKEN is not set/);
-    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^Cannot start: SLACK_BOT_TOKEN is not set, nor SLACK_CLIENT_ID: set SLACK_BOT_TOKEN .* for one workspace, or SLACK_CLIENT_ID .* to install into many workspaces/);
+    expect(result.stdout).toBe('');
+  });
+
+  test('with both a bot token and OAuth credentials it refuses in one line and exits non-zero', async () => {
+    const result = await runMain(
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'a-long-random-state-secret-0123456789' },
+      cwd,
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Cannot start: SLACK_BOT_TOKEN and SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET are both set: set SLACK_BOT_TOKEN/),
+    ]);
+    expect(await readdir(cwd)).toEqual([]); // nothing started
   });
 
   test('in production without MONGODB_URI it refuses in one line and starts no local database', async () => {

@@ -6,6 +6,7 @@ import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { Clock } from '../clock.js';
 import { STEP_TYPES, type StepType } from '../services/domain.js';
 import { MAX_AFTER_HUNDREDTHS } from '../services/calendar.js';
+import { createInstallationModels, type InstallationModels } from './installationModels.js';
 
 export interface StepDoc {
   type: StepType;
@@ -303,7 +304,7 @@ export interface EnrollmentDoc {
   updatedAt: Date;
 }
 
-export interface Models {
+export interface Models extends InstallationModels {
   Schedule: Model<ScheduleDoc>;
   ScheduleSummary: Model<ScheduleSummaryDoc>;
   CustomMessage: Model<CustomMessageDoc>;
@@ -573,6 +574,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
   enrollmentSchema.index({ state: 1, nextDueAt: 1 });
 
   return {
+    ...createInstallationModels(connection, clock),
     Lead: connection.model<LeadDoc>('Lead', leadSchema),
     Enrollment: connection.model<EnrollmentDoc>('Enrollment', enrollmentSchema),
     Schedule: connection.model<ScheduleDoc>('Schedule', scheduleSchema),

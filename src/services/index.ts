@@ -15,6 +15,7 @@ import { createLeadService, type LeadService } from './leads/index.js';
 import { migrateToScheduleSummaries } from './scheduleSummaries.js';
 import { createRequestClaimService, type RequestClaimService } from './requestClaims.js';
 import { createWorkspaceService, type WorkspaceService } from './workspaces.js';
+import { createInstallationService, type InstallationService } from './installations.js';
 
 export interface Services {
   readonly clock: Clock;
@@ -27,6 +28,7 @@ export interface Services {
   readonly requestClaims: RequestClaimService;
   readonly leads: LeadService;
   readonly apiTokens: ApiTokenService;
+  readonly installations: InstallationService;
 }
 
 export async function createServices(connection: Connection, clock: Clock): Promise<Services> {
@@ -42,6 +44,7 @@ export async function createServices(connection: Connection, clock: Clock): Prom
   const schedules = createScheduleService(models, clock);
   const customMessages = createCustomMessageService(models, clock);
   const assistants = createAssistantService(models, clock);
+  const leads = createLeadService(models, clock);
   return {
     clock,
     models,
@@ -51,7 +54,8 @@ export async function createServices(connection: Connection, clock: Clock): Prom
     assistants,
     drafts: createDraftService(models, clock, { schedules, customMessages, assistants }),
     requestClaims: createRequestClaimService(models),
-    leads: createLeadService(models, clock),
+    leads,
     apiTokens: createApiTokenService(models, clock),
+    installations: createInstallationService(models, clock, leads),
   };
 }

@@ -131,6 +131,8 @@ export interface ListOptions {
 /** Which enrollments a state change applies to: every one of the lead's, or one assistant's. */
 export interface ChangeOptions {
   readonly assistantId?: string | null;
+  /** Why, in the history (a pause for an uninstall says "app uninstalled"). */
+  readonly reason?: string;
 }
 
 export interface LeadService {
@@ -539,7 +541,7 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
       const enrollments = await enrollmentsToChange(actor.workspace, lead, options);
       let changed = 0;
       for (const e of enrollments.filter((e) => e.state === 'active')) {
-        const done = await changeEnrollment(actor, e._id, (doc) => (doc.state === 'active' ? { set: { state: 'paused', pausedAt: clock.now() }, history: { action: 'paused', reason: null } } : null));
+        const done = await changeEnrollment(actor, e._id, (doc) => (doc.state === 'active' ? { set: { state: 'paused', pausedAt: clock.now() }, history: { action: 'paused', reason: options?.reason ?? null } } : null));
         if (done) changed++;
       }
       if (!changed) throw nothingTo('paused', lead, await enrollmentsToChange(actor.workspace, lead, options));
