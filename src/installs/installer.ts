@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, type CallbackOptions, type CodedError, type Installation, type InstallationStore, type StateStore } from '@slack/oauth';
 import { OAUTH_INSTALL_PATH, OAUTH_REDIRECT_PATH, type OAuthConfig } from '../config.js';
 import type { Services } from '../services/index.js';
-import { installedPage, installFailedPage, type InstallFailure } from '../../views/installPages.js';
+import { installedPage, installFailedPage, type InstallFailure } from './pages.js';
 import { installationStore, stateStore, STATE_TTL_MS } from './stores.js';
 
 /** The bot scopes the app asks for: the same list as manifest.yml's oauth_config.scopes.bot. */

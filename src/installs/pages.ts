@@ -1,5 +1,5 @@
 // The pages a browser sees around "Add to Slack": the end of an install, and why one failed.
-// Pure: (model) => HTML. Every value from Slack or the request is escaped.
+// Pure: (model) => HTML, kept here rather than in views/ (which holds Block Kit only). Every value from Slack or the request is escaped.
 
 export interface InstalledPageModel {
   readonly teamName?: string;
