@@ -2,7 +2,7 @@
 // editor's "Create new…" (then `returnTo` brings the user back to the editor with it picked).
 import type { ModalView } from '@slack/types';
 import { MAX_MESSAGE_BODY, MAX_MESSAGE_NAME, MAX_MESSAGE_SUBJECT } from '../src/services/domain.js';
-import { TOKENS } from '../src/services/personalization.js';
+import { tokenList } from '../src/services/personalization.js';
 import { notice, type MessageView } from './message.js';
 import { bold, clip } from './text.js';
 
@@ -75,7 +75,7 @@ export function customMessageModal(model: {
         label: { type: 'plain_text', text: 'Message' },
         hint: {
           type: 'plain_text',
-          text: clip(`Tokens: ${TOKENS.map((t) => `{{${t}}}`).join(' ')}. Add a fallback for leads without it: {{first_name|there}}.`, 2000),
+          text: clip(`Tokens: ${tokenList()} (a lead’s custom field, such as {{custom.deal_size}}). Add a fallback for leads without it: {{first_name|there}}.`, 2000),
         },
         element: {
           type: 'plain_text_input',

@@ -2,9 +2,26 @@
 // fallback for a lead without that field. Mustache and Handlebars have no fallback syntax and
 // would accept any name silently; this grammar is small enough to own, and to validate.
 
+import { customFieldKey } from './leads/schema.js';
+
 export const TOKENS = ['first_name', 'last_name', 'full_name', 'company', 'title', 'email', 'sender_name', 'sender_email', 'signature'] as const;
 export type Token = (typeof TOKENS)[number];
-export type TokenValues = Partial<Record<Token, string>>;
+/** A lead's custom field: `{{custom.deal_size}}` (the name as the lead's field key, see `customFieldKey`). */
+export const CUSTOM_TOKEN_PREFIX = 'custom.';
+/** How the token list shows custom fields. */
+export const CUSTOM_TOKEN_EXAMPLE = `${CUSTOM_TOKEN_PREFIX}<field>`;
+export type TokenValues = Partial<Record<Token, string>> & { readonly custom?: Readonly<Record<string, string>> };
+
+/** Every token as a writer types it, custom fields last: `{{first_name}} … {{custom.<field>}}`. */
+export function tokenList(): string {
+  return [...TOKENS, CUSTOM_TOKEN_EXAMPLE].map((t) => `{{${t}}}`).join(' ');
+}
+
+function customName(name: string): string | null {
+  if (!name.startsWith(CUSTOM_TOKEN_PREFIX)) return null;
+  const key = customFieldKey(name.slice(CUSTOM_TOKEN_PREFIX.length));
+  return /^[\p{L}\p{N}][\p{L}\p{N}_]*$/u.test(key) ? key : null;
+}
 
 const TOKEN_PATTERN = /\{\{\s*([^{}|]*?)\s*(?:\|([^{}]*))?\}\}/g;
 
@@ -13,8 +30,8 @@ export function tokenProblems(text: string): string[] {
   const problems: string[] = [];
   for (const match of text.matchAll(TOKEN_PATTERN)) {
     const name = match[1] ?? '';
-    if (!(TOKENS as readonly string[]).includes(name)) {
-      problems.push(`{{${name}}} is not a token I know. Use one of: ${TOKENS.map((t) => `{{${t}}}`).join(', ')}.`);
+    if (!(TOKENS as readonly string[]).includes(name) && customName(name) === null) {
+      problems.push(`{{${name}}} is not a token I know. Use one of: ${[...TOKENS, CUSTOM_TOKEN_EXAMPLE].map((t) => `{{${t}}}`).join(', ')}.`);
     }
   }
   const stripped = text.replace(TOKEN_PATTERN, '');
@@ -25,7 +42,8 @@ export function tokenProblems(text: string): string[] {
 /** Fills tokens; a missing value uses the token's fallback, or nothing. */
 export function renderTokens(text: string, values: TokenValues): string {
   return text.replace(TOKEN_PATTERN, (_whole, name: string, fallback: string | undefined) => {
-    const value = values[name as Token]?.trim();
+    const custom = customName(name);
+    const value = (custom === null ? values[name as Token] : values.custom?.[custom])?.trim();
     return value ? value : (fallback ?? '').trim();
   });
 }

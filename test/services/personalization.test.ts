@@ -13,6 +13,14 @@ describe('personalization tokens', () => {
     expect(tokenProblems('Hi {{first_name')).toEqual(['A token is not closed: write tokens as {{first_name}} or {{first_name|there}}.']);
     expect(tokenProblems('Plain text, {{signature}}')).toEqual([]);
   });
+
+  test('a lead’s custom fields are tokens too: {{custom.<field>}}, any spelling of the field’s name, with a fallback', () => {
+    expect(tokenProblems('Your {{custom.deal_size|deal}} at {{ custom.Deal Size }}')).toEqual([]);
+    expect(tokenProblems('{{custom.}} {{custom.{x}}')).not.toEqual([]);
+    expect(tokenProblems('{{customs.plan}}')).toEqual([expect.stringContaining('{{custom.<field>}}')]);
+    const custom = { deal_size: '10k', plan: ' ' };
+    expect(renderTokens('A {{custom.Deal Size}} deal on {{custom.plan|the free plan}}, {{custom.missing|sure}}', { custom })).toBe('A 10k deal on the free plan, sure');
+  });
 });
 
 describe('custom message validation', () => {
