@@ -131,7 +131,7 @@ export interface AssistantService {
   assertCanChange(actor: Actor, assistant: Assistant): void;
 }
 
-function toAssistant(doc: AssistantDoc): Assistant {
+export function toAssistant(doc: AssistantDoc): Assistant {
   return {
     id: String(doc._id),
     name: doc.name,

@@ -22,7 +22,9 @@ import {
   type StopReason,
   type VersionClaimDoc,
 } from '../../db/models.js';
-import { prepareCalendar, type CalendarRules, type PreparedCalendar, type Weekday } from '../calendar.js';
+import { prepareCalendar, type CalendarRules, type PreparedCalendar } from '../calendar.js';
+import { calendarRulesOf } from '../assistantSettings.js';
+import { toAssistant } from '../assistants.js';
 import { DomainError, ValidationError, workspaceKey, type Actor, type WorkspaceRef } from '../domain.js';
 import { toSchedule, type ListPage, type Schedule } from '../schedules.js';
 import { nextDueAt, planFollowups, replanFollowups, resumedFollowups, type PlannedFollowup } from './plan.js';
@@ -249,13 +251,9 @@ export function leadLabel(lead: Pick<Lead, 'firstName' | 'lastName' | 'email'>):
   return [lead.firstName, lead.lastName].filter(Boolean).join(' ') || lead.email;
 }
 
-/**
- * The calendar rules of an assistant.
- * TODO(assistants): use the helper `assistants`' rules function (business hours, holidays,
- * extra off dates) once it lands; today assistants store only a zone and off days.
- */
-export function assistantRules(assistant: Pick<AssistantDoc, 'timeZone' | 'offDays'>): CalendarRules {
-  return { timeZone: assistant.timeZone, offDays: (assistant.offDays ?? [6, 0]) as Weekday[] };
+/** The calendar rules of an assistant as stored (older assistants read with the default hours). */
+export function assistantRules(assistant: AssistantDoc): CalendarRules {
+  return calendarRulesOf(toAssistant(assistant));
 }
 
 const isOpen = (state: EnrollmentState) => state === 'active' || state === 'paused';

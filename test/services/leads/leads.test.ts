@@ -75,6 +75,25 @@ describe('adding leads', () => {
     expect(await db.services.leads.get(ws, leadIdOf(result))).toEqual(lead);
   });
 
+  test('the assistant’s business hours, public holidays and vacation move the planned times', async () => {
+    const { ws, alex } = await setUp();
+    const berlin = await db.services.assistants.create(alex, {
+      name: 'Bea',
+      notificationChannel: '',
+      timeZone: 'Europe/Berlin',
+      offDays: [6, 0],
+      businessHours: { open: '10:00', close: '16:00' },
+      holidays: { country: 'DE', region: null },
+      extraOffDates: ['2027-03-31'],
+    });
+    clock.at = new Date('2027-03-25T15:30:00Z'); // Thu 16:30 in Berlin
+    await db.services.leads.addLeads(alex, { assistantId: berlin.id }, [{ email: 'kim@acme.example' }]);
+    const followups = (await db.services.leads.findByEmail(ws, 'kim@acme.example'))!.enrollment!.followups;
+    // +1 → Fri 26 16:30, Good Friday (and after closing); Easter Monday 29 too → Tue 30 at opening, 10:00 CEST.
+    // Then +1 → Wed 31, on vacation → Thu 1 April 10:00.
+    expect(iso(followups).slice(0, 2)).toEqual(['2027-03-30T08:00:00.000Z', '2027-04-01T08:00:00.000Z']);
+  });
+
   test('good leads are enrolled when others in the same batch are refused, one result per lead in order', async () => {
     const { ws, alex, ava } = await setUp();
     const results = await db.services.leads.addLeads(alex, { assistantId: ava.id }, [
