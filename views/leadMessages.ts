@@ -73,7 +73,7 @@ export function leadDetailsMessage(lead: LeadDetails, enrollments: readonly Enro
   for (const view of enrollments.slice(0, SHOWN_ENROLLMENTS)) {
     const e = view.enrollment;
     blocks.push({ type: 'divider' });
-    blocks.push({ type: 'section', text: mrkdwn(`${followsLine(view)}\n${followupLines.planned(e.followups, view.timeZone)}`) });
+    blocks.push({ type: 'section', text: mrkdwn(`${followsLine(view)}\n${followupLines.planned(e.followups, view.timeZone, e.state === 'stopped' || e.state === 'completed')}`) });
     const history = e.history.slice(-SHOWN_HISTORY);
     const earlier = e.history.length - history.length;
     blocks.push({

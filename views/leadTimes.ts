@@ -17,12 +17,19 @@ function typeLabel(type: Followup['type']): string {
   return type;
 }
 
-/** One line per followup: "2. Gentle · Tue 9 Mar 2027, 09:00", or "· sent …" once sent. */
-function planned(followups: readonly Followup[], timeZone: string): string {
+/**
+ * One line per followup: "2. Gentle · Tue 9 Mar 2027, 09:00", "· sent …" once sent, and "· not sent"
+ * for those left when the enrollment `ended` (stopped or completed).
+ */
+function planned(followups: readonly Followup[], timeZone: string, ended = false): string {
   if (!followups.length) return '_No followups._';
   return followups
     .map((f) => {
-      const when = f.sentAt ? `sent ${time(f.sentAt, timeZone)}${f.outcome ? ` (${inline(f.outcome, 60)})` : ''}` : time(f.plannedAt, timeZone);
+      const when = f.sentAt
+        ? `sent ${time(f.sentAt, timeZone)}${f.outcome ? ` (${inline(f.outcome, 60)})` : ''}`
+        : ended
+          ? `not sent (was planned for ${time(f.plannedAt, timeZone)})`
+          : time(f.plannedAt, timeZone);
       return `${f.step}. ${typeLabel(f.type)} · ${when}`;
     })
     .join('\n');

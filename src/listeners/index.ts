@@ -15,6 +15,9 @@ import * as assistantActions from './actions/assistants.js';
 import * as assistantViews from './views/assistants.js';
 import * as assistantOptions from './options/assistants.js';
 import * as customMessageActions from './actions/customMessages.js';
+import * as leadActions from './actions/leads.js';
+import * as leadViews from './views/leads.js';
+import * as leadOptions from './options/leads.js';
 
 export function registerListeners(app: App, services: Services, logger: Logger): void {
   // A request's timestamp and replay check come first, outside its context: the replay claim (the one
@@ -35,4 +38,7 @@ export function registerListeners(app: App, services: Services, logger: Logger):
   assistantViews.register(app, services, logger);
   assistantOptions.register(app, services, logger);
   customMessageActions.register(app, services, logger);
+  leadActions.register(app, services, logger);
+  leadViews.register(app, services, logger);
+  leadOptions.register(app, services, logger);
 }

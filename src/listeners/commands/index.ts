@@ -12,9 +12,10 @@ import * as schedules from './schedules.js';
 import * as customMessages from './customMessages.js';
 import * as assistants from './assistants.js';
 import * as apiTokens from './apiTokens.js';
+import * as leads from './leads.js';
 
 /** Commands that open a modal: they wait for seeding inside the trigger's deadline (see flows/answers.ts). */
-const MODAL_COMMANDS: ReadonlySet<string> = new Set(['clone', 'edit', 'rename', 'message.new', 'message.edit', 'assistant.add', 'assistant.edit', 'default']);
+const MODAL_COMMANDS: ReadonlySet<string> = new Set(['clone', 'edit', 'rename', 'message.new', 'message.edit', 'assistant.add', 'assistant.edit', 'default', 'lead.add', 'lead.stop']);
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.command('/schedule', async ({ ack, command, client, respond }) => {
@@ -70,6 +71,18 @@ export function register(app: App, services: Services, logger: Logger): void {
           return await apiTokens.list(ctx);
         case 'apiToken.revoke':
           return await apiTokens.revoke(ctx, request.label);
+        case 'lead.add':
+          return await leads.add(ctx);
+        case 'lead.show':
+          return await leads.show(ctx, request.email);
+        case 'lead.list':
+          return await leads.list(ctx, request.assistant, request.state);
+        case 'lead.pause':
+          return await leads.change(ctx, 'pause', request.email);
+        case 'lead.resume':
+          return await leads.change(ctx, 'resume', request.email);
+        case 'lead.stop':
+          return await leads.stop(ctx, request.email);
       }
     } catch (error) {
       if (!(error instanceof DomainError || error instanceof ValidationError)) logFailure(logger, `/schedule ${command.text}`, error);

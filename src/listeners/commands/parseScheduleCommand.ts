@@ -19,6 +19,8 @@ export const SUBCOMMANDS: readonly SubcommandHelp[] = [
   { usage: 'message new | edit <name> | list', description: 'Custom messages with {{first_name|there}}-style tokens.', example: '/schedule message new' },
   { usage: 'assistant add | edit <name> | list', description: 'Assistants: who sends, in which time zone, on which days.', example: '/schedule assistant add' },
   { usage: 'api-token create [label] | list | revoke <label>', description: 'Tokens for the HTTP API (workspace admins).', example: '/schedule api-token create CRM sync' },
+  { usage: 'lead add | show <email> | list [assistant] [state]', description: 'Leads: add one to an assistant’s schedule, see its followups, list them.', example: '/schedule lead list Ava paused' },
+  { usage: 'lead pause | resume | stop <email>', description: 'Pause, resume or stop (with a reason) a lead’s followups.', example: '/schedule lead pause jamie@acme.com' },
   { usage: 'help', description: 'Show this list.', example: '/schedule help' },
 ];
 
@@ -40,7 +42,47 @@ export type ScheduleCommand =
   | { kind: 'assistant.list' }
   | { kind: 'apiToken.create'; label?: string }
   | { kind: 'apiToken.list' }
-  | { kind: 'apiToken.revoke'; label: string };
+  | { kind: 'apiToken.revoke'; label: string }
+  | { kind: 'lead.add' }
+  | { kind: 'lead.show'; email: string }
+  | { kind: 'lead.list'; assistant?: string; state?: LeadState }
+  | { kind: 'lead.pause' | 'lead.resume' | 'lead.stop'; email: string };
+
+const LEAD_STATES = ['active', 'paused', 'completed', 'stopped'] as const;
+type LeadState = (typeof LEAD_STATES)[number];
+
+/** `lead list [assistant] [state]`: a last word that is a state is the state; the words before name the assistant. */
+function leadList(words: string): ScheduleCommand {
+  const parts = words.split(/\s+/).filter(Boolean);
+  const last = parts.at(-1)?.toLowerCase() ?? '';
+  const state = (LEAD_STATES as readonly string[]).includes(last) ? (last as LeadState) : undefined;
+  const assistant = rest((state ? parts.slice(0, -1) : parts).join(' '), 0);
+  return { kind: 'lead.list', ...(assistant ? { assistant } : {}), ...(state ? { state } : {}) };
+}
+
+function leadCommand(text: string, second: string): ScheduleCommand {
+  const verb = second.toLowerCase();
+  switch (verb) {
+    case 'add':
+    case 'new':
+      return { kind: 'lead.add' };
+    case 'list':
+    case '':
+      return leadList(rest(text, 2));
+    case 'show':
+    case 'pause':
+    case 'resume':
+    case 'stop': {
+      // Slack may send a typed address as a link: `<mailto:jamie@acme.com|jamie@acme.com>`.
+      const typed = rest(text, 2);
+      const email = /^<mailto:([^|>]+)(?:\|[^>]*)?>$/i.exec(typed)?.[1] ?? typed;
+      if (!email) return { kind: 'usage', message: `Which lead? Add their email, e.g. \`/schedule lead ${verb} jamie@acme.com\`. \`/schedule lead list\` shows them.` };
+      return { kind: `lead.${verb}`, email };
+    }
+    default:
+      return { kind: 'usage', message: `I don't know ${code(`lead ${second}`, 60)}. Try \`/schedule lead add\`, ${code('/schedule lead show <email>')}, ${code('/schedule lead list [assistant] [state]')} or ${code('/schedule lead pause | resume | stop <email>')}.` };
+  }
+}
 
 /** The words after the first, with surrounding quotes (straight or curly) taken off. */
 function rest(text: string, skip: number): string {
@@ -109,6 +151,9 @@ export function parseScheduleCommand(text: string): ScheduleCommand {
     case 'api-token':
     case 'api-tokens':
       return parseApiTokenCommand(second.toLowerCase(), rest(text, 2));
+    case 'lead':
+    case 'leads':
+      return leadCommand(text, second);
     default:
       return { kind: 'help', unknownWord: first };
   }

@@ -1,6 +1,7 @@
 // An enrollment's followups from its schedule, as pure functions over calendar.ts (the one
 // place send times are computed): the first plan, a replan after an edit, and a resume.
-import { hundredthsOfDays, moveToWorkingTime, planSendTimes, type PreparedCalendar } from '../calendar.js';
+import { hundredthsOfDays, isValidTimeZone, moveToWorkingTime, planSendTimes, type PreparedCalendar } from '../calendar.js';
+import { instantAtWall } from '../calendar/zone.js';
 import { OWN_EMAIL, type StepType } from '../domain.js';
 
 export interface PlanStep {
@@ -78,4 +79,14 @@ export function resumedFollowups(enrollment: EnrollmentPlan, steps: readonly Pla
 /** When the next followup is due: the first unsent one's planned time, or null when none is left. */
 export function nextDueAt(followups: readonly PlannedFollowup[]): Date | null {
   return followups.find((f) => f.sentAt === null)?.plannedAt ?? null;
+}
+
+/** A local date and time (`YYYY-MM-DD`, `HH:MM`) in `timeZone` as an instant (a time in the DST gap: the first instant after it); null when unreadable. */
+export function localStart(date: string, time: string, timeZone: string): Date | null {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const t = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!d || !t || !isValidTimeZone(timeZone)) return null;
+  const wall = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
+  if (new Date(wall).toISOString().slice(0, 10) !== date || Number(t[1]) > 23 || Number(t[2]) > 59) return null;
+  return new Date(instantAtWall(wall, timeZone));
 }

@@ -31,6 +31,16 @@ describe('/schedule words', () => {
     ['api-token', { kind: 'apiToken.list' }],
     ['api-tokens list', { kind: 'apiToken.list' }],
     ['api-token revoke “CRM sync”', { kind: 'apiToken.revoke', label: 'CRM sync' }],
+    ['lead add', { kind: 'lead.add' }],
+    ['lead show Jamie@Acme.com', { kind: 'lead.show', email: 'Jamie@Acme.com' }],
+    ['leads', { kind: 'lead.list' }],
+    ['lead list Ava Bot paused', { kind: 'lead.list', assistant: 'Ava Bot', state: 'paused' }],
+    ['lead list STOPPED', { kind: 'lead.list', state: 'stopped' }],
+    ['lead list “Ava”', { kind: 'lead.list', assistant: 'Ava' }],
+    ['lead pause jamie@acme.com', { kind: 'lead.pause', email: 'jamie@acme.com' }],
+    ['lead resume jamie@acme.com', { kind: 'lead.resume', email: 'jamie@acme.com' }],
+    ['lead stop jamie@acme.com', { kind: 'lead.stop', email: 'jamie@acme.com' }],
+    ['lead show <mailto:jamie@acme.com|jamie@acme.com>', { kind: 'lead.show', email: 'jamie@acme.com' }],
   ])('"%s" is understood', (text, expected) => {
     expect(parseScheduleCommand(text)).toEqual(expected);
   });
@@ -43,6 +53,8 @@ describe('/schedule words', () => {
     ['assistant fire Ava', /I don't know `assistant fire`/],
     ['api-token revoke', /Which token\? .*\/schedule api-token list/],
     ['api-token rotate x', /I don't know `api-token rotate`/],
+    ['lead show', /Which lead\? .*\/schedule lead show jamie@acme.com/],
+    ['lead delete x@y.z', /I don't know `lead delete`/],
   ])('"%s" says what is missing', (text, message) => {
     const parsed = parseScheduleCommand(text);
     expect(parsed.kind).toBe('usage');
