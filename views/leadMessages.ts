@@ -6,7 +6,7 @@ import { STOP_REASONS, STOP_REASON_LABELS, leadLabel } from '../src/services/lea
 import { followupLines } from './leadTimes.js';
 import type { MessageView } from './message.js';
 import { pagerBlocks, type CutPage } from './paging.js';
-import { bold, clip, code, inline, mrkdwn, quoted } from './text.js';
+import { bold, clip, code, inline, mrkdwn, nameList, quoted } from './text.js';
 
 export const LEAD_LIST = {
   page: 'lead_list.page',
@@ -33,6 +33,7 @@ export interface EnrollmentView {
 const STATE_LABELS: Record<EnrollmentState, string> = { active: 'active', paused: 'paused', completed: 'completed', stopped: 'stopped' };
 const SHOWN_ENROLLMENTS = 5;
 const SHOWN_HISTORY = 10;
+const SHOWN_CUSTOM = 20;
 
 function who(lead: { firstName: string; lastName: string; email: string }): string {
   const label = leadLabel(lead);
@@ -53,8 +54,8 @@ function followsLine(view: EnrollmentView): string {
 }
 
 function historyLine(entry: Enrollment['history'][number], timeZone: string): string {
-  const reason = entry.reason ? `: ${inline(entry.reason, 300)}` : '';
-  return `${followupLines.time(entry.at, timeZone)} · ${entry.action}${reason} · by ${inline(entry.byName || entry.by, 80)}`;
+  const reason = entry.reason ? `: ${inline(entry.reason, 120)}` : '';
+  return `${followupLines.time(entry.at, timeZone)} · ${entry.action}${reason} · by ${inline(entry.byName || entry.by, 40)}`;
 }
 
 export function leadDetailsMessage(lead: LeadDetails, enrollments: readonly EnrollmentView[]): MessageView {
@@ -62,13 +63,18 @@ export function leadDetailsMessage(lead: LeadDetails, enrollments: readonly Enro
     [lead.company, lead.title].filter(Boolean).map((t) => inline(t, 200)).join(' · '),
     lead.phone ? `Phone: ${inline(lead.phone, 50)}` : '',
     lead.industry ? `Industry: ${inline(lead.industry, 100)}` : '',
-    lead.tags.length ? `Tags: ${lead.tags.map((t) => inline(t, 50)).join(', ')}` : '',
-    ...lead.custom.slice(0, 30).map((c) => `${code(`{{custom.${c.name}}}`, 60)} ${inline(c.value, 80)}`),
+    lead.tags.length ? `Tags: ${nameList(lead.tags, 10, (t) => inline(t, 40))}` : '',
   ].filter(Boolean);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(leadLabel(lead), 150) } },
     { type: 'section', text: mrkdwn([inline(lead.email, 254), ...facts].join('\n')) },
   ];
+  // Each part has a budget, so the section stays under Slack's 3000 characters and no cut lands inside markup.
+  if (lead.custom.length) {
+    const shown = lead.custom.slice(0, SHOWN_CUSTOM).map((c) => `{{custom.${inline(c.name, 40)}}} ${inline(c.value, 80)}`);
+    const more = lead.custom.length > SHOWN_CUSTOM ? `\nand ${lead.custom.length - SHOWN_CUSTOM} more` : '';
+    blocks.push({ type: 'section', text: mrkdwn(`*Custom fields*\n${shown.join('\n')}${more}`) });
+  }
   if (!enrollments.length) blocks.push({ type: 'section', text: mrkdwn('Not following any schedule.') });
   for (const view of enrollments.slice(0, SHOWN_ENROLLMENTS)) {
     const e = view.enrollment;
@@ -83,7 +89,7 @@ export function leadDetailsMessage(lead: LeadDetails, enrollments: readonly Enro
   }
   if (enrollments.length > SHOWN_ENROLLMENTS) blocks.push({ type: 'context', elements: [mrkdwn(`And ${enrollments.length - SHOWN_ENROLLMENTS} earlier enrollments.`)] });
   blocks.push({ type: 'context', elements: [mrkdwn(`${code(`/schedule lead pause ${lead.email}`)} · ${code('resume')} · ${code('stop')}`)] });
-  return { text: `Lead ${leadLabel(lead)}`, blocks };
+  return { text: `Lead ${inline(leadLabel(lead), 200)}`, blocks };
 }
 
 export function leadNotFoundMessage(email: string): MessageView {

@@ -28,6 +28,9 @@ import { customMessageOptions, scheduleEditorModal, scheduleSavedModal } from '.
 import { scheduleListMessage } from '../../views/scheduleList.js';
 import { loadingModal, messageModal, savingModal } from '../../views/progressModals.js';
 import { SUBCOMMANDS } from '../../src/listeners/commands/parseScheduleCommand.js';
+import { leadAddModal, leadAddedText } from '../../views/leadAddModal.js';
+import { leadChangedText, leadDetailsMessage, leadListMessage, leadNotFoundMessage, leadStopModal, type EnrollmentView } from '../../views/leadMessages.js';
+import type { Enrollment, LeadDetails } from '../../src/services/leads/index.js';
 
 const LONG = 5000;
 
@@ -120,6 +123,51 @@ function editorModel(name: string, emailCc = false): EditorModel {
       rules: { timeZone: 'Europe/Berlin', offDays: [6, 0], businessHours: { open: '09:00', close: '17:00' }, holidays: { country: name, region: name }, extraOffDates: [name] },
     },
   };
+}
+
+/** A lead whose every field (and history entry) is `name`, following a schedule with a sent, a planned and a stopped enrollment. */
+function leadModel(name: string): { lead: LeadDetails; views: EnrollmentView[] } {
+  const followups = [
+    { step: 1, type: 'Candid' as const, customMessageId: null, plannedAt: NOW, sentAt: NOW, outcome: name },
+    { step: 2, type: 'custom' as const, customMessageId: 'm1', plannedAt: NOW, sentAt: null, outcome: null },
+  ];
+  const history = Array.from({ length: 12 }, () => ({ at: NOW, by: OWNER, byName: name, action: 'stopped' as const, reason: name }));
+  const enrollment = (state: Enrollment['state'], i: number): Enrollment => ({
+    id: `e${i}`,
+    leadId: 'l1',
+    email: name,
+    assistantId: 'a1',
+    scheduleId: 's1',
+    emailCc: i % 2 === 0,
+    start: NOW,
+    state,
+    stopReason: state === 'stopped' ? 'not_interested' : null,
+    pausedAt: null,
+    followups,
+    nextDueAt: NOW,
+    history,
+    version: 2,
+    createdAt: NOW,
+  });
+  const enrollments = (['active', 'paused', 'stopped', 'completed', 'stopped', 'stopped'] as const).map(enrollment);
+  const lead: LeadDetails = {
+    id: 'l1',
+    email: name,
+    firstName: name,
+    lastName: name,
+    company: name,
+    title: name,
+    phone: name,
+    industry: name,
+    tags: [name, name],
+    custom: Array.from({ length: 30 }, () => ({ name, value: name })),
+    createdAt: NOW,
+    updatedAt: NOW,
+    enrollment: enrollments[0]!,
+    enrollments,
+  };
+  const views = enrollments.map((e, i) => ({ enrollment: e, assistantName: i === 1 ? null : name, scheduleName: i === 2 ? null : name, timeZone: 'Asia/Kolkata' }));
+  return { lead, views };
 }
 
 type Option = { readonly text: { readonly text: string }; readonly value?: string };
@@ -237,6 +285,36 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
     'home.ts': {
       home: { kind: 'home', view: homeView({ schedules: Array(40).fill(schedule), assistantCount: 2, commands: SUBCOMMANDS }) },
     },
+    'leadAddModal.ts': {
+      preview: modal(
+        leadAddModal({
+          assistants: Array.from({ length: 120 }, (_, i) => ({ id: `a${i}`, name })),
+          assistantId: 'a110',
+          emailCc: true,
+          schedule: { id: 's1', name, system: false },
+          timeZone: 'Asia/Kolkata',
+          preview: { timeZone: 'Asia/Kolkata', assistantName: name, start: NOW, startIsNow: false, emailCc: true, followups: leadModel(name).lead.enrollments[0]!.followups },
+          metadata: { responseUrl: 'https://hooks.slack.com/commands/T1/1/x' },
+        }),
+      ),
+      problem: modal(leadAddModal({ assistants: [{ id: 'a1', name }], assistantId: 'a1', emailCc: false, schedule: null, timeZone: null, preview: { problem: name }, metadata: {} })),
+      added: message(notice(leadAddedText({ label: name, email: name, assistantName: name, scheduleName: name, timeZone: 'Asia/Kolkata', first: NOW }))),
+    },
+    'leadMessages.ts': {
+      details: message(leadDetailsMessage(leadModel(name).lead, leadModel(name).views)),
+      notFound: message(leadNotFoundMessage(name)),
+      list: message(
+        leadListMessage({
+          page: { shown: leadModel(name).views.map((v) => ({ ...v, lead: { firstName: name, lastName: name, email: name, company: name } })), current: 3, hasNext: true, total: null },
+          perPage: 10,
+          filter: { assistantId: '64b000000000000000000001', assistantName: name, state: 'paused' },
+        }),
+      ),
+      empty: message(leadListMessage({ page: { shown: [], current: 0, hasNext: false, total: 0 }, perPage: 10, filter: { assistantId: null, assistantName: name, state: null } })),
+      stop: modal(leadStopModal({ firstName: name, lastName: name, email: name }, { leadId: 'l1', responseUrl: 'https://hooks.slack.com/commands/T1/1/x' })),
+      resumed: message(notice(leadChangedText('Resumed', { firstName: name, lastName: name, email: name }, leadModel(name).views))),
+    },
+    'leadTimes.ts': {},
     'message.ts': {
       forbidden: message(notice(refusalText(`Only {owner}, who created “${name}”, or a workspace admin or owner can change it.`, { ownerId: OWNER }))),
       inUse: message(notice(refusalText(`“${name}” is the default schedule of ${name}.`, { defaultFor: [name] }))),
