@@ -23,6 +23,7 @@ import { systemClock } from '../src/clock.js';
 import { TONES, nameKey, type Actor, type WorkspaceRef } from '../src/services/domain.js';
 import { RECOMMENDED } from '../src/services/workspaces.js';
 import { syncScheduleSummaries } from '../src/services/scheduleSummaries.js';
+import { stepDoc } from '../src/services/steps.js';
 import type { ChildOptions } from './loadApp.js';
 import { UNAVAILABLE_OPTION } from '../views/progressModals.js';
 
@@ -326,7 +327,7 @@ async function fillSchedules(services: Services, ref: WorkspaceRef, prefix: stri
   const workspace = ref.enterpriseId ? `${ref.enterpriseId}:${ref.teamId}` : ref.teamId;
   const docs = Array.from({ length: count }, (_, i) => {
     const name = `${prefix} ${String(i).padStart(3, '0')}`;
-    return { workspace, name, nameKey: nameKey(name), steps: stepsOf(7), createdBy: 'UFILL', updatedBy: 'UFILL' };
+    return { workspace, name, nameKey: nameKey(name), steps: stepsOf(7).map((s) => stepDoc(s.type, null, s.afterDays)), createdBy: 'UFILL', updatedBy: 'UFILL' };
   });
   for (let i = 0; i < docs.length; i += 500) await services.models.Schedule.insertMany(docs.slice(i, i + 500));
   await syncScheduleSummaries(services.models, { workspace, createdBy: 'UFILL' });

@@ -61,6 +61,22 @@ export interface ScheduleSummaryDoc {
   version: number;
 }
 
+/**
+ * A schedule's name as the type-ahead finds it, one per schedule (same `_id`), kept in sync with the
+ * summary. `trigrams` lists every 3-character piece of the name's key: FerretDB v1 pushes an equality
+ * down to PostgreSQL (an array field "contains" it) but never a substring match, so a type-ahead of 3
+ * or more characters asks for one of its trigrams and decodes only the names that contain it.
+ */
+export interface ScheduleNameDoc {
+  _id: Types.ObjectId;
+  workspace: string;
+  name: string;
+  nameKey: string;
+  system: boolean;
+  emailCc: boolean;
+  trigrams: string[];
+}
+
 export interface CustomMessageDoc {
   _id: Types.ObjectId;
   workspace: string;
@@ -307,6 +323,7 @@ export interface EnrollmentDoc {
 export interface Models extends InstallationModels {
   Schedule: Model<ScheduleDoc>;
   ScheduleSummary: Model<ScheduleSummaryDoc>;
+  ScheduleName: Model<ScheduleNameDoc>;
   CustomMessage: Model<CustomMessageDoc>;
   Assistant: Model<AssistantDoc>;
   Workspace: Model<WorkspaceDoc>;
@@ -375,6 +392,19 @@ export function createModels(connection: Connection, clock: Clock): Models {
   // Not unique: a summary may briefly lag its schedule (a rename), and the schedules' own index keeps names unique.
   scheduleSummarySchema.index({ workspace: 1, system: -1, nameKey: 1 });
   scheduleSummarySchema.index({ workspace: 1, nameKey: 1 });
+  const scheduleNameSchema = new Schema<ScheduleNameDoc>(
+    {
+      workspace: { type: String, required: true },
+      name: { type: String, required: true },
+      nameKey: { type: String, required: true },
+      system: { type: Boolean, default: false },
+      emailCc: { type: Boolean, default: false },
+      trigrams: { type: [String], default: [] },
+    },
+    { versionKey: false },
+  );
+  // The type-ahead: one trigram (an equality on the array), in name order.
+  scheduleNameSchema.index({ workspace: 1, trigrams: 1, nameKey: 1 });
 
   const customMessageSchema = new Schema<CustomMessageDoc>(
     {
@@ -579,6 +609,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
     Enrollment: connection.model<EnrollmentDoc>('Enrollment', enrollmentSchema),
     Schedule: connection.model<ScheduleDoc>('Schedule', scheduleSchema),
     ScheduleSummary: connection.model<ScheduleSummaryDoc>('ScheduleSummary', scheduleSummarySchema),
+    ScheduleName: connection.model<ScheduleNameDoc>('ScheduleName', scheduleNameSchema),
     CustomMessage: connection.model<CustomMessageDoc>('CustomMessage', customMessageSchema),
     Assistant: connection.model<AssistantDoc>('Assistant', assistantSchema),
     Workspace: connection.model<WorkspaceDoc>('Workspace', workspaceSchema),

@@ -1,12 +1,12 @@
-// The small summary document the schedule list and the type-ahead read, one per schedule (see
-// ScheduleSummaryDoc for why). Only the services write schedules, and each write is followed by
-// `syncScheduleSummary`. FerretDB has no transactions, so the summary is written from the schedule
-// as read, then the schedule is read again: if it changed meanwhile (another save, a rename, a
-// delete), the summary is written again. Whoever wrote the schedule last therefore also leaves the
-// summary matching it, whatever order the writes of two processes land in.
+// The small documents the schedule list and the type-ahead read, one summary and one name per
+// schedule (see ScheduleSummaryDoc and ScheduleNameDoc for why). Only the services write schedules,
+// and each write is followed by `syncScheduleSummary`. FerretDB has no transactions, so both are
+// written from the schedule as read, then the schedule is read again: if it changed meanwhile
+// (another save, a rename, a delete), they are written again. Whoever wrote the schedule last
+// therefore also leaves them matching it, whatever order the writes of two processes land in.
 import { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
-import { isDuplicateKeyError, type Models, type ScheduleDoc, type ScheduleSummaryDoc, type StepDoc } from '../db/models.js';
+import { isDuplicateKeyError, type Models, type ScheduleDoc, type ScheduleNameDoc, type ScheduleSummaryDoc, type StepDoc } from '../db/models.js';
 import { storedHundredths } from './steps.js';
 import { ownEmailStep, withOwnEmailFirst } from './emailCc.js';
 import { runOnce } from './migrations.js';
@@ -35,7 +35,43 @@ export function summaryOf(doc: ScheduleDoc): SummaryFields {
   };
 }
 
+/** Every 3-character piece of a name key, once each (what a type-ahead of 3 or more characters asks for one of). */
+export function trigrams(key: string): string[] {
+  const pieces = new Set<string>();
+  for (let i = 0; i + 3 <= key.length; i++) pieces.add(key.slice(i, i + 3));
+  return [...pieces];
+}
+
+function nameOf(doc: ScheduleDoc): Omit<ScheduleNameDoc, '_id'> {
+  const { workspace, name, nameKey, system, emailCc } = summaryOf(doc);
+  return { workspace, name, nameKey, system, emailCc, trigrams: trigrams(nameKey) };
+}
+
+/** The name entry is made of summary fields: equal summaries mean equal entries. */
 const sameSummary = (a: ScheduleDoc | null, b: ScheduleDoc | null) => JSON.stringify(a && summaryOf(a)) === JSON.stringify(b && summaryOf(b));
+
+/** The writes that put schedule `id`'s list entries in line with `doc` (null: the schedule is gone). */
+function entryWrites(id: Types.ObjectId, doc: ScheduleDoc | null) {
+  const filter = { _id: id };
+  return doc
+    ? { summary: { replaceOne: { filter, replacement: summaryOf(doc), upsert: true } }, name: { replaceOne: { filter, replacement: nameOf(doc), upsert: true } } }
+    : { summary: { deleteOne: { filter } }, name: { deleteOne: { filter } } };
+}
+
+/** Writes each of `writes` to both collections, in bulk; an upsert another process inserted first is left to it (it checks its own). */
+async function writeEntries(models: Models, writes: ReturnType<typeof entryWrites>[]): Promise<void> {
+  const ignoringDuplicates = (error: unknown) => {
+    // Two upserts of a new entry at once (FerretDB upserts query, then insert).
+    if (!isDuplicateKeyError(error)) throw error;
+  };
+  for (let i = 0; i < writes.length; i += 500) {
+    const batch = writes.slice(i, i + 500);
+    await Promise.all([
+      models.ScheduleSummary.bulkWrite(batch.map((w) => w.summary), { ordered: false }).catch(ignoringDuplicates),
+      models.ScheduleName.bulkWrite(batch.map((w) => w.name), { ordered: false }).catch(ignoringDuplicates),
+    ]);
+  }
+}
 
 /**
  * Brings the summary of schedule `id` in line with the schedule (removes it when the schedule is
@@ -43,18 +79,11 @@ const sameSummary = (a: ScheduleDoc | null, b: ScheduleDoc | null) => JSON.strin
  * it, which saves the first read.
  */
 export async function syncScheduleSummary(models: Models, id: Types.ObjectId, known?: ScheduleDoc | null): Promise<ScheduleDoc | null> {
-  const { Schedule, ScheduleSummary } = models;
-  const read = () => Schedule.findOne({ _id: id }).lean<ScheduleDoc>();
+  const read = () => models.Schedule.findOne({ _id: id }).lean<ScheduleDoc>();
   let doc = known === undefined ? await read() : known;
   // Each round follows a change someone else made meanwhile, and they sync after it too: a few suffice.
   for (let round = 0; round < 5; round++) {
-    try {
-      if (doc) await ScheduleSummary.replaceOne({ _id: id }, summaryOf(doc), { upsert: true });
-      else await ScheduleSummary.deleteOne({ _id: id });
-    } catch (error) {
-      // Two upserts of a new summary at once (FerretDB upserts query, then insert): read and write again.
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+    await writeEntries(models, [entryWrites(id, doc)]);
     const now = await read();
     if (sameSummary(doc, now)) return now;
     doc = now;
@@ -68,17 +97,9 @@ export async function syncScheduleSummary(models: Models, id: Types.ObjectId, kn
  * before summaries existed (run once at start), or data loaded in bulk (benchmarks, tests).
  */
 export async function syncScheduleSummaries(models: Models, filter: Record<string, unknown> = {}): Promise<number> {
-  const { Schedule, ScheduleSummary } = models;
+  const { Schedule } = models;
   const docs = await Schedule.find(filter).lean<ScheduleDoc[]>();
-  for (let i = 0; i < docs.length; i += 500) {
-    await ScheduleSummary.bulkWrite(
-      docs.slice(i, i + 500).map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: summaryOf(doc), upsert: true } })),
-      { ordered: false },
-    ).catch((error: unknown) => {
-      // Another process inserted some of them first (it checks its own, as this one does below).
-      if (!isDuplicateKeyError(error)) throw error;
-    });
-  }
+  await writeEntries(models, docs.map((doc) => entryWrites(doc._id, doc)));
   const now = new Map((await Schedule.find({ _id: { $in: docs.map((d) => d._id) } }).lean<ScheduleDoc[]>()).map((d) => [String(d._id), d]));
   for (const doc of docs) if (!sameSummary(doc, now.get(String(doc._id)) ?? null)) await syncScheduleSummary(models, doc._id);
   return docs.length;
@@ -90,22 +111,31 @@ export async function syncScheduleSummaries(models: Models, filter: Record<strin
  * process that died between a schedule and its summary. Run hourly (jobs). Returns how many it fixed.
  */
 export async function repairScheduleSummaries(models: Models): Promise<number> {
-  const { Schedule, ScheduleSummary } = models;
-  const [schedules, summaries] = await Promise.all([Schedule.find({}).lean<ScheduleDoc[]>(), ScheduleSummary.find({}).lean<ScheduleSummaryDoc[]>()]);
-  const written = new Map(summaries.map((summary) => [String(summary._id), summary]));
+  const [schedules, summaries, names] = await Promise.all([
+    models.Schedule.find({}).lean<ScheduleDoc[]>(),
+    models.ScheduleSummary.find({}).lean<ScheduleSummaryDoc[]>(),
+    models.ScheduleName.find({}).lean<ScheduleNameDoc[]>(),
+  ]);
+  const writtenSummaries = new Map(summaries.map((summary) => [String(summary._id), summary]));
+  const writtenNames = new Map(names.map((name) => [String(name._id), name]));
+  const differs = <T extends object>(written: T | undefined, wanted: T) =>
+    !written || (Object.keys(wanted) as (keyof T)[]).some((key) => JSON.stringify(written[key]) !== JSON.stringify(wanted[key]));
   const ids = new Set<string>();
   for (const doc of schedules) {
-    const summary = written.get(String(doc._id));
-    const wanted = summaryOf(doc);
-    if (!summary || (Object.keys(wanted) as (keyof SummaryFields)[]).some((key) => summary[key] !== wanted[key])) ids.add(String(doc._id));
-    written.delete(String(doc._id));
+    const id = String(doc._id);
+    if (differs(writtenSummaries.get(id), summaryOf(doc)) || differs(writtenNames.get(id), nameOf(doc))) ids.add(id);
+    writtenSummaries.delete(id);
+    writtenNames.delete(id);
   }
-  for (const orphan of written.keys()) ids.add(orphan);
+  for (const orphan of [...writtenSummaries.keys(), ...writtenNames.keys()]) ids.add(orphan);
   for (const id of ids) await syncScheduleSummary(models, new Types.ObjectId(id));
   return ids.size;
 }
 
-/** Summaries for every schedule of a database that had none yet, once per database. */
+/** Its marker: v2 added the names the type-ahead reads. */
+export const SCHEDULE_ENTRIES_MIGRATION = 'scheduleSummaries.v2';
+
+/** Summaries and names for every schedule of a database that had none yet, once per database. */
 export function migrateToScheduleSummaries(models: Models, clock: Clock): Promise<number> {
-  return runOnce(models, clock, 'scheduleSummaries.v1', () => syncScheduleSummaries(models), 0);
+  return runOnce(models, clock, SCHEDULE_ENTRIES_MIGRATION, () => syncScheduleSummaries(models), 0);
 }

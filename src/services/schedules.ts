@@ -152,7 +152,7 @@ function storedStep(s: StepInput): StepDoc {
 }
 
 export function createScheduleService(models: Models, clock: Clock): ScheduleService {
-  const { Schedule, ScheduleSummary, Assistant, CustomMessage, VersionClaim } = models;
+  const { Schedule, ScheduleSummary, ScheduleName, Assistant, CustomMessage, VersionClaim } = models;
 
   async function load(ref: WorkspaceRef, id: string): Promise<ScheduleDoc> {
     const _id = parseObjectId(id);
@@ -304,11 +304,16 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       const key = nameKey(query);
       if (key) filter.nameKey = { $regex: escapeRegex(key) };
       if (options.emailCc !== undefined) filter.emailCc = options.emailCc;
-      // Only what a menu shows: a type-ahead runs on every keystroke.
-      const docs = await ScheduleSummary.find(filter, { name: 1, system: 1, emailCc: 1 })
-        .sort({ nameKey: 1 })
-        .limit(options.limit ?? 100)
-        .lean<Pick<ScheduleDoc, '_id' | 'name' | 'system' | 'emailCc'>[]>();
+      // A name containing the key contains each of its trigrams: asking for one (the last typed), an
+      // equality FerretDB pushes down, leaves only names that may match for the regex. Shorter keys
+      // read the summaries. Only what a menu shows: a type-ahead runs on every keystroke.
+      const shown = { name: 1, system: 1, emailCc: 1 };
+      const limit = options.limit ?? 100;
+      type Shown = Pick<ScheduleDoc, '_id' | 'name' | 'system' | 'emailCc'>;
+      const docs =
+        key.length >= 3
+          ? await ScheduleName.find({ ...filter, trigrams: key.slice(-3) }, shown).sort({ nameKey: 1 }).limit(limit).lean<Shown[]>()
+          : await ScheduleSummary.find(filter, shown).sort({ nameKey: 1 }).limit(limit).lean<Shown[]>();
       return docs.map((d) => ({ id: String(d._id), name: d.name, system: d.system, emailCc: d.emailCc }));
     },
 

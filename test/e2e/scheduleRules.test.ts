@@ -49,8 +49,9 @@ async function submitErrors(slack: SlackDriver, viewId: string): Promise<Record<
 
 async function ephemeral(slack: SlackDriver, text: string): Promise<string> {
   const since = app.fake.responses.length;
-  await slack.command(text);
-  return (await nextResponse(app.fake, since)).text;
+  // Its own answer (by its response_url), not another command's that arrives later under load.
+  const { responseUrl } = await slack.command(text);
+  return (await nextResponse(app.fake, since, (post) => post.url === responseUrl)).text;
 }
 
 describe('Save validates, field by field, and writes nothing', () => {

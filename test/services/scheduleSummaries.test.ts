@@ -3,7 +3,7 @@
 import { Types } from 'mongoose';
 import { openTestDatabase, newWorkspace, actorIn, type TestDatabase } from '../support/db.js';
 import { RECOMMENDED, RECOMMENDED_EMAIL_CC } from '../../src/services/workspaces.js';
-import { migrateToScheduleSummaries, syncScheduleSummary } from '../../src/services/scheduleSummaries.js';
+import { SCHEDULE_ENTRIES_MIGRATION, migrateToScheduleSummaries, syncScheduleSummary } from '../../src/services/scheduleSummaries.js';
 import type { ScheduleDoc } from '../../src/db/models.js';
 import type { WorkspaceRef } from '../../src/services/domain.js';
 
@@ -52,7 +52,7 @@ test('schedules saved before the list read summaries show in it after the start-
   const steps = [{ type: 'Candid' as const, customMessageId: null, afterHundredths: 200 }, { type: 'Gentle' as const, customMessageId: null, afterHundredths: 300 }];
   await Schedule.insertMany(['Winter', 'Older'].map((name) => ({ workspace: ws.teamId, name, nameKey: name.toLowerCase(), steps, createdBy: 'UALEX', updatedBy: 'UALEX' })));
   expect(await listed(ws)).toEqual([]);
-  await Migration.deleteOne({ _id: 'scheduleSummaries.v1' });
+  await Migration.deleteOne({ _id: SCHEDULE_ENTRIES_MIGRATION });
   expect(await migrateToScheduleSummaries(db.services.models, db.services.clock)).toBeGreaterThanOrEqual(2);
   expect(await listed(ws)).toEqual(['Older 2', 'Winter 2']);
   expect((await db.services.schedules.list(ws)).map((s) => s.totalDays)).toEqual([5, 5]);

@@ -85,6 +85,11 @@ describe('clone, search, save', () => {
     expect((await db.services.schedules.search(ws, 'MEND')).map((s) => s.name)).toEqual([RECOMMENDED, RECOMMENDED_EMAIL_CC]);
     expect((await db.services.schedules.search(ws, '(fast)')).map((s) => s.name)).toEqual(['Q4 (fast) push']);
     expect((await db.services.schedules.search(ws, '.*')).map((s) => s.name)).toEqual([]);
+    // Across words, inside a word, and one or two characters, found the same way.
+    expect((await db.services.schedules.search(ws, 'ded FOR em')).map((s) => s.name)).toEqual([RECOMMENDED_EMAIL_CC]);
+    expect((await db.services.schedules.search(ws, 'st) pu')).map((s) => s.name)).toEqual(['Q4 (fast) push']);
+    expect((await db.services.schedules.search(ws, 'q4')).map((s) => s.name)).toEqual(['Q4 (fast) push']);
+    expect((await db.services.schedules.search(ws, 'h')).map((s) => s.name)).toEqual(['Q4 (fast) push']);
     expect((await db.services.schedules.search(ws, '', { emailCc: true })).map((s) => s.name)).toEqual([RECOMMENDED_EMAIL_CC]);
     expect((await db.services.schedules.search(ws, 'recommended', { emailCc: false })).map((s) => s.name)).toEqual([RECOMMENDED]);
   });
