@@ -8,6 +8,10 @@ import { logFailure } from './listeners/context.js';
 import { signatureProperties } from './listeners/requests.js';
 import { answerUnroutedApiRequest, apiRoutes } from './api/index.js';
 import { receiverInstallOptions } from './installs/installer.js';
+import { channelMembershipVia } from './listeners/flows/assistants.js';
+import type { SlackClients } from './installs/slackClients.js';
+import { WebClient } from '@slack/web-api';
+import type { WorkspaceRef } from './services/domain.js';
 
 export interface AppDeps {
   config: Config;
@@ -19,12 +23,24 @@ export interface AppDeps {
   webApiRetries?: number;
   /** The acting workspace's bot token, per request; unset = SLACK_BOT_TOKEN for every request (one workspace). */
   authorize?: Authorize<boolean>;
+  /** A workspace's WebClient outside Slack's requests (the HTTP API asks Slack too). */
+  slackClients: SlackClients;
 }
 
 const BOLT_LOG_LEVELS = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR } as const;
 
 export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
+  const clientOptions = {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    ...(deps.webApiRetries !== undefined ? { retryConfig: { retries: deps.webApiRetries } } : {}),
+  };
+  // The HTTP API asks Slack outside any Slack request, with the workspace's bot token (the given authorize's when there is one).
+  const clientFor = async (workspace: WorkspaceRef): Promise<WebClient> => {
+    if (!deps.authorize) return deps.slackClients.forWorkspace(workspace);
+    const { botToken } = await deps.authorize({ teamId: workspace.teamId, enterpriseId: workspace.enterpriseId, isEnterpriseInstall: false });
+    return new WebClient(botToken, { logger, ...clientOptions });
+  };
   const customRoutes: CustomRoute[] = [
     {
       path: '/healthz',
@@ -36,7 +52,7 @@ export function createApp(deps: AppDeps): App {
         });
       },
     },
-    ...apiRoutes({ services: deps.services, logger }),
+    ...apiRoutes({ services: deps.services, logger, channelCheckFor: (workspace) => async (channel) => channelMembershipVia(await clientFor(workspace))(channel) }),
   ];
 
   // Distributed mode: "Add to Slack" (GET /slack/install, /slack/oauth_redirect), and each request's
@@ -74,10 +90,7 @@ export function createApp(deps: AppDeps): App {
     // Bolt sets its logger's level itself; without this it would be INFO whatever LOG_LEVEL says.
     logLevel: BOLT_LOG_LEVELS[config.logLevel],
     extendedErrorHandler: true,
-    clientOptions: {
-      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-      ...(deps.webApiRetries !== undefined ? { retryConfig: { retries: deps.webApiRetries } } : {}),
-    },
+    clientOptions,
   });
   registerListeners(app, deps.services, logger);
   // Whatever a listener let through is logged here, once (with the request's kind and workspace),

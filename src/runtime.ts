@@ -64,7 +64,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     slackClients = createSlackClients(config, services, logger, options.webApiRetries !== undefined ? { webApiRetries: options.webApiRetries } : {});
     agenda = await startJobs(connection, services);
     const db = connection;
-    app = createApp({ config, logger, services, databaseUp: () => isDatabaseUp(db), ...(options.webApiRetries !== undefined ? { webApiRetries: options.webApiRetries } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) });
+    app = createApp({ config, logger, services, slackClients, databaseUp: () => isDatabaseUp(db), ...(options.webApiRetries !== undefined ? { webApiRetries: options.webApiRetries } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) });
     const server = (await app.start(config.port)) as Server | undefined;
     const address = server?.address?.();
     port = address && typeof address === 'object' ? (address as AddressInfo).port : config.port;

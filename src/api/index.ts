@@ -10,19 +10,23 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import type { ApiCaller } from '../services/apiTokens.js';
-import { ConflictError, DomainError, ValidationError, type Actor } from '../services/domain.js';
+import { ConflictError, DomainError, ValidationError, type Actor, type WorkspaceRef } from '../services/domain.js';
+import type { ChannelCheck } from '../services/assistants.js';
 import { isDatabaseUnavailable, recordingWrites, type WriteLog } from '../db/connection.js';
 import { DATABASE_DOWN, DATABASE_UNSURE } from '../listeners/context.js';
 import { ApiError, invalid, notFound, readJsonBody, sendJson } from './http.js';
 import { matchPath, route, type Route } from './route.js';
 import { parseOrInvalid } from './validation.js';
 import { openApiDocument } from './openapi.js';
+import { assistantRoutes } from './assistants.js';
 import { scheduleRoutes } from './schedules.js';
 import { leadRoutes } from './leads.js';
 
 export interface ApiDeps {
   readonly services: Services;
   readonly logger: Logger;
+  /** Whether the app is in a channel of this workspace, asked of Slack with the workspace's bot token. */
+  readonly channelCheckFor: (workspace: WorkspaceRef) => ChannelCheck;
 }
 
 /** Every method a client may try: known paths answer 405 for the ones they lack, not Bolt's bare 404. */
@@ -36,6 +40,7 @@ const NO_CALLER: ApiCaller = { workspace: { teamId: '' }, tokenId: '', label: ''
 export function apiRouteTable(): readonly Route[] {
   let document: Record<string, unknown> | undefined;
   const table: Route[] = [
+    ...assistantRoutes,
     ...scheduleRoutes,
     ...leadRoutes,
     route({
@@ -96,7 +101,7 @@ async function serve(deps: ApiDeps, table: readonly Route[], req: IncomingMessag
     const body = r.body ? parseOrInvalid(r.body, rawBody ?? {}) : undefined;
     if (!r.public) await deps.services.workspaces.ensureSeeded(caller.workspace);
     const actor: Actor = { workspace: caller.workspace, userId: caller.createdBy, name: `API token “${caller.label}”`, isAdmin: true };
-    const result = await recordingWrites(writes, () => r.handle({ caller, actor, services: deps.services, logger: deps.logger, params, query, body }));
+    const result = await recordingWrites(writes, () => r.handle({ caller, actor, services: deps.services, logger: deps.logger, channels: deps.channelCheckFor(caller.workspace), params, query, body }));
     sendJson(res, r.status ?? 200, result);
   } catch (error) {
     const failure = apiFailure(error, writes, () => candidatesNotFound(table, path, method));

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import type { ApiCaller } from '../services/apiTokens.js';
 import type { Actor } from '../services/domain.js';
+import type { ChannelCheck } from '../services/assistants.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH';
 
@@ -16,6 +17,8 @@ export interface RequestContext<Q, B> {
   readonly actor: Actor;
   readonly services: Services;
   readonly logger: Logger;
+  /** Asks Slack, with the caller's workspace's bot token, whether the app is in a channel. */
+  readonly channels: ChannelCheck;
   /** Path parameters (`{id}`), as given. */
   readonly params: Readonly<Record<string, string>>;
   readonly query: Q;

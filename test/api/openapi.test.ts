@@ -46,6 +46,10 @@ test('every route the app serves is in the document, and every documented operat
   expect(documented.sort()).toEqual(served.sort());
   expect(served).toEqual(
     expect.arrayContaining([
+      'GET /api/v1/assistants',
+      'POST /api/v1/assistants',
+      'GET /api/v1/assistants/{id}',
+      'PATCH /api/v1/assistants/{id}',
       'GET /api/v1/schedules',
       'POST /api/v1/schedules',
       'GET /api/v1/schedules/{id}',
@@ -88,7 +92,7 @@ test('request bodies are documented from the same schemas that validate them', a
 
 test('what the API answers fits the document', async () => {
   const doc = await document();
-  const { ws, api } = await apiWorkspace(app);
+  const { api } = await apiWorkspace(app);
   const list = await api.get('/api/v1/schedules');
   fits(doc, 'GET', '/api/v1/schedules', list);
   const created = await api.post('/api/v1/schedules', { name: 'Documented', steps: [{ type: 'candid', afterDays: 1.5 }] });
@@ -98,7 +102,13 @@ test('what the API answers fits the document', async () => {
   fits(doc, 'GET', '/api/v1/schedules/{id}', await api.get('/api/v1/schedules/0123456789abcdef01234567'));
   fits(doc, 'GET', '/api/v1/schedules', await apiClient(app.url, null).get('/api/v1/schedules'));
 
-  const assistant = await app.services.assistants.create({ workspace: ws.ref, userId: 'UADMIN', name: 'Admin', isAdmin: true }, { name: 'Ava', notificationChannel: '', timeZone: 'America/New_York', offDays: [6, 0] });
+  const newAssistant = await api.post('/api/v1/assistants', { name: 'Ava', timeZone: 'America/New_York', holidays: { country: 'US', region: 'CA' }, extraOffDates: ['2027-12-24'] });
+  fits(doc, 'POST', '/api/v1/assistants', newAssistant);
+  const assistant = newAssistant.body as { id: string };
+  fits(doc, 'GET', '/api/v1/assistants', await api.get('/api/v1/assistants'));
+  fits(doc, 'GET', '/api/v1/assistants/{id}', await api.get(`/api/v1/assistants/${assistant.id}`));
+  fits(doc, 'PATCH', '/api/v1/assistants/{id}', await api.patch(`/api/v1/assistants/${assistant.id}`, { dailyLimit: 50 }));
+  fits(doc, 'PATCH', '/api/v1/assistants/{id}', await api.patch(`/api/v1/assistants/${assistant.id}`, { dailyLimit: 'many' }));
   const added = await api.post('/api/v1/leads', { assistantId: assistant.id, leads: [{ email: 'a@example.com', custom: { plan: 'pro' } }, { email: 'nope' }] });
   fits(doc, 'POST', '/api/v1/leads', added);
   const id = added.body.results[0].id;
