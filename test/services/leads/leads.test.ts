@@ -29,6 +29,10 @@ function leadIdOf(result: AddLeadResult | undefined): string {
   if (!result?.ok) throw new Error(`expected the lead to be added: ${JSON.stringify(result)}`);
   return result.leadId;
 }
+function enrollmentIdOf(result: AddLeadResult | undefined): string {
+  if (!result?.ok) throw new Error(`expected the lead to be added: ${JSON.stringify(result)}`);
+  return result.enrollmentId;
+}
 const okIds = (results: AddLeadResult[]) => results.map((r) => (r.ok ? 'ok' : Object.keys(r.errors).join(',')));
 
 describe('the lead input schema', () => {
@@ -255,5 +259,52 @@ describe('pause, resume and stop', () => {
     const [again] = await db.services.leads.addLeads(alex, { assistantId: ava.id }, [{ email: 'jamie@acme.example' }]);
     expect(again).toMatchObject({ ok: true, leadId });
     expect((await db.services.leads.get(ws, leadId)).enrollments.map((e) => e.state)).toEqual(['active', 'stopped']);
+  });
+});
+
+describe('replanning (after a schedule edit or an assistant change)', () => {
+  test('unsent followups are planned again from the last sent time with the schedule’s current steps; sent ones stay', async () => {
+    const { ws, alex, ava } = await setUp();
+    const recommended = (await db.services.schedules.findByName(ws, RECOMMENDED))!;
+    const mine = await db.services.schedules.clone(alex, recommended.id, { name: 'Mine', description: '' });
+    clock.at = new Date('2027-03-01T15:00:00Z'); // Mon 10:00 in New York
+    const [added] = await db.services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: mine.id }, [{ email: 'jamie@acme.example', firstName: 'Jamie' }]);
+    const enrollmentId = enrollmentIdOf(added);
+    expect(await db.services.leads.enrollmentIdsFollowing(ws, { scheduleId: mine.id })).toEqual([enrollmentId]);
+    // Delivery sent step 1 five minutes late.
+    await db.services.models.Enrollment.updateOne({ _id: enrollmentId }, { $set: { 'followups.0.sentAt': new Date('2027-03-02T15:05:00Z'), 'followups.0.outcome': 'sent' } });
+    const steps = (after: number[]) => after.map((afterDays, i) => ({ type: (['Candid', 'Gentle', 'Curious'] as const)[i]!, customMessageId: null, afterDays }));
+    const edited = await db.services.schedules.save(alex, mine.id, { name: 'Mine', description: '', steps: steps([1, 3, 2]), baseVersion: mine.version });
+
+    expect(await db.services.leads.replanEnrollment(alex, enrollmentId, 'schedule “Mine” edited')).toBe(true);
+    let enrollment = (await db.services.leads.get(ws, leadIdOf(added))).enrollment!;
+    // Tue 10:05 + 3 days = Fri 10:05; + 2 = Sunday → Mon 09:00.
+    expect(enrollment.followups.map((f) => [f.step, f.type, f.plannedAt.toISOString(), f.sentAt?.toISOString() ?? null])).toEqual([
+      [1, 'Candid', '2027-03-02T15:00:00.000Z', '2027-03-02T15:05:00.000Z'],
+      [2, 'Gentle', '2027-03-05T15:05:00.000Z', null],
+      [3, 'Curious', '2027-03-08T14:00:00.000Z', null],
+    ]);
+    expect(enrollment.nextDueAt).toEqual(new Date('2027-03-05T15:05:00Z'));
+    expect(enrollment.history.at(-1)).toMatchObject({ action: 'replanned', reason: 'schedule “Mine” edited', byName: 'Alex' });
+
+    // Only step 1 left, and it was sent: the enrollment is complete, and the lead may be enrolled again.
+    await db.services.schedules.save(alex, mine.id, { name: 'Mine', description: '', steps: steps([1]), baseVersion: edited.version });
+    expect(await db.services.leads.replanEnrollment(alex, enrollmentId, 'schedule “Mine” edited')).toBe(true);
+    enrollment = (await db.services.leads.get(ws, leadIdOf(added))).enrollment!;
+    expect(enrollment).toMatchObject({ state: 'completed', nextDueAt: null });
+    expect(enrollment.followups).toHaveLength(1);
+    expect(await db.services.leads.countFollowing(ws, { scheduleId: mine.id })).toBe(0);
+    expect(await db.services.leads.addLeads(alex, { assistantId: ava.id }, [{ email: 'jamie@acme.example' }])).toMatchObject([{ ok: true }]);
+  });
+
+  test('a paused enrollment is counted as following but not replanned until it resumes', async () => {
+    const { ws, alex, ava } = await setUp();
+    const [added] = await db.services.leads.addLeads(alex, { assistantId: ava.id }, [{ email: 'jamie@acme.example' }]);
+    await db.services.leads.pause(alex, leadIdOf(added));
+    const enrollmentId = enrollmentIdOf(added);
+    expect(await db.services.leads.replanEnrollment(alex, enrollmentId, 'assistant Ava changed')).toBe(false);
+    expect(await db.services.leads.countFollowing(ws, { assistantId: ava.id })).toBe(1);
+    expect(await db.services.leads.enrollmentIdsFollowing(ws, { assistantId: ava.id })).toEqual([]);
+    expect(await db.services.leads.enrollmentIdsFollowing(ws, { assistantId: ava.id }, { includePaused: true })).toEqual([enrollmentId]);
   });
 });
