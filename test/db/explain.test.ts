@@ -116,3 +116,38 @@ test('the list, the type-aheads, the editor and Make default read only through p
   );
   expect(problems).toEqual([]);
 });
+
+test('lead show, list, pause and the add modal’s preview read only through pushed-down filters and indexes', async () => {
+  const ws = counted.app.workspace();
+  const other = counted.app.workspace();
+  const alex = { workspace: ws.ref, userId: 'UALEX', name: 'alex', isAdmin: false };
+  await counted.app.services.workspaces.ensureSeeded(ws.ref);
+  const ava = await counted.app.services.assistants.create(alex, { name: 'Ava', notificationChannel: '', timeZone: 'America/New_York', offDays: [6, 0] });
+  await counted.app.services.leads.addLeads(alex, { assistantId: ava.id }, Array.from({ length: 15 }, (_, i) => ({ email: `lead${i}@acme.example` })));
+  // Another workspace's leads around, as in production.
+  await counted.app.services.workspaces.ensureSeeded(other.ref);
+  const bea = await counted.app.services.assistants.create({ ...alex, workspace: other.ref }, { name: 'Bea', notificationChannel: '', timeZone: 'UTC', offDays: [6, 0] });
+  await counted.app.services.leads.addLeads({ ...alex, workspace: other.ref }, { assistantId: bea.id }, [{ email: 'lead1@acme.example' }]);
+  const slack = ws.as('UALEX');
+  const reads: { what: string; read: Document }[] = [];
+  const capture = async (what: string, command: string) => {
+    const cost = await counted.trips.measure(async () => {
+      const res = await slack.command(command);
+      await postedTo(counted.app.fake, res.responseUrl);
+    });
+    reads.push(...cost.reads.map((read) => ({ what, read })));
+  };
+  await capture('lead show', 'lead show lead3@acme.example');
+  await capture('lead list', 'lead list Ava active');
+  await capture('lead pause', 'lead pause lead4@acme.example');
+
+  const db = counted.app.runtime.connection.db!;
+  const problems: string[] = [];
+  for (const { what, read } of reads) {
+    const explained = await db.command({ explain: explainable(read), verbosity: 'queryPlanner' });
+    const problem = notPushedDown(explained);
+    if (problem) problems.push(`${what}: ${JSON.stringify(explainable(read))} → ${problem}`);
+  }
+  expect(new Set(reads.map((r) => r.what))).toEqual(new Set(['lead show', 'lead list', 'lead pause']));
+  expect(problems).toEqual([]);
+});
