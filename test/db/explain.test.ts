@@ -117,7 +117,7 @@ test('the list, the type-aheads, the editor and Make default read only through p
   expect(problems).toEqual([]);
 });
 
-test('lead show, list, pause and the add modal’s preview read only through pushed-down filters and indexes', async () => {
+test('lead show, list and pause read only through pushed-down filters and indexes', async () => {
   const ws = counted.app.workspace();
   const other = counted.app.workspace();
   const alex = { workspace: ws.ref, userId: 'UALEX', name: 'alex', isAdmin: false };
