@@ -43,6 +43,18 @@ function notPushedDown(explained: Document): string | null {
   return null;
 }
 
+/** Each read the database does not serve from pushed-down filters and indexes, explained. */
+async function explainProblems(reads: readonly { what: string; read: Document }[]): Promise<string[]> {
+  const db = counted.app.runtime.connection.db!;
+  const problems: string[] = [];
+  for (const { what, read } of reads) {
+    const explained = await db.command({ explain: explainable(read), verbosity: 'queryPlanner' });
+    const problem = notPushedDown(explained);
+    if (problem) problems.push(`${what}: ${JSON.stringify(explainable(read))} → ${problem}`);
+  }
+  return problems;
+}
+
 test('the list, the type-aheads, the editor and Make default read only through pushed-down filters and indexes', async () => {
   const ws = counted.app.workspace();
   // Another workspace's data around, as in production.
@@ -104,13 +116,7 @@ test('the list, the type-aheads, the editor and Make default read only through p
     await postedTo(counted.app.fake, responseUrl);
   });
 
-  const db = counted.app.runtime.connection.db!;
-  const problems: string[] = [];
-  for (const { what, read } of reads) {
-    const explained = await db.command({ explain: explainable(read), verbosity: 'queryPlanner' });
-    const problem = notPushedDown(explained);
-    if (problem) problems.push(`${what}: ${JSON.stringify(explainable(read))} → ${problem}`);
-  }
+  const problems = await explainProblems(reads);
   expect(new Set(reads.map((r) => r.what))).toEqual(
     new Set(['list', 'clone type-ahead', 'editor open', 'editor keystroke', 'editor message type-ahead', 'make default', 'make default type-ahead', 'make default save']),
   );
@@ -141,13 +147,7 @@ test('lead show, list and pause read only through pushed-down filters and indexe
   await capture('lead list', 'lead list Ava active');
   await capture('lead pause', 'lead pause lead4@acme.example');
 
-  const db = counted.app.runtime.connection.db!;
-  const problems: string[] = [];
-  for (const { what, read } of reads) {
-    const explained = await db.command({ explain: explainable(read), verbosity: 'queryPlanner' });
-    const problem = notPushedDown(explained);
-    if (problem) problems.push(`${what}: ${JSON.stringify(explainable(read))} → ${problem}`);
-  }
+  const problems = await explainProblems(reads);
   expect(new Set(reads.map((r) => r.what))).toEqual(new Set(['lead show', 'lead list', 'lead pause']));
   expect(problems).toEqual([]);
 });
