@@ -4,6 +4,7 @@
 //   fakeSlack/blockKit.ts  Block Kit limits: the validation Slack runs on views and messages, the 250 kB view size
 //   fakeSlack/modals.ts    modal state: stacks, hashes, state.values, typed input surviving views.update, and what
 //                          the Slack client does with a modal (typing, submitting, closing)
+//   fakeSlack/oauth.ts     "Add to Slack": the authorize page, oauth.v2.access, apps.uninstall, org-wide and rotating tokens
 //   fakeSlack/server.ts    the HTTP server: Web API methods, one bot token per workspace, triggers, response_url,
 //                          the workspaces' users, channels and messages, and the record of every call
 //
@@ -36,3 +37,4 @@ export {
   type StartFakeSlackOptions,
   type TriggerContext,
 } from './fakeSlack/server.js';
+export { FakeOAuth, type FakeOAuthApp, type FakeSession } from './fakeSlack/oauth.js';

@@ -25,6 +25,8 @@ export interface DriverTeam {
   domain?: string;
   enterpriseId?: string;
   enterpriseName?: string;
+  /** The app is installed org-wide (Enterprise Grid): payloads say is_enterprise_install. */
+  isEnterpriseInstall?: boolean;
 }
 
 export interface DriverUser {
@@ -174,7 +176,7 @@ export class SlackDriver {
       command: opts.command ?? '/schedule',
       text,
       api_app_id: this.apiAppId,
-      is_enterprise_install: 'false',
+      is_enterprise_install: String(team.isEnterpriseInstall ?? false),
       response_url: responseUrl,
       trigger_id: triggerId,
     };
@@ -235,7 +237,7 @@ export class SlackDriver {
       trigger_id: triggerId,
       team: this.teamPayload,
       enterprise: this.enterprisePayload,
-      is_enterprise_install: false,
+      is_enterprise_install: this.options.team.isEnterpriseInstall ?? false,
       channel: { id: message.channel, name: this.channelName(message.channel) },
       ...(message.ephemeral ? {} : { message: this.fake.renderMessage(message) }),
       state,
@@ -278,7 +280,7 @@ export class SlackDriver {
       trigger_id: triggerId,
       view,
       response_urls: [],
-      is_enterprise_install: false,
+      is_enterprise_install: this.options.team.isEnterpriseInstall ?? false,
       enterprise: this.enterprisePayload,
     };
     const response = await this.postPayload(payload);
@@ -302,7 +304,7 @@ export class SlackDriver {
       token: this.verificationToken,
       view: closed.view,
       is_cleared: closed.isCleared,
-      is_enterprise_install: false,
+      is_enterprise_install: this.options.team.isEnterpriseInstall ?? false,
       enterprise: this.enterprisePayload,
     };
     const response = await this.postPayload(payload);
@@ -334,7 +336,7 @@ export class SlackDriver {
       value: opts.value,
       team: this.teamPayload,
       enterprise: this.enterprisePayload,
-      is_enterprise_install: false,
+      is_enterprise_install: this.options.team.isEnterpriseInstall ?? false,
       view,
     };
     const response = await this.postPayload(payload);
@@ -396,7 +398,7 @@ export class SlackDriver {
       trigger_id: triggerId,
       team: this.teamPayload,
       enterprise: this.enterprisePayload,
-      is_enterprise_install: false,
+      is_enterprise_install: this.options.team.isEnterpriseInstall ?? false,
       view,
       actions: [action],
     };

@@ -25,15 +25,19 @@ export interface TestApp {
   readonly runtime: Runtime;
   readonly services: Services;
   readonly url: string;
-  workspace(): TestWorkspace;
+  /** A new workspace; `installed: false` leaves installing it to "Add to Slack" (distributed mode). */
+  workspace(options?: { installed?: boolean; enterpriseId?: string; isEnterpriseInstall?: boolean }): TestWorkspace;
   stop(): Promise<void>;
 }
 
-export async function startTestApp(options: { clock?: Clock; databaseUri?: string } = {}): Promise<TestApp> {
+export async function startTestApp(options: { clock?: Clock; databaseUri?: string; distributed?: boolean } = {}): Promise<TestApp> {
   const fake = await startFakeSlack(options.clock ? { now: () => options.clock!.now().getTime() } : {});
   const config = parseConfig({
-    // Required by the config, never used: each workspace() has its own token (see authorize below).
-    SLACK_BOT_TOKEN: 'xoxb-unused-by-tests',
+    // Distributed: "Add to Slack" against the local Slack, each workspace's token from the installation store.
+    ...(options.distributed
+      ? { SLACK_CLIENT_ID: fake.oauth.app.clientId, SLACK_CLIENT_SECRET: fake.oauth.app.clientSecret, SLACK_STATE_SECRET: 'test-state-secret-0123456789abcdef' }
+      : // Required by the config, never used: each workspace() has its own token (see authorize below).
+        { SLACK_BOT_TOKEN: 'xoxb-unused-by-tests' }),
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: fake.apiUrl,
     PORT: '0',
@@ -45,35 +49,41 @@ export async function startTestApp(options: { clock?: Clock; databaseUri?: strin
     dbName: uniqueName('app'),
     webApiRetries: 0,
     // As an app installed in many workspaces: each request acts with its own workspace's bot token.
-    authorize: async ({ teamId }) => {
-      const botToken = teamId ? fake.botTokenOf(teamId) : undefined;
-      if (!botToken) throw new Error(`The app is not installed in workspace ${String(teamId)}`);
-      return { botToken, botId: fake.botId, botUserId: fake.botUserId, teamId };
-    },
+    ...(options.distributed
+      ? {}
+      : {
+          authorize: async ({ teamId }: { teamId?: string }) => {
+            const botToken = teamId ? fake.botTokenOf(teamId) : undefined;
+            if (!botToken) throw new Error(`The app is not installed in workspace ${String(teamId)}`);
+            return { botToken, botId: fake.botId, botUserId: fake.botUserId, teamId };
+          },
+        }),
     monitorCommands: true,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const url = `http://127.0.0.1:${runtime.port}`;
+  fake.oauth.app.redirectUrls = [`${url}/slack/oauth_redirect`];
   return {
     fake,
     runtime,
     services: runtime.services,
     url,
-    workspace() {
+    workspace(workspaceOptions = {}) {
       const teamId = `T${randomBytes(4).toString('hex').toUpperCase()}`;
       const channelId = `C${randomBytes(4).toString('hex').toUpperCase()}`;
-      fake.addTeam({ id: teamId });
+      const { enterpriseId, isEnterpriseInstall } = workspaceOptions;
+      fake.addTeam({ id: teamId, ...(enterpriseId ? { enterpriseId } : {}), installed: workspaceOptions.installed ?? !options.distributed });
       fake.addChannel({ id: channelId, teamId, name: `sales-${channelId.toLowerCase()}`, botIsMember: true });
       const known = new Set<string>();
       return {
-        ref: { teamId },
+        ref: enterpriseId ? { teamId, enterpriseId } : { teamId },
         channelId,
         as(userId, user = {}) {
           if (!known.has(userId)) {
             fake.addUser({ id: userId, teamId, tz: 'America/New_York', ...user });
             known.add(userId);
           }
-          return new SlackDriver({ appUrl: url, signingSecret: SIGNING_SECRET, fake, team: { id: teamId }, user: { id: userId, ...(user.name ? { name: user.name } : {}) }, channelId });
+          return new SlackDriver({ appUrl: url, signingSecret: SIGNING_SECRET, fake, team: { id: teamId, ...(enterpriseId ? { enterpriseId } : {}), ...(isEnterpriseInstall ? { isEnterpriseInstall } : {}) }, user: { id: userId, ...(user.name ? { name: user.name } : {}) }, channelId });
         },
       };
     },

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { LIMITS, chars, isObj, validateMessageBlocks, viewRefusal, type JsonObject } from './blockKit.js';
 import { FakeSlackError, Modals, withGeneratedIds, type CloseOutcome, type FakeView, type ViewResponseOutcome } from './modals.js';
+import { FakeOAuth } from './oauth.js';
 
 /** One Web API call, in the order received. `args` is the parsed body (nested JSON strings parsed back). */
 export interface ApiCall {
@@ -126,6 +127,9 @@ export interface StartFakeSlackOptions {
 export interface FakeTeam {
   id: string;
   domain: string;
+  /** The Enterprise Grid org the workspace belongs to. */
+  enterpriseId?: string;
+  /** '' until the app is installed (addTeam installs unless told not to; "Add to Slack" installs through oauth). */
   botToken: string;
 }
 
@@ -204,6 +208,8 @@ export class FakeSlack {
   private readonly tokens = new Map<string, string>();
   private tsSeq = 0;
   private readonly handlers: Record<string, Handler>;
+  /** "Add to Slack": the authorize page, oauth.v2.access, apps.uninstall, and the tokens they issue (oauth.ts). */
+  readonly oauth: FakeOAuth;
 
   constructor(options: StartFakeSlackOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -213,6 +219,19 @@ export class FakeSlack {
     this.botId = options.botId ?? 'BBOT';
     this.appId = options.appId ?? 'A0FAKEAPP';
     this.modals = new Modals({ now: this.now, appId: this.appId, botId: this.botId });
+    this.oauth = new FakeOAuth({
+      appId: this.appId,
+      botUserId: this.botUserId,
+      botId: this.botId,
+      now: this.now,
+      team: (teamId) => this.teams.get(teamId),
+      teamsOf: (enterpriseId) => [...this.teams.values()].filter((t) => t.enterpriseId === enterpriseId),
+      hasUser: (teamId, userId) => this.user(userId, teamId) !== undefined,
+      installed: (teamId, token) => {
+        const team = this.teams.get(teamId);
+        if (team) team.botToken = token ?? '';
+      },
+    });
     this.botToken = this.addTeam({ id: this.teamId, domain: this.teamDomain }).botToken;
     this.addUser({ id: this.botUserId, name: 'followup-bot', realName: 'Followup Bot', isBot: true });
     this.handlers = {
@@ -261,19 +280,28 @@ export class FakeSlack {
 
   // ── workspace model ──
 
-  /** Installs the app in a workspace: Slack issues a bot token that works for that team only. */
-  addTeam(input: { id: string; domain?: string }): FakeTeam {
+  /**
+   * A workspace, with the app installed in it (Slack issues a bot token that works for that team only),
+   * or not yet (`installed: false`: "Add to Slack" installs it through oauth).
+   */
+  addTeam(input: { id: string; domain?: string; enterpriseId?: string; installed?: boolean }): FakeTeam {
     const existing = this.teams.get(input.id);
     if (existing) return existing;
-    const team: FakeTeam = { id: input.id, domain: input.domain ?? input.id.toLowerCase(), botToken: `xoxb-${input.id}-${randomBytes(12).toString('hex')}` };
+    const installed = input.installed ?? true;
+    const team: FakeTeam = {
+      id: input.id,
+      domain: input.domain ?? input.id.toLowerCase(),
+      ...(input.enterpriseId ? { enterpriseId: input.enterpriseId } : {}),
+      botToken: installed ? `xoxb-${input.id}-${randomBytes(12).toString('hex')}` : '',
+    };
     this.teams.set(team.id, team);
-    this.tokens.set(team.botToken, team.id);
+    if (installed) this.tokens.set(team.botToken, team.id);
     return team;
   }
 
   /** The bot token of a workspace the app is installed in, or undefined. */
   botTokenOf(teamId: string): string | undefined {
-    return this.teams.get(teamId)?.botToken;
+    return this.teams.get(teamId)?.botToken || undefined;
   }
 
   addUser(input: FakeUserInput): FakeUser {
@@ -418,7 +446,7 @@ export class FakeSlack {
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
       const method = decodeURIComponent(url.pathname.slice('/api/'.length));
       const { args, token } = parseApiRequest(req, raw);
-      const response = this.dispatch(method, args, token);
+      const response = this.dispatch(method, args, token, req.headers.authorization);
       this.calls.push({ method, args, token, response });
       sendJson(res, 200, response);
       return;
@@ -432,14 +460,29 @@ export class FakeSlack {
       else sendText(res, status, String(response.error));
       return;
     }
+    if (req.method === 'GET' && url.pathname === '/oauth/v2/authorize') {
+      const answer = this.oauth.authorize(url, req.headers.cookie);
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
+      return;
+    }
     sendJson(res, 404, { ok: false, error: 'not_found' });
   }
 
-  private dispatch(method: string, args: JsonObject, token: string | undefined): JsonObject {
+  private dispatch(method: string, args: JsonObject, token: string | undefined, authorization: string | undefined): JsonObject {
+    // These take the app's client id and secret (in the body or as HTTP Basic), not a bot token.
+    if (method === 'oauth.v2.access') return this.oauth.oauthV2Access(args, authorization);
+    if (method === 'apps.uninstall') return this.oauth.appsUninstall(args, token);
     const handler = this.handlers[method];
     if (!handler) return { ok: false, error: 'unknown_method' };
     if (token === undefined || token === '') return { ok: false, error: 'not_authed' };
-    const team = this.teams.get(this.tokens.get(token) ?? '');
+    let team = this.teams.get(this.tokens.get(token) ?? '');
+    if (!team && this.oauth.knows(token)) {
+      const found = this.oauth.teamFor(token, args, () => this.teamNamedBy(args));
+      if ('error' in found) return { ok: false, error: found.error };
+      if ('orgAuthTest' in found) return method === 'auth.test' ? found.orgAuthTest : { ok: false, error: 'missing_argument', response_metadata: { messages: ['[ERROR] missing required field: team_id'] } };
+      team = this.teams.get(found.teamId);
+    }
     if (!team) return { ok: false, error: 'invalid_auth' };
     try {
       return handler(args, team);
@@ -447,6 +490,14 @@ export class FakeSlack {
       if (error instanceof FakeSlackError) return { ok: false, error: error.code };
       throw error;
     }
+  }
+
+  /** The workspace of the object a call names (for an org-wide token called without team_id). */
+  private teamNamedBy(args: JsonObject): string | undefined {
+    const id = args.trigger_id ?? args.interactivity_pointer;
+    if (typeof id === 'string') return this.triggers.get(id)?.teamId;
+    if (typeof args.channel === 'string') return this.channels.get(args.channel)?.teamId;
+    return undefined;
   }
 
   // ── Web API methods ──
@@ -460,6 +511,7 @@ export class FakeSlack {
       team_id: team.id,
       user_id: this.botUserId,
       bot_id: this.botId,
+      ...(team.enterpriseId ? { enterprise_id: team.enterpriseId } : {}),
       is_enterprise_install: false,
     };
   }
