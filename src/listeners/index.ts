@@ -11,6 +11,7 @@ import * as scheduleViews from './views/schedules.js';
 import * as customMessageViews from './views/customMessages.js';
 import * as options from './options/index.js';
 import * as events from './events/index.js';
+import * as installs from './events/installs.js';
 import * as assistantActions from './actions/assistants.js';
 import * as assistantViews from './views/assistants.js';
 import * as assistantOptions from './options/assistants.js';
@@ -34,6 +35,7 @@ export function registerListeners(app: App, services: Services, logger: Logger):
   customMessageViews.register(app, services, logger);
   options.register(app, services, logger);
   events.register(app, services, logger);
+  installs.register(app, services, logger);
   assistantActions.register(app, services, logger);
   assistantViews.register(app, services, logger);
   assistantOptions.register(app, services, logger);

@@ -62,7 +62,7 @@ export interface InstallationService {
    * installation and pauses the active enrollments of every workspace it served. Safe to repeat.
    */
   uninstalled(key: InstallationKey): Promise<{ readonly paused: number }>;
-  /** How many enrollments an uninstall paused that a reinstall could resume (0 when installed nowhere or none). */
+  /** How many enrollments an uninstall paused are still paused (asked from a request: the app is installed again). */
   resumableAfterReinstall(ref: WorkspaceRef): Promise<number>;
   /** Resumes what the uninstall paused (those still paused); how many resumed. */
   resumeAfterReinstall(actor: Actor): Promise<number>;
@@ -206,15 +206,14 @@ export function createInstallationService(models: Models, clock: Clock, leads: L
     },
 
     async resumableAfterReinstall(ref) {
-      const doc = await Uninstall.findById(workspaceKey(ref)).lean<{ pausedEnrollmentIds: string[] }>();
+      // By _id (every App Home opening asks): most workspaces have no such document at all.
+      const doc = await Uninstall.findById(workspaceKey(ref), { pausedEnrollmentIds: 1 }).lean<{ pausedEnrollmentIds: string[] }>();
       if (!doc?.pausedEnrollmentIds.length) return 0;
-      if (!(await this.forWorkspace(ref))) return 0;
-      return doc.pausedEnrollmentIds.length;
+      return Enrollment.countDocuments({ workspace: workspaceKey(ref), _id: { $in: doc.pausedEnrollmentIds }, state: 'paused' });
     },
 
     async resumeAfterReinstall(actor) {
       const workspace = workspaceKey(actor.workspace);
-      if (!(await this.forWorkspace(actor.workspace))) throw new DomainError('invalid', 'The app is not installed in this workspace.');
       const doc = await Uninstall.findById(workspace).lean<{ pausedEnrollmentIds: string[] }>();
       let resumed = 0;
       for (const id of doc?.pausedEnrollmentIds ?? []) {

@@ -1,5 +1,7 @@
 // App Home: published each time a user opens it, so it always shows the current schedules.
 import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { WorkspaceRef } from '../../services/domain.js';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { HOME, homeView } from '../../../views/home.js';
@@ -10,6 +12,19 @@ import { cloneView } from '../flows/schedules.js';
 import { openWhenReady } from '../flows/answers.js';
 import { SUBCOMMANDS } from '../commands/parseScheduleCommand.js';
 
+/** Publishes the App Home of `userId` as it stands now. */
+export async function publishHome(services: Services, client: WebClient, ref: WorkspaceRef, userId: string): Promise<void> {
+  const [schedules, assistants, pausedByUninstall] = await Promise.all([
+    services.schedules.list(ref),
+    services.assistants.list(ref),
+    services.installations.resumableAfterReinstall(ref),
+  ]);
+  await client.views.publish({
+    user_id: userId,
+    view: homeView({ schedules, assistantCount: assistants.length, commands: SUBCOMMANDS, pausedByUninstall }),
+  });
+}
+
 export function register(app: App, services: Services, logger: Logger): void {
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;
@@ -17,11 +32,7 @@ export function register(app: App, services: Services, logger: Logger): void {
       const ref = workspaceOf({ team_id: body.team_id, enterprise_id: body.enterprise_id });
       // Events are acknowledged before listeners run: seeding here is off the ack path.
       await services.workspaces.ensureSeeded(ref);
-      const [schedules, assistants] = await Promise.all([services.schedules.list(ref), services.assistants.list(ref)]);
-      await client.views.publish({
-        user_id: event.user,
-        view: homeView({ schedules, assistantCount: assistants.length, commands: SUBCOMMANDS }),
-      });
+      await publishHome(services, client, ref, event.user);
     } catch (error) {
       logFailure(logger, 'App Home', error);
       // The tab says what went wrong (the database not answering, most likely) rather than staying stale.
