@@ -299,7 +299,7 @@ export function assistantModal(model: AssistantModalModel): ModalView {
       type: 'input',
       block_id: ASSISTANT.dailyLimitBlock,
       label: plain('Daily send limit'),
-      hint: plain(`At most this many followups a day (1 to ${MAX_DAILY_LIMIT.toLocaleString('en-US')}); the rest go out the next working day.`),
+      hint: plain(`At most this many followups a day, from 1 to ${MAX_DAILY_LIMIT.toLocaleString('en-US')}.`),
       // No min/max here: the service's sentence says what is allowed.
       element: { type: 'number_input', action_id: ASSISTANT.dailyLimitAction, is_decimal_allowed: false, initial_value: String(model.dailyLimit) },
     },

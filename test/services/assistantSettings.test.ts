@@ -318,3 +318,17 @@ describe('extra off dates typed in the modal', () => {
     expect(errors).toEqual({ 'extraOffDates.0': 'The range “2027-12-31 to 2027-12-30” ends before it starts.' });
   });
 });
+
+test('a lead added for an assistant is planned in its whole calendar: hours, holidays and extra off dates', async () => {
+  const ws = await seeded();
+  const ava = await db.services.assistants.createSettings(
+    actorIn(ws),
+    { name: 'Ava', timeZone: 'Europe/Amsterdam', businessHours: { open: '08:00', close: '12:00' }, holidays: { country: 'NL', region: null }, extraOffDates: ['2026-04-08'] },
+    { channels: null },
+  );
+  // Mon 6 Apr 2026 15:00 in Amsterdam. Recommended: +1 → Tue 15:00 (closed) → Wed 8 off → Thu 9 08:00;
+  // … +5 → Sat 25 Apr, Mon 27 is King's Day → Tue 28 08:00.
+  const preview = await db.services.leads.preview(ws, { assistantId: ava.id, start: new Date('2026-04-06T13:00:00Z') });
+  expect(preview.followups[0]!.plannedAt.toISOString()).toBe('2026-04-09T06:00:00.000Z');
+  expect(preview.followups[5]!.plannedAt.toISOString()).toBe('2026-04-28T06:00:00.000Z');
+});

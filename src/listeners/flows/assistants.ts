@@ -2,7 +2,7 @@
 import type { ModalView, PlainTextOption } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Services } from '../../services/index.js';
-import { nameKey, type WorkspaceRef } from '../../services/domain.js';
+import { DomainError, nameKey, type WorkspaceRef } from '../../services/domain.js';
 import type { Assistant, ChannelCheck } from '../../services/assistants.js';
 import { DEFAULT_BUSINESS_HOURS, DEFAULT_OFF_DAYS, isValidTimeZone } from '../../services/calendar.js';
 import { holidayCountries, holidayRegionsOf } from '../../services/calendar/holidays.js';
@@ -84,6 +84,9 @@ export function settingsFromModal(values: StateValues | undefined): AssistantSet
   };
 }
 
+export const CHANNEL_SCOPE_MISSING =
+  'The app may not look at channels in this workspace yet, so it can’t check this one. A workspace admin needs to reinstall the app (it now asks to read channels); until then, leave the channel empty.';
+
 /**
  * Asks Slack, with the acting workspace's client, whether the app's bot is in a channel
  * (`conversations.info`: `is_member`; a private channel it is not in is `channel_not_found`).
@@ -94,7 +97,10 @@ export function channelMembershipVia(client: WebClient): ChannelCheck {
       const info = await client.conversations.info({ channel });
       return info.channel?.is_member ? 'member' : 'not_member';
     } catch (error) {
-      if ((error as { data?: { error?: string } }).data?.error === 'channel_not_found') return 'not_found';
+      const code = (error as { data?: { error?: string } }).data?.error;
+      if (code === 'channel_not_found') return 'not_found';
+      // Installed before the app asked to read channels: only reinstalling grants it.
+      if (code === 'missing_scope') throw new DomainError('invalid', CHANNEL_SCOPE_MISSING, 'notificationChannel');
       throw error;
     }
   };
