@@ -85,6 +85,7 @@ async function serve(deps: ApiDeps, table: readonly Route[], req: IncomingMessag
   const path = url.pathname.replace(/\/+$/, '');
   const writes: WriteLog = { writeSent: false };
   let workspace = '-';
+  let served: Route | undefined;
   try {
     const candidates = matchPath(table, path);
     if (!candidates.length) throw notFound(`There is no ${path}. GET ${OPENAPI_PATH} lists every endpoint.`);
@@ -94,6 +95,7 @@ async function serve(deps: ApiDeps, table: readonly Route[], req: IncomingMessag
       throw new ApiError(405, { error: `${path} answers ${allow}, not ${method}.` }, { Allow: allow });
     }
     const { route: r, params } = matched;
+    served = r;
     const caller = r.public ? NO_CALLER : await authenticate(deps.services, req);
     workspace = caller.workspace.teamId || '-';
     const query = r.query ? parseOrInvalid(r.query, Object.fromEntries(url.searchParams)) : undefined;
@@ -104,16 +106,12 @@ async function serve(deps: ApiDeps, table: readonly Route[], req: IncomingMessag
     const result = await recordingWrites(writes, () => r.handle({ caller, actor, services: deps.services, logger: deps.logger, channels: deps.channelCheckFor(caller.workspace), params, query, body }));
     sendJson(res, r.status ?? 200, result);
   } catch (error) {
-    const failure = apiFailure(error, writes, () => candidatesNotFound(table, path, method));
+    const failure = apiFailure(error, writes, served?.notFound);
     if (failure.status >= 500 && !isDatabaseUnavailable(error)) {
       deps.logger.error(`[api ${method} ${path} | ${workspace}] Unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
     sendJson(res, failure.status, failure.body, failure.headers);
   }
-}
-
-function candidatesNotFound(table: readonly Route[], path: string, method: string): string | undefined {
-  return matchPath(table, path).find((c) => c.route.method === method)?.route.notFound;
 }
 
 /** The bearer token's caller; 401 when it is missing, unknown or revoked (looked up on every request). */
@@ -137,14 +135,14 @@ async function authenticate(services: Services, req: IncomingMessage): Promise<A
 }
 
 /** What a failure answers: its status and JSON body. Domain refusals in their own words; anything else says nothing of its insides. */
-function apiFailure(error: unknown, writes: WriteLog, notFoundMessage: () => string | undefined): ApiError {
+function apiFailure(error: unknown, writes: WriteLog, notFoundMessage: string | undefined): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof ValidationError) return invalid({ ...error.errors });
   if (error instanceof ConflictError) return new ApiError(409, { error: error.message });
   if (error instanceof DomainError) {
     switch (error.code) {
       case 'not_found':
-        return notFound(notFoundMessage() ?? error.message);
+        return notFound(notFoundMessage ?? error.message);
       case 'invalid':
         // Without a field it is about the thing's state (a lead that can't be paused as it is now).
         return error.field ? invalid({ [error.field]: error.message }) : new ApiError(409, { error: error.message });

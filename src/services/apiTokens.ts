@@ -125,7 +125,7 @@ export function createApiTokenService(models: Models, clock: Clock): ApiTokenSer
 
     async authenticate(token) {
       if (!token.startsWith(TOKEN_PREFIX)) return null;
-      const doc = await ApiToken.findOne({ hash: hashToken(token) }, { workspace: 0 }).lean<ApiTokenDoc>();
+      const doc = await ApiToken.findOne({ hash: hashToken(token) }).lean<ApiTokenDoc>();
       if (!doc) return null;
       const now = clock.now();
       if (!doc.lastUsedAt || now.getTime() - doc.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS) {

@@ -112,3 +112,12 @@ test('a token of one workspace never reaches another workspace’s schedules', a
   const theirIds = ((await apiClient(app.url, theirToken).get('/api/v1/schedules')).body.schedules as { id: string }[]).map((s) => s.id);
   for (const id of theirIds) expect((await apiClient(app.url, ourToken).get(`/api/v1/schedules/${id}`)).status).toBe(404);
 });
+
+test('an admin of another workspace neither sees nor revokes this workspace’s tokens', async () => {
+  const ours = app.workspace();
+  const theirs = app.workspace();
+  const token = TOKEN.exec((await answer(ours, 'UADMIN', 'api-token create Shared name', { isAdmin: true })).text)![0];
+  expect((await answer(theirs, 'UADMIN', 'api-token list', { isAdmin: true })).body.text).toBe('No API tokens yet. Create one with `/schedule api-token create [label]`.');
+  expect((await answer(theirs, 'UADMIN', 'api-token revoke Shared name')).text).toContain('No API token is labelled *Shared name*');
+  expect((await apiClient(app.url, token).get('/api/v1/schedules')).status).toBe(200);
+});
