@@ -55,8 +55,9 @@ export function parseRowActionId(actionId: string): { kind: RowActionKind; key: 
   return match ? { kind: match[1] as RowActionKind, key: match[2]! } : null;
 }
 
-export function editorMetadata(draftId: string): string {
-  return JSON.stringify({ draftId });
+/** The draft, and the revision this view shows (the next click reads it by number). */
+export function editorMetadata(draftId: string, rev: number): string {
+  return JSON.stringify({ draftId, rev });
 }
 
 const TYPE_LABELS: Record<PickableStepType, string> = {
@@ -179,7 +180,7 @@ export function scheduleEditorModal(model: EditorModel): ModalView {
   return {
     type: 'modal',
     callback_id: EDITOR.callbackId,
-    private_metadata: editorMetadata(draft.id),
+    private_metadata: editorMetadata(draft.id, draft.version),
     notify_on_close: true,
     title: { type: 'plain_text', text: 'Edit schedule' },
     submit: { type: 'plain_text', text: 'Save' },

@@ -75,11 +75,14 @@ export interface DatesFor {
 export interface DraftService {
   start(actor: Actor, scheduleId: string, viewerTimeZone: string): Promise<Draft>;
   get(ref: WorkspaceRef, draftId: string): Promise<Draft>;
-  /** Applies what was typed, then the change; returns the new draft. */
-  apply(ref: WorkspaceRef, draftId: string, typed: TypedValues, change?: DraftChange): Promise<Draft>;
+  /**
+   * Applies what was typed, then the change; returns the new draft. `seen` is the revision the
+   * clicked view showed (`Draft.version`): a hint, read by number, checked by the insert of the next.
+   */
+  apply(ref: WorkspaceRef, draftId: string, typed: TypedValues, change?: DraftChange, seen?: number): Promise<Draft>;
   model(ref: WorkspaceRef, draft: Draft): Promise<EditorModel>;
   /** Validates and saves the schedule; saving again from the same draft answers the same. Field errors are keyed `name`, `description`, `steps`, `step.N`. */
-  save(actor: Actor, draftId: string, typed: TypedValues): Promise<Schedule>;
+  save(actor: Actor, draftId: string, typed: TypedValues, seen?: number): Promise<Schedule>;
   discard(ref: WorkspaceRef, draftId: string): Promise<void>;
   /** Drops drafts untouched for `maxAgeMs` (editors closed without a view_closed, crashed clients). Returns how many. */
   purgeStale(maxAgeMs: number): Promise<number>;
@@ -209,17 +212,31 @@ export function createDraftService(
   clock: Clock,
   deps: { schedules: ScheduleService; customMessages: CustomMessageService; assistants: AssistantService },
 ): DraftService {
-  const { Draft, DraftRevision, Schedule } = models;
+  const { Draft, DraftRevision, Schedule, ScheduleSummary } = models;
 
-  async function load(ref: WorkspaceRef, draftId: string): Promise<{ session: DraftDoc; revision: DraftRevisionDoc; emailCc: boolean }> {
+  /**
+   * The draft at its latest revision. With `seen`, that revision is read by number alongside the
+   * session (an equality FerretDB pushes down) instead of sorting every revision of the draft, which
+   * FerretDB v1 does by decoding them all; `apply`'s insert of the next revision then proves it was
+   * the latest. Without it, or when it is gone (purged), the latest is looked up.
+   */
+  async function load(ref: WorkspaceRef, draftId: string, seen?: number): Promise<{ session: DraftDoc; revision: DraftRevisionDoc; emailCc: boolean }> {
     const _id = parseObjectId(draftId);
     const expired = () => new DomainError('not_found', 'This editor has expired. Close it and open the schedule again.');
-    const session = _id ? await Draft.findOne({ _id, workspace: workspaceKey(ref) }).lean<DraftDoc>() : null;
-    if (!session) throw expired();
-    const [revision, schedule] = await Promise.all([
-      DraftRevision.findOne({ draftId: session._id }).sort({ rev: -1 }).lean<DraftRevisionDoc>(),
-      Schedule.findOne({ _id: session.scheduleId, workspace: workspaceKey(ref) }, { emailCc: 1 }).lean<{ emailCc: boolean }>(),
+    const byNumber = _id && seen !== undefined && Number.isSafeInteger(seen) && seen > 0;
+    const [session, seenRevision] = await Promise.all([
+      _id ? Draft.findOne({ _id, workspace: workspaceKey(ref) }).lean<DraftDoc>() : null,
+      byNumber ? DraftRevision.findOne({ draftId: _id, rev: seen }).lean<DraftRevisionDoc>() : null,
     ]);
+    if (!session) throw expired();
+    // The summary, not the schedule: whether it is Email CC, and that it still exists, from a small document.
+    const scheduleFilter = { _id: session.scheduleId, workspace: workspaceKey(ref) };
+    const [revision, summary] = await Promise.all([
+      seenRevision ?? DraftRevision.findOne({ draftId: session._id }).sort({ rev: -1 }).lean<DraftRevisionDoc>(),
+      ScheduleSummary.findOne(scheduleFilter, { emailCc: 1 }).lean<{ emailCc: boolean }>(),
+    ]);
+    // No summary (yet): one an older release's process wrote during a deploy. The schedule decides.
+    const schedule = summary ?? (await Schedule.findOne(scheduleFilter, { emailCc: 1 }).lean<{ emailCc: boolean }>());
     if (!revision) throw expired();
     if (!schedule) throw new DomainError('not_found', 'This schedule was deleted while you were editing it.');
     return { session, revision, emailCc: schedule.emailCc };
@@ -265,9 +282,10 @@ export function createDraftService(
       return toDraft(session, revision, emailCc);
     },
 
-    async apply(ref, draftId, typed, change) {
+    async apply(ref, draftId, typed, change, seen) {
       for (let attempt = 0; attempt < 20; attempt++) {
-        const { session, revision, emailCc } = await load(ref, draftId);
+        // A hint that lost (a newer revision exists) is not asked again.
+        const { session, revision, emailCc } = await load(ref, draftId, attempt === 0 ? seen : undefined);
         const next = applyToDraft(revision, typed, change, emailCc);
         try {
           const created = await DraftRevision.create({
@@ -320,8 +338,8 @@ export function createDraftService(
       };
     },
 
-    async save(actor, draftId, typed) {
-      const draft = await service.apply(actor.workspace, draftId, typed);
+    async save(actor, draftId, typed, seen) {
+      const draft = await service.apply(actor.workspace, draftId, typed, undefined, seen);
       const afterDaysErrors: Record<string, string> = {};
       const steps: StepInput[] = draft.rows.map((row, i) => {
         const parsed = parseAfterDays(row.afterDays);

@@ -62,3 +62,20 @@ test('two changes at once both land (the draft is updated optimistically and ret
   expect(after.rows.slice(0, 2).map((r) => r.type)).toEqual(['Curious', 'Hopeful']);
   expect(after.rows).toHaveLength(8);
 });
+
+test('a click from a view two changes behind (read by its revision number) lands on the latest draft, keeping both changes', async () => {
+  const { ws, draft } = await draftOfCopy('Behind');
+  const keys = draft.rows.map((r) => r.key);
+  const [r1, r2] = keys as [string, string];
+  const second = await db.services.drafts.apply(ws, draft.id, {}, { kind: 'delete', key: r2 }, draft.version);
+  const third = await db.services.drafts.apply(ws, draft.id, {}, { kind: 'add', belowKey: null }, second.version);
+  const added = third.rows.at(-1)!.key;
+  // A second quick click, from the view as it was before both.
+  const late = await db.services.drafts.apply(ws, draft.id, {}, { kind: 'delete', key: r1 }, draft.version);
+  expect(late.version).toBe(draft.version + 3);
+  expect(late.rows.map((r) => r.key)).toEqual([...keys.filter((k) => k !== r1 && k !== r2), added]);
+  // A revision number of no revision (forged, or purged) reads the latest too.
+  const forged = await db.services.drafts.apply(ws, draft.id, {}, { kind: 'add', belowKey: null }, 999);
+  expect(forged.version).toBe(draft.version + 4);
+  expect(forged.rows).toHaveLength(late.rows.length + 1);
+});

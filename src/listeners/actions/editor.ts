@@ -19,6 +19,8 @@ import { showFailureOver } from '../flows/answers.js';
 interface EditorClick {
   readonly ref: WorkspaceRef;
   readonly draftId: string;
+  /** The draft revision the clicked view showed. */
+  readonly seen: number | undefined;
   readonly typed: TypedValues;
   /** The row clicked (its stable key), for row actions. */
   readonly rowKey: string;
@@ -34,7 +36,7 @@ type ClickHandler = (services: Services, click: EditorClick) => Promise<void>;
 
 /** Records what was typed, applies `change`, and shows the result. */
 async function applyAndRefresh(services: Services, click: EditorClick, change?: DraftChange): Promise<void> {
-  const draft = await services.drafts.apply(click.ref, click.draftId, click.typed, change);
+  const draft = await services.drafts.apply(click.ref, click.draftId, click.typed, change, click.seen);
   await refreshEditor(click.client, services, click.ref, draft, click.viewId, click.viewHash);
 }
 
@@ -86,12 +88,13 @@ export function register(app: App, services: Services, logger: Logger): void {
     app.action<BlockAction<BlockElementAction>>({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action, client }) => {
       await ack();
       const view = body.view;
-      const { draftId } = parseMetadata<{ draftId: string }>(view?.private_metadata);
+      const { draftId, rev } = parseMetadata<{ draftId: string; rev: unknown }>(view?.private_metadata);
       if (!view || !draftId) return;
       const selected = 'selected_option' in action ? (action.selected_option?.value ?? undefined) : undefined;
       const click: EditorClick = {
         ref: workspaceOf(body),
         draftId,
+        seen: typeof rev === 'number' ? rev : undefined,
         typed: typedValues(view.state?.values as StateValues | undefined),
         rowKey: parseRowActionId(action.action_id)?.key ?? '',
         selected,

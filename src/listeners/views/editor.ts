@@ -14,7 +14,7 @@ import { parseMetadata, type StateValues } from '../viewState.js';
 export function register(app: App, services: Services, logger: Logger): void {
   app.view({ callback_id: EDITOR.callbackId, type: 'view_submission' }, async ({ ack, body, view, client }) => {
     const ref = workspaceOf(body);
-    const { draftId = '' } = parseMetadata<{ draftId: string }>(view.private_metadata);
+    const { draftId = '', rev } = parseMetadata<{ draftId: string; rev: unknown }>(view.private_metadata);
     const typed = typedValues(view.state?.values as StateValues | undefined);
     await answerSubmission(ack, client, logger, view, 'Saving schedule', async () => {
       let actor;
@@ -25,7 +25,7 @@ export function register(app: App, services: Services, logger: Logger): void {
         return { errors: await modalErrors(client, logger, 'Saving schedule', error, () => undefined, EDITOR.nameBlock) };
       }
       try {
-        const saved = await services.drafts.save(actor, draftId, typed);
+        const saved = await services.drafts.save(actor, draftId, typed, typeof rev === 'number' ? rev : undefined);
         return { update: scheduleSavedModal({ name: saved.name, emailCc: saved.emailCc, stepCount: saved.steps.length, totalDays: totalDays(saved.steps.map((s) => s.afterDays)) }) };
       } catch (error) {
         if (error instanceof ConflictError) return { errors: { [EDITOR.nameBlock]: conflictText(error, actor.timeZone) } };
