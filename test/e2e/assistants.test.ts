@@ -1,5 +1,6 @@
 // `/schedule assistant add | edit | list` end to end: signed requests into the running app, the
 // local Slack rendering and validating every modal and message, the real database behind.
+import { insertAssistantBeforeSettings } from '../support/db.js';
 import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
 import { modalOpenedWith, modalsOpenedWith, postedTo, textOf } from '../support/flows.js';
 import type { FakeView, JsonObject } from '../support/fakeSlack.js';
@@ -236,19 +237,7 @@ describe('assistant settings in the modal', () => {
 
   test('an assistant saved before these settings existed opens with the defaults', async () => {
     const ws = app.workspace();
-    await app.services.models.Assistant.collection.insertOne({
-      workspace: ws.ref.teamId,
-      name: 'Old Ava',
-      nameKey: 'old ava',
-      notificationChannel: '',
-      timeZone: 'Asia/Tokyo',
-      offDays: [0],
-      defaultScheduleId: null,
-      defaultEmailCcScheduleId: null,
-      createdBy: 'UALEX',
-      createdAt: new Date(),
-      updatedAt: new Date(),
-    });
+    await insertAssistantBeforeSettings(app.services, ws.ref);
     const res = await ws.as('UALEX').command('assistant edit Old Ava');
     const modal = await modalOpenedWith(app.fake, res.triggerId);
     expect(picked(modal, ASSISTANT.opensBlock, ASSISTANT.opensAction).selected_time).toBe('09:00');

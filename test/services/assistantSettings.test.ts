@@ -2,7 +2,7 @@
 // rule of `assistantSettingsSchema` with its sentence on its field, defaults for what is left out
 // (and for assistants stored before these settings existed), the notification channel check, and
 // the signal that its calendar changed (its active leads must be replanned).
-import { openTestDatabase, newWorkspace, actorIn, thrown, type TestDatabase } from '../support/db.js';
+import { openTestDatabase, newWorkspace, actorIn, thrown, insertAssistantBeforeSettings, type TestDatabase } from '../support/db.js';
 import { ValidationError, type WorkspaceRef } from '../../src/services/domain.js';
 import { RECOMMENDED } from '../../src/services/workspaces.js';
 import { calendarRulesChanged, calendarRulesOf, offDatesFromText, offDatesText, type AssistantSettingsPatch } from '../../src/services/assistantSettings.js';
@@ -257,24 +257,12 @@ describe('changing an assistant’s settings', () => {
 
 test('an assistant stored before these settings existed reads with their defaults, and its calendar rules follow them', async () => {
   const ws = await seeded();
-  const { insertedId } = await db.services.models.Assistant.collection.insertOne({
-    workspace: ws.teamId,
-    name: 'Old Ava',
-    nameKey: 'old ava',
-    notificationChannel: '',
-    timeZone: 'Asia/Tokyo',
-    offDays: [0],
-    defaultScheduleId: null,
-    defaultEmailCcScheduleId: null,
-    createdBy: 'UALEX',
-    createdAt: new Date(),
-    updatedAt: new Date(),
-  });
-  const old = await db.services.assistants.get(ws, String(insertedId));
+  const insertedId = await insertAssistantBeforeSettings(db.services, ws);
+  const old = await db.services.assistants.get(ws, insertedId);
   expect(old).toMatchObject({ businessHours: { open: '09:00', close: '17:00' }, holidays: null, extraOffDates: [], dailyLimit: 100, senderName: '', senderEmail: null, signature: '', owner: 'UALEX', version: 1 });
   expect(calendarRulesOf(old)).toEqual({ timeZone: 'Asia/Tokyo', offDays: [0], businessHours: { open: '09:00', close: '17:00' }, holidays: null, extraOffDates: [] });
   // And it can be changed: the new settings validate over the defaults.
-  const changed = await db.services.assistants.updateSettings(actorIn(ws, 'UALEX'), String(insertedId), { dailyLimit: 7 }, { channels: null });
+  const changed = await db.services.assistants.updateSettings(actorIn(ws, 'UALEX'), insertedId, { dailyLimit: 7 }, { channels: null });
   expect(changed.assistant).toMatchObject({ dailyLimit: 7, offDays: ['sunday'], timeZone: 'Asia/Tokyo', version: 2 });
 });
 

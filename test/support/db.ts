@@ -57,3 +57,21 @@ export async function thrown(promise: Promise<unknown>): Promise<unknown> {
 /** How many times a race test runs its race (issue 6: at least 50), and the time it may take on a busy machine. */
 export const RACE_ROUNDS = 50;
 export const RACE_TIMEOUT_MS = 180_000;
+
+/** An assistant as stored before its settings beyond zone and off days existed: Old Ava, Tokyo, Sundays off, added by UALEX. */
+export async function insertAssistantBeforeSettings(services: Services, workspace: WorkspaceRef): Promise<string> {
+  const { insertedId } = await services.models.Assistant.collection.insertOne({
+    workspace: workspace.teamId,
+    name: 'Old Ava',
+    nameKey: 'old ava',
+    notificationChannel: '',
+    timeZone: 'Asia/Tokyo',
+    offDays: [0],
+    defaultScheduleId: null,
+    defaultEmailCcScheduleId: null,
+    createdBy: 'UALEX',
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
+  return String(insertedId);
+}
