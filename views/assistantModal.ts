@@ -29,7 +29,8 @@ export const ASSISTANT = {
   offDaysAction: 'assistant.off_days_input',
   countryBlock: 'assistant.holiday_country',
   countryAction: 'assistant.holiday_country_select',
-  regionBlock: 'assistant.holiday_region',
+  /** The region's block id carries the country it offers regions of, so picking another country empties it. */
+  regionBlockPrefix: 'assistant.holiday_region',
   regionAction: 'assistant.holiday_region_select',
   offDatesBlock: 'assistant.off_dates',
   offDatesAction: 'assistant.off_dates_input',
@@ -120,6 +121,11 @@ export function regionOption(country: string, region: HolidayPlace | null): Plai
     : { text: plain('Whole country'), value: WHOLE_COUNTRY };
 }
 
+/** The region input's block id for `country` (a new id makes Slack drop a region picked for another country). */
+export function regionBlockId(country: string | null): string {
+  return `${ASSISTANT.regionBlockPrefix}.${country || NO_HOLIDAYS}`;
+}
+
 /** The region code a region option stands for; null for the whole country. */
 export function regionCodeOf(value: string | null): string | null {
   if (!value || value === WHOLE_COUNTRY) return null;
@@ -147,6 +153,39 @@ export function parseOffDays(values: readonly string[]): Weekday[] {
 /** Slack's time picker has no 24:00: a day closing at midnight shows 23:59. */
 function pickerTime(time: string): string {
   return time === '24:00' ? '23:59' : time;
+}
+
+function regionBlock(country: string | null, region: HolidayPlace | null): KnownBlock {
+  return {
+    type: 'input',
+    block_id: regionBlockId(country),
+    optional: true,
+    label: plain('Region'),
+    hint: plain('Some holidays are only kept in a state or region, e.g. California in the United States.'),
+    element: {
+      type: 'external_select',
+      action_id: ASSISTANT.regionAction,
+      placeholder: plain('Whole country'),
+      min_query_length: 0,
+      initial_option: regionOption(country ?? '', country ? region : null),
+    },
+  };
+}
+
+/**
+ * The open modal (as Slack holds it) with the region input for `country`, empty. Every other
+ * block keeps its block and action ids, so Slack keeps what was typed in them.
+ */
+export function withRegionsOf(view: Pick<ModalView, 'callback_id' | 'private_metadata' | 'title' | 'submit' | 'close' | 'blocks'>, country: string | null): ModalView {
+  return {
+    type: 'modal',
+    callback_id: view.callback_id ?? ASSISTANT.callbackId,
+    private_metadata: view.private_metadata ?? '',
+    title: view.title,
+    ...(view.submit ? { submit: view.submit } : {}),
+    ...(view.close ? { close: view.close } : {}),
+    blocks: view.blocks.map((block) => (block.block_id?.startsWith(ASSISTANT.regionBlockPrefix) ? regionBlock(country, null) : block)) as KnownBlock[],
+  };
 }
 
 function header(text: string): KnownBlock {
@@ -255,6 +294,8 @@ export function assistantModal(model: AssistantModalModel): ModalView {
       type: 'input',
       block_id: ASSISTANT.countryBlock,
       optional: true,
+      // Picking a country tells the app, which offers that country's regions in place of the old ones.
+      dispatch_action: true,
       label: plain('Public holidays of'),
       hint: plain('Public holidays of this country are off days too (not bank holidays or observances).'),
       element: {
@@ -265,20 +306,7 @@ export function assistantModal(model: AssistantModalModel): ModalView {
         initial_option: country ? countryOption(country) : NO_HOLIDAYS_OPTION,
       },
     },
-    {
-      type: 'input',
-      block_id: ASSISTANT.regionBlock,
-      optional: true,
-      label: plain('Region'),
-      hint: plain('Some holidays are only kept in a state or region, e.g. California in the United States.'),
-      element: {
-        type: 'external_select',
-        action_id: ASSISTANT.regionAction,
-        placeholder: plain('Whole country'),
-        min_query_length: 0,
-        initial_option: regionOption(country?.code ?? '', country ? model.holidayRegion : null),
-      },
-    },
+    regionBlock(country?.code ?? null, country ? model.holidayRegion : null),
     {
       type: 'input',
       block_id: ASSISTANT.offDatesBlock,
@@ -338,11 +366,11 @@ export function assistantModal(model: AssistantModalModel): ModalView {
   };
 }
 
-/** Where each settings field (its path's start) shows its error. */
-export function assistantBlockFor(field: string): string | undefined {
+/** Where each settings field (its path's start) shows its error; `regionBlock` is the region input's id in the view. */
+export function assistantBlockFor(field: string, regionBlock: string): string | undefined {
   const [first, second] = field.split('.');
   if (first === 'businessHours') return second === 'open' ? ASSISTANT.opensBlock : ASSISTANT.closesBlock;
-  if (first === 'holidays') return second === 'region' ? ASSISTANT.regionBlock : ASSISTANT.countryBlock;
+  if (first === 'holidays') return second === 'region' ? regionBlock : ASSISTANT.countryBlock;
   const blocks: Record<string, string> = {
     name: ASSISTANT.nameBlock,
     senderName: ASSISTANT.senderNameBlock,

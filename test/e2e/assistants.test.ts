@@ -2,10 +2,10 @@
 // local Slack rendering and validating every modal and message, the real database behind.
 import { insertAssistantBeforeSettings } from '../support/db.js';
 import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
-import { modalOpenedWith, modalsOpenedWith, postedTo, textOf } from '../support/flows.js';
+import { modalOpenedWith, modalsOpenedWith, postedTo, textOf, updatedTo } from '../support/flows.js';
 import type { FakeView, JsonObject } from '../support/fakeSlack.js';
 import type { AssistantInput } from '../../src/services/assistants.js';
-import { ASSISTANT } from '../../views/assistantModal.js';
+import { ASSISTANT, regionBlockId } from '../../views/assistantModal.js';
 import { ASSISTANT_LIST } from '../../views/assistantList.js';
 
 let app: TestApp;
@@ -124,11 +124,12 @@ describe('assistant settings in the modal', () => {
     app.fake.typeInto(modal.id, ASSISTANT.opensBlock, ASSISTANT.opensAction, '08:30');
     app.fake.typeInto(modal.id, ASSISTANT.closesBlock, ASSISTANT.closesAction, '16:00');
     app.fake.typeInto(modal.id, ASSISTANT.offDaysBlock, ASSISTANT.offDaysAction, ['0']);
-    app.fake.typeInto(modal.id, ASSISTANT.countryBlock, ASSISTANT.countryAction, 'DE');
+    await user.blockAction({ viewId: modal.id, actionId: ASSISTANT.countryAction, selectedOption: { text: 'Germany (DE)', value: 'DE' } });
+    await updatedTo(app.fake, modal.id, regionBlockId('DE'));
     // The region type-ahead offers the regions of the country picked above.
     const regions = await user.blockSuggestion({ viewId: modal.id, actionId: ASSISTANT.regionAction, value: 'bay' });
     expect(regions.options.map((o) => textOf(o))).toEqual(['Whole country', 'Bayern (BY)']);
-    app.fake.typeInto(modal.id, ASSISTANT.regionBlock, ASSISTANT.regionAction, regions.options[1]);
+    app.fake.typeInto(modal.id, regionBlockId('DE'), ASSISTANT.regionAction, regions.options[1]);
     app.fake.typeInto(modal.id, ASSISTANT.offDatesBlock, ASSISTANT.offDatesAction, '2027-12-24\n2027-12-27 to 2027-12-31');
     app.fake.typeInto(modal.id, ASSISTANT.dailyLimitBlock, ASSISTANT.dailyLimitAction, '250');
     app.fake.typeInto(modal.id, ASSISTANT.channelBlock, ASSISTANT.channelAction, channelId);
@@ -150,6 +151,23 @@ describe('assistant settings in the modal', () => {
     expect(saved).toMatchObject({ signature: 'Ava Stone\nSales, Example GmbH', extraOffDates: ['2027-12-24', '2027-12-27', '2027-12-28', '2027-12-29', '2027-12-30', '2027-12-31'] });
   });
 
+  test('picking another country empties the region and offers that country’s regions; what was typed elsewhere stays', async () => {
+    const ws = app.workspace();
+    const { user, modal } = await fillEverySetting(ws, 'UALEX', ws.channelId);
+    await user.blockAction({ viewId: modal.id, actionId: ASSISTANT.countryAction, selectedOption: { text: 'United States of America (US)', value: 'US' } });
+    const view = await updatedTo(app.fake, modal.id, regionBlockId('US'));
+    expect(view.state.values[regionBlockId('DE')]).toBeUndefined();
+    expect(textOf(picked(view, regionBlockId('US'), ASSISTANT.regionAction).selected_option)).toBe('Whole country');
+    expect(picked(view, ASSISTANT.senderEmailBlock, ASSISTANT.senderEmailAction).value).toBe('ava@example.com');
+    expect(picked(view, ASSISTANT.opensBlock, ASSISTANT.opensAction).selected_time).toBe('08:30');
+    const regions = await user.blockSuggestion({ viewId: modal.id, actionId: ASSISTANT.regionAction, value: 'cali' });
+    expect(regions.options.map((o) => o.value)).toEqual(['-', 'US:CA']);
+    app.fake.typeInto(modal.id, regionBlockId('US'), ASSISTANT.regionAction, regions.options[1]);
+    app.fake.typeInto(modal.id, ASSISTANT.timeZoneBlock, ASSISTANT.timeZoneAction, { text: 'America/Los_Angeles', value: 'America/Los_Angeles' });
+    expect((await user.viewSubmission(modal.id)).outcome?.action).toBe('close');
+    expect(await app.services.assistants.findByName(ws.ref, 'Ava')).toMatchObject({ holidays: { country: 'US', region: 'CA' }, timeZone: 'America/Los_Angeles', senderEmail: 'ava@example.com' });
+  });
+
   test('edit shows every saved setting as it was entered, and saving it unchanged keeps them', async () => {
     const ws = app.workspace();
     const added = await fillEverySetting(ws, 'UALEX', ws.channelId);
@@ -162,7 +180,7 @@ describe('assistant settings in the modal', () => {
     expect(picked(modal, ASSISTANT.signatureBlock, ASSISTANT.signatureAction).value).toBe('Ava Stone\nSales, Example GmbH');
     expect(picked(modal, ASSISTANT.opensBlock, ASSISTANT.opensAction).selected_time).toBe('08:30');
     expect(picked(modal, ASSISTANT.countryBlock, ASSISTANT.countryAction).selected_option).toMatchObject({ value: 'DE' });
-    expect(textOf(picked(modal, ASSISTANT.regionBlock, ASSISTANT.regionAction).selected_option)).toBe('Bayern (BY)');
+    expect(textOf(picked(modal, regionBlockId('DE'), ASSISTANT.regionAction).selected_option)).toBe('Bayern (BY)');
     expect(picked(modal, ASSISTANT.offDatesBlock, ASSISTANT.offDatesAction).value).toBe('2027-12-24\n2027-12-27 to 2027-12-31');
     expect(picked(modal, ASSISTANT.dailyLimitBlock, ASSISTANT.dailyLimitAction).value).toBe('250');
 
@@ -182,7 +200,7 @@ describe('assistant settings in the modal', () => {
     app.fake.typeInto(modal.id, ASSISTANT.timeZoneBlock, ASSISTANT.timeZoneAction, { text: 'Mars', value: 'Mars/Olympus_Mons' });
     app.fake.typeInto(modal.id, ASSISTANT.opensBlock, ASSISTANT.opensAction, '18:00');
     app.fake.typeInto(modal.id, ASSISTANT.closesBlock, ASSISTANT.closesAction, '09:00');
-    app.fake.typeInto(modal.id, ASSISTANT.regionBlock, ASSISTANT.regionAction, { text: 'California (CA)', value: 'US:CA' });
+    app.fake.typeInto(modal.id, regionBlockId('DE'), ASSISTANT.regionAction, { text: 'California (CA)', value: 'US:CA' });
     app.fake.typeInto(modal.id, ASSISTANT.dailyLimitBlock, ASSISTANT.dailyLimitAction, '10001');
     app.fake.typeInto(modal.id, ASSISTANT.offDatesBlock, ASSISTANT.offDatesAction, '2027-12-24\n31.12.2027');
 
@@ -190,7 +208,7 @@ describe('assistant settings in the modal', () => {
     expect(submitted.outcome?.action === 'errors' && submitted.outcome.errors).toEqual({
       [ASSISTANT.timeZoneBlock]: '“Mars/Olympus_Mons” is not a time zone I know. Pick one such as America/New_York or Europe/Berlin.',
       [ASSISTANT.closesBlock]: 'Closing (09:00) must be after opening (18:00).',
-      [ASSISTANT.regionBlock]: '“CA” is not a region of Germany I know public holidays for. Use one of its region codes, such as BB, BE, BW, or none for the whole country.',
+      [regionBlockId('DE')]: '“CA” is not a region of Germany I know public holidays for. Use one of its region codes, such as BB, BE, BW, or none for the whole country.',
       [ASSISTANT.dailyLimitBlock]: 'The daily send limit is a whole number from 1 to 10,000.',
       [ASSISTANT.offDatesBlock]: '“31.12.2027” is not a date: write it as YYYY-MM-DD, for example 2027-12-24.',
       [ASSISTANT.channelBlock]: 'The app is not in that channel, so it could not post there. Invite it first (in the channel, type /invite and the app’s name), then save again.',
@@ -200,7 +218,7 @@ describe('assistant settings in the modal', () => {
     // Fixed but for the limit, and the channel is still one the app is not in.
     app.fake.typeInto(modal.id, ASSISTANT.timeZoneBlock, ASSISTANT.timeZoneAction, { text: 'Europe/Berlin', value: 'Europe/Berlin' });
     app.fake.typeInto(modal.id, ASSISTANT.opensBlock, ASSISTANT.opensAction, '08:00');
-    app.fake.typeInto(modal.id, ASSISTANT.regionBlock, ASSISTANT.regionAction, { text: 'Whole country', value: '-' });
+    app.fake.typeInto(modal.id, regionBlockId('DE'), ASSISTANT.regionAction, { text: 'Whole country', value: '-' });
     app.fake.typeInto(modal.id, ASSISTANT.dailyLimitBlock, ASSISTANT.dailyLimitAction, '0');
     app.fake.typeInto(modal.id, ASSISTANT.offDatesBlock, ASSISTANT.offDatesAction, '2027-12-24, 2027-12-31');
     const limitAndChannel = await user.viewSubmission(modal.id);

@@ -59,7 +59,7 @@ export function holidayRegionOptions(country: string | null, query: string): Pla
 }
 
 /** What the Add / Edit assistant modal holds, as the settings the service validates. */
-export function settingsFromModal(values: StateValues | undefined): AssistantSettingsInput & { owner?: string } {
+export function settingsFromModal(values: StateValues | undefined, regionBlock: string): AssistantSettingsInput & { owner?: string } {
   const text = (block: string, action: string) => inputValue(values, block, action);
   const country = selectedValue(values, ASSISTANT.countryBlock, ASSISTANT.countryAction);
   const limit = text(ASSISTANT.dailyLimitBlock, ASSISTANT.dailyLimitAction).trim();
@@ -75,7 +75,7 @@ export function settingsFromModal(values: StateValues | undefined): AssistantSet
       close: selectedTime(values, ASSISTANT.closesBlock, ASSISTANT.closesAction) ?? '',
     },
     offDays: weekdayNamesOf(parseOffDays(selectedValues(values, ASSISTANT.offDaysBlock, ASSISTANT.offDaysAction))),
-    holidays: country && country !== NO_HOLIDAYS ? { country, region: regionCodeOf(selectedValue(values, ASSISTANT.regionBlock, ASSISTANT.regionAction)) } : null,
+    holidays: country && country !== NO_HOLIDAYS ? { country, region: regionCodeOf(selectedValue(values, regionBlock, ASSISTANT.regionAction)) } : null,
     extraOffDates: offDatesFromText(text(ASSISTANT.offDatesBlock, ASSISTANT.offDatesAction)),
     // Slack's number input sends text; what is not a number stays visible to validation as NaN.
     dailyLimit: limit ? Number(limit) : DEFAULT_DAILY_LIMIT,

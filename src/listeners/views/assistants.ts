@@ -17,7 +17,8 @@ export function register(app: App, services: Services, logger: Logger): void {
     const ref = workspaceOf(body);
     const metadata = parseMetadata<AssistantModalMetadata>(view.private_metadata);
     const values = view.state?.values as StateValues | undefined;
-    const settings = settingsFromModal(values);
+    const regionBlock = blockIdWithPrefix(view.blocks, ASSISTANT.regionBlockPrefix) ?? ASSISTANT.countryBlock;
+    const settings = settingsFromModal(values, regionBlock);
     const outcome: { saved?: Assistant } = {};
     await answerSubmission(ack, client, logger, view, 'Saving an assistant', async () => {
       let timeZone: string | undefined;
@@ -31,7 +32,7 @@ export function register(app: App, services: Services, logger: Logger): void {
         outcome.saved = await services.assistants.get(ref, saved.id);
         return { done: `:white_check_mark: Assistant ${bold(outcome.saved.name)} is saved.` };
       } catch (error) {
-        return { errors: await modalErrors(client, logger, 'Saving an assistant', error, assistantBlockFor, ASSISTANT.nameBlock, timeZone) };
+        return { errors: await modalErrors(client, logger, 'Saving an assistant', error, (field) => assistantBlockFor(field, regionBlock), ASSISTANT.nameBlock, timeZone) };
       }
     });
     const { saved } = outcome;
