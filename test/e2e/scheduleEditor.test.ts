@@ -302,6 +302,20 @@ describe('the make-your-own-schedule flow', () => {
     expect(viewText(app.fake, viewId)).toContain("Ava's calendar (Europe/Amsterdam, Saturday and Sunday off, 08:00–12:00, public holidays of NL, 1 extra off date)");
   });
 
+  test('a message viewed while previewing for an assistant is signed with its signature', async () => {
+    const ws = app.workspace();
+    const slack = ws.as('UALEX', { tz: 'America/New_York' });
+    const actor = { workspace: ws.ref, userId: 'UALEX', name: 'alex', isAdmin: false };
+    const ava = await app.services.assistants.createSettings(actor, { name: 'Ava', timeZone: 'UTC', senderName: 'Ava Stone', signature: 'Ava Stone\nSales, Example Inc.' }, { channels: null });
+    const viewId = await cloneRecommended(ws, slack, 'Signed');
+    await clickAndWait(slack, viewId, { actionId: 'editor.preview_for', selectedOption: { text: 'Assistant: Ava', value: ava.id } });
+    const [r1] = rowKeys(viewId) as [string];
+    const calls = app.fake.calls.length;
+    await slack.blockAction({ viewId, actionId: `editor.view.${r1}` });
+    const preview = await openedViewId(app.fake, 'views.push', calls);
+    expect(viewText(app.fake, preview)).toContain('Ava Stone\nSales, Example Inc.');
+  });
+
   test('cancelling the editor throws the draft away and leaves the schedule as it was', async () => {
     const ws = app.workspace();
     const slack = ws.as('UALEX');
