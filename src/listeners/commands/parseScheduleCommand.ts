@@ -17,7 +17,7 @@ export const SUBCOMMANDS: readonly SubcommandHelp[] = [
   { usage: 'rename <name>', description: 'Rename a schedule you own.', example: '/schedule rename Q4 outreach' },
   { usage: 'delete <name>', description: 'Delete a schedule you own (asks first).', example: '/schedule delete Old drip' },
   { usage: 'message new | edit <name> | list', description: 'Custom messages with {{first_name|there}}-style tokens.', example: '/schedule message new' },
-  { usage: 'assistant add | edit <name> | list', description: 'Assistants: who sends, in which time zone, on which days.', example: '/schedule assistant add' },
+  { usage: 'assistant add | edit <name> | list', description: 'Assistants: who sends, from which address, in which hours, time zone, off days and holidays.', example: '/schedule assistant add' },
   { usage: 'api-token create [label] | list | revoke <label>', description: 'Tokens for the HTTP API (workspace admins).', example: '/schedule api-token create CRM sync' },
   { usage: 'lead add | show <email> | list [assistant] [state]', description: 'Leads: add one to an assistant’s schedule, see its followups, list them.', example: '/schedule lead list Ava paused' },
   { usage: 'lead pause | resume | stop <email>', description: 'Pause, resume or stop (with a reason) a lead’s followups.', example: '/schedule lead pause jamie@acme.com' },
