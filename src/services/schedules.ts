@@ -161,9 +161,12 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
     return doc;
   }
 
-  /** After a write: its summary brought in line (the list reads those), and the schedule as now stored. */
-  async function synced(ref: WorkspaceRef, id: string): Promise<Schedule> {
-    const doc = await syncScheduleSummary(models, new Types.ObjectId(id));
+  /**
+   * After a write: its list entries brought in line, and the schedule as now stored. `written` (the
+   * schedule as this write left it) saves reading it first; the check after reads it anyway.
+   */
+  async function synced(ref: WorkspaceRef, id: string, written?: ScheduleDoc): Promise<Schedule> {
+    const doc = await syncScheduleSummary(models, new Types.ObjectId(id), written);
     if (!doc || doc.workspace !== workspaceKey(ref)) throw scheduleGone();
     return toSchedule(doc);
   }
@@ -385,28 +388,32 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
 
     async save(actor, id, input) {
       const ref = actor.workspace;
-      const current = toSchedule(await load(ref, id));
+      const stored = await load(ref, id);
+      const current = toSchedule(stored);
       assertCanEdit(actor, current);
       const errors = await fieldErrors(ref, id, input, current.emailCc);
       if (Object.keys(errors).length) throw new ValidationError(errors);
-      await writeNextVersion(models, clock, actor, 'schedule', current, input, {
+      const fields = {
         name: normalizeName(input.name),
         nameKey: nameKey(input.name),
         description: input.description.trim(),
         steps: input.steps.map(storedStep),
-      });
-      return synced(ref, id);
+      };
+      await writeNextVersion(models, clock, actor, 'schedule', current, input, fields);
+      return synced(ref, id, { ...stored, ...fields, version: input.baseVersion + 1 });
     },
 
     async rename(actor, id, newName) {
       const ref = actor.workspace;
-      const current = toSchedule(await load(ref, id));
+      const stored = await load(ref, id);
+      const current = toSchedule(stored);
       assertCanEdit(actor, current);
       const nameError = nameProblem('schedule', newName);
       if (nameError) throw new ValidationError({ name: nameError });
       await assertNameFree(ref, newName, id);
-      await writeNextVersion(models, clock, actor, 'schedule', current, { baseVersion: current.version }, { name: normalizeName(newName), nameKey: nameKey(newName) });
-      return synced(ref, id);
+      const fields = { name: normalizeName(newName), nameKey: nameKey(newName) };
+      await writeNextVersion(models, clock, actor, 'schedule', current, { baseVersion: current.version }, fields);
+      return synced(ref, id, { ...stored, ...fields, version: current.version + 1 });
     },
 
     repairSummaries() {
