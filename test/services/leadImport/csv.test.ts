@@ -44,7 +44,8 @@ test('quoted commas, quoted newlines and doubled quotes stay in their cell, and 
 });
 
 test('a UTF-8 BOM and CRLF line ends are read like a plain file', () => {
-  const parsed = parseLeadCsv('\uFEFFEmail,First name\r\nava@example.com,Åsa\r\nben@example.com,Ben\r\n');
+  // Excel's "CSV UTF-8" puts the BOM right before a quoted header.
+  const parsed = parseLeadCsv('\uFEFF"Email","First name"\r\nava@example.com,Åsa\r\nben@example.com,Ben\r\n');
   expect(leads(parsed)).toEqual([
     { row: 2, email: 'ava@example.com', firstName: 'Åsa' },
     { row: 3, email: 'ben@example.com', firstName: 'Ben' },
@@ -62,7 +63,7 @@ test('semicolon-separated files (Excel in much of Europe) are detected, commas i
 
 test('bad rows are refused with their row number and reason; the good ones around them are kept', () => {
   const parsed = parseLeadCsv(
-    ['email,first name,', 'ava@example.com,Ava,', ',Nobody,', 'not-an-email,Bad,', 'ben@example.com,Ben', 'cy@example.com,Cy,', 'dee@example.com,Dee,surprise', '', 'eve@example.com,Eve,'].join('\n'),
+    ['email,first name,', 'ava@example.com,Ava,', ',Nobody,', 'not-an-email,Bad,', 'ben@example.com,Ben', 'cy@example.com,Cy,', 'dee@example.com,Dee,surprise', '', 'eve@example.com,Eve,', 'fay@example.com,Fay,,x'].join('\n'),
   );
   expect(leads(parsed).map((l) => [l.row, l.email])).toEqual([
     [2, 'ava@example.com'],
@@ -74,6 +75,7 @@ test('bad rows are refused with their row number and reason; the good ones aroun
     [4, 'malformed email “not-an-email”'],
     [5, 'ragged line: 2 values for 3 columns'],
     [7, 'a value in column C, which has no header'],
+    [10, 'ragged line: 4 values for 3 columns'],
   ]);
 });
 
