@@ -844,3 +844,60 @@ describe('SlackDriver against a Bolt app', () => {
     }
   });
 });
+
+// ─── files ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+describe('files', () => {
+  test('files.info describes a file of the token’s workspace, with private URLs; another workspace’s token gets file_not_found', async () => {
+    const file = fake.addFile({ name: 'leads.csv', content: 'email\nava@example.com\n', user: 'UALICE' });
+    const info = await client.files.info({ file: file.id });
+    expect(info.file).toMatchObject({ id: file.id, name: 'leads.csv', filetype: 'csv', mimetype: 'text/csv', size: 22, user: 'UALICE', user_team: fake.teamId });
+    expect(info.file?.url_private_download).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files-pri\//);
+
+    const other = fake.addTeam({ id: 'TFILES', domain: 'files' });
+    const otherClient = new WebClient(other.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
+    expect((await slackFailure(otherClient.files.info({ file: file.id }))).error).toBe('file_not_found');
+    expect((await slackFailure(client.files.info({ file: 'F0NEVER' }))).error).toBe('file_not_found');
+    fake.deleteFile(file.id);
+    expect((await slackFailure(client.files.info({ file: file.id }))).error).toBe('file_deleted');
+  });
+
+  test('a private download URL serves the bytes only with the file workspace’s bot token as bearer, else the sign-in page', async () => {
+    const file = fake.addFile({ name: 'leads.csv', content: 'email\nåsa@example.com\n' });
+    const url = String((await client.files.info({ file: file.id })).file?.url_private_download);
+    const withToken = await fetch(url, { headers: { Authorization: `Bearer ${fake.botToken}` } });
+    expect(withToken.status).toBe(200);
+    expect(await withToken.text()).toBe('email\nåsa@example.com\n');
+
+    const other = fake.addTeam({ id: 'TDOWNLOAD' });
+    for (const headers of [{}, { Authorization: `Bearer ${other.botToken}` }, { Authorization: 'Bearer xoxb-never-issued' }]) {
+      const refused = await fetch(url, { headers });
+      expect(refused.status).toBe(200);
+      expect(refused.redirected).toBe(true);
+      expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await refused.text()).toContain('Sign in');
+    }
+  });
+});
+
+// ─── rate limits ────────────────────────────────────────────────────────────────────────────────────────────────
+
+describe('rate limits', () => {
+  test('chat.update beyond its tier (50 a minute per workspace) is answered 429 ratelimited with Retry-After', async () => {
+    const team = fake.addTeam({ id: 'TBUSY' });
+    fake.addChannel({ id: 'CBUSY', teamId: 'TBUSY', name: 'busy', botIsMember: true });
+    const busy = new WebClient(team.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: quiet });
+    const posted = await busy.chat.postMessage({ channel: 'CBUSY', text: 'Importing…' });
+    for (let i = 1; i <= 50; i++) await busy.chat.update({ channel: 'CBUSY', ts: String(posted.ts), text: `row ${i}` });
+    const limited = await busy.chat.update({ channel: 'CBUSY', ts: String(posted.ts), text: 'one too many' }).then(
+      () => undefined,
+      (error: { code?: string; retryAfter?: number }) => error,
+    );
+    expect(limited).toMatchObject({ code: 'slack_webapi_rate_limited_error' });
+    expect(limited?.retryAfter).toBeGreaterThan(0);
+    expect(limited?.retryAfter).toBeLessThanOrEqual(60);
+    expect(fake.message('CBUSY', String(posted.ts))?.text).toBe('row 50');
+    // Another workspace has its own allowance.
+    expect((await client.chat.update({ channel: 'CGENERAL', ts: String((await client.chat.postMessage({ channel: 'CGENERAL', text: 'x' })).ts), text: 'y' })).ok).toBe(true);
+  });
+});

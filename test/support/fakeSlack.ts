@@ -6,7 +6,8 @@
 //                          the Slack client does with a modal (typing, submitting, closing)
 //   fakeSlack/oauth.ts     "Add to Slack": the authorize page, oauth.v2.access, apps.uninstall, org-wide and rotating tokens
 //   fakeSlack/server.ts    the HTTP server: Web API methods, one bot token per workspace, triggers, response_url,
-//                          the workspaces' users, channels and messages, and the record of every call
+//                          the workspaces' users, channels, messages and files (files.info, private downloads that
+//                          need the workspace's bot token), Slack's per-minute rate limits, and the record of every call
 //
 // A view or message real Slack would refuse is refused here too: never loosen a rule to make a test pass; fix the
 // app instead. Import from this file.
@@ -28,6 +29,8 @@ export {
   type ApiCall,
   type FakeChannel,
   type FakeChannelInput,
+  type FakeFile,
+  type FakeFileInput,
   type FakeMessage,
   type FakeTeam,
   type FakeUser,

@@ -123,6 +123,31 @@ export interface StartFakeSlackOptions {
   appId?: string;
 }
 
+/** A file someone uploaded or shared in a workspace (files.info finds it only with that workspace's token). */
+export interface FakeFileInput {
+  /** The workspace the file belongs to; defaults to the fake's own team. */
+  teamId?: string;
+  /** Who uploaded it. */
+  user?: string;
+  name: string;
+  content: string | Buffer;
+  /** Slack's file type (`csv`, `text`, …); from the name's extension when not given. */
+  filetype?: string;
+  mimetype?: string;
+}
+
+export interface FakeFile {
+  id: string;
+  teamId: string;
+  user: string;
+  name: string;
+  content: Buffer;
+  filetype: string;
+  mimetype: string;
+  created: number;
+  deleted: boolean;
+}
+
 /** A workspace the app is installed in, with the bot token Slack issued for it. */
 export interface FakeTeam {
   id: string;
@@ -178,6 +203,13 @@ type MethodResult = JsonObject;
 /** A Web API method, called with the workspace its bot token belongs to. */
 type Handler = (args: JsonObject, team: FakeTeam) => MethodResult;
 
+/**
+ * Calls per minute per workspace for the methods the app may call in bursts, by Slack's tiers
+ * (Tier 3 "50+ per minute": chat.update, files.info). Slack allows short bursts over a tier; the
+ * fake holds to the tier's floor, so what passes here passes there.
+ */
+const RATE_LIMITS: Readonly<Record<string, number>> = { 'chat.update': 50, 'files.info': 50 };
+
 const NESTED_JSON_ARGS = ['view', 'blocks', 'attachments', 'metadata', 'unfurls', 'user_auth_blocks', 'options', 'option_groups'];
 
 export class FakeSlack {
@@ -210,6 +242,11 @@ export class FakeSlack {
   private readonly handlers: Record<string, Handler>;
   /** "Add to Slack": the authorize page, oauth.v2.access, apps.uninstall, and the tokens they issue (oauth.ts). */
   readonly oauth: FakeOAuth;
+  private readonly files = new Map<string, FakeFile>();
+  /** Recent calls per workspace and rate-limited method, for Slack's per-minute tiers (see RATE_LIMITS). */
+  private readonly recentCalls = new Map<string, number[]>();
+  /** Every GET of a file's private download URL, with the status the fake answered. */
+  readonly downloads: Array<{ fileId: string; token: string | undefined; status: number }> = [];
 
   constructor(options: StartFakeSlackOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -246,6 +283,7 @@ export class FakeSlack {
       'users.info': (a, t) => this.usersInfo(a, t),
       'conversations.info': (a, t) => this.conversationsInfo(a, t),
       'conversations.join': (a, t) => this.conversationsJoin(a, t),
+      'files.info': (a, t) => this.filesInfo(a, t),
     };
   }
 
@@ -352,6 +390,58 @@ export class FakeSlack {
     else (channel.members ??= new Set()).add(userId);
   }
 
+  /** Uploads a file to a workspace, as a user sharing it in a conversation or a file_input would. */
+  addFile(input: FakeFileInput): FakeFile {
+    const extension = /\.([A-Za-z0-9]+)$/.exec(input.name)?.[1]?.toLowerCase() ?? 'text';
+    const file: FakeFile = {
+      id: `F${randomBytes(5).toString('hex').toUpperCase()}`,
+      teamId: input.teamId ?? this.teamId,
+      user: input.user ?? 'UUPLOADER',
+      name: input.name,
+      content: typeof input.content === 'string' ? Buffer.from(input.content, 'utf8') : input.content,
+      filetype: input.filetype ?? extension,
+      mimetype: input.mimetype ?? (extension === 'csv' ? 'text/csv' : 'text/plain'),
+      created: Math.floor(this.now() / 1000),
+      deleted: false,
+    };
+    this.files.set(file.id, file);
+    return file;
+  }
+
+  deleteFile(fileId: string): void {
+    const file = this.files.get(fileId);
+    if (file) file.deleted = true;
+  }
+
+  /** A file object as Slack renders it (files.info, and a file_input's state after an upload). */
+  renderFile(file: FakeFile): JsonObject {
+    const team = this.teams.get(file.teamId);
+    const domain = team?.domain ?? file.teamId.toLowerCase();
+    return {
+      id: file.id,
+      created: file.created,
+      timestamp: file.created,
+      name: file.name,
+      title: file.name,
+      mimetype: file.mimetype,
+      filetype: file.filetype,
+      pretty_type: file.filetype.toUpperCase(),
+      user: file.user,
+      user_team: file.teamId,
+      editable: false,
+      size: file.content.length,
+      mode: 'hosted',
+      is_external: false,
+      external_type: '',
+      is_public: false,
+      public_url_shared: false,
+      display_as_bot: false,
+      url_private: `${this.baseUrl}/files-pri/${file.teamId}-${file.id}/${encodeURIComponent(file.name)}`,
+      url_private_download: `${this.baseUrl}/files-pri/${file.teamId}-${file.id}/download/${encodeURIComponent(file.name)}`,
+      permalink: `https://${domain}.slack.com/files/${file.user}/${file.id}/${encodeURIComponent(file.name)}`,
+    };
+  }
+
   // ── recorded calls ──
 
   callsTo(method: string): ApiCall[] {
@@ -446,6 +536,15 @@ export class FakeSlack {
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
       const method = decodeURIComponent(url.pathname.slice('/api/'.length));
       const { args, token } = parseApiRequest(req, raw);
+      const retryAfter = this.rateLimited(method, token, args);
+      if (retryAfter !== undefined) {
+        const response = { ok: false, error: 'ratelimited' };
+        this.calls.push({ method, args, token, response });
+        // Slack answers a call over its method's tier with HTTP 429 and the seconds to wait in Retry-After.
+        res.writeHead(429, { 'Content-Type': 'application/json; charset=utf-8', 'Retry-After': String(retryAfter) });
+        res.end(JSON.stringify(response));
+        return;
+      }
       const response = this.dispatch(method, args, token, req.headers.authorization);
       this.calls.push({ method, args, token, response });
       sendJson(res, 200, response);
@@ -466,7 +565,65 @@ export class FakeSlack {
       res.end(answer.body);
       return;
     }
+    const download = /^\/files-pri\/([^/]+)-([^/]+)\/download\/[^/]*$/.exec(url.pathname);
+    if (req.method === 'GET' && download?.[1] && download[2]) {
+      this.serveDownload(download[1], download[2], req, res);
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/signin') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><html><head><title>Sign in | Slack</title></head><body>Sign in to your workspace</body></html>');
+      return;
+    }
     sendJson(res, 404, { ok: false, error: 'not_found' });
+  }
+
+  /**
+   * A file's private URL serves its bytes only with a token of the file's workspace in an
+   * `Authorization: Bearer` header (Slack: url_private needs a token with files:read). Without one,
+   * Slack does not answer 401: it redirects to its sign-in page, an HTML page answered 200.
+   */
+  private serveDownload(teamId: string, fileId: string, req: IncomingMessage, res: ServerResponse): void {
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : undefined;
+    const file = this.files.get(fileId);
+    const allowed = file !== undefined && !file.deleted && file.teamId === teamId && token !== undefined && this.teamOfToken(token, { team_id: teamId }) === teamId;
+    if (!allowed) {
+      this.downloads.push({ fileId, token, status: 302 });
+      res.writeHead(302, { Location: `${this.baseUrl}/signin?redir=${encodeURIComponent(req.url ?? '/')}` });
+      res.end();
+      return;
+    }
+    this.downloads.push({ fileId, token, status: 200 });
+    res.writeHead(200, { 'Content-Type': file.mimetype, 'Content-Length': file.content.length, 'Content-Disposition': `attachment; filename="${file.name}"` });
+    res.end(file.content);
+  }
+
+  /** The workspace a token acts for in this call (an org-wide OAuth token: the one `team_id` names), if any. */
+  private teamOfToken(token: string, args: JsonObject): string | undefined {
+    const own = this.tokens.get(token);
+    if (own) return own;
+    if (!this.oauth.knows(token)) return undefined;
+    const found = this.oauth.teamFor(token, args, () => undefined);
+    return 'teamId' in found ? found.teamId : undefined;
+  }
+
+  /** Seconds to wait when `token`'s workspace has used up `method`'s per-minute tier, else undefined. */
+  private rateLimited(method: string, token: string | undefined, args: JsonObject): number | undefined {
+    const perMinute = RATE_LIMITS[method];
+    const teamId = token ? this.teamOfToken(token, args) : undefined;
+    if (perMinute === undefined || teamId === undefined) return undefined;
+    // Wall time, not now(): a test's fixed clock must not make every later call look like a burst.
+    const at = Date.now();
+    const key = `${teamId}:${method}`;
+    const recent = (this.recentCalls.get(key) ?? []).filter((t) => at - t < 60_000);
+    if (recent.length >= perMinute) {
+      this.recentCalls.set(key, recent);
+      return Math.max(1, Math.ceil((recent[0]! + 60_000 - at) / 1000));
+    }
+    recent.push(at);
+    this.recentCalls.set(key, recent);
+    return undefined;
   }
 
   private dispatch(method: string, args: JsonObject, token: string | undefined, authorization: string | undefined): JsonObject {
@@ -646,6 +803,14 @@ export class FakeSlack {
     const already = channel.botIsMember;
     channel.botIsMember = true;
     return { ok: true, channel: this.renderChannel(channel), ...(already ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}) };
+  }
+
+  private filesInfo(args: JsonObject, team: FakeTeam): MethodResult {
+    const file = typeof args.file === 'string' ? this.files.get(args.file) : undefined;
+    // Another workspace's file does not exist for this token.
+    if (!file || file.teamId !== team.id) return { ok: false, error: 'file_not_found' };
+    if (file.deleted) return { ok: false, error: 'file_deleted' };
+    return { ok: true, file: this.renderFile(file), comments: [], response_metadata: { next_cursor: '' } };
   }
 
   // ── response_url ──
