@@ -870,7 +870,8 @@ describe('files', () => {
     expect(await withToken.text()).toBe('email\nåsa@example.com\n');
 
     const other = fake.addTeam({ id: 'TDOWNLOAD' });
-    for (const headers of [{}, { Authorization: `Bearer ${other.botToken}` }, { Authorization: 'Bearer xoxb-never-issued' }]) {
+    const attempts: Record<string, string>[] = [{}, { Authorization: `Bearer ${other.botToken}` }, { Authorization: 'Bearer xoxb-never-issued' }];
+    for (const headers of attempts) {
       const refused = await fetch(url, { headers });
       expect(refused.status).toBe(200);
       expect(refused.redirected).toBe(true);
