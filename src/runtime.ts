@@ -61,8 +61,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   try {
     connection = await connectDatabase(uri, { dbName: options.dbName ?? (config.mongodbUri ? undefined : 'followups'), monitorCommands: options.monitorCommands ?? false });
     services = await createServices(connection, clock);
-    slackClients = createSlackClients(config, services, logger, options.webApiRetries !== undefined ? { webApiRetries: options.webApiRetries } : {});
-    agenda = await startJobs(connection, services);
+    slackClients = createSlackClients(config, services, logger, {
+      ...(options.webApiRetries !== undefined ? { webApiRetries: options.webApiRetries } : {}),
+      ...(options.authorize ? { authorize: options.authorize } : {}),
+    });
+    agenda = await startJobs(connection, services, { deps: { slack: slackClients, logger } });
     const db = connection;
     app = createApp({ config, logger, services, slackClients, databaseUp: () => isDatabaseUp(db), ...(options.webApiRetries !== undefined ? { webApiRetries: options.webApiRetries } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) });
     const server = (await app.start(config.port)) as Server | undefined;
@@ -88,3 +91,4 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
 
   return { app, connection: started.connection, agenda: started.agenda, services, slackClients, port, stop };
 }
+

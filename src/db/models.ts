@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import { STEP_TYPES, type StepType } from '../services/domain.js';
 import { MAX_AFTER_HUNDREDTHS } from '../services/calendar.js';
 import { createInstallationModels, type InstallationModels } from './installationModels.js';
+import { createLeadImportModels, type LeadImportModels } from './leadImportModels.js';
 
 export interface StepDoc {
   type: StepType;
@@ -320,7 +321,7 @@ export interface EnrollmentDoc {
   updatedAt: Date;
 }
 
-export interface Models extends InstallationModels {
+export interface Models extends InstallationModels, LeadImportModels {
   Schedule: Model<ScheduleDoc>;
   ScheduleSummary: Model<ScheduleSummaryDoc>;
   ScheduleName: Model<ScheduleNameDoc>;
@@ -620,6 +621,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
     Migration: connection.model<MigrationDoc>('Migration', migrationSchema),
     Lock: connection.model<LockDoc>('Lock', lockSchema),
     RequestClaim: connection.model<RequestClaimDoc>('RequestClaim', requestClaimSchema),
+    ...createLeadImportModels(connection, timestamps),
   };
 }
 

@@ -2,6 +2,7 @@
 // imports, sends, notices). Single-workspace mode: the one bot token. Distributed mode: the
 // workspace's installation (its own, or its org's), with Bolt refreshing a rotating token first
 // and the store keeping the new one. Honours SLACK_API_URL like every client of the app.
+import type { Authorize, AuthorizeSourceData } from '@slack/bolt';
 import { InstallProvider } from '@slack/oauth';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
@@ -18,20 +19,43 @@ export class NotInstalledError extends Error {
   }
 }
 
-export interface SlackClients {
-  /** Throws NotInstalledError when the workspace has no installation. */
-  forWorkspace(workspace: WorkspaceRef): Promise<WebClient>;
+export interface ClientOptions {
+  /** A rate-limited call throws (with `retryAfter`) instead of waiting: the caller decides (skip a progress update, wait for a summary). */
+  readonly rejectRateLimitedCalls?: boolean;
 }
 
-export function createSlackClients(config: Config, services: Services, logger: Logger, options: { webApiRetries?: number } = {}): SlackClients {
+export interface SlackClients {
+  /** Throws NotInstalledError when the workspace has no installation. */
+  forWorkspace(workspace: WorkspaceRef, options?: ClientOptions): Promise<WebClient>;
+}
+
+export function createSlackClients(
+  config: Config,
+  services: Services,
+  logger: Logger,
+  options: { webApiRetries?: number; /** The app's own authorize (tests: a token per workspace), used instead of the mode's. */ authorize?: Authorize<boolean> } = {},
+): SlackClients {
   const clientOptions = {
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
     ...(options.webApiRetries !== undefined ? { retryConfig: { retries: options.webApiRetries } } : {}),
   };
   const slack = config.slack;
+  const { authorize } = options;
+  if (authorize) {
+    return {
+      async forWorkspace(workspace, extra = {}) {
+        const source = { teamId: workspace.teamId, enterpriseId: workspace.enterpriseId, isEnterpriseInstall: false } as AuthorizeSourceData<boolean>;
+        const token = (await authorize(source).catch(() => ({ botToken: undefined }))).botToken;
+        if (!token) throw new NotInstalledError(workspace);
+        return new WebClient(token, { ...clientOptions, ...extra, logger });
+      },
+    };
+  }
   if (slack.mode === 'single-workspace') {
     const client = new WebClient(slack.botToken, { ...clientOptions, logger });
-    return { forWorkspace: async () => client };
+    return {
+      forWorkspace: async (_workspace, extra = {}) => (extra.rejectRateLimitedCalls ? new WebClient(slack.botToken, { ...clientOptions, ...extra, logger }) : client),
+    };
   }
   // Bolt's own authorize: it fetches the installation, refreshes a token about to expire and stores the new one.
   const installer = new InstallProvider({
@@ -42,7 +66,7 @@ export function createSlackClients(config: Config, services: Services, logger: L
     clientOptions,
   });
   return {
-    async forWorkspace(workspace) {
+    async forWorkspace(workspace, extra = {}) {
       const installation = await services.installations.forWorkspace(workspace);
       if (!installation) throw new NotInstalledError(workspace);
       const auth = await installer.authorize({
@@ -52,7 +76,7 @@ export function createSlackClients(config: Config, services: Services, logger: L
       });
       if (!auth.botToken) throw new NotInstalledError(workspace);
       // teamId: an org-wide token names the workspace it acts in (WebClient adds team_id to each call).
-      return new WebClient(auth.botToken, { ...clientOptions, logger, teamId: workspace.teamId });
+      return new WebClient(auth.botToken, { ...clientOptions, ...extra, logger, teamId: workspace.teamId });
     },
   };
 }

@@ -1,21 +1,33 @@
 // Agenda on the app's own MongoDB connection. Job definitions stay thin: load, then call a
 // service. Every job is safe to run twice (Agenda's lock is at-least-once, and on FerretDB
 // not atomic), so each one is idempotent.
-import { Agenda } from 'agenda';
+import { Agenda, InMemoryNotificationChannel, backoffStrategies } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Connection } from 'mongoose';
 import type { Db } from 'mongodb';
 import type { Services } from '../services/index.js';
 import { DRAFT_MAX_AGE_MS } from '../services/drafts.js';
 import { REQUEST_CLAIM_KEEP_MS } from '../services/requestClaims.js';
+import type { Logger } from '../logger.js';
+import { runLeadImport, type LeadImportJobData, type SlackClients } from './leadImport.js';
 
 export const JOBS = {
   purgeDrafts: 'drafts.purge-stale',
   purgeRequestClaims: 'requests.purge-claims',
   repairScheduleSummaries: 'schedules.repair-summaries',
+  importLeads: 'leads.import',
 } as const;
 
-export function defineJobs(agenda: Agenda, services: Services): void {
+/** What jobs that talk to Slack need (tests and the app pass the same as for requests). */
+export interface JobDeps {
+  readonly slack: SlackClients;
+  readonly logger: Logger;
+}
+
+/** A lead import's lock: extended after every chunk (under a second each), so a worker that died is replaced within seconds. Agenda checks it every half lifetime with a timer it never clears: a short lifetime also lets a stopping process exit sooner. */
+const IMPORT_LOCK_MS = 10_000;
+
+export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps): void {
   agenda.define(JOBS.purgeDrafts, async () => {
     await services.drafts.purgeStale(DRAFT_MAX_AGE_MS);
   });
@@ -25,13 +37,28 @@ export function defineJobs(agenda: Agenda, services: Services): void {
   agenda.define(JOBS.repairScheduleSummaries, async () => {
     await services.schedules.repairSummaries();
   });
+  if (deps) {
+    agenda.define<LeadImportJobData>(
+      JOBS.importLeads,
+      async (job) => {
+        await runLeadImport(services, deps.slack, deps.logger, job.attrs.data, async () => {
+          await job.touch();
+        });
+      },
+      // A failed run (the database or Slack away a moment) is tried again; done chunks are not redone.
+      { lockLifetime: IMPORT_LOCK_MS, backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: 5 }) },
+    );
+  }
 }
 
-export async function startJobs(connection: Connection, services: Services, options: { readyTimeoutMs?: number } = {}): Promise<Agenda> {
+export async function startJobs(connection: Connection, services: Services, options: { readyTimeoutMs?: number; deps?: JobDeps } = {}): Promise<Agenda> {
   const agenda = new Agenda({
     // Reuses mongoose's connection; Agenda then leaves closing it to us.
     backend: new MongoBackend({ mongo: connection.db as unknown as Db, collection: 'agendaJobs' }),
     processEvery: '10 seconds',
+    // A job a request starts (a lead import) runs here at once rather than at the next poll;
+    // other processes still find due jobs by polling.
+    notificationChannel: new InMemoryNotificationChannel(),
   });
   // Agenda 6 connects in its constructor and never catches that promise: wait on it with a deadline.
   const timeoutMs = options.readyTimeoutMs ?? 15_000;
@@ -42,7 +69,10 @@ export async function startJobs(connection: Connection, services: Services, opti
       timer = setTimeout(() => reject(new Error(`Agenda was not ready within ${timeoutMs / 1000}s`)), timeoutMs);
     }),
   ]).finally(() => clearTimeout(timer));
-  defineJobs(agenda, services);
+  defineJobs(agenda, services, options.deps);
+  services.jobs.bind(async (name, data) => {
+    await agenda.now(name, data);
+  });
   await agenda.start();
   // `every` keeps one job document per name, so several processes share one schedule. The first
   // run is an hour out: nothing is stale at start-up, and Agenda would otherwise hold an

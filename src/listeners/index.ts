@@ -19,6 +19,8 @@ import * as customMessageActions from './actions/customMessages.js';
 import * as leadActions from './actions/leads.js';
 import * as leadViews from './views/leads.js';
 import * as leadOptions from './options/leads.js';
+import * as leadImportViews from './views/leadImport.js';
+import * as leadImportOptions from './options/leadImport.js';
 
 export function registerListeners(app: App, services: Services, logger: Logger): void {
   // A request's timestamp and replay check come first, outside its context: the replay claim (the one
@@ -43,4 +45,6 @@ export function registerListeners(app: App, services: Services, logger: Logger):
   leadActions.register(app, services, logger);
   leadViews.register(app, services, logger);
   leadOptions.register(app, services, logger);
+  leadImportViews.register(app, services, logger);
+  leadImportOptions.register(app, services, logger);
 }

@@ -16,6 +16,8 @@ import { migrateToScheduleSummaries } from './scheduleSummaries.js';
 import { createRequestClaimService, type RequestClaimService } from './requestClaims.js';
 import { createWorkspaceService, type WorkspaceService } from './workspaces.js';
 import { createInstallationService, type InstallationService } from './installations.js';
+import { createJobQueue, type BindableJobQueue } from './jobQueue.js';
+import { createLeadImportService, type LeadImportService } from './leadImport/index.js';
 
 export interface Services {
   readonly clock: Clock;
@@ -29,6 +31,9 @@ export interface Services {
   readonly leads: LeadService;
   readonly apiTokens: ApiTokenService;
   readonly installations: InstallationService;
+  readonly leadImports: LeadImportService;
+  /** Jobs a request starts (bound to Agenda once jobs run). */
+  readonly jobs: BindableJobQueue;
 }
 
 export async function createServices(connection: Connection, clock: Clock): Promise<Services> {
@@ -57,5 +62,7 @@ export async function createServices(connection: Connection, clock: Clock): Prom
     leads,
     apiTokens: createApiTokenService(models, clock),
     installations: createInstallationService(models, clock, leads),
+    leadImports: createLeadImportService(models, clock, leads),
+    jobs: createJobQueue(),
   };
 }

@@ -27,6 +27,7 @@ import { scheduleDetailsMessage } from '../../views/scheduleDetails.js';
 import { customMessageOptions, scheduleEditorModal, scheduleSavedModal } from '../../views/scheduleEditor.js';
 import { scheduleListMessage } from '../../views/scheduleList.js';
 import { loadingModal, messageModal, savingModal } from '../../views/progressModals.js';
+import { importFailedMessage, importProgressMessage, importQueuedMessage, importSummaryMessage, leadImportModal } from '../../views/leadImport.js';
 import { SUBCOMMANDS } from '../../src/listeners/commands/parseScheduleCommand.js';
 import { leadAddModal, leadAddedText } from '../../views/leadAddModal.js';
 import { leadChangedText, leadDetailsMessage, leadListMessage, leadNotFoundMessage, leadStopModal, type EnrollmentView } from '../../views/leadMessages.js';
@@ -315,6 +316,23 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
       resumed: message(notice(leadChangedText('Resumed', { firstName: name, lastName: name, email: name }, leadModel(name).views))),
     },
     'leadTimes.ts': {},
+    'leadImport.ts': {
+      modal: modal(leadImportModal({ assistants: Array.from({ length: 120 }, (_, i) => ({ id: `a${i}`, name })) })),
+      queued: message(importQueuedMessage({ fileName: name, assistantName: name })),
+      progress: message(importProgressMessage({ fileName: null, assistantName: name }, { done: 500, total: 10_000 })),
+      failed: message(importFailedMessage({ fileName: name, assistantName: name }, `The file “${name}” is gone.`)),
+      summary: message(
+        importSummaryMessage(
+          { fileName: name, assistantName: name },
+          {
+            total: 10_000,
+            imported: 4_000,
+            duplicates: Array.from({ length: 3_000 }, (_, i) => ({ row: i + 2, email: name })),
+            refused: Array.from({ length: 3_000 }, (_, i) => ({ row: i + 3_002, reason: `malformed email “${name}”` })),
+          },
+        ),
+      ),
+    },
     'message.ts': {
       forbidden: message(notice(refusalText(`Only {owner}, who created “${name}”, or a workspace admin or owner can change it.`, { ownerId: OWNER }))),
       inUse: message(notice(refusalText(`“${name}” is the default schedule of ${name}.`, { defaultFor: [name] }))),

@@ -21,6 +21,7 @@ export const SUBCOMMANDS: readonly SubcommandHelp[] = [
   { usage: 'api-token create [label] | list | revoke <label>', description: 'Tokens for the HTTP API (workspace admins).', example: '/schedule api-token create CRM sync' },
   { usage: 'lead add | show <email> | list [assistant] [state]', description: 'Leads: add one to an assistant’s schedule, see its followups, list them.', example: '/schedule lead list Ava paused' },
   { usage: 'lead pause | resume | stop <email>', description: 'Pause, resume or stop (with a reason) a lead’s followups.', example: '/schedule lead pause jamie@acme.com' },
+  { usage: 'lead import', description: 'Add leads from a CSV file or pasted rows (header: email, first name, …).', example: '/schedule lead import' },
   { usage: 'help', description: 'Show this list.', example: '/schedule help' },
 ];
 
@@ -46,7 +47,8 @@ export type ScheduleCommand =
   | { kind: 'lead.add' }
   | { kind: 'lead.show'; email: string }
   | { kind: 'lead.list'; assistant?: string; state?: LeadState }
-  | { kind: 'lead.pause' | 'lead.resume' | 'lead.stop'; email: string };
+  | { kind: 'lead.pause' | 'lead.resume' | 'lead.stop'; email: string }
+  | { kind: 'lead.import' };
 
 const LEAD_STATES = ['active', 'paused', 'completed', 'stopped'] as const;
 type LeadState = (typeof LEAD_STATES)[number];
@@ -66,6 +68,8 @@ function leadCommand(text: string, second: string): ScheduleCommand {
     case 'add':
     case 'new':
       return { kind: 'lead.add' };
+    case 'import':
+      return { kind: 'lead.import' };
     case 'list':
     case '':
       return leadList(rest(text, 2));
@@ -80,7 +84,7 @@ function leadCommand(text: string, second: string): ScheduleCommand {
       return { kind: `lead.${verb}`, email };
     }
     default:
-      return { kind: 'usage', message: `I don't know ${code(`lead ${second}`, 60)}. Try \`/schedule lead add\`, ${code('/schedule lead show <email>')}, ${code('/schedule lead list [assistant] [state]')} or ${code('/schedule lead pause | resume | stop <email>')}.` };
+      return { kind: 'usage', message: `I don't know ${code(`lead ${second}`, 60)}. Try \`/schedule lead add\`, \`/schedule lead import\`, ${code('/schedule lead show <email>')}, ${code('/schedule lead list [assistant] [state]')} or ${code('/schedule lead pause | resume | stop <email>')}.` };
   }
 }
 

@@ -120,9 +120,19 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** Reads the header; a file that cannot be imported at all says why (no email column, a field twice). */
-function readHeader(header: readonly string[]): { columns: CsvColumn[] } | { error: string } {
+export interface ParseOptions {
+  /** Why a header cannot name a custom field (the lead schema's rule), or null when it can. */
+  readonly customFieldProblem?: (name: string) => string | null;
+}
+
+/** Reads the header; a file that cannot be imported at all says why (no email column, a field twice, a bad custom field name). */
+function readHeader(header: readonly string[], options: ParseOptions): { columns: CsvColumn[] } | { error: string } {
   const columns = header.map((cell) => ({ header: cell.trim(), field: fieldOfHeader(cell) }));
+  for (const [index, column] of columns.entries()) {
+    // Checked once here rather than refused on every row.
+    const problem = column.field === 'custom' ? (options.customFieldProblem?.(column.header) ?? null) : null;
+    if (problem) return { error: `Column ${columnLetter(index)}: ${problem} Rename it in the first row and import again.` };
+  }
   const seen = new Map<string, number>();
   for (const [index, column] of columns.entries()) {
     if (column.field === 'none') continue;
@@ -178,7 +188,7 @@ function clipped(text: string, max = 60): string {
  * a refusal (ragged line, no email, malformed email, a value under no header) or a repeat of an
  * email met in an earlier row. A file that cannot be imported at all answers `{ ok: false, error }`.
  */
-export function parseLeadCsv(text: string): ParsedCsv {
+export function parseLeadCsv(text: string, options: ParseOptions = {}): ParsedCsv {
   const separator = detectSeparator(text.replace(/^\uFEFF/, ''));
   let broken: { row: number; reason: string } | undefined;
   let records: { record: string[]; info: { records: number } }[];
@@ -206,7 +216,7 @@ export function parseLeadCsv(text: string): ParsedCsv {
   }
   const first = records.findIndex((r) => !isBlank(r.record));
   if (first === -1) return { ok: false, error: 'The file is empty: the first row should name the columns (email, first name, …), one lead per row after it.' };
-  const header = readHeader(records[first]!.record);
+  const header = readHeader(records[first]!.record, options);
   if ('error' in header) return { ok: false, error: header.error };
   const { columns } = header;
 

@@ -41,6 +41,8 @@ describe('/schedule words', () => {
     ['lead resume jamie@acme.com', { kind: 'lead.resume', email: 'jamie@acme.com' }],
     ['lead stop jamie@acme.com', { kind: 'lead.stop', email: 'jamie@acme.com' }],
     ['lead show <mailto:jamie@acme.com|jamie@acme.com>', { kind: 'lead.show', email: 'jamie@acme.com' }],
+    ['lead import', { kind: 'lead.import' }],
+    ['Leads IMPORT', { kind: 'lead.import' }],
   ])('"%s" is understood', (text, expected) => {
     expect(parseScheduleCommand(text)).toEqual(expected);
   });
@@ -55,6 +57,7 @@ describe('/schedule words', () => {
     ['api-token rotate x', /I don't know `api-token rotate`/],
     ['lead show', /Which lead\? .*\/schedule lead show jamie@acme.com/],
     ['lead delete x@y.z', /I don't know `lead delete`/],
+    ['lead export', /I don't know `lead export`.*\/schedule lead import/],
   ])('"%s" says what is missing', (text, message) => {
     const parsed = parseScheduleCommand(text);
     expect(parsed.kind).toBe('usage');

@@ -116,3 +116,12 @@ test('blank lines and rows of empty cells are skipped without a refusal; a heade
 test('columns are lettered as a spreadsheet letters them', () => {
   expect([0, 2, 25, 26, 27, 701, 702].map(columnLetter)).toEqual(['A', 'C', 'Z', 'AA', 'AB', 'ZZ', 'AAA']);
 });
+
+test('a header the lead schema cannot take as a custom field name refuses the file once, naming its column', () => {
+  const customFieldProblem = (name: string) => (name.includes('$') ? `“${name}” can’t name a custom field.` : null);
+  expect(parseLeadCsv('email,Plan,Deal size ($)\na@b.co,pro,10\n', { customFieldProblem })).toEqual({
+    ok: false,
+    error: 'Column C: “Deal size ($)” can’t name a custom field. Rename it in the first row and import again.',
+  });
+  expect(parseLeadCsv('email,Plan\na@b.co,pro\n', { customFieldProblem })).toMatchObject({ ok: true });
+});

@@ -1,0 +1,111 @@
+// The import modal's submission: checks the choices (and pasted rows' header) in the form, records
+// the import, posts the one progress message in the user's DM with the app, and starts the job.
+import type { App } from '@slack/bolt';
+import type { Logger } from '../../logger.js';
+import type { Services } from '../../services/index.js';
+import type { WorkspaceRef } from '../../services/domain.js';
+import { ValidationError } from '../../services/domain.js';
+import { instantAtWall } from '../../services/calendar/zone.js';
+import type { ImportSource, LeadImport } from '../../services/leadImport/index.js';
+import { JOBS } from '../../jobs/index.js';
+import { messageModelOf, postImportMessage } from '../../jobs/leadImport.js';
+import { LEAD_IMPORT, importStartedText } from '../../../views/leadImport.js';
+import { doneModal } from '../../../views/doneModal.js';
+import { actorOf, logFailure, modalErrors, workspaceOf } from '../context.js';
+import { answerSubmission } from '../flows/answers.js';
+import { inputValue, selectedValue, selectedValues, type StateValues } from '../viewState.js';
+
+const FIELD_BLOCKS: Record<string, string> = {
+  assistantId: LEAD_IMPORT.assistantBlock,
+  scheduleId: LEAD_IMPORT.scheduleBlock,
+  emailCc: LEAD_IMPORT.emailCcBlock,
+  start: LEAD_IMPORT.startDateBlock,
+  source: LEAD_IMPORT.fileBlock,
+  file: LEAD_IMPORT.fileBlock,
+  text: LEAD_IMPORT.textBlock,
+};
+
+interface PickedFile {
+  readonly id: string;
+  readonly name: string;
+}
+
+// Slack's state for a file_input: `files`, each a file object. Anyone can send anything: take ids and names only.
+function pickedFiles(values: StateValues | undefined): PickedFile[] {
+  const raw = (values?.[LEAD_IMPORT.fileBlock]?.[LEAD_IMPORT.fileAction] as { files?: unknown } | undefined)?.files;
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((f: { id?: unknown; name?: unknown }) => (typeof f?.id === 'string' && f.id ? [{ id: f.id, name: typeof f.name === 'string' ? f.name : f.id }] : []));
+}
+
+function picked(values: StateValues | undefined, block: string, action: string, key: 'selected_date' | 'selected_time'): string | null {
+  const value = (values?.[block]?.[action] as Record<string, unknown> | undefined)?.[key];
+  return typeof value === 'string' && value ? value : null;
+}
+
+/** The rows' source: one file, or pasted text; both or neither is a form error. */
+function sourceOf(values: StateValues | undefined): ImportSource {
+  const files = pickedFiles(values);
+  const text = inputValue(values, LEAD_IMPORT.textBlock, LEAD_IMPORT.textAction);
+  if (files.length > 0 && text.trim() !== '') throw new ValidationError({ text: 'Upload a file or paste rows, not both.' });
+  if (files.length > 1) throw new ValidationError({ file: 'Upload one file per import.' });
+  const [file] = files;
+  if (file) return { kind: 'file', fileId: file.id, fileName: file.name };
+  if (text.trim() === '') throw new ValidationError({ file: 'Upload a CSV file, or paste the rows below.' });
+  return { kind: 'text', text };
+}
+
+/** The start the user picked, in the assistant's zone (09:00 without a time); null (now) without a date. */
+async function startOf(services: Services, ref: WorkspaceRef, assistantId: string, values: StateValues | undefined): Promise<Date | null> {
+  const date = picked(values, LEAD_IMPORT.startDateBlock, LEAD_IMPORT.startDateAction, 'selected_date');
+  const time = picked(values, LEAD_IMPORT.startTimeBlock, LEAD_IMPORT.startTimeAction, 'selected_time');
+  if (!date) {
+    if (time) throw new ValidationError({ start: 'Pick the start date too, or clear the time to start now.' });
+    return null;
+  }
+  const [y, m, d] = date.split('-').map(Number);
+  const [hh, mm] = (time ?? '09:00').split(':').map(Number);
+  if (![y, m, d, hh, mm].every((n) => Number.isInteger(n))) throw new ValidationError({ start: 'Pick the start with the date and time pickers.' });
+  const assistant = await services.assistants.get(ref, assistantId);
+  return new Date(instantAtWall(Date.UTC(y!, m! - 1, d!, hh!, mm!), assistant.timeZone));
+}
+
+/** After the modal said "started": the progress message, then the job (which posts the message itself if this could not). */
+async function startJob(services: Services, logger: Logger, client: Parameters<typeof postImportMessage>[0], ref: WorkspaceRef, userId: string, leadImport: LeadImport): Promise<void> {
+  try {
+    const message = await postImportMessage(client, userId, await messageModelOf(services, ref, leadImport));
+    await services.leadImports.attachMessage(ref, leadImport.id, message);
+  } catch (error) {
+    logFailure(logger, 'Posting the import message', error);
+  }
+  await services.jobs.now(JOBS.importLeads, { workspace: ref, importId: leadImport.id });
+}
+
+export function register(app: App, services: Services, logger: Logger): void {
+  app.view({ callback_id: LEAD_IMPORT.callbackId, type: 'view_submission' }, async ({ ack, body, view, client }) => {
+    const ref = workspaceOf(body);
+    const values = view.state?.values as StateValues | undefined;
+    const assistantId = selectedValue(values, LEAD_IMPORT.assistantBlock, LEAD_IMPORT.assistantAction) ?? '';
+    const outcome: { started?: { import: LeadImport; created: boolean } } = {};
+    await answerSubmission(ack, client, logger, view, 'Starting an import', async () => {
+      try {
+        const source = sourceOf(values);
+        const actor = await actorOf(client, ref, body.user.id);
+        outcome.started = await services.leadImports.start(actor, {
+          assistantId,
+          scheduleId: selectedValue(values, LEAD_IMPORT.scheduleBlock, LEAD_IMPORT.scheduleAction),
+          emailCc: selectedValues(values, LEAD_IMPORT.emailCcBlock, LEAD_IMPORT.emailCcAction).includes(LEAD_IMPORT.emailCcValue),
+          start: assistantId ? await startOf(services, ref, assistantId, values) : null,
+          source,
+          saveId: view.id,
+        });
+        return { update: doneModal('Import leads', importStartedText()) };
+      } catch (error) {
+        return { errors: await modalErrors(client, logger, 'Starting an import', error, (field) => FIELD_BLOCKS[field], LEAD_IMPORT.assistantBlock) };
+      }
+    });
+    const { started } = outcome;
+    // A repeated submission found the import the first one started: that one has its message and job.
+    if (!started?.created) return;
+    await startJob(services, logger, client, ref, body.user.id, started.import).catch((error: unknown) => logFailure(logger, 'Starting an import job', error));
+  });
+}
