@@ -21,17 +21,6 @@ const HEADER_ALIASES: Record<LeadField, readonly string[]> = {
   tags: ['tags', 'tag', 'labels'],
 };
 
-const FIELD_LABELS: Record<LeadField, string> = {
-  email: 'email',
-  firstName: 'first name',
-  lastName: 'last name',
-  company: 'company',
-  title: 'title',
-  phone: 'phone',
-  industry: 'industry',
-  tags: 'tags',
-};
-
 const ALIAS_TO_FIELD: ReadonlyMap<string, LeadField> = new Map(LEAD_FIELDS.flatMap((field) => HEADER_ALIASES[field].map((alias) => [alias, field] as const)));
 
 /** Separators tried on the header line, in order of preference on a tie. */
@@ -139,8 +128,7 @@ function readHeader(header: readonly string[], options: ParseOptions): { columns
     const key = column.field === 'custom' ? `custom:${headerKey(column.header)}` : column.field;
     const first = seen.get(key);
     if (first !== undefined) {
-      const what = column.field === 'custom' ? `“${column.header}”` : `the ${FIELD_LABELS[column.field]}`;
-      return { error: `Columns ${columnLetter(first)} (“${columns[first]!.header}”) and ${columnLetter(index)} (“${column.header}”) are both ${what}: keep one and import again.` };
+      return { error: `Columns ${columnLetter(first)} (“${columns[first]!.header}”) and ${columnLetter(index)} (“${column.header}”) fill the same field: keep one and import again.` };
     }
     seen.set(key, index);
   }

@@ -102,9 +102,9 @@ test('a file without an email column, with a field twice, or empty, is refused a
   expect(parseLeadCsv('name,company\nAva,Acme\n')).toEqual({ ok: false, error: 'The first row must name the columns, with one called “email”. It reads: “name”, “company”.' });
   expect(parseLeadCsv('Email,Name,E-mail\na@b.co,A,c@d.co\n')).toEqual({
     ok: false,
-    error: 'Columns A (“Email”) and C (“E-mail”) are both the email: keep one and import again.',
+    error: 'Columns A (“Email”) and C (“E-mail”) fill the same field: keep one and import again.',
   });
-  expect(parseLeadCsv('email,Region,region\n')).toMatchObject({ ok: false, error: expect.stringContaining('are both “region”') });
+  expect(parseLeadCsv('email,Region,region\n')).toEqual({ ok: false, error: 'Columns B (“Region”) and C (“region”) fill the same field: keep one and import again.' });
   expect(parseLeadCsv('\uFEFF\r\n\r\n')).toEqual({ ok: false, error: expect.stringContaining('The file is empty') });
 });
 
