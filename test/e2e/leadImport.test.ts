@@ -91,11 +91,18 @@ describe('/schedule lead import', () => {
     });
 
     app.fake.typeInto(modal.id, LEAD_IMPORT.textBlock, LEAD_IMPORT.textAction, 'email;first name;company\njo@example.com;Jo;"Acme; Inc."\nbad;Bad;X\n');
+    // A start two days out, at 10:00 on the assistant's (Berlin) clock.
+    const startDate = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    app.fake.typeInto(modal.id, LEAD_IMPORT.startDateBlock, LEAD_IMPORT.startDateAction, startDate);
+    app.fake.typeInto(modal.id, LEAD_IMPORT.startTimeBlock, LEAD_IMPORT.startTimeAction, '10:00');
     expect((await slack.viewSubmission(modal.id)).outcome?.action).toBe('update');
     const message = await finalMessage(ws, 'UALEX');
     expect(message.text).toBe(':large_yellow_circle: Lead import from pasted rows for *Ava*: done. 2 rows: *1* imported · *0* skipped as duplicates · *1* refused.');
     expect(textOf(message.blocks)).toContain('Row 3: malformed email “bad”');
-    expect(await app.services.leads.findByEmail(ws.ref, 'jo@example.com')).toMatchObject({ company: 'Acme; Inc.' });
+    const jo = await app.services.leads.findByEmail(ws.ref, 'jo@example.com');
+    expect(jo).toMatchObject({ company: 'Acme; Inc.' });
+    const berlin = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', dateStyle: 'short', timeStyle: 'short' });
+    expect(berlin.format(jo!.enrollment!.start)).toBe(`${startDate} 10:00`);
   });
 
   test('a file of another workspace is not found with this workspace’s token: the message says so and nothing is imported', async () => {

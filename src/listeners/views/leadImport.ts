@@ -5,7 +5,6 @@ import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import type { WorkspaceRef } from '../../services/domain.js';
 import { ValidationError } from '../../services/domain.js';
-import { instantAtWall } from '../../services/calendar/zone.js';
 import type { ImportSource, LeadImport } from '../../services/leadImport/index.js';
 import { JOBS } from '../../jobs/index.js';
 import { messageModelOf, postImportMessage } from '../../jobs/leadImport.js';
@@ -13,6 +12,7 @@ import { LEAD_IMPORT, importStartedText } from '../../../views/leadImport.js';
 import { doneModal } from '../../../views/doneModal.js';
 import { actorOf, logFailure, modalErrors, workspaceOf } from '../context.js';
 import { answerSubmission } from '../flows/answers.js';
+import { enrollOptionsOf } from '../flows/leads.js';
 import { inputValue, selectedValue, selectedValues, type StateValues } from '../viewState.js';
 
 const FIELD_BLOCKS: Record<string, string> = {
@@ -37,7 +37,7 @@ function pickedFiles(values: StateValues | undefined): PickedFile[] {
   return raw.flatMap((f: { id?: unknown; name?: unknown }) => (typeof f?.id === 'string' && f.id ? [{ id: f.id, name: typeof f.name === 'string' ? f.name : f.id }] : []));
 }
 
-function picked(values: StateValues | undefined, block: string, action: string, key: 'selected_date' | 'selected_time'): string | null {
+function pickedString(values: StateValues | undefined, block: string, action: string, key: 'selected_date' | 'selected_time'): string | null {
   const value = (values?.[block]?.[action] as Record<string, unknown> | undefined)?.[key];
   return typeof value === 'string' && value ? value : null;
 }
@@ -52,21 +52,6 @@ function sourceOf(values: StateValues | undefined): ImportSource {
   if (file) return { kind: 'file', fileId: file.id, fileName: file.name };
   if (text.trim() === '') throw new ValidationError({ file: 'Upload a CSV file, or paste the rows below.' });
   return { kind: 'text', text };
-}
-
-/** The start the user picked, in the assistant's zone (09:00 without a time); null (now) without a date. */
-async function startOf(services: Services, ref: WorkspaceRef, assistantId: string, values: StateValues | undefined): Promise<Date | null> {
-  const date = picked(values, LEAD_IMPORT.startDateBlock, LEAD_IMPORT.startDateAction, 'selected_date');
-  const time = picked(values, LEAD_IMPORT.startTimeBlock, LEAD_IMPORT.startTimeAction, 'selected_time');
-  if (!date) {
-    if (time) throw new ValidationError({ start: 'Pick the start date too, or clear the time to start now.' });
-    return null;
-  }
-  const [y, m, d] = date.split('-').map(Number);
-  const [hh, mm] = (time ?? '09:00').split(':').map(Number);
-  if (![y, m, d, hh, mm].every((n) => Number.isInteger(n))) throw new ValidationError({ start: 'Pick the start with the date and time pickers.' });
-  const assistant = await services.assistants.get(ref, assistantId);
-  return new Date(instantAtWall(Date.UTC(y!, m! - 1, d!, hh!, mm!), assistant.timeZone));
 }
 
 /** After the modal said "started": the progress message, then the job (which posts the message itself if this could not). */
@@ -90,14 +75,19 @@ export function register(app: App, services: Services, logger: Logger): void {
       try {
         const source = sourceOf(values);
         const actor = await actorOf(client, ref, body.user.id);
-        outcome.started = await services.leadImports.start(actor, {
-          assistantId,
-          scheduleId: selectedValue(values, LEAD_IMPORT.scheduleBlock, LEAD_IMPORT.scheduleAction),
-          emailCc: selectedValues(values, LEAD_IMPORT.emailCcBlock, LEAD_IMPORT.emailCcAction).includes(LEAD_IMPORT.emailCcValue),
-          start: assistantId ? await startOf(services, ref, assistantId, values) : null,
-          source,
-          saveId: view.id,
-        });
+        const assistant = assistantId ? await services.assistants.get(ref, assistantId).catch(() => undefined) : undefined;
+        // The start is read as the lead add modal reads it: a date and time in the assistant's zone, empty = now.
+        const enroll = enrollOptionsOf(
+          {
+            assistantId,
+            scheduleId: selectedValue(values, LEAD_IMPORT.scheduleBlock, LEAD_IMPORT.scheduleAction),
+            emailCc: selectedValues(values, LEAD_IMPORT.emailCcBlock, LEAD_IMPORT.emailCcAction).includes(LEAD_IMPORT.emailCcValue),
+            startDate: pickedString(values, LEAD_IMPORT.startDateBlock, LEAD_IMPORT.startDateAction, 'selected_date'),
+            startTime: pickedString(values, LEAD_IMPORT.startTimeBlock, LEAD_IMPORT.startTimeAction, 'selected_time'),
+          },
+          assistant,
+        );
+        outcome.started = await services.leadImports.start(actor, { ...enroll, source, saveId: view.id });
         return { update: doneModal('Import leads', importStartedText()) };
       } catch (error) {
         return { errors: await modalErrors(client, logger, 'Starting an import', error, (field) => FIELD_BLOCKS[field], LEAD_IMPORT.assistantBlock) };
