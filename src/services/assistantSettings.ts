@@ -153,22 +153,40 @@ const scheduleIdField = z
 
 const ownerField = z.string().regex(USER_ID, { error: (issue) => `${quoted(issue.input)} is not a Slack user id (such as U0123456789).` });
 
+/** What each field means, for the API's OpenAPI document. */
+const DESCRIPTIONS = {
+  name: 'The assistant’s name, unique in the workspace (case and invisible characters ignored), up to 80 characters.',
+  timeZone: 'IANA time zone its hours, off days and holidays are kept in, e.g. Europe/Berlin.',
+  businessHours: 'Followups go out from open (inclusive) to close (exclusive), HH:MM on the local clock; close may be 24:00.',
+  offDays: 'Weekdays with no followups; at least one day must stay a working day.',
+  holidays: 'Public holidays (not bank holidays or observances) of an ISO 3166-1 country and optionally one of its regions are off too; null for none.',
+  extraOffDates: 'Local dates (YYYY-MM-DD) off as well, e.g. a vacation; at most 250.',
+  dailyLimit: 'At most this many followups a day, 1 to 10,000.',
+  senderName: 'The name leads see on the followups; empty for none yet.',
+  senderEmail: 'The address followups are sent from; null for none yet.',
+  signature: 'Added below every followup; may have several lines.',
+  notificationChannel: 'Slack channel id where news about its leads is posted; the app must be a member. null for none.',
+  defaultScheduleId: 'The schedule new leads follow. On create, absent means the workspace’s Recommended schedule.',
+  defaultEmailCcScheduleId: 'The Email CC schedule leads added with the assistant in CC follow. On create, absent means Recommended for Email CC.',
+  owner: 'Slack user id of its owner, who (with workspace admins) may change it. On create, absent means whoever adds it.',
+} as const;
+
 /** Every field, without defaults: the PATCH body is these, each optional. */
 const fields = {
-  name: nameField,
-  timeZone: timeZoneField,
-  businessHours: businessHoursField,
-  offDays: offDaysField,
-  holidays: holidaysField.nullable(),
-  extraOffDates: extraOffDatesField,
-  dailyLimit: dailyLimitField,
-  senderName: senderNameField,
-  senderEmail: senderEmailField,
-  signature: signatureField,
-  notificationChannel: notificationChannelField,
-  defaultScheduleId: scheduleIdField,
-  defaultEmailCcScheduleId: scheduleIdField,
-  owner: ownerField,
+  name: nameField.meta({ description: DESCRIPTIONS.name }),
+  timeZone: timeZoneField.meta({ description: DESCRIPTIONS.timeZone }),
+  businessHours: businessHoursField.meta({ description: DESCRIPTIONS.businessHours }),
+  offDays: offDaysField.meta({ description: DESCRIPTIONS.offDays }),
+  holidays: holidaysField.nullable().meta({ description: DESCRIPTIONS.holidays }),
+  extraOffDates: extraOffDatesField.meta({ description: DESCRIPTIONS.extraOffDates }),
+  dailyLimit: dailyLimitField.meta({ description: DESCRIPTIONS.dailyLimit }),
+  senderName: senderNameField.meta({ description: DESCRIPTIONS.senderName }),
+  senderEmail: senderEmailField.meta({ description: DESCRIPTIONS.senderEmail }),
+  signature: signatureField.meta({ description: DESCRIPTIONS.signature }),
+  notificationChannel: notificationChannelField.meta({ description: DESCRIPTIONS.notificationChannel }),
+  defaultScheduleId: scheduleIdField.meta({ description: DESCRIPTIONS.defaultScheduleId }),
+  defaultEmailCcScheduleId: scheduleIdField.meta({ description: DESCRIPTIONS.defaultEmailCcScheduleId }),
+  owner: ownerField.meta({ description: DESCRIPTIONS.owner }),
 };
 
 /**
@@ -178,18 +196,18 @@ const fields = {
  */
 export const assistantSettingsSchema = z.strictObject({
   ...fields,
-  businessHours: businessHoursField.default({ ...DEFAULT_BUSINESS_HOURS }),
-  offDays: offDaysField.default(['saturday', 'sunday']),
-  holidays: holidaysField.nullable().default(null),
-  extraOffDates: extraOffDatesField.default([]),
-  dailyLimit: dailyLimitField.default(DEFAULT_DAILY_LIMIT),
-  senderName: senderNameField.default(''),
-  senderEmail: senderEmailField.default(null),
-  signature: signatureField.default(''),
-  notificationChannel: notificationChannelField.default(null),
-  defaultScheduleId: scheduleIdField.optional(),
-  defaultEmailCcScheduleId: scheduleIdField.optional(),
-  owner: ownerField.optional(),
+  businessHours: fields.businessHours.default({ ...DEFAULT_BUSINESS_HOURS }),
+  offDays: fields.offDays.default(['saturday', 'sunday']),
+  holidays: fields.holidays.default(null),
+  extraOffDates: fields.extraOffDates.default([]),
+  dailyLimit: fields.dailyLimit.default(DEFAULT_DAILY_LIMIT),
+  senderName: fields.senderName.default(''),
+  senderEmail: fields.senderEmail.default(null),
+  signature: fields.signature.default(''),
+  notificationChannel: fields.notificationChannel.default(null),
+  defaultScheduleId: fields.defaultScheduleId.optional(),
+  defaultEmailCcScheduleId: fields.defaultEmailCcScheduleId.optional(),
+  owner: fields.owner.optional(),
 });
 
 /** A change to an assistant (the API's PATCH): any of the fields; absent ones keep their value. */

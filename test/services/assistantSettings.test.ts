@@ -5,7 +5,16 @@
 import { openTestDatabase, newWorkspace, actorIn, thrown, insertAssistantBeforeSettings, type TestDatabase } from '../support/db.js';
 import { ValidationError, type WorkspaceRef } from '../../src/services/domain.js';
 import { RECOMMENDED } from '../../src/services/workspaces.js';
-import { calendarRulesChanged, calendarRulesOf, offDatesFromText, offDatesText, type AssistantSettingsPatch } from '../../src/services/assistantSettings.js';
+import { z } from 'zod';
+import {
+  assistantSettingsPatchSchema,
+  assistantSettingsSchema,
+  calendarRulesChanged,
+  calendarRulesOf,
+  offDatesFromText,
+  offDatesText,
+  type AssistantSettingsPatch,
+} from '../../src/services/assistantSettings.js';
 import type { ChannelCheck, ChannelMembership } from '../../src/services/assistants.js';
 import { planSendTimes } from '../../src/services/calendar.js';
 
@@ -319,4 +328,20 @@ test('a lead added for an assistant is planned in its whole calendar: hours, hol
   const preview = await db.services.leads.preview(ws, { assistantId: ava.id, start: new Date('2026-04-06T13:00:00Z') });
   expect(preview.followups[0]!.plannedAt.toISOString()).toBe('2026-04-09T06:00:00.000Z');
   expect(preview.followups[5]!.plannedAt.toISOString()).toBe('2026-04-28T06:00:00.000Z');
+});
+
+test('the schemas become JSON Schema for the API’s OpenAPI document, each setting described and the defaults stated', () => {
+  for (const schema of [assistantSettingsSchema, assistantSettingsPatchSchema]) {
+    const json = z.toJSONSchema(schema, { io: 'input' }) as { properties: Record<string, { description?: string }>; additionalProperties?: boolean };
+    expect(Object.keys(json.properties).sort()).toEqual(
+      ['businessHours', 'dailyLimit', 'defaultEmailCcScheduleId', 'defaultScheduleId', 'extraOffDates', 'holidays', 'name', 'notificationChannel', 'offDays', 'owner', 'senderEmail', 'senderName', 'signature', 'timeZone'].sort(),
+    );
+    expect(Object.entries(json.properties).filter(([, property]) => !property.description).map(([key]) => key)).toEqual([]);
+    expect(json.additionalProperties).toBe(false);
+  }
+  const json = z.toJSONSchema(assistantSettingsSchema, { io: 'input' }) as { required: string[]; properties: Record<string, { default?: unknown }> };
+  expect(json.required.sort()).toEqual(['name', 'timeZone']);
+  expect(json.properties.businessHours!.default).toEqual({ open: '09:00', close: '17:00' });
+  expect(json.properties.offDays!.default).toEqual(['saturday', 'sunday']);
+  expect(json.properties.dailyLimit!.default).toBe(100);
 });
