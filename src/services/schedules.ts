@@ -171,6 +171,30 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
     return toSchedule(doc);
   }
 
+  /** A new schedule of `actor`'s, with its list entries; a name someone took meanwhile is that name's field error. */
+  async function insert(actor: Actor, input: { name: string; description: string; emailCc: boolean; steps: StepDoc[] }): Promise<Schedule> {
+    try {
+      const created = await Schedule.create({
+        workspace: workspaceKey(actor.workspace),
+        name: normalizeName(input.name),
+        nameKey: nameKey(input.name),
+        description: input.description.trim(),
+        system: false,
+        emailCc: input.emailCc,
+        steps: input.steps,
+        createdBy: actor.userId,
+        updatedBy: actor.userId,
+        updatedByName: actor.name,
+      });
+      const doc = created.toObject();
+      await syncScheduleSummary(models, doc._id, doc);
+      return toSchedule(doc);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw duplicateName('schedule', input.name);
+      throw error;
+    }
+  }
+
   async function assertNameFree(ref: WorkspaceRef, name: string, exceptId?: string): Promise<void> {
     const taken = await nameTaken(models, 'schedule', ref, name, exceptId);
     if (taken) throw taken;
@@ -334,52 +358,19 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
       if (Object.keys(errors).length) throw new ValidationError(errors);
       const source = await load(ref, sourceId);
       await assertNameFree(ref, input.name);
-      try {
-        const created = await Schedule.create({
-          workspace: workspaceKey(ref),
-          name: normalizeName(input.name),
-          nameKey: nameKey(input.name),
-          description: input.description.trim(),
-          system: false,
-          emailCc: source.emailCc,
-          steps: withOwnEmailFirst(source.emailCc, source.steps, ownEmailStep).map((s): StepDoc => ({ type: s.type, customMessageId: s.customMessageId ?? null, afterHundredths: storedHundredths(s) })),
-          createdBy: actor.userId,
-          updatedBy: actor.userId,
-          updatedByName: actor.name,
-        });
-        const doc = created.toObject();
-        await syncScheduleSummary(models, doc._id, doc);
-        return toSchedule(doc);
-      } catch (error) {
-        if (isDuplicateKeyError(error)) throw duplicateName('schedule', input.name);
-        throw error;
-      }
+      return insert(actor, {
+        name: input.name,
+        description: input.description,
+        emailCc: source.emailCc,
+        steps: withOwnEmailFirst(source.emailCc, source.steps, ownEmailStep).map((s): StepDoc => ({ type: s.type, customMessageId: s.customMessageId ?? null, afterHundredths: storedHundredths(s) })),
+      });
     },
 
     async create(actor, input) {
       const ref = actor.workspace;
       const errors = await fieldErrors(ref, '', input, input.emailCc);
       if (Object.keys(errors).length) throw new ValidationError(errors);
-      try {
-        const created = await Schedule.create({
-          workspace: workspaceKey(ref),
-          name: normalizeName(input.name),
-          nameKey: nameKey(input.name),
-          description: input.description.trim(),
-          system: false,
-          emailCc: input.emailCc,
-          steps: input.steps.map(storedStep),
-          createdBy: actor.userId,
-          updatedBy: actor.userId,
-          updatedByName: actor.name,
-        });
-        const doc = created.toObject();
-        await syncScheduleSummary(models, doc._id, doc);
-        return toSchedule(doc);
-      } catch (error) {
-        if (isDuplicateKeyError(error)) throw duplicateName('schedule', input.name);
-        throw error;
-      }
+      return insert(actor, { ...input, steps: input.steps.map(storedStep) });
     },
 
     async validate(ref, id, input) {
