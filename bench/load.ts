@@ -361,6 +361,11 @@ function driverFor(bench: Bench, url: string, teamId: string, userId: string): S
   return new SlackDriver({ appUrl: url, signingSecret: SIGNING_SECRET, fake: bench.fake, team: { id: teamId }, user: { id: userId }, channelId: `C${teamId}` });
 }
 
+function memoized(find: (viewId: string) => string): (viewId: string) => string {
+  const found = new Map<string, string>();
+  return (viewId) => found.get(viewId) ?? found.set(viewId, find(viewId)).get(viewId)!;
+}
+
 function appTarget(arrivals: Arrivals, fake: FakeSlack): Target {
   return {
     name: 'app',
@@ -368,10 +373,12 @@ function appTarget(arrivals: Arrivals, fake: FakeSlack): Target {
     editorMarker: 'editor.preview_for',
     savedMarker: 'is saved',
     picker: { command: 'clone', actionId: 'clone.source_select', marker: 'clone.source_select' },
-    afterActionId: (viewId) => {
+    // Looked up once per editor (a row's block ids keep its stable key): reading the view back from the
+    // local Slack copies it, CPU the bare app's runs do not spend.
+    afterActionId: memoized((viewId) => {
       const block = ((fake.view(viewId).blocks ?? []) as { block_id?: string }[]).find((b) => /^row\..+\.after$/.test(b.block_id ?? ''));
       return `editor.after.${/^row\.([^.]+)\./.exec(block?.block_id ?? '')?.[1] ?? ''}`;
-    },
+    }),
     addActionId: 'editor.add_end',
   };
 }
