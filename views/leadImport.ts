@@ -21,6 +21,7 @@ export const LEAD_IMPORT = {
   fileAction: 'lead_import.file_input',
   textBlock: 'lead_import.text',
   textAction: 'lead_import.text_input',
+  sharedFileBlock: 'lead_import.shared_file',
 } as const;
 
 /** Slack's text input holds at most 3,000 characters. */
@@ -29,6 +30,13 @@ const MAX_ASSISTANT_OPTIONS = 100;
 
 export interface LeadImportModalModel {
   readonly assistants: readonly { readonly id: string; readonly name: string }[];
+  /** A CSV shared in a conversation, named by its link after the command: it replaces the upload and paste inputs. */
+  readonly sharedFile?: { readonly id: string; readonly name: string };
+}
+
+export interface LeadImportModalMetadata {
+  readonly fileId?: string;
+  readonly fileName?: string;
 }
 
 function option(text: string, value: string): PlainTextOption {
@@ -38,6 +46,32 @@ function option(text: string, value: string): PlainTextOption {
 export function leadImportModal(model: LeadImportModalModel): ModalView {
   const assistants = model.assistants.slice(0, MAX_ASSISTANT_OPTIONS).map((a) => option(a.name, a.id));
   const only = assistants.length === 1 ? assistants[0] : undefined;
+  const source: KnownBlock[] = model.sharedFile
+    ? [{ type: 'section', block_id: LEAD_IMPORT.sharedFileBlock, text: mrkdwn(`:page_facing_up: Rows from ${bold(model.sharedFile.name, 150)}, the file you linked.`) }]
+    : [
+        {
+          type: 'input',
+          block_id: LEAD_IMPORT.fileBlock,
+          optional: true,
+          label: { type: 'plain_text', text: 'CSV file' },
+          hint: { type: 'plain_text', text: 'Up to 10 MB. Or paste the rows below instead.' },
+          element: { type: 'file_input', action_id: LEAD_IMPORT.fileAction, filetypes: ['csv', 'txt', 'tsv'], max_files: 1 },
+        },
+        {
+          type: 'input',
+          block_id: LEAD_IMPORT.textBlock,
+          optional: true,
+          label: { type: 'plain_text', text: 'Or paste CSV' },
+          hint: { type: 'plain_text', text: `Up to ${MAX_PASTED_CSV.toLocaleString('en-US')} characters; a longer list as a file.` },
+          element: {
+            type: 'plain_text_input',
+            action_id: LEAD_IMPORT.textAction,
+            multiline: true,
+            max_length: MAX_PASTED_CSV,
+            placeholder: { type: 'plain_text', text: 'email,first name,company\nava@example.com,Ava,Acme' },
+          },
+        },
+      ];
   const blocks: KnownBlock[] = [
     {
       type: 'input',
@@ -91,28 +125,7 @@ export function leadImportModal(model: LeadImportModalModel): ModalView {
       hint: { type: 'plain_text', text: 'With a start date; 09:00 when empty.' },
       element: { type: 'timepicker', action_id: LEAD_IMPORT.startTimeAction },
     },
-    {
-      type: 'input',
-      block_id: LEAD_IMPORT.fileBlock,
-      optional: true,
-      label: { type: 'plain_text', text: 'CSV file' },
-      hint: { type: 'plain_text', text: 'Up to 10 MB. Or paste the rows below instead.' },
-      element: { type: 'file_input', action_id: LEAD_IMPORT.fileAction, filetypes: ['csv', 'txt', 'tsv'], max_files: 1 },
-    },
-    {
-      type: 'input',
-      block_id: LEAD_IMPORT.textBlock,
-      optional: true,
-      label: { type: 'plain_text', text: 'Or paste CSV' },
-      hint: { type: 'plain_text', text: `Up to ${MAX_PASTED_CSV.toLocaleString('en-US')} characters; a longer list as a file.` },
-      element: {
-        type: 'plain_text_input',
-        action_id: LEAD_IMPORT.textAction,
-        multiline: true,
-        max_length: MAX_PASTED_CSV,
-        placeholder: { type: 'plain_text', text: 'email,first name,company\nava@example.com,Ava,Acme' },
-      },
-    },
+    ...source,
     {
       type: 'context',
       elements: [
@@ -125,6 +138,7 @@ export function leadImportModal(model: LeadImportModalModel): ModalView {
   return {
     type: 'modal',
     callback_id: LEAD_IMPORT.callbackId,
+    ...(model.sharedFile ? { private_metadata: JSON.stringify({ fileId: model.sharedFile.id, fileName: clip(model.sharedFile.name, 1000) } satisfies LeadImportModalMetadata) } : {}),
     title: { type: 'plain_text', text: 'Import leads' },
     submit: { type: 'plain_text', text: 'Import' },
     close: { type: 'plain_text', text: 'Cancel' },

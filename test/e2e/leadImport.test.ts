@@ -81,6 +81,28 @@ describe('/schedule lead import', () => {
     expect(lead).toMatchObject({ firstName: 'Lead 0', company: 'Acme, Inc.', custom: [{ name: 'favourite_colour', value: 'blue' }], enrollment: { assistantId: ava.id, state: 'active' } });
   });
 
+  test('a CSV shared in a conversation is imported from its link after the command; a link the app cannot see is refused at once', async () => {
+    const { ws } = await setUp();
+    const file = app.fake.addFile({ teamId: ws.ref.teamId, user: 'UALEX', name: 'shared.csv', content: 'email,first name\nkim@example.com,Kim\nlee@example.com,Lee\n' });
+    const link = String(app.fake.renderFile(file).permalink);
+    const slack = ws.as('UALEX');
+    const res = await slack.command(`lead import ${link}`);
+    const modal = await modalOpenedWith(app.fake, res.triggerId);
+    expect(textOf(modal.blocks)).toContain('Rows from *shared.csv*, the file you linked.');
+    expect((modal.blocks as { block_id?: string }[]).map((b) => b.block_id)).not.toEqual(expect.arrayContaining([LEAD_IMPORT.fileBlock]));
+    expect((await slack.viewSubmission(modal.id)).outcome?.action).toBe('update');
+    const message = await finalMessage(ws, 'UALEX');
+    expect(message.text).toBe(':white_check_mark: Lead import from *shared.csv* for *Ava*: done. 2 rows: *2* imported · *0* skipped as duplicates · *0* refused.');
+    expect(await app.services.leads.findByEmail(ws.ref, 'lee@example.com')).toMatchObject({ firstName: 'Lee' });
+
+    const other = app.workspace();
+    const theirs = app.fake.addFile({ teamId: other.ref.teamId, name: 'theirs.csv', content: 'email\nx@example.com\n' });
+    const refused = await slack.command(`lead import ${String(app.fake.renderFile(theirs).permalink)}`);
+    expect((await postedTo(app.fake, refused.responseUrl)).text).toContain('The app cannot see that file');
+    const garbage = await slack.command('lead import the big list');
+    expect((await postedTo(app.fake, garbage.responseUrl)).text).toContain('is not a link to a file');
+  });
+
   test('pasted rows are imported the same way; a header without an email column is refused in the form', async () => {
     const { ws } = await setUp();
     const { slack, modal } = await openImport(ws);

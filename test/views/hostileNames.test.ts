@@ -318,6 +318,7 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
     'leadTimes.ts': {},
     'leadImport.ts': {
       modal: modal(leadImportModal({ assistants: Array.from({ length: 120 }, (_, i) => ({ id: `a${i}`, name })) })),
+      sharedFile: modal(leadImportModal({ assistants: [{ id: 'a1', name }], sharedFile: { id: 'F0ABC123', name } })),
       queued: message(importQueuedMessage({ fileName: name, assistantName: name })),
       progress: message(importProgressMessage({ fileName: null, assistantName: name }, { done: 500, total: 10_000 })),
       failed: message(importFailedMessage({ fileName: name, assistantName: name }, `The file “${name}” is gone.`)),

@@ -85,7 +85,7 @@ export function register(app: App, services: Services, logger: Logger): void {
         case 'lead.stop':
           return await leads.stop(ctx, request.email);
         case 'lead.import':
-          return await leadImport.open(ctx);
+          return await leadImport.open(ctx, request.file);
       }
     } catch (error) {
       if (!(error instanceof DomainError || error instanceof ValidationError)) logFailure(logger, `/schedule ${command.text}`, error);

@@ -21,7 +21,7 @@ export const SUBCOMMANDS: readonly SubcommandHelp[] = [
   { usage: 'api-token create [label] | list | revoke <label>', description: 'Tokens for the HTTP API (workspace admins).', example: '/schedule api-token create CRM sync' },
   { usage: 'lead add | show <email> | list [assistant] [state]', description: 'Leads: add one to an assistant’s schedule, see its followups, list them.', example: '/schedule lead list Ava paused' },
   { usage: 'lead pause | resume | stop <email>', description: 'Pause, resume or stop (with a reason) a lead’s followups.', example: '/schedule lead pause jamie@acme.com' },
-  { usage: 'lead import', description: 'Add leads from a CSV file or pasted rows (header: email, first name, …).', example: '/schedule lead import' },
+  { usage: 'lead import [file link]', description: 'Add leads from a CSV: one shared in a conversation (its link), uploaded, or pasted rows.', example: '/schedule lead import' },
   { usage: 'help', description: 'Show this list.', example: '/schedule help' },
 ];
 
@@ -48,7 +48,7 @@ export type ScheduleCommand =
   | { kind: 'lead.show'; email: string }
   | { kind: 'lead.list'; assistant?: string; state?: LeadState }
   | { kind: 'lead.pause' | 'lead.resume' | 'lead.stop'; email: string }
-  | { kind: 'lead.import' };
+  | { kind: 'lead.import'; file?: string };
 
 const LEAD_STATES = ['active', 'paused', 'completed', 'stopped'] as const;
 type LeadState = (typeof LEAD_STATES)[number];
@@ -68,8 +68,11 @@ function leadCommand(text: string, second: string): ScheduleCommand {
     case 'add':
     case 'new':
       return { kind: 'lead.add' };
-    case 'import':
-      return { kind: 'lead.import' };
+    case 'import': {
+      // The link of a CSV shared in a conversation (its "Copy link"), or nothing: upload or paste in the modal.
+      const file = rest(text, 2);
+      return file ? { kind: 'lead.import', file } : { kind: 'lead.import' };
+    }
     case 'list':
     case '':
       return leadList(rest(text, 2));

@@ -8,12 +8,12 @@ import { ValidationError } from '../../services/domain.js';
 import type { ImportSource, LeadImport } from '../../services/leadImport/index.js';
 import { JOBS } from '../../jobs/index.js';
 import { messageModelOf, postImportMessage } from '../../jobs/leadImport.js';
-import { LEAD_IMPORT, importStartedText } from '../../../views/leadImport.js';
+import { LEAD_IMPORT, importStartedText, type LeadImportModalMetadata } from '../../../views/leadImport.js';
 import { doneModal } from '../../../views/doneModal.js';
 import { actorOf, logFailure, modalErrors, workspaceOf } from '../context.js';
 import { answerSubmission } from '../flows/answers.js';
 import { enrollOptionsOf } from '../flows/leads.js';
-import { inputValue, selectedValue, selectedValues, type StateValues } from '../viewState.js';
+import { inputValue, parseMetadata, selectedValue, selectedValues, type StateValues } from '../viewState.js';
 
 const FIELD_BLOCKS: Record<string, string> = {
   assistantId: LEAD_IMPORT.assistantBlock,
@@ -42,8 +42,9 @@ function pickedString(values: StateValues | undefined, block: string, action: st
   return typeof value === 'string' && value ? value : null;
 }
 
-/** The rows' source: one file, or pasted text; both or neither is a form error. */
-function sourceOf(values: StateValues | undefined): ImportSource {
+/** The rows' source: the file linked after the command, one uploaded file, or pasted text; both or neither is a form error. */
+function sourceOf(values: StateValues | undefined, metadata: Partial<LeadImportModalMetadata>): ImportSource {
+  if (typeof metadata.fileId === 'string' && metadata.fileId) return { kind: 'file', fileId: metadata.fileId, fileName: typeof metadata.fileName === 'string' ? metadata.fileName : metadata.fileId };
   const files = pickedFiles(values);
   const text = inputValue(values, LEAD_IMPORT.textBlock, LEAD_IMPORT.textAction);
   if (files.length > 0 && text.trim() !== '') throw new ValidationError({ text: 'Upload a file or paste rows, not both.' });
@@ -73,7 +74,7 @@ export function register(app: App, services: Services, logger: Logger): void {
     const outcome: { started?: { import: LeadImport; created: boolean } } = {};
     await answerSubmission(ack, client, logger, view, 'Starting an import', async () => {
       try {
-        const source = sourceOf(values);
+        const source = sourceOf(values, parseMetadata<LeadImportModalMetadata>(view.private_metadata));
         const actor = await actorOf(client, ref, body.user.id);
         const assistant = assistantId ? await services.assistants.get(ref, assistantId).catch(() => undefined) : undefined;
         // The start is read as the lead add modal reads it: a date and time in the assistant's zone, empty = now.

@@ -43,6 +43,7 @@ describe('/schedule words', () => {
     ['lead show <mailto:jamie@acme.com|jamie@acme.com>', { kind: 'lead.show', email: 'jamie@acme.com' }],
     ['lead import', { kind: 'lead.import' }],
     ['Leads IMPORT', { kind: 'lead.import' }],
+    ['lead import https://acme.slack.com/files/U1/F0ABC123/leads.csv', { kind: 'lead.import', file: 'https://acme.slack.com/files/U1/F0ABC123/leads.csv' }],
   ])('"%s" is understood', (text, expected) => {
     expect(parseScheduleCommand(text)).toEqual(expected);
   });
@@ -63,4 +64,13 @@ describe('/schedule words', () => {
     expect(parsed.kind).toBe('usage');
     expect(parsed.kind === 'usage' && parsed.message).toMatch(message);
   });
+});
+
+test('a file link after `lead import` gives the file id, however Slack wrapped it', async () => {
+  const { fileIdOf } = await import('../../../src/listeners/commands/leadImport.js');
+  expect(fileIdOf('https://acme.slack.com/files/U0123ABC/F0ABC12345/leads.csv')).toBe('F0ABC12345');
+  expect(fileIdOf('<https://acme.slack.com/files/U0123ABC/F0ABC12345/leads.csv>')).toBe('F0ABC12345');
+  expect(fileIdOf('F0ABC12345')).toBe('F0ABC12345');
+  expect(fileIdOf('the big list')).toBeNull();
+  expect(fileIdOf('https://example.com/Foo')).toBeNull();
 });
