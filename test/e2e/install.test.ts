@@ -3,7 +3,7 @@
 // token only (the local Slack refuses a token used for another team's objects).
 import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
 import { addToSlackLink, Browser, installWithBrowser } from '../support/browser.js';
-import { openedViewId, viewText } from '../support/flows.js';
+import { blocksText, openedViewId, viewText } from '../support/flows.js';
 import { NotInstalledError } from '../../src/installs/slackClients.js';
 
 let app: TestApp;
@@ -18,13 +18,13 @@ async function install(ws: TestWorkspace, userId = 'UADMIN') {
   return installWithBrowser(app.url, app.fake, { teamId: ws.ref.teamId, userId });
 }
 
-/** Opens the clone modal with /schedule clone and returns the tokens of every Web API call it made. */
+/** Opens the clone modal with /schedule clone and returns the bot tokens of every Web API call it made (a token refresh sends none). */
 async function cloneModalTokens(ws: TestWorkspace): Promise<{ status: number; tokens: Set<string | undefined>; viewId?: string }> {
   const since = app.fake.calls.length;
   const res = await ws.as('UALEX').command('clone');
   if (res.status !== 200) return { status: res.status, tokens: new Set() };
   const viewId = await openedViewId(app.fake, 'views.open', since);
-  return { status: res.status, tokens: new Set(app.fake.calls.slice(since).map((c) => c.token)), viewId };
+  return { status: res.status, tokens: new Set(app.fake.calls.slice(since).filter((c) => c.method !== 'oauth.v2.access').map((c) => c.token)), viewId };
 }
 
 test('installing into two workspaces stores two installations, and each workspace’s commands use only its own token', async () => {
@@ -121,4 +121,139 @@ test('cancelling on Slack’s page installs nothing and says so', async () => {
   expect(redirect.status).toBe(400);
   expect(redirect.html).toContain('Installation cancelled');
   expect(await app.services.installations.find({ teamId: ws.ref.teamId, isEnterpriseInstall: false })).toBeNull();
+});
+
+/** An Events API delivery, as Slack signs and sends it. */
+function eventBody(ws: TestWorkspace, event: Record<string, unknown>, options: { isEnterpriseInstall?: boolean } = {}): string {
+  const { teamId, enterpriseId } = ws.ref;
+  return JSON.stringify({
+    token: 'verification-token',
+    team_id: teamId,
+    ...(enterpriseId ? { enterprise_id: enterpriseId } : {}),
+    api_app_id: app.fake.appId,
+    type: 'event_callback',
+    event_id: `Ev${Math.random().toString(36).slice(2)}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ enterprise_id: enterpriseId ?? null, team_id: options.isEnterpriseInstall ? null : teamId, user_id: app.fake.botUserId, is_bot: true, is_enterprise_install: options.isEnterpriseInstall ?? false }],
+    is_ext_shared_channel: false,
+    event,
+  });
+}
+
+/** Opens App Home as `userId` and returns the text of what the app published there. */
+async function openHome(ws: TestWorkspace, userId: string, options: { isEnterpriseInstall?: boolean } = {}) {
+  const since = app.fake.calls.length;
+  const res = await ws.as(userId).signedPost(eventBody(ws, { type: 'app_home_opened', user: userId, channel: 'D123', tab: 'home', event_ts: `${Date.now() / 1000}` }, options), { contentType: 'application/json' });
+  expect(res.status).toBe(200);
+  const publish = await app.fake.waitForCall('views.publish', (c) => app.fake.calls.indexOf(c) >= since && c.args.user_id === userId);
+  expect(publish.response.ok).toBe(true);
+  return { call: publish, text: blocksText((publish.args.view as { blocks: unknown }).blocks), viewId: (publish.response.view as { id: string }).id };
+}
+
+async function until<T>(what: string, find: () => Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await find();
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+test('an Enterprise Grid org-wide install serves two of its workspaces, each with its own data', async () => {
+  const enterpriseId = `E${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
+  const east = app.workspace({ enterpriseId, isEnterpriseInstall: true });
+  const west = app.workspace({ enterpriseId, isEnterpriseInstall: true });
+  east.as('UORGADMIN', { isAdmin: true });
+  const { redirect } = await installWithBrowser(app.url, app.fake, { teamId: east.ref.teamId, userId: 'UORGADMIN', orgWide: true });
+  expect(redirect.status).toBe(200);
+  expect(redirect.html).toContain(`Followups is installed in ${enterpriseId}`);
+  expect(redirect.html).toContain('/workspaces/add');
+
+  const org = await app.services.installations.find({ enterpriseId, isEnterpriseInstall: true });
+  expect(org).toMatchObject({ isEnterpriseInstall: true, enterprise: { id: enterpriseId } });
+  expect(org!.team).toBeUndefined();
+  expect(await app.services.installations.find({ teamId: east.ref.teamId, isEnterpriseInstall: false })).toBeNull();
+
+  // Data made in one workspace of the org is that workspace's only.
+  await app.services.assistants.create({ workspace: east.ref, userId: 'UORGADMIN', name: 'Admin', isAdmin: true }, { name: 'Ava', notificationChannel: '', timeZone: 'America/New_York', offDays: [6, 0] });
+  const eastHome = await openHome(east, 'UEAST', { isEnterpriseInstall: true });
+  const westHome = await openHome(west, 'UWEST', { isEnterpriseInstall: true });
+  expect(eastHome.text).toContain('1 assistant');
+  expect(westHome.text).toContain('0 assistants');
+  // One org token, acting in the workspace each call names.
+  expect(eastHome.call.token).toBe(org!.bot.token);
+  expect([eastHome.call.args.team_id, westHome.call.args.team_id]).toEqual([east.ref.teamId, west.ref.teamId]);
+
+  for (const ws of [east, west]) {
+    const { status, tokens } = await cloneModalTokens(ws);
+    expect(status).toBe(200);
+    expect([...tokens]).toEqual([org!.bot.token]);
+  }
+});
+
+test('uninstalling pauses the workspace’s active enrollments and stops its requests; reinstalling offers to resume them in App Home', async () => {
+  const ws = app.workspace();
+  await install(ws);
+  const alex = { workspace: ws.ref, userId: 'UALEX', name: 'Alex', isAdmin: false };
+  const ava = await app.services.assistants.create(alex, { name: 'Ava', notificationChannel: '', timeZone: 'America/New_York', offDays: [6, 0] });
+  await app.services.workspaces.ensureSeeded(ws.ref);
+  const recommended = (await app.services.schedules.list(ws.ref)).find((s) => s.name === 'Recommended')!;
+  const added = await app.services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: recommended.id }, [{ email: 'jamie@acme.example' }, { email: 'kim@acme.example' }]);
+  expect(added.every((r) => r.ok)).toBe(true);
+  // Kim was paused by a person before: the reinstall must not resume her.
+  await app.services.leads.pause(alex, (added[1] as { leadId: string }).leadId);
+
+  // Slack revokes the tokens and tells the app.
+  app.fake.oauth.revoke({ teamId: ws.ref.teamId });
+  const uninstalled = await ws.as('UALEX').signedPost(eventBody(ws, { type: 'app_uninstalled' }), { contentType: 'application/json' });
+  expect(uninstalled.status).toBe(200);
+  const jamie = await until('Jamie paused', async () => {
+    const lead = await app.services.leads.findByEmail(ws.ref, 'jamie@acme.example');
+    return lead?.enrollment?.state === 'paused' ? lead : undefined;
+  });
+  expect(jamie.enrollment!.history.at(-1)).toMatchObject({ action: 'paused', reason: 'app uninstalled' });
+  expect(await app.services.installations.find({ teamId: ws.ref.teamId, isEnterpriseInstall: false })).toBeNull();
+  await expect(app.runtime.slackClients.forWorkspace(ws.ref)).rejects.toBeInstanceOf(NotInstalledError);
+  expect((await ws.as('UALEX').command('list')).status).toBe(401);
+  // tokens_revoked comes too: repeating the uninstall changes nothing.
+  await ws.as('UALEX').signedPost(eventBody(ws, { type: 'tokens_revoked', tokens: { bot: [app.fake.botUserId] } }), { contentType: 'application/json' });
+
+  await install(ws);
+  const home = await openHome(ws, 'UALEX');
+  expect(home.text).toContain('it paused 1 lead');
+  await ws.as('UALEX').blockAction({ viewId: home.viewId, actionId: 'home.resume_after_reinstall' });
+  await until('Jamie resumed', async () => (await app.services.leads.findByEmail(ws.ref, 'jamie@acme.example'))?.enrollment?.state === 'active');
+  expect((await app.services.leads.findByEmail(ws.ref, 'kim@acme.example'))?.enrollment?.state).toBe('paused');
+  expect((await openHome(ws, 'UALEX')).text).not.toContain('Welcome back');
+});
+
+test('with token rotation the store keeps the refresh token, and a token about to expire is refreshed and the new one kept', async () => {
+  app.fake.oauth.app.tokenRotation = true;
+  // Less than Bolt's two-hour margin: the first request refreshes.
+  app.fake.oauth.app.tokenLifetimeSeconds = 3600;
+  try {
+    const ws = app.workspace();
+    await install(ws);
+    const first = (await app.services.installations.find({ teamId: ws.ref.teamId, isEnterpriseInstall: false }))!;
+    expect(first.bot.token).toMatch(/^xoxe\.xoxb-/);
+    expect(first.bot.refreshToken).toMatch(/^xoxe-1-/);
+    expect(first.bot.expiresAt).toBeGreaterThan(Date.now() / 1000 + 3500);
+
+    const { status, tokens } = await cloneModalTokens(ws);
+    expect(status).toBe(200);
+    const refreshed = (await app.services.installations.find({ teamId: ws.ref.teamId, isEnterpriseInstall: false }))!;
+    expect(refreshed.bot.token).not.toBe(first.bot.token);
+    expect(refreshed.bot.refreshToken).not.toBe(first.bot.refreshToken);
+    expect([...tokens]).toEqual([refreshed.bot.token]);
+    expect(app.fake.callsTo('oauth.v2.access').some((c) => c.args.refresh_token === first.bot.refreshToken && c.response.ok === true)).toBe(true);
+
+    // A job refreshes the same way, and the store keeps what it got.
+    await app.runtime.slackClients.forWorkspace(ws.ref);
+    const again = (await app.services.installations.find({ teamId: ws.ref.teamId, isEnterpriseInstall: false }))!;
+    expect(again.bot.refreshToken).not.toBe(refreshed.bot.refreshToken);
+    expect(again.bot.token).toBe(app.fake.botTokenOf(ws.ref.teamId));
+  } finally {
+    app.fake.oauth.app.tokenRotation = false;
+  }
 });
