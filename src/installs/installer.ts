@@ -8,8 +8,8 @@ import type { Services } from '../services/index.js';
 import { installedPage, installFailedPage, type InstallFailure } from './pages.js';
 import { installationStore, stateStore, STATE_TTL_MS } from './stores.js';
 
-/** The bot scopes the app asks for: the same list as manifest.yml's oauth_config.scopes.bot. */
-export const BOT_SCOPES = ['commands', 'users:read'] as const;
+/** The bot scopes "Add to Slack" asks for: the same list as manifest.yml's oauth_config.scopes.bot (test/support/fakeOAuth.test.ts checks). */
+export const BOT_SCOPES = ['commands', 'users:read', 'channels:read', 'groups:read'] as const;
 
 /** Slack's authorize page, beside the Web API (SLACK_API_URL moves both; the tests point them at the local Slack). */
 export function authorizationUrl(apiUrl: string | undefined): string {

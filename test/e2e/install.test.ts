@@ -216,8 +216,6 @@ test('uninstalling pauses the workspace’s active enrollments and stops its req
   expect(await app.services.installations.find({ teamId: ws.ref.teamId, isEnterpriseInstall: false })).toBeNull();
   await expect(app.runtime.slackClients.forWorkspace(ws.ref)).rejects.toBeInstanceOf(NotInstalledError);
   expect((await ws.as('UALEX').command('list')).status).toBe(401);
-  // tokens_revoked comes too: repeating the uninstall changes nothing.
-  await ws.as('UALEX').signedPost(eventBody(ws, { type: 'tokens_revoked', tokens: { bot: [app.fake.botUserId] } }), { contentType: 'application/json' });
 
   await install(ws);
   const home = await openHome(ws, 'UALEX');
@@ -256,4 +254,23 @@ test('with token rotation the store keeps the refresh token, and a token about t
   } finally {
     app.fake.oauth.app.tokenRotation = false;
   }
+});
+
+test('tokens_revoked for the bot removes the installation and pauses the workspace’s enrollments', async () => {
+  const ws = app.workspace();
+  await install(ws);
+  const alex = { workspace: ws.ref, userId: 'UALEX', name: 'Alex', isAdmin: false };
+  const ava = await app.services.assistants.create(alex, { name: 'Ava', notificationChannel: '', timeZone: 'America/New_York', offDays: [6, 0] });
+  await app.services.workspaces.ensureSeeded(ws.ref);
+  const recommended = (await app.services.schedules.list(ws.ref)).find((s) => s.name === 'Recommended')!;
+  await app.services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: recommended.id }, [{ email: 'jamie@acme.example' }]);
+
+  app.fake.oauth.revoke({ teamId: ws.ref.teamId });
+  await ws.as('UALEX').signedPost(eventBody(ws, { type: 'tokens_revoked', tokens: { bot: [app.fake.botUserId] } }), { contentType: 'application/json' });
+  const jamie = await until('Jamie paused', async () => {
+    const lead = await app.services.leads.findByEmail(ws.ref, 'jamie@acme.example');
+    return lead?.enrollment?.state === 'paused' ? lead : undefined;
+  });
+  expect(jamie.enrollment!.history.at(-1)).toMatchObject({ action: 'paused', reason: 'app uninstalled' });
+  expect(await app.services.installations.find({ teamId: ws.ref.teamId, isEnterpriseInstall: false })).toBeNull();
 });
