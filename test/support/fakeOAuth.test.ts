@@ -16,7 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-const client = (token?: string) => new WebClient(token, { slackApiUrl: fake.apiUrl, logger: quiet, retryConfig: { retries: 0 } });
+/** A client as Bolt makes one; `teamId` is what an org-wide token acts in (the client adds team_id to each call). */
+const client = (token?: string, teamId?: string) => new WebClient(token, { slackApiUrl: fake.apiUrl, logger: quiet, retryConfig: { retries: 0 }, ...(teamId ? { teamId } : {}) });
 const error = (promise: Promise<unknown>) => promise.then(() => 'ok', (e: { data?: { error?: string } }) => e.data?.error ?? String(e));
 
 /** Approves the app on Slack's authorize page as `userId` of `teamId`; returns the code. */
@@ -87,9 +88,9 @@ test('an org-wide install gives one token for the org’s workspaces, each named
   expect(granted).toMatchObject({ ok: true, team: null, enterprise: { id: 'EORG01' }, is_enterprise_install: true });
   const token = granted.access_token!;
   expect(await client(token).auth.test()).toMatchObject({ is_enterprise_install: true, enterprise_id: 'EORG01' });
-  expect((await client(token).users.info({ user: `U${west}`, team_id: west })).ok).toBe(true);
-  expect(await error(client(token).users.info({ user: `U${west}`, team_id: east }))).toBe('user_not_found');
-  expect(await error(client(token).users.info({ user: `U${other}`, team_id: other }))).toBe('team_access_not_granted');
+  expect((await client(token, west).users.info({ user: `U${west}` })).ok).toBe(true);
+  expect(await error(client(token, east).users.info({ user: `U${west}` }))).toBe('user_not_found');
+  expect(await error(client(token, other).users.info({ user: `U${other}` }))).toBe('team_access_not_granted');
 });
 
 test('with token rotation a refresh token gives a new token once', async () => {
