@@ -108,7 +108,7 @@ test('with token rotation a refresh token gives a new token once', async () => {
   }
 });
 
-test('the app asks for the bot scopes manifest.yml lists', () => {
+test('"Add to Slack" asks for the bot scopes manifest.yml lists (a scope added there goes into BOT_SCOPES too)', () => {
   const manifest = readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8');
   const bot = /scopes:\n\s+bot:\n((?:\s+(?:#.*|- \S+)\n)+)/.exec(manifest)?.[1] ?? '';
   const listed = [...bot.matchAll(/- (\S+)/g)].map((m) => m[1]);
