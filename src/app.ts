@@ -10,8 +10,6 @@ import { answerUnroutedApiRequest, apiRoutes } from './api/index.js';
 import { receiverInstallOptions } from './installs/installer.js';
 import { channelMembershipVia } from './listeners/flows/assistants.js';
 import type { SlackClients } from './installs/slackClients.js';
-import { WebClient } from '@slack/web-api';
-import type { WorkspaceRef } from './services/domain.js';
 
 export interface AppDeps {
   config: Config;
@@ -35,12 +33,6 @@ export function createApp(deps: AppDeps): App {
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
     ...(deps.webApiRetries !== undefined ? { retryConfig: { retries: deps.webApiRetries } } : {}),
   };
-  // The HTTP API asks Slack outside any Slack request, with the workspace's bot token (the given authorize's when there is one).
-  const clientFor = async (workspace: WorkspaceRef): Promise<WebClient> => {
-    if (!deps.authorize) return deps.slackClients.forWorkspace(workspace);
-    const { botToken } = await deps.authorize({ teamId: workspace.teamId, enterpriseId: workspace.enterpriseId, isEnterpriseInstall: false });
-    return new WebClient(botToken, { logger, ...clientOptions });
-  };
   const customRoutes: CustomRoute[] = [
     {
       path: '/healthz',
@@ -52,7 +44,8 @@ export function createApp(deps: AppDeps): App {
         });
       },
     },
-    ...apiRoutes({ services: deps.services, logger, channelCheckFor: (workspace) => async (channel) => channelMembershipVia(await clientFor(workspace))(channel) }),
+    // The HTTP API asks Slack outside any Slack request, with the workspace's own bot token.
+    ...apiRoutes({ services: deps.services, logger, channelCheckFor: (workspace) => async (channel) => channelMembershipVia(await deps.slackClients.forWorkspace(workspace))(channel) }),
   ];
 
   // Distributed mode: "Add to Slack" (GET /slack/install, /slack/oauth_redirect), and each request's

@@ -14,6 +14,7 @@ import { ConflictError, DomainError, ValidationError, type Actor, type Workspace
 import type { ChannelCheck } from '../services/assistants.js';
 import { isDatabaseUnavailable, recordingWrites, type WriteLog } from '../db/connection.js';
 import { DATABASE_DOWN, DATABASE_UNSURE } from '../listeners/context.js';
+import { NotInstalledError } from '../installs/slackClients.js';
 import { ApiError, invalid, notFound, readJsonBody, sendJson } from './http.js';
 import { matchPath, route, type Route } from './route.js';
 import { parseOrInvalid } from './validation.js';
@@ -156,6 +157,7 @@ function apiFailure(error: unknown, writes: WriteLog, notFoundMessage: string | 
         return new ApiError(409, { error: error.message });
     }
   }
+  if (error instanceof NotInstalledError) return new ApiError(409, { error: 'The app is not installed in this workspace any more, so Slack can’t be asked about the channel. Reinstall it, then try again.' });
   if (isDatabaseUnavailable(error)) return new ApiError(503, { error: writes.writeSent ? DATABASE_UNSURE : DATABASE_DOWN }, { 'Retry-After': '60' });
   return new ApiError(500, { error: SOMETHING_WENT_WRONG });
 }
