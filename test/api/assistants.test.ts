@@ -1,7 +1,7 @@
 // /api/v1/assistants over real HTTP: settings with defaults, field errors from the settings schema,
 // the notification channel asked of Slack with the workspace's own token, partial changes.
 import { startTestApp, type TestApp } from '../support/testApp.js';
-import { ADMIN, apiWorkspace } from '../support/api.js';
+import { ADMIN, apiClient, apiWorkspace } from '../support/api.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -89,4 +89,12 @@ describe('PATCH /api/v1/assistants/{id}', () => {
     expect(patch.body).toEqual({ error: 'No assistant with this id in your workspace.' });
     expect((await theirs.api.get(`/api/v1/assistants/${created.id}`)).body.name).toBe('Eve');
   });
+});
+
+test('when the app was uninstalled from the workspace, a channel can’t be checked: 409 saying so', async () => {
+  const ws = { teamId: 'TGONE0001' }; // never installed in the local Slack
+  const { token } = await app.services.apiTokens.create({ workspace: ws, userId: ADMIN, name: 'Admin', isAdmin: true });
+  const res = await apiClient(app.url, token).post('/api/v1/assistants', { name: 'Gone', timeZone: 'UTC', notificationChannel: 'CGONE0001' });
+  expect(res.status).toBe(409);
+  expect(res.body.error).toMatch(/^The app is not installed in this workspace any more/);
 });
