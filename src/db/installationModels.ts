@@ -48,6 +48,9 @@ export interface UninstallDoc {
   enterpriseId: string | null;
   uninstalledAt: Date | null;
   pausedEnrollmentIds: string[];
+  /** Jobs for the workspace that stopped because the app was not installed: how many, and the last. */
+  stoppedJobs: number;
+  lastStoppedJob: { name: string; at: Date } | null;
   updatedAt: Date;
 }
 
@@ -94,6 +97,8 @@ export function createInstallationModels(connection: Connection, clock: Clock): 
       enterpriseId: { type: String, default: null },
       uninstalledAt: { type: Date, default: null },
       pausedEnrollmentIds: { type: [String], default: [] },
+      stoppedJobs: { type: Number, default: 0 },
+      lastStoppedJob: { type: new Schema({ name: String, at: Date }, { _id: false }), default: null },
     },
     { timestamps: { currentTime: () => clock.now(), createdAt: false }, versionKey: false, collection: 'uninstalls' },
   );

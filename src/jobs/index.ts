@@ -10,6 +10,7 @@ import { DRAFT_MAX_AGE_MS } from '../services/drafts.js';
 import { REQUEST_CLAIM_KEEP_MS } from '../services/requestClaims.js';
 import type { Logger } from '../logger.js';
 import { runLeadImport, type LeadImportJobData, type SlackClients } from './leadImport.js';
+import { unlessUninstalled } from './uninstalled.js';
 
 export const JOBS = {
   purgeDrafts: 'drafts.purge-stale',
@@ -41,9 +42,11 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps): 
     agenda.define<LeadImportJobData>(
       JOBS.importLeads,
       async (job) => {
-        await runLeadImport(services, deps.slack, deps.logger, job.attrs.data, async () => {
-          await job.touch();
-        });
+        await unlessUninstalled(services, deps.logger, JOBS.importLeads, job.attrs.data.workspace, () =>
+          runLeadImport(services, deps.slack, deps.logger, job.attrs.data, async () => {
+            await job.touch();
+          }),
+        );
       },
       // A failed run (the database or Slack away a moment) is tried again; done chunks are not redone.
       { lockLifetime: IMPORT_LOCK_MS, backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: 5 }) },

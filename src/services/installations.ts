@@ -68,6 +68,10 @@ export interface InstallationService {
   resumeAfterReinstall(actor: Actor): Promise<number>;
   /** Leaves them paused and stops offering. */
   dismissResume(ref: WorkspaceRef): Promise<void>;
+  /** Records a job that stopped because the app is not installed in the workspace. */
+  jobStopped(ref: WorkspaceRef, job: string): Promise<void>;
+  /** How many jobs stopped so, and the last one. */
+  stoppedJobs(ref: WorkspaceRef): Promise<{ readonly count: number; readonly last: { readonly name: string; readonly at: Date } | null }>;
 }
 
 const idOf = (key: InstallationKey): string | null =>
@@ -228,6 +232,19 @@ export function createInstallationService(models: Models, clock: Clock, leads: L
       }
       await Uninstall.updateOne({ _id: workspace }, { $set: { pausedEnrollmentIds: [], uninstalledAt: null } });
       return resumed;
+    },
+
+    async jobStopped(ref, job) {
+      await Uninstall.updateOne(
+        { _id: workspaceKey(ref) },
+        { $set: { lastStoppedJob: { name: job, at: clock.now() } }, $inc: { stoppedJobs: 1 }, $setOnInsert: { enterpriseId: ref.enterpriseId ?? null } },
+        { upsert: true },
+      );
+    },
+
+    async stoppedJobs(ref) {
+      const doc = await Uninstall.findById(workspaceKey(ref), { stoppedJobs: 1, lastStoppedJob: 1 }).lean<{ stoppedJobs?: number; lastStoppedJob?: { name: string; at: Date } | null }>();
+      return { count: doc?.stoppedJobs ?? 0, last: doc?.lastStoppedJob ?? null };
     },
 
     async dismissResume(ref) {

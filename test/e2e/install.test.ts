@@ -4,7 +4,9 @@
 import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
 import { addToSlackLink, Browser, installWithBrowser } from '../support/browser.js';
 import { blocksText, openedViewId, viewText } from '../support/flows.js';
+import { Types } from 'mongoose';
 import { NotInstalledError } from '../../src/installs/slackClients.js';
+import { JOBS } from '../../src/jobs/index.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -273,4 +275,18 @@ test('tokens_revoked for the bot removes the installation and pauses the workspa
   });
   expect(jamie.enrollment!.history.at(-1)).toMatchObject({ action: 'paused', reason: 'app uninstalled' });
   expect(await app.services.installations.find({ teamId: ws.ref.teamId, isEnterpriseInstall: false })).toBeNull();
+});
+
+test('a job for a workspace that removed the app stops quietly: recorded, not failed or retried', async () => {
+  const ws = app.workspace();
+  const importId = new Types.ObjectId().toHexString();
+  await app.runtime.agenda.now(JOBS.importLeads, { workspace: ws.ref, importId });
+  const stopped = await until('the job recorded as stopped', async () => {
+    const record = await app.services.installations.stoppedJobs(ws.ref);
+    return record.count > 0 ? record : undefined;
+  });
+  expect(stopped).toMatchObject({ count: 1, last: { name: JOBS.importLeads } });
+  const job = await until('the job finished', () => app.runtime.connection.db!.collection('agendaJobs').findOne({ name: JOBS.importLeads, 'data.importId': importId, lastFinishedAt: { $exists: true } }));
+  expect(job.failCount ?? 0).toBe(0);
+  expect(job.failReason ?? null).toBeNull();
 });
