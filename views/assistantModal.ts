@@ -52,6 +52,8 @@ export interface AssistantModalMetadata {
   readonly version?: number;
   /** Where the command was typed: the confirmation goes there. */
   readonly responseUrl?: string;
+  /** Business hours closed at 24:00, which the time picker shows as 23:59: an unchanged 23:59 still means 24:00. */
+  readonly closesAtMidnight?: boolean;
 }
 
 export interface HolidayPlace {
@@ -153,6 +155,11 @@ export function parseOffDays(values: readonly string[]): Weekday[] {
 /** Slack's time picker has no 24:00: a day closing at midnight shows 23:59. */
 function pickerTime(time: string): string {
   return time === '24:00' ? '23:59' : time;
+}
+
+/** The closing time picked, 24:00 again where the modal showed midnight as 23:59 and it was left so. */
+export function closingTime(picked: string, metadata: Pick<AssistantModalMetadata, 'closesAtMidnight'>): string {
+  return metadata.closesAtMidnight === true && picked === '23:59' ? '24:00' : picked;
 }
 
 function regionBlock(country: string | null, region: HolidayPlace | null): KnownBlock {
@@ -358,7 +365,7 @@ export function assistantModal(model: AssistantModalModel): ModalView {
   return {
     type: 'modal',
     callback_id: ASSISTANT.callbackId,
-    private_metadata: JSON.stringify(model.metadata),
+    private_metadata: JSON.stringify(model.businessHours.close === '24:00' ? { ...model.metadata, closesAtMidnight: true } : model.metadata),
     title: plain(editing ? 'Edit assistant' : 'Add an assistant'),
     submit: plain(editing ? 'Save' : 'Add'),
     close: plain('Cancel'),

@@ -242,6 +242,18 @@ describe('assistant settings in the modal', () => {
     expect((await postedTo(app.fake, res.responseUrl)).text).toContain('Added assistant *Ava*');
   });
 
+  test('a country no picker offers (a forged submission) is refused on the country', async () => {
+    const ws = app.workspace();
+    const { user, modal } = await fillEverySetting(ws, 'UALEX', ws.channelId);
+    const submitted = await user.forgedViewSubmission(modal.id, {
+      [ASSISTANT.countryBlock]: { [ASSISTANT.countryAction]: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Atlantis' }, value: 'XA' } } },
+    });
+    expect(submitted.outcome?.action === 'errors' && submitted.outcome.errors).toEqual({
+      [ASSISTANT.countryBlock]: '“XA” is not a country I know public holidays for. Use its ISO code in capitals, such as DE or US.',
+    });
+    expect(await assistantCount(ws)).toBe(0);
+  });
+
   test('a private channel the app was not invited to is one it cannot see', async () => {
     const ws = app.workspace();
     const secret = `G${ws.channelId.slice(1, 6)}SEC`;
@@ -251,6 +263,19 @@ describe('assistant settings in the modal', () => {
     expect(submitted.outcome?.action === 'errors' && submitted.outcome.errors).toEqual({
       [ASSISTANT.channelBlock]: 'The app can’t see that channel: it is private and the app was not invited to it, or it was deleted. Invite the app to it, or pick another channel.',
     });
+  });
+
+  test('hours closing at midnight (24:00, set through the API) show as 23:59 and stay 24:00 when left so', async () => {
+    const ws = app.workspace();
+    const alex = actor(ws, 'UALEX');
+    await app.services.workspaces.ensureSeeded(ws.ref);
+    await app.services.assistants.createSettings(alex, { name: 'Night', timeZone: 'UTC', businessHours: { open: '18:00', close: '24:00' } }, { channels: null });
+    const user = ws.as('UALEX');
+    const modal = await modalOpenedWith(app.fake, (await user.command('assistant edit Night')).triggerId);
+    expect(picked(modal, ASSISTANT.closesBlock, ASSISTANT.closesAction).selected_time).toBe('23:59');
+    app.fake.typeInto(modal.id, ASSISTANT.dailyLimitBlock, ASSISTANT.dailyLimitAction, '20');
+    expect((await user.viewSubmission(modal.id)).outcome?.action).toBe('close');
+    expect(await app.services.assistants.findByName(ws.ref, 'Night')).toMatchObject({ businessHours: { open: '18:00', close: '24:00' }, dailyLimit: 20 });
   });
 
   test('an assistant saved before these settings existed opens with the defaults', async () => {

@@ -262,7 +262,20 @@ export class SlackDriver {
    * the fake applies the response_action.
    */
   async viewSubmission(viewId: string): Promise<ViewSubmissionResponse> {
-    const view = this.ownView(viewId);
+    return this.submit(viewId);
+  }
+
+  /**
+   * A submission whose state holds values the modal never offered (an option no select has): Slack's client never
+   * sends one, but anyone can sign a request. `values` replace those inputs' entries in the submitted state.
+   */
+  async forgedViewSubmission(viewId: string, values: Record<string, Record<string, JsonObject>>): Promise<ViewSubmissionResponse> {
+    return this.submit(viewId, values);
+  }
+
+  private async submit(viewId: string, forged?: Record<string, Record<string, JsonObject>>): Promise<ViewSubmissionResponse> {
+    const shown = this.ownView(viewId);
+    const view = forged ? { ...shown, state: { values: { ...shown.state.values, ...forged } } } : shown;
     if (!this.fake.isOpen(viewId) || view.type !== 'modal') throw new FakeSlackError('view_closed', `view ${viewId} is not an open modal`);
     if (this.fake.topView(viewId)?.id !== viewId) throw new FakeSlackError('not_top', `view ${viewId} is not on top of its stack`);
     if (view.submit === null || view.submit === undefined) throw new FakeSlackError('no_submit', `view ${viewId} has no submit button`);

@@ -13,6 +13,7 @@ import {
   ASSISTANT,
   NO_HOLIDAYS,
   assistantModal,
+  closingTime,
   parseOffDays,
   regionCodeOf,
   regionOption,
@@ -59,7 +60,7 @@ export function holidayRegionOptions(country: string | null, query: string): Pla
 }
 
 /** What the Add / Edit assistant modal holds, as the settings the service validates. */
-export function settingsFromModal(values: StateValues | undefined, regionBlock: string): AssistantSettingsInput & { owner?: string } {
+export function settingsFromModal(values: StateValues | undefined, regionBlock: string, metadata: Partial<AssistantModalMetadata>): AssistantSettingsInput & { owner?: string } {
   const text = (block: string, action: string) => inputValue(values, block, action);
   const country = selectedValue(values, ASSISTANT.countryBlock, ASSISTANT.countryAction);
   const limit = text(ASSISTANT.dailyLimitBlock, ASSISTANT.dailyLimitAction).trim();
@@ -72,7 +73,7 @@ export function settingsFromModal(values: StateValues | undefined, regionBlock: 
     timeZone: selectedValue(values, ASSISTANT.timeZoneBlock, ASSISTANT.timeZoneAction) ?? '',
     businessHours: {
       open: selectedTime(values, ASSISTANT.opensBlock, ASSISTANT.opensAction) ?? '',
-      close: selectedTime(values, ASSISTANT.closesBlock, ASSISTANT.closesAction) ?? '',
+      close: closingTime(selectedTime(values, ASSISTANT.closesBlock, ASSISTANT.closesAction) ?? '', metadata),
     },
     offDays: weekdayNamesOf(parseOffDays(selectedValues(values, ASSISTANT.offDaysBlock, ASSISTANT.offDaysAction))),
     holidays: country && country !== NO_HOLIDAYS ? { country, region: regionCodeOf(selectedValue(values, regionBlock, ASSISTANT.regionAction)) } : null,

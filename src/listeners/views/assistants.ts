@@ -18,7 +18,7 @@ export function register(app: App, services: Services, logger: Logger): void {
     const metadata = parseMetadata<AssistantModalMetadata>(view.private_metadata);
     const values = view.state?.values as StateValues | undefined;
     const regionBlock = blockIdWithPrefix(view.blocks, ASSISTANT.regionBlockPrefix) ?? ASSISTANT.countryBlock;
-    const settings = settingsFromModal(values, regionBlock);
+    const settings = settingsFromModal(values, regionBlock, metadata);
     const outcome: { saved?: Assistant } = {};
     await answerSubmission(ack, client, logger, view, 'Saving an assistant', async () => {
       let timeZone: string | undefined;
