@@ -17,6 +17,7 @@ export const JOBS = {
   purgeRequestClaims: 'requests.purge-claims',
   repairScheduleSummaries: 'schedules.repair-summaries',
   importLeads: 'leads.import',
+  deleteUninstalledWorkspaces: 'workspaces.delete-uninstalled',
 } as const;
 
 /** What jobs that talk to Slack need (tests and the app pass the same as for requests). */
@@ -34,6 +35,10 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps): 
   });
   agenda.define(JOBS.purgeRequestClaims, async () => {
     await services.requestClaims.purgeBefore(new Date(services.clock.now().getTime() - REQUEST_CLAIM_KEEP_MS));
+  });
+  // 30 days after an uninstall, the workspace's data goes (README, "Uninstall").
+  agenda.define(JOBS.deleteUninstalledWorkspaces, async () => {
+    await services.installations.deleteDataOfUninstalled();
   });
   agenda.define(JOBS.repairScheduleSummaries, async () => {
     await services.schedules.repairSummaries();
@@ -83,6 +88,7 @@ export async function startJobs(connection: Connection, services: Services, opti
   await agenda.every('1 hour', JOBS.purgeDrafts, undefined, { skipImmediate: true });
   await agenda.every('10 minutes', JOBS.purgeRequestClaims, undefined, { skipImmediate: true });
   await agenda.every('1 hour', JOBS.repairScheduleSummaries, undefined, { skipImmediate: true });
+  await agenda.every('1 day', JOBS.deleteUninstalledWorkspaces, undefined, { skipImmediate: true });
   return agenda;
 }
 

@@ -9,6 +9,7 @@ import { isDuplicateKeyError, type EnrollmentDoc, type Models } from '../db/mode
 import type { InstallationDoc } from '../db/installationModels.js';
 import { DomainError, workspaceKey, type Actor, type WorkspaceRef } from './domain.js';
 import type { LeadService } from './leads/index.js';
+import { deleteWorkspaceData } from './workspaceData.js';
 
 /** The history reason of an enrollment paused because its workspace removed the app. */
 export const UNINSTALL_PAUSE_REASON = 'app uninstalled';
@@ -68,6 +69,11 @@ export interface InstallationService {
   resumeAfterReinstall(actor: Actor): Promise<number>;
   /** Leaves them paused and stops offering. */
   dismissResume(ref: WorkspaceRef): Promise<void>;
+  /**
+   * Deletes every document of each workspace uninstalled more than 30 days ago and not installed
+   * again (the daily job); how many documents went. Safe to run twice.
+   */
+  deleteDataOfUninstalled(): Promise<number>;
   /** Records a job that stopped because the app is not installed in the workspace. */
   jobStopped(ref: WorkspaceRef, job: string): Promise<void>;
   /** How many jobs stopped so, and the last one. */
@@ -232,6 +238,20 @@ export function createInstallationService(models: Models, clock: Clock, leads: L
       }
       await Uninstall.updateOne({ _id: workspace }, { $set: { pausedEnrollmentIds: [], uninstalledAt: null } });
       return resumed;
+    },
+
+    async deleteDataOfUninstalled() {
+      const cutoff = new Date(clock.now().getTime() - DELETE_AFTER_UNINSTALL_MS);
+      const due = await Uninstall.find({ uninstalledAt: { $lte: cutoff } }, { _id: 1 }).lean<{ _id: string }[]>();
+      let deleted = 0;
+      for (const { _id } of due) {
+        // The key is workspaceKey's: `E…:T…` in an Enterprise Grid org, else the team id.
+        const [first = '', second] = _id.split(':');
+        const ref: WorkspaceRef = second ? { enterpriseId: first, teamId: second } : { teamId: first };
+        if (await this.forWorkspace(ref)) continue; // installed again meanwhile
+        deleted += await deleteWorkspaceData(models, ref);
+      }
+      return deleted;
     },
 
     async jobStopped(ref, job) {
