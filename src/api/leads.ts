@@ -142,6 +142,23 @@ const stopBody = z.strictObject({
 
 const NOT_FOUND = 'No lead with this id in your workspace.';
 
+/** POST /api/v1/leads/{id}/pause or /resume: the same body and answer, one service call apart. */
+function pauseOrResume(verb: 'pause' | 'resume', summary: string) {
+  return route({
+    method: 'POST',
+    path: `/api/v1/leads/{id}/${verb}`,
+    operationId: `${verb}Lead`,
+    tag: 'Leads',
+    summary,
+    body: stateChangeBody,
+    response: leadSchema,
+    notFound: NOT_FOUND,
+    async handle({ actor, services, params, body }) {
+      return leadJson(services, actor.workspace, await services.leads[verb](actor, params.id!, { assistantId: body.assistantId ?? null }));
+    },
+  });
+}
+
 export const leadRoutes = [
   route({
     method: 'POST',
@@ -188,32 +205,8 @@ export const leadRoutes = [
       return leadJson(services, caller.workspace, await services.leads.get(caller.workspace, params.id!));
     },
   }),
-  route({
-    method: 'POST',
-    path: '/api/v1/leads/{id}/pause',
-    operationId: 'pauseLead',
-    tag: 'Leads',
-    summary: 'Pause the lead’s followups',
-    body: stateChangeBody,
-    response: leadSchema,
-    notFound: NOT_FOUND,
-    async handle({ actor, services, params, body }) {
-      return leadJson(services, actor.workspace, await services.leads.pause(actor, params.id!, { assistantId: body.assistantId ?? null }));
-    },
-  }),
-  route({
-    method: 'POST',
-    path: '/api/v1/leads/{id}/resume',
-    operationId: 'resumeLead',
-    tag: 'Leads',
-    summary: 'Resume a paused lead: every remaining followup moves by the time spent paused, then to working time',
-    body: stateChangeBody,
-    response: leadSchema,
-    notFound: NOT_FOUND,
-    async handle({ actor, services, params, body }) {
-      return leadJson(services, actor.workspace, await services.leads.resume(actor, params.id!, { assistantId: body.assistantId ?? null }));
-    },
-  }),
+  pauseOrResume('pause', 'Pause the lead’s followups'),
+  pauseOrResume('resume', 'Resume a paused lead: every remaining followup moves by the time spent paused, then to working time'),
   route({
     method: 'POST',
     path: '/api/v1/leads/{id}/stop',
