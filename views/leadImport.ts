@@ -196,6 +196,12 @@ export function importFailedMessage(model: ImportMessageModel, reason: string): 
   return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
 }
 
+/** Every try of the job failed (the database or Slack away for long): what is in stays in, a new import finishes it. */
+export function importStoppedMessage(model: ImportMessageModel): MessageView {
+  const text = `:warning: ${heading(model)}: stopped after several tries, on a problem on our side. The rows imported so far stay in: start \`/schedule lead import\` again with the same rows and they are skipped as duplicates.`;
+  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+}
+
 /** Lines of a list, as many as fit in `budget` characters, then "…and N more". */
 function clippedList(lines: readonly string[], budget: number): string {
   const shown: string[] = [];

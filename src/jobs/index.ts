@@ -9,7 +9,7 @@ import type { Services } from '../services/index.js';
 import { DRAFT_MAX_AGE_MS } from '../services/drafts.js';
 import { REQUEST_CLAIM_KEEP_MS } from '../services/requestClaims.js';
 import type { Logger } from '../logger.js';
-import { runLeadImport, type LeadImportJobData, type SlackClients } from './leadImport.js';
+import { IMPORT_RETRIES, importLeadsJob, type LeadImportJobData, type SlackClients } from './leadImport.js';
 import { unlessUninstalled } from './uninstalled.js';
 
 export const JOBS = {
@@ -44,17 +44,14 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps): 
     await services.schedules.repairSummaries();
   });
   if (deps) {
+    const importLeads = importLeadsJob(services, deps.slack, deps.logger);
     agenda.define<LeadImportJobData>(
       JOBS.importLeads,
       async (job) => {
-        await unlessUninstalled(services, deps.logger, JOBS.importLeads, job.attrs.data.workspace, () =>
-          runLeadImport(services, deps.slack, deps.logger, job.attrs.data, async () => {
-            await job.touch();
-          }),
-        );
+        await unlessUninstalled(services, deps.logger, JOBS.importLeads, job.attrs.data.workspace, () => importLeads(job));
       },
       // A failed run (the database or Slack away a moment) is tried again; done chunks are not redone.
-      { lockLifetime: IMPORT_LOCK_MS, backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: 5 }) },
+      { lockLifetime: IMPORT_LOCK_MS, backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: IMPORT_RETRIES }) },
     );
   }
 }

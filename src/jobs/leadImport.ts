@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import type { WorkspaceRef } from '../services/domain.js';
 import { ImportSourceError, MAX_FILE_BYTES, type ImportIo, type ImportReport, type LeadImport } from '../services/leadImport/index.js';
-import { importFailedMessage, importProgressMessage, importQueuedMessage, importSummaryMessage, type ImportMessageModel } from '../../views/leadImport.js';
+import { importFailedMessage, importProgressMessage, importQueuedMessage, importStoppedMessage, importSummaryMessage, type ImportMessageModel } from '../../views/leadImport.js';
 import type { MessageView } from '../../views/message.js';
 
 export type { SlackClients } from '../installs/slackClients.js';
@@ -121,4 +121,37 @@ export async function runLeadImport(services: Services, slack: SlackClients, log
   };
   const outcome = await services.leadImports.run(workspace, importId, io);
   await updateUntilShown(client, target, finalMessage(model, outcome));
+}
+
+/** Tries after the first before Agenda gives up on an import (backoff from 5 s, doubling). */
+export const IMPORT_RETRIES = 5;
+
+/** The part of an Agenda job a run uses. */
+export interface ImportJobRun {
+  readonly attrs: { readonly data: LeadImportJobData; readonly failCount?: number | null };
+  touch(): Promise<unknown>;
+}
+
+/** The import job's body: one run, and on the last try's failure, the message says the import stopped instead of staying at its last progress. */
+export function importLeadsJob(services: Services, slack: SlackClients, logger: Logger): (job: ImportJobRun) => Promise<void> {
+  return async (job) => {
+    try {
+      await runLeadImport(services, slack, logger, job.attrs.data, async () => {
+        await job.touch();
+      });
+    } catch (error) {
+      // Agenda counts the failures before this run: this is the last try when they are IMPORT_RETRIES.
+      if ((job.attrs.failCount ?? 0) >= IMPORT_RETRIES) {
+        await showStopped(services, slack, job.attrs.data).catch((shown: unknown) => logger.warn(`Lead import ${job.attrs.data.importId}: could not say it stopped (${(shown as Error).message})`));
+      }
+      throw error;
+    }
+  };
+}
+
+async function showStopped(services: Services, slack: SlackClients, data: LeadImportJobData): Promise<void> {
+  const leadImport = await services.leadImports.get(data.workspace, data.importId);
+  if (!leadImport.message) return;
+  const client = await slack.forWorkspace(data.workspace, { rejectRateLimitedCalls: true });
+  await updateUntilShown(client, leadImport.message, importStoppedMessage(await messageModelOf(services, data.workspace, leadImport)));
 }

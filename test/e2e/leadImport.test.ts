@@ -6,6 +6,8 @@ import { modalOpenedWith, postedTo, textOf } from '../support/flows.js';
 import type { FakeMessage } from '../support/fakeSlack.js';
 import { LEAD_IMPORT } from '../../views/leadImport.js';
 import { CHUNK_ROWS } from '../../src/services/leadImport/index.js';
+import { IMPORT_RETRIES, importLeadsJob } from '../../src/jobs/leadImport.js';
+import { createLogger } from '../../src/logger.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -140,6 +142,26 @@ describe('/schedule lead import', () => {
     expect(app.fake.downloads.filter((d) => d.fileId === theirs.id)).toEqual([]);
     expect(await app.services.leads.findByEmail(other.ref, 'secret@example.com')).toBeNull();
     expect(await app.services.leads.findByEmail(ws.ref, 'secret@example.com')).toBeNull();
+  });
+
+  test('when the last try of the job fails, the message says the import stopped and how to finish it; an earlier failure leaves it for the retry', async () => {
+    const { ws, alex, ava } = await setUp();
+    const { import: started } = await app.services.leadImports.start(alex, { assistantId: ava.id, source: { kind: 'text', text: 'email\nzoe@example.com\n' }, saveId: 'VSTOP' });
+    // The message the submission would have posted.
+    ws.as('UALEX');
+    const client = await app.runtime.slackClients.forWorkspace(ws.ref);
+    const first = await client.chat.postMessage({ channel: 'UALEX', text: 'Lead import: starting…' });
+    await app.services.leadImports.attachMessage(ws.ref, started.id, { channel: String(first.channel), ts: String(first.ts) });
+    // Every run fails (the database gone for good, say).
+    const broken = { ...app.services, leadImports: { ...app.services.leadImports, run: async () => Promise.reject(new Error('database gone')) } };
+    const job = importLeadsJob(broken, app.runtime.slackClients, createLogger('error'));
+    const run = (failCount: number) => job({ attrs: { data: { workspace: ws.ref, importId: started.id }, failCount }, touch: async () => {} });
+    await expect(run(IMPORT_RETRIES - 1)).rejects.toThrow('database gone');
+    expect(app.fake.message(String(first.channel), String(first.ts))?.text).toBe('Lead import: starting…');
+    await expect(run(IMPORT_RETRIES)).rejects.toThrow('database gone');
+    expect(app.fake.message(String(first.channel), String(first.ts))?.text).toBe(
+      ':warning: Lead import from pasted rows for *Ava*: stopped after several tries, on a problem on our side. The rows imported so far stay in: start `/schedule lead import` again with the same rows and they are skipped as duplicates.',
+    );
   });
 
   test('no file and no rows, or both, is refused in the form; without an assistant the command says to add one', async () => {

@@ -27,7 +27,7 @@ import { scheduleDetailsMessage } from '../../views/scheduleDetails.js';
 import { customMessageOptions, scheduleEditorModal, scheduleSavedModal } from '../../views/scheduleEditor.js';
 import { scheduleListMessage } from '../../views/scheduleList.js';
 import { loadingModal, messageModal, savingModal } from '../../views/progressModals.js';
-import { importFailedMessage, importProgressMessage, importQueuedMessage, importSummaryMessage, leadImportModal } from '../../views/leadImport.js';
+import { importFailedMessage, importProgressMessage, importQueuedMessage, importStoppedMessage, importSummaryMessage, leadImportModal } from '../../views/leadImport.js';
 import { SUBCOMMANDS } from '../../src/listeners/commands/parseScheduleCommand.js';
 import { leadAddModal, leadAddedText } from '../../views/leadAddModal.js';
 import { leadChangedText, leadDetailsMessage, leadListMessage, leadNotFoundMessage, leadStopModal, type EnrollmentView } from '../../views/leadMessages.js';
@@ -322,6 +322,7 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
       queued: message(importQueuedMessage({ fileName: name, assistantName: name })),
       progress: message(importProgressMessage({ fileName: null, assistantName: name }, { done: 500, total: 10_000 })),
       failed: message(importFailedMessage({ fileName: name, assistantName: name }, `The file “${name}” is gone.`)),
+      stopped: message(importStoppedMessage({ fileName: name, assistantName: name })),
       summary: message(
         importSummaryMessage(
           { fileName: name, assistantName: name },
