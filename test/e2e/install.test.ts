@@ -194,14 +194,20 @@ test('an Enterprise Grid org-wide install serves two of its workspaces, each wit
   }
 });
 
-test('uninstalling pauses the workspace’s active enrollments and stops its requests; reinstalling offers to resume them in App Home', async () => {
+/** A workspace that installed the app, with an assistant and these leads following the Recommended schedule. */
+async function installedWithLeads(emails: string[]) {
   const ws = app.workspace();
   await install(ws);
   const alex = { workspace: ws.ref, userId: 'UALEX', name: 'Alex', isAdmin: false };
   const ava = await app.services.assistants.create(alex, { name: 'Ava', notificationChannel: '', timeZone: 'America/New_York', offDays: [6, 0] });
   await app.services.workspaces.ensureSeeded(ws.ref);
   const recommended = (await app.services.schedules.list(ws.ref)).find((s) => s.name === 'Recommended')!;
-  const added = await app.services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: recommended.id }, [{ email: 'jamie@acme.example' }, { email: 'kim@acme.example' }]);
+  const added = await app.services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: recommended.id }, emails.map((email) => ({ email })));
+  return { ws, alex, added };
+}
+
+test('uninstalling pauses the workspace’s active enrollments and stops its requests; reinstalling offers to resume them in App Home', async () => {
+  const { ws, alex, added } = await installedWithLeads(['jamie@acme.example', 'kim@acme.example']);
   expect(added.every((r) => r.ok)).toBe(true);
   // Kim was paused by a person before: the reinstall must not resume her.
   await app.services.leads.pause(alex, (added[1] as { leadId: string }).leadId);
@@ -259,13 +265,7 @@ test('with token rotation the store keeps the refresh token, and a token about t
 });
 
 test('tokens_revoked for the bot removes the installation and pauses the workspace’s enrollments', async () => {
-  const ws = app.workspace();
-  await install(ws);
-  const alex = { workspace: ws.ref, userId: 'UALEX', name: 'Alex', isAdmin: false };
-  const ava = await app.services.assistants.create(alex, { name: 'Ava', notificationChannel: '', timeZone: 'America/New_York', offDays: [6, 0] });
-  await app.services.workspaces.ensureSeeded(ws.ref);
-  const recommended = (await app.services.schedules.list(ws.ref)).find((s) => s.name === 'Recommended')!;
-  await app.services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: recommended.id }, [{ email: 'jamie@acme.example' }]);
+  const { ws } = await installedWithLeads(['jamie@acme.example']);
 
   app.fake.oauth.revoke({ teamId: ws.ref.teamId });
   await ws.as('UALEX').signedPost(eventBody(ws, { type: 'tokens_revoked', tokens: { bot: [app.fake.botUserId] } }), { contentType: 'application/json' });
