@@ -8,6 +8,8 @@ import { MAX_DAILY_LIMIT, MAX_SENDER_NAME, MAX_SIGNATURE } from '../src/services
 import { offDaysLabel, type Weekday } from '../src/services/calendar.js';
 import { notice, type MessageView } from './message.js';
 import { bold, channelMention, clip, code, inline } from './text.js';
+import type { ReplanNotice } from '../src/services/replans.js';
+import { affectedLeads } from './scheduleEditor.js';
 
 export const ASSISTANT = {
   callbackId: 'assistant',
@@ -405,6 +407,12 @@ export interface AssistantSaved {
 }
 
 /** Posted where `/schedule assistant add|edit` was typed once the modal saved. */
+/** After an assistant's Save: what a change of its time zone, hours, off days, holidays or vacation does to its leads. */
+export function assistantReplanSentence(replan: ReplanNotice): string {
+  if (!replan.rulesChanged) return '';
+  return replan.activeLeads ? affectedLeads(replan.activeLeads) : 'No active lead follows it, so no planned followup changes.';
+}
+
 export function assistantSavedMessage(saved: AssistantSaved): MessageView {
   const channel = saved.notificationChannel ? `Notifications go to ${channelMention(saved.notificationChannel)}.` : 'It has no notification channel yet.';
   const next = saved.added

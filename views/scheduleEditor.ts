@@ -4,6 +4,7 @@
 // app itself changes that row's message. 20 steps use 84 of a modal's 100 blocks.
 import type { ActionsBlockElement, KnownBlock, ModalView, PlainTextOption as Option } from '@slack/types';
 import type { EditorModel } from '../src/services/drafts.js';
+import type { ReplanNotice } from '../src/services/replans.js';
 import { MAX_SCHEDULE_DESCRIPTION, MAX_SCHEDULE_NAME, MAX_STEPS, TONES, type PickableStepType } from '../src/services/domain.js';
 import { datesForText, stepCountLabel, stepDateLabel, stepMessageLabel } from './stepLabels.js';
 import { bold, clip, code, days, mrkdwn, plural } from './text.js';
@@ -209,11 +210,26 @@ function previewFor(model: EditorModel): KnownBlock {
 }
 
 /** After the editor saves: a short confirmation in place of the editor. */
-export function scheduleSavedModal(schedule: { name: string; emailCc: boolean; stepCount: number; totalDays: number }): ModalView {
+export function scheduleSavedModal(schedule: { name: string; emailCc: boolean; stepCount: number; totalDays: number; replan: ReplanNotice }): ModalView {
   return doneModal(
     'Schedule saved',
-    `:white_check_mark: ${bold(schedule.name)} is saved: ${stepCountLabel(schedule.stepCount, schedule.emailCc)} over ${days(schedule.totalDays)}.\nSee it with ${code(`/schedule view ${schedule.name}`)}, or make it an assistant's default with \`/schedule default\`.`,
+    `:white_check_mark: ${bold(schedule.name)} is saved: ${stepCountLabel(schedule.stepCount, schedule.emailCc)} over ${days(schedule.totalDays)}.\n${replanSentence(schedule.replan)}\nSee it with ${code(`/schedule view ${schedule.name}`)}, or make it an assistant's default with \`/schedule default\`.`,
   );
+}
+
+/** What a saved change does to the leads following the schedule: how many active leads it affects. */
+export function replanSentence(replan: ReplanNotice): string {
+  const { activeLeads, rulesChanged } = replan;
+  if (activeLeads === 0) return 'No active lead follows it, so no planned followup changes.';
+  if (!rulesChanged) return `Its steps did not change: the ${plural(activeLeads, 'active lead')} following it keep their planned times.`;
+  return affectedLeads(activeLeads);
+}
+
+/** "This change affects *3 active leads*: …", for any change that replans (a schedule's steps, an assistant's calendar). */
+export function affectedLeads(activeLeads: number): string {
+  return activeLeads === 1
+    ? 'This change affects *1 active lead*: its unsent followups are being planned again from its last sent followup (or its start).'
+    : `This change affects *${plural(activeLeads, 'active lead')}*: their unsent followups are being planned again, each from its last sent followup (or its start).`;
 }
 
 /** Save refused because someone saved first: who, and when in the viewer's time zone. */

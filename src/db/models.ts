@@ -646,6 +646,24 @@ export function isDuplicateKeyError(error: unknown): boolean {
   return code === 1 && typeof message === 'string' && /UNIQUE constraint failed|duplicate key value violates unique constraint|SQLSTATE 23505/.test(message);
 }
 
+/**
+ * FerretDB v1.24 (PostgreSQL) never answers once about 50 updates are in flight at once (one
+ * `update` command of 50, or two of 30 from two processes), and stays stuck for every other
+ * connection after (see /work/shared/notes/ferretdb-bulk-updates.md): bulk updates go out this
+ * many at a time, one command after the other. Real MongoDB has no such limit.
+ */
+export const MAX_UPDATES_PER_COMMAND = 10;
+
+/** `model.bulkWrite(ops)` in commands of at most MAX_UPDATES_PER_COMMAND; returns how many documents changed. */
+export async function bulkUpdate<T>(model: Model<T>, ops: Parameters<Model<T>['bulkWrite']>[0], options: { timestamps?: boolean } = {}): Promise<number> {
+  let modified = 0;
+  for (let i = 0; i < ops.length; i += MAX_UPDATES_PER_COMMAND) {
+    const result = await model.bulkWrite(ops.slice(i, i + MAX_UPDATES_PER_COMMAND), { ordered: false, ...options });
+    modified += result.modifiedCount;
+  }
+  return modified;
+}
+
 /** An ObjectId from a string a user or a payload gave, or null when it is not one. */
 export function parseObjectId(id: string): Types.ObjectId | null {
   return /^[0-9a-f]{24}$/i.test(id) ? new Types.ObjectId(id) : null;

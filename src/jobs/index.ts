@@ -1,11 +1,12 @@
 // Agenda on the app's own MongoDB connection. Job definitions stay thin: load, then call a
 // service. Every job is safe to run twice (Agenda's lock is at-least-once, and on FerretDB
 // not atomic), so each one is idempotent.
-import { Agenda, InMemoryNotificationChannel, backoffStrategies } from 'agenda';
+import { Agenda, InMemoryNotificationChannel, backoffStrategies, type Job } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Connection } from 'mongoose';
 import type { Db } from 'mongodb';
 import type { Services } from '../services/index.js';
+import { REPLAN_JOB, type ReplanRequest } from '../services/replans.js';
 import { DRAFT_MAX_AGE_MS } from '../services/drafts.js';
 import { REQUEST_CLAIM_KEEP_MS } from '../services/requestClaims.js';
 import type { Logger } from '../logger.js';
@@ -18,6 +19,7 @@ export const JOBS = {
   repairScheduleSummaries: 'schedules.repair-summaries',
   importLeads: 'leads.import',
   deleteUninstalledWorkspaces: 'workspaces.delete-uninstalled',
+  replan: REPLAN_JOB,
 } as const;
 
 /** What jobs that talk to Slack need (tests and the app pass the same as for requests). */
@@ -32,6 +34,9 @@ const IMPORT_LOCK_MS = 10_000;
 export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps): void {
   agenda.define(JOBS.purgeDrafts, async () => {
     await services.drafts.purgeStale(DRAFT_MAX_AGE_MS);
+  });
+  agenda.define(JOBS.replan, async (job: Job<ReplanRequest>) => {
+    await services.replans.run(job.attrs.data);
   });
   agenda.define(JOBS.purgeRequestClaims, async () => {
     await services.requestClaims.purgeBefore(new Date(services.clock.now().getTime() - REQUEST_CLAIM_KEEP_MS));
@@ -61,8 +66,8 @@ export async function startJobs(connection: Connection, services: Services, opti
     // Reuses mongoose's connection; Agenda then leaves closing it to us.
     backend: new MongoBackend({ mongo: connection.db as unknown as Db, collection: 'agendaJobs' }),
     processEvery: '10 seconds',
-    // A job a request starts (a lead import) runs here at once rather than at the next poll;
-    // other processes still find due jobs by polling.
+    // A job a request starts (a lead import, a replan after a Save) runs here at once rather than at
+    // the next poll; other processes still find due jobs by polling.
     notificationChannel: new InMemoryNotificationChannel(),
   });
   // Agenda 6 connects in its constructor and never catches that promise: wait on it with a deadline.

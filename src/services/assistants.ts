@@ -35,6 +35,7 @@ import { createdBySameSave, nameTaken } from './names.js';
 import { scheduleLock, withLocks } from './locks.js';
 import { closeMatchesIn } from './closeMatches.js';
 import { writeNextVersion, type VersionedSave } from './versions.js';
+import type { ReplanNotice, ReplanService } from './replans.js';
 import type { Clock } from '../clock.js';
 
 export interface Assistant {
@@ -99,9 +100,11 @@ export interface AssistantUpdate {
   readonly assistant: AssistantResource;
   /**
    * True when the time zone, hours, off days, holidays or extra off dates changed: the
-   * assistant's active leads' unsent followups must be replanned (hook for the replan work).
+   * assistant's leads' unsent followups are then replanned, after the request (a job).
    */
   readonly calendarChanged: boolean;
+  /** How many active leads the change affects. */
+  readonly replan: ReplanNotice;
 }
 
 export interface AssistantService {
@@ -206,7 +209,7 @@ const CHANNEL_REFUSALS: Record<Exclude<ChannelMembership, 'member'>, string> = {
   not_found: 'The app can’t see that channel: it is private and the app was not invited to it, or it was deleted. Invite the app to it, or pick another channel.',
 };
 
-export function createAssistantService(models: Models, clock: Clock): AssistantService {
+export function createAssistantService(models: Models, clock: Clock, replans: ReplanService): AssistantService {
   const { Assistant, Schedule } = models;
 
   async function load(ref: WorkspaceRef, id: string): Promise<AssistantDoc> {
@@ -352,7 +355,11 @@ export function createAssistantService(models: Models, clock: Clock): AssistantS
       });
     });
     const after = toAssistant(await load(actor.workspace, id));
-    return { assistant: after, calendarChanged: calendarRulesChanged(current, after) };
+    const calendarChanged = calendarRulesChanged(current, after);
+    const activeLeads = calendarChanged
+      ? await replans.request(actor, { assistantId: id }, `${after.name}’s working days or hours changed`)
+      : await replans.activeLeads(actor.workspace, { assistantId: id });
+    return { assistant: after, calendarChanged, replan: { activeLeads, rulesChanged: calendarChanged } };
   }
 
   return {
@@ -390,8 +397,8 @@ export function createAssistantService(models: Models, clock: Clock): AssistantS
     },
 
     async updateSettings(actor, id, patch, options) {
-      const { assistant, calendarChanged } = await update(actor, id, patch, options);
-      return { assistant: resourceOf(assistant), calendarChanged };
+      const { assistant, calendarChanged, replan } = await update(actor, id, patch, options);
+      return { assistant: resourceOf(assistant), calendarChanged, replan };
     },
 
     async create(actor, input) {

@@ -115,6 +115,8 @@ export interface DomainErrorDetails {
   readonly ownerId?: string;
   /** The assistants that use a schedule as a default. */
   readonly defaultFor?: readonly string[];
+  /** How many leads (active or paused) follow a schedule. */
+  readonly following?: number;
 }
 
 /**

@@ -9,7 +9,7 @@ import { calendarRulesOf } from './assistantSettings.js';
 import { DEFAULT_OFF_DAYS, parseAfterDays, totalDays, type CalendarRules, type Weekday } from './calendar.js';
 import { DomainError, MAX_STEPS, OWN_EMAIL, ValidationError, isPickableStepType, workspaceKey, type Actor, type PickableStepType, type StepType, type WorkspaceRef } from './domain.js';
 import { withOwnEmailFirst } from './emailCc.js';
-import type { Schedule, ScheduleService, StepInput } from './schedules.js';
+import type { SavedSchedule, Schedule, ScheduleService, StepInput } from './schedules.js';
 import type { CustomMessageService } from './customMessages.js';
 import type { AssistantService } from './assistants.js';
 import { previewSteps, type StepPreview } from './stepPreview.js';
@@ -82,7 +82,7 @@ export interface DraftService {
   apply(ref: WorkspaceRef, draftId: string, typed: TypedValues, change?: DraftChange, seen?: number): Promise<Draft>;
   model(ref: WorkspaceRef, draft: Draft): Promise<EditorModel>;
   /** Validates and saves the schedule; saving again from the same draft answers the same. Field errors are keyed `name`, `description`, `steps`, `step.N`. */
-  save(actor: Actor, draftId: string, typed: TypedValues, seen?: number): Promise<Schedule>;
+  save(actor: Actor, draftId: string, typed: TypedValues, seen?: number): Promise<SavedSchedule>;
   discard(ref: WorkspaceRef, draftId: string): Promise<void>;
   /** Drops drafts untouched for `maxAgeMs` (editors closed without a view_closed, crashed clients). Returns how many. */
   purgeStale(maxAgeMs: number): Promise<number>;

@@ -13,6 +13,7 @@ import { runOnce } from './migrations.js';
 import { migrateAfterHundredths } from './steps.js';
 import { createLeadService, type LeadService } from './leads/index.js';
 import { migrateToScheduleSummaries } from './scheduleSummaries.js';
+import { createReplanService, type ReplanService } from './replans.js';
 import { createRequestClaimService, type RequestClaimService } from './requestClaims.js';
 import { createWorkspaceService, type WorkspaceService } from './workspaces.js';
 import { createInstallationService, type InstallationService } from './installations.js';
@@ -34,6 +35,7 @@ export interface Services {
   readonly leadImports: LeadImportService;
   /** Jobs a request starts (bound to Agenda once jobs run). */
   readonly jobs: BindableJobQueue;
+  readonly replans: ReplanService;
 }
 
 export async function createServices(connection: Connection, clock: Clock): Promise<Services> {
@@ -46,9 +48,11 @@ export async function createServices(connection: Connection, clock: Clock): Prom
   await runOnce(models, clock, 'afterHundredths.v1', () => migrateAfterHundredths(models), 0);
   // After the migrations above, which change schedules without writing their summaries.
   await migrateToScheduleSummaries(models, clock);
-  const schedules = createScheduleService(models, clock);
+  const jobs = createJobQueue();
+  const replans = createReplanService(models, clock, jobs);
+  const schedules = createScheduleService(models, clock, replans);
   const customMessages = createCustomMessageService(models, clock);
-  const assistants = createAssistantService(models, clock);
+  const assistants = createAssistantService(models, clock, replans);
   const leads = createLeadService(models, clock);
   return {
     clock,
@@ -63,6 +67,7 @@ export async function createServices(connection: Connection, clock: Clock): Prom
     apiTokens: createApiTokenService(models, clock),
     installations: createInstallationService(models, clock, leads),
     leadImports: createLeadImportService(models, clock, leads),
-    jobs: createJobQueue(),
+    jobs,
+    replans,
   };
 }

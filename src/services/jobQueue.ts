@@ -7,6 +7,8 @@ export interface JobQueue {
 
 export interface BindableJobQueue extends JobQueue {
   bind(run: JobQueue['now']): void;
+  /** False where no job worker runs (service tests, scripts): work that must happen then runs in line. */
+  isBound(): boolean;
 }
 
 export function createJobQueue(): BindableJobQueue {
@@ -18,6 +20,9 @@ export function createJobQueue(): BindableJobQueue {
     },
     bind(next) {
       run = next;
+    },
+    isBound() {
+      return run !== undefined;
     },
   };
 }

@@ -6,7 +6,7 @@
 // therefore also leaves them matching it, whatever order the writes of two processes land in.
 import { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
-import { isDuplicateKeyError, type Models, type ScheduleDoc, type ScheduleNameDoc, type ScheduleSummaryDoc, type StepDoc } from '../db/models.js';
+import { isDuplicateKeyError, MAX_UPDATES_PER_COMMAND, type Models, type ScheduleDoc, type ScheduleNameDoc, type ScheduleSummaryDoc, type StepDoc } from '../db/models.js';
 import { storedHundredths } from './steps.js';
 import { ownEmailStep, withOwnEmailFirst } from './emailCc.js';
 import { runOnce } from './migrations.js';
@@ -64,8 +64,10 @@ async function writeEntries(models: Models, writes: ReturnType<typeof entryWrite
     // Two upserts of a new entry at once (FerretDB upserts query, then insert).
     if (!isDuplicateKeyError(error)) throw error;
   };
-  for (let i = 0; i < writes.length; i += 500) {
-    const batch = writes.slice(i, i + 500);
+  // Summaries and names go out together: half a chunk each, as FerretDB v1 hangs with about 50 updates in flight (bulkUpdate).
+  const chunk = MAX_UPDATES_PER_COMMAND / 2;
+  for (let i = 0; i < writes.length; i += chunk) {
+    const batch = writes.slice(i, i + chunk);
     await Promise.all([
       models.ScheduleSummary.bulkWrite(batch.map((w) => w.summary), { ordered: false }).catch(ignoringDuplicates),
       models.ScheduleName.bulkWrite(batch.map((w) => w.name), { ordered: false }).catch(ignoringDuplicates),

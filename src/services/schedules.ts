@@ -11,6 +11,7 @@ import { scheduleLock, withLocks } from './locks.js';
 import { closeMatchesIn } from './closeMatches.js';
 import { ownEmailProblem, ownEmailStep, withOwnEmailFirst } from './emailCc.js';
 import { writeNextVersion, type VersionedSave } from './versions.js';
+import type { ReplanNotice, ReplanService } from './replans.js';
 import {
   DomainError,
   MAX_SCHEDULE_DESCRIPTION,
@@ -40,6 +41,11 @@ export interface Schedule {
   readonly updatedByName: string;
   readonly updatedAt: Date;
   readonly version: number;
+}
+
+/** A saved schedule, and what the save does to the leads following it. */
+export interface SavedSchedule extends Schedule {
+  readonly replan: ReplanNotice;
 }
 
 /** A schedule as a type-ahead menu offers it. */
@@ -104,7 +110,11 @@ export interface ScheduleService {
   /** Field errors (`name`, `description`, `steps`, `step.N`) a save would give; writes nothing. */
   validate(ref: WorkspaceRef, id: string, input: { name: string; description: string; steps: readonly StepInput[] }): Promise<Record<string, string>>;
   /** `baseVersion` is the version the editor opened; a later save from it is refused (ConflictError). */
-  save(actor: Actor, id: string, input: { name: string; description: string; steps: readonly StepInput[] } & VersionedSave): Promise<Schedule>;
+  /**
+   * Writes the schedule; when its steps changed, its leads' unsent followups are replanned after
+   * the request (a job). Says how many active leads follow it.
+   */
+  save(actor: Actor, id: string, input: { name: string; description: string; steps: readonly StepInput[] } & VersionedSave): Promise<SavedSchedule>;
   rename(actor: Actor, id: string, newName: string): Promise<Schedule>;
   remove(actor: Actor, id: string): Promise<void>;
   /** Brings the list's summaries in line with the schedules (hourly); returns how many it fixed. */
@@ -130,6 +140,23 @@ export function toSchedule(doc: ScheduleDoc): Schedule {
   };
 }
 
+function sameSteps(a: readonly Step[], b: readonly Step[]): boolean {
+  return a.length === b.length && a.every((s, i) => s.type === b[i]!.type && s.customMessageId === b[i]!.customMessageId && s.afterHundredths === b[i]!.afterHundredths);
+}
+
+/** Deleting a schedule leads follow would leave them without steps: how many, and where they can go instead. */
+function followedRefusal(name: string, following: { active: number; paused: number }): DomainError {
+  const total = following.active + following.paused;
+  const who = total === 1 ? '1 lead follows it' : `${total} leads follow it`;
+  const paused = following.paused ? (following.paused === total ? (total === 1 ? ', paused' : ', all paused') : ` (${following.paused} of them paused)`) : '';
+  return new DomainError(
+    'in_use',
+    `“${name}” can't be deleted: ${who}${paused}. Move ${total === 1 ? 'that lead' : 'them'} to another schedule first: stop ${total === 1 ? 'it' : 'each'} with /schedule lead stop <email> and add ${total === 1 ? 'it' : 'them'} again with /schedule lead add, picking the other schedule (/schedule lead list shows who follows what).`,
+    undefined,
+    { following: total },
+  );
+}
+
 export function validateDescription(description: string): string | null {
   return description.trim().length > MAX_SCHEDULE_DESCRIPTION
     ? `Keep the description to ${MAX_SCHEDULE_DESCRIPTION} characters (this one has ${description.trim().length}).`
@@ -151,7 +178,7 @@ function storedStep(s: StepInput): StepDoc {
   return stepDoc(s.type, s.type === 'custom' && s.customMessageId ? new Types.ObjectId(s.customMessageId) : null, s.afterDays);
 }
 
-export function createScheduleService(models: Models, clock: Clock): ScheduleService {
+export function createScheduleService(models: Models, clock: Clock, replans: ReplanService): ScheduleService {
   const { Schedule, ScheduleSummary, ScheduleName, Assistant, CustomMessage, VersionClaim } = models;
 
   async function load(ref: WorkspaceRef, id: string): Promise<ScheduleDoc> {
@@ -390,8 +417,14 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
         description: input.description.trim(),
         steps: input.steps.map(storedStep),
       };
-      await writeNextVersion(models, clock, actor, 'schedule', current, input, fields);
-      return synced(ref, id, { ...stored, ...fields, version: input.baseVersion + 1 });
+      const outcome = await writeNextVersion(models, clock, actor, 'schedule', current, input, fields);
+      const saved = await synced(ref, id, { ...stored, ...fields, version: input.baseVersion + 1 });
+      // A repeated Save (`already`) can't tell what the first one changed: it asks again (a replan run twice changes nothing).
+      const rulesChanged = outcome === 'already' || !sameSteps(current.steps, saved.steps);
+      const activeLeads = rulesChanged
+        ? await replans.request(actor, { scheduleId: id }, `“${saved.name}” was edited`)
+        : await replans.activeLeads(ref, { scheduleId: id });
+      return { ...saved, replan: { activeLeads, rulesChanged } };
     },
 
     async rename(actor, id, newName) {
@@ -423,6 +456,9 @@ export function createScheduleService(models: Models, clock: Clock): ScheduleSer
           { workspace: workspaceKey(ref), $or: [{ defaultScheduleId: _id }, { defaultEmailCcScheduleId: _id }] },
           { name: 1 },
         ).lean<{ name: string }[]>();
+        // Leads enrolled meanwhile take no lock: FerretDB has no transactions, and the enrollment re-checks its schedule instead.
+        const following = await replans.following(ref, { scheduleId: id });
+        if (following.active + following.paused) throw followedRefusal(current.name, following);
         if (users.length) {
           const names = users.map((a) => a.name).sort();
           throw new DomainError(

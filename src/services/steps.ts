@@ -4,7 +4,7 @@
 // step still in the old shape (an older process wrote it mid-deploy) is read through the same rule.
 import type { Types } from 'mongoose';
 import { hundredthsOfDays, daysOfHundredths } from './calendar.js';
-import type { Models, StepDoc } from '../db/models.js';
+import { bulkUpdate, type Models, type StepDoc } from '../db/models.js';
 import type { StepType } from './domain.js';
 
 /** A step as a save gives it: after days as decimal days (at most two decimals), as typed or sent. */
@@ -62,8 +62,7 @@ export async function migrateAfterHundredths(models: Models): Promise<number> {
   let pending: Parameters<typeof Schedule.bulkWrite>[0] = [];
   const flush = async () => {
     if (!pending.length) return;
-    const result = await Schedule.bulkWrite(pending, { ordered: false, timestamps: false });
-    changed += result.modifiedCount;
+    changed += await bulkUpdate(Schedule, pending, { timestamps: false });
     pending = [];
   };
   const cursor = Schedule.find({}, { steps: 1, version: 1 }).lean<{ _id: Types.ObjectId; steps: StepDoc[]; version?: number }>().cursor();

@@ -45,11 +45,15 @@ describe('after days stored as hundredths of a day', () => {
         // 0.1 + 0.2 is how float sums were stored: 0.30000000000000004.
         legacySchedule(ws.teamId, 'Floats', [1.5, 0.1 + 0.2, 2.25, 0]),
         legacySchedule(ws.teamId, 'Whole', [1, 3, 365], 7),
+        // More than FerretDB v1 takes in one update command (it hangs at 50).
+        ...Array.from({ length: 60 }, (_, i) => legacySchedule(ws.teamId, `Bulk ${i}`, [0.5, 1])),
       ]);
 
       const [services] = await Promise.all([createServices(first, systemClock), createServices(second, systemClock)]);
 
       expect(await storedSteps(first, 'Floats')).toEqual([150, 30, 225, 0].map((afterHundredths) => ({ type: 'Gentle', customMessageId: null, afterHundredths })));
+      expect(await first.db!.collection('schedules').countDocuments({ 'steps.afterDays': { $exists: true } })).toBe(0);
+      expect(await storedSteps(first, 'Bulk 59')).toEqual([50, 100].map((afterHundredths) => ({ type: 'Gentle', customMessageId: null, afterHundredths })));
       expect(await storedSteps(first, 'Whole')).toEqual([100, 300, 36500].map((afterHundredths) => ({ type: 'Gentle', customMessageId: null, afterHundredths })));
       const floats = (await services.schedules.findByName(ws, 'Floats'))!;
       expect(floats.version).toBe(4); // an editor opened before the migration still saves

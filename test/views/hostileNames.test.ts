@@ -368,7 +368,7 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
     'scheduleEditor.ts': {
       editor: modal(scheduleEditorModal(editorModel(name))),
       editorEmailCc: modal(scheduleEditorModal(editorModel(name, true))),
-      saved: modal(scheduleSavedModal({ name, emailCc: false, stepCount: 3, totalDays: 4 })),
+      saved: modal(scheduleSavedModal({ name, emailCc: false, stepCount: 3, totalDays: 4, replan: { activeLeads: 3, rulesChanged: true } })),
       messageOptions: { kind: 'options', options: customMessageOptions([{ id: 'm1', name, subject: name }]) },
     },
     'scheduleList.ts': { list: message(scheduleListMessage({ shown: Array.from({ length: 15 }, (_, i) => ({ ...schedule, id: `s${i}` })), current: 0, hasNext: true, total: null })) },

@@ -3,7 +3,7 @@ import type { App } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import type { Assistant } from '../../services/assistants.js';
-import { ASSISTANT, assistantBlockFor, assistantSavedMessage, type AssistantModalMetadata } from '../../../views/assistantModal.js';
+import { ASSISTANT, assistantBlockFor, assistantReplanSentence, assistantSavedMessage, type AssistantModalMetadata } from '../../../views/assistantModal.js';
 import { DEFAULTS, defaultsSavedMessage, type DefaultsModalMetadata } from '../../../views/defaultsModal.js';
 import { actorOf, logFailure, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
 import { answerSubmission } from '../flows/answers.js';
@@ -26,11 +26,11 @@ export function register(app: App, services: Services, logger: Logger): void {
         const actor = await actorOf(client, ref, body.user.id);
         timeZone = actor.timeZone;
         const channels = channelMembershipVia(client);
-        const saved = metadata.assistantId
-          ? (await services.assistants.updateSettings(actor, metadata.assistantId, settings, { channels, ...versionedSave(metadata.version, view.id) })).assistant
-          : await services.assistants.createSettings(actor, settings, { channels, saveId: view.id });
+        const updated = metadata.assistantId ? await services.assistants.updateSettings(actor, metadata.assistantId, settings, { channels, ...versionedSave(metadata.version, view.id) }) : null;
+        const saved = updated ? updated.assistant : await services.assistants.createSettings(actor, settings, { channels, saveId: view.id });
         outcome.saved = await services.assistants.get(ref, saved.id);
-        return { done: `:white_check_mark: Assistant ${bold(outcome.saved.name)} is saved.` };
+        const replan = updated ? assistantReplanSentence(updated.replan) : '';
+        return { done: `:white_check_mark: Assistant ${bold(outcome.saved.name)} is saved.${replan ? `\n${replan}` : ''}` };
       } catch (error) {
         return { errors: await modalErrors(client, logger, 'Saving an assistant', error, (field) => assistantBlockFor(field, regionBlock), ASSISTANT.nameBlock, timeZone) };
       }

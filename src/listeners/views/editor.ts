@@ -26,7 +26,7 @@ export function register(app: App, services: Services, logger: Logger): void {
       }
       try {
         const saved = await services.drafts.save(actor, draftId, typed, typeof rev === 'number' ? rev : undefined);
-        return { update: scheduleSavedModal({ name: saved.name, emailCc: saved.emailCc, stepCount: saved.steps.length, totalDays: totalDays(saved.steps.map((s) => s.afterDays)) }) };
+        return { update: scheduleSavedModal({ name: saved.name, emailCc: saved.emailCc, stepCount: saved.steps.length, totalDays: totalDays(saved.steps.map((s) => s.afterDays)), replan: saved.replan }) };
       } catch (error) {
         if (error instanceof ConflictError) return { errors: { [EDITOR.nameBlock]: conflictText(error, actor.timeZone) } };
         // Reading the draft again is no use when the database just failed to answer.

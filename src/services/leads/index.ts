@@ -9,6 +9,7 @@
 import { Types } from 'mongoose';
 import type { Clock } from '../../clock.js';
 import {
+  bulkUpdate,
   isDuplicateKeyError,
   parseObjectId,
   type AssistantDoc,
@@ -210,7 +211,7 @@ function toFollowup(doc: FollowupDoc): Followup {
   };
 }
 
-function toFollowupDoc(f: Followup): FollowupDoc {
+export function toFollowupDoc(f: Followup): FollowupDoc {
   return {
     step: f.step,
     type: f.type,
@@ -470,7 +471,9 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
       // Leads that were there already take the fields given now (only those given), once enrolled again.
       const refreshed = [...existed].filter((i) => !taken.has(i));
       if (refreshed.length) {
-        await Lead.bulkWrite(
+        // In small chunks: FerretDB v1 hangs with about 50 updates in flight (bulkUpdate).
+        await bulkUpdate(
+          Lead,
           refreshed.map((i) => ({ updateOne: { filter: { _id: leadDocs[i]!._id, workspace }, update: { $set: { ...givenFields(valid[i]!.lead), updatedAt: now } }, timestamps: false } })),
         );
       }
@@ -671,7 +674,7 @@ function pausedFor(ms: number): string {
  * Inserts `docs` in one unordered bulk write and returns the indexes refused by a unique index
  * (the others are in). Any other failure is thrown.
  */
-async function insertSkippingDuplicates(collection: { insertMany(docs: object[], options: { ordered: boolean }): Promise<unknown> }, docs: object[]): Promise<Set<number>> {
+export async function insertSkippingDuplicates(collection: { insertMany(docs: object[], options: { ordered: boolean }): Promise<unknown> }, docs: object[]): Promise<Set<number>> {
   try {
     await collection.insertMany(docs, { ordered: false });
     return new Set();
