@@ -404,6 +404,8 @@ export interface AssistantSaved {
   readonly notificationChannel: string;
   /** The schedule its new leads follow, when it has one. */
   readonly defaultScheduleName: string | null;
+  /** What an edit of its calendar does to its leads (absent when it was added). */
+  readonly replan?: ReplanNotice;
 }
 
 /** Posted where `/schedule assistant add|edit` was typed once the modal saved. */
@@ -418,7 +420,8 @@ export function assistantSavedMessage(saved: AssistantSaved): MessageView {
   const next = saved.added
     ? ` ${saved.defaultScheduleName ? `New leads follow ${bold(saved.defaultScheduleName)}; ` : ''}${code(`/schedule default ${saved.name}`)} picks its default schedules.`
     : '';
+  const replan = saved.replan ? assistantReplanSentence(saved.replan) : '';
   return notice(
-    `:white_check_mark: ${saved.added ? 'Added' : 'Saved'} assistant ${bold(saved.name)} (${inline(saved.timeZone, 60)}, ${offDaysLabel(saved.offDays)}). ${channel}${next}`,
+    `:white_check_mark: ${saved.added ? 'Added' : 'Saved'} assistant ${bold(saved.name)} (${inline(saved.timeZone, 60)}, ${offDaysLabel(saved.offDays)}). ${channel}${next}${replan ? `\n${replan}` : ''}`,
   );
 }

@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import type { Assistant } from '../../services/assistants.js';
+import type { ReplanNotice } from '../../services/replans.js';
 import { ASSISTANT, assistantBlockFor, assistantReplanSentence, assistantSavedMessage, type AssistantModalMetadata } from '../../../views/assistantModal.js';
 import { DEFAULTS, defaultsSavedMessage, type DefaultsModalMetadata } from '../../../views/defaultsModal.js';
 import { actorOf, logFailure, modalErrors, postToResponseUrl, workspaceOf } from '../context.js';
@@ -19,7 +20,7 @@ export function register(app: App, services: Services, logger: Logger): void {
     const values = view.state?.values as StateValues | undefined;
     const regionBlock = blockIdWithPrefix(view.blocks, ASSISTANT.regionBlockPrefix) ?? ASSISTANT.countryBlock;
     const settings = settingsFromModal(values, regionBlock, metadata);
-    const outcome: { saved?: Assistant } = {};
+    const outcome: { saved?: Assistant; replan?: ReplanNotice } = {};
     await answerSubmission(ack, client, logger, view, 'Saving an assistant', async () => {
       let timeZone: string | undefined;
       try {
@@ -29,6 +30,7 @@ export function register(app: App, services: Services, logger: Logger): void {
         const updated = metadata.assistantId ? await services.assistants.updateSettings(actor, metadata.assistantId, settings, { channels, ...versionedSave(metadata.version, view.id) }) : null;
         const saved = updated ? updated.assistant : await services.assistants.createSettings(actor, settings, { channels, saveId: view.id });
         outcome.saved = await services.assistants.get(ref, saved.id);
+        if (updated) outcome.replan = updated.replan;
         const replan = updated ? assistantReplanSentence(updated.replan) : '';
         return { done: `:white_check_mark: Assistant ${bold(outcome.saved.name)} is saved.${replan ? `\n${replan}` : ''}` };
       } catch (error) {
@@ -39,7 +41,7 @@ export function register(app: App, services: Services, logger: Logger): void {
     if (!saved || !metadata.responseUrl) return;
     try {
       const startsOn = saved.defaultScheduleId ? await services.schedules.get(ref, saved.defaultScheduleId).catch(() => null) : null;
-      await postToResponseUrl(metadata.responseUrl, assistantSavedMessage({ ...saved, added: !metadata.assistantId, defaultScheduleName: startsOn?.name ?? null }));
+      await postToResponseUrl(metadata.responseUrl, assistantSavedMessage({ ...saved, added: !metadata.assistantId, defaultScheduleName: startsOn?.name ?? null, ...(outcome.replan ? { replan: outcome.replan } : {}) }));
     } catch (error) {
       logFailure(logger, 'After saving an assistant', error);
     }
