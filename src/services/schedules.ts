@@ -456,7 +456,7 @@ export function createScheduleService(models: Models, clock: Clock, replans: Rep
           { workspace: workspaceKey(ref), $or: [{ defaultScheduleId: _id }, { defaultEmailCcScheduleId: _id }] },
           { name: 1 },
         ).lean<{ name: string }[]>();
-        // Leads enrolled meanwhile take no lock: FerretDB has no transactions, and the enrollment re-checks its schedule instead.
+        // Adding leads holds this lock too (leads.addLeads): none is enrolled between this count and the delete.
         const following = await replans.following(ref, { scheduleId: id });
         if (following.active + following.paused) throw followedRefusal(current.name, following);
         if (users.length) {

@@ -189,4 +189,27 @@ describe('deleting a schedule leads follow', () => {
     await db.services.schedules.remove(alex, mine.id);
     expect(await db.services.schedules.findByName(ws, 'Mine')).toBeNull();
   });
+
+  test('racing a lead being added: either the delete is refused or the add is, never a lead following a deleted schedule', async () => {
+    for (let round = 0; round < RACE_ROUNDS / 5; round++) {
+      const { ws, alex, ava, mine } = await setUp();
+      const [added, removed] = await Promise.allSettled([
+        db.services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: mine.id }, [{ email: `lead${round}@acme.example` }]),
+        db.services.schedules.remove(alex, mine.id),
+      ]);
+      const scheduleLeft = (await db.services.schedules.get(ws, mine.id).catch(() => null)) !== null;
+      const following = await db.services.models.Enrollment.countDocuments({ scheduleId: mine.id, state: { $in: ['active', 'paused'] } });
+      if (scheduleLeft) {
+        // The lead came first: the delete counted it and was refused.
+        expect(added.status === 'fulfilled' && added.value[0]?.ok).toBe(true);
+        expect(removed.status).toBe('rejected');
+        expect(following).toBe(1);
+      } else {
+        // The delete came first: the add was refused, naming the schedule, and no lead follows it.
+        expect(removed.status).toBe('fulfilled');
+        expect(added.status).toBe('rejected');
+        expect(following).toBe(0);
+      }
+    }
+  }, RACE_TIMEOUT_MS);
 });

@@ -28,6 +28,7 @@ import { calendarRulesOf } from '../assistantSettings.js';
 import { toAssistant } from '../assistants.js';
 import { DomainError, ValidationError, workspaceKey, type Actor, type WorkspaceRef } from '../domain.js';
 import { toSchedule, type ListPage, type Schedule } from '../schedules.js';
+import { scheduleLock, withLocks } from '../locks.js';
 import { nextDueAt, planFollowups, replanFollowups, resumedFollowups, type PlannedFollowup } from './plan.js';
 import { validateLead, type LeadFieldErrors, type ValidLead } from './schema.js';
 
@@ -417,84 +418,91 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
       });
       if (!valid.length) return results as AddLeadResult[];
 
-      // New leads in one bulk insert; those whose email the workspace already has are looked up after.
-      const leadDocs = valid.map(({ lead }) => ({
-        _id: new Types.ObjectId(),
-        workspace,
-        email: lead.email,
-        firstName: lead.firstName,
-        lastName: lead.lastName,
-        company: lead.company,
-        title: lead.title,
-        phone: lead.phone,
-        industry: lead.industry,
-        tags: lead.tags,
-        custom: Object.entries(lead.custom).map(([name, value]) => ({ name, value })),
-        createdBy: actor.userId,
-        createdAt: now,
-        updatedAt: now,
-      }));
-      const existed = await insertSkippingDuplicates(Lead.collection, leadDocs);
-      if (existed.size) {
-        const emails = [...existed].map((i) => leadDocs[i]!.email);
-        const found = await Lead.find({ workspace, email: { $in: emails } }, { _id: 1, email: 1 }).lean<Pick<LeadDoc, '_id' | 'email'>[]>();
-        const idOf = new Map(found.map((l) => [l.email, l._id]));
-        for (const i of existed) {
-          const id = idOf.get(leadDocs[i]!.email);
-          if (id) leadDocs[i]!._id = id;
+      // Under the schedule's lock, the one its delete holds while it counts the leads following it: a
+      // lead is never enrolled in a schedule being deleted (FerretDB has no transactions).
+      return withLocks(models, clock, [scheduleLock(schedule.id)], async () => {
+        if (!(await Schedule.exists({ _id: new Types.ObjectId(schedule.id), workspace }))) {
+          throw new ValidationError({ scheduleId: `“${schedule.name}” was deleted a moment ago: pick another schedule.` });
         }
-      }
+        // New leads in one bulk insert; those whose email the workspace already has are looked up after.
+        const leadDocs = valid.map(({ lead }) => ({
+          _id: new Types.ObjectId(),
+          workspace,
+          email: lead.email,
+          firstName: lead.firstName,
+          lastName: lead.lastName,
+          company: lead.company,
+          title: lead.title,
+          phone: lead.phone,
+          industry: lead.industry,
+          tags: lead.tags,
+          custom: Object.entries(lead.custom).map(([name, value]) => ({ name, value })),
+          createdBy: actor.userId,
+          createdAt: now,
+          updatedAt: now,
+        }));
+        const existed = await insertSkippingDuplicates(Lead.collection, leadDocs);
+        if (existed.size) {
+          const emails = [...existed].map((i) => leadDocs[i]!.email);
+          const found = await Lead.find({ workspace, email: { $in: emails } }, { _id: 1, email: 1 }).lean<Pick<LeadDoc, '_id' | 'email'>[]>();
+          const idOf = new Map(found.map((l) => [l.email, l._id]));
+          for (const i of existed) {
+            const id = idOf.get(leadDocs[i]!.email);
+            if (id) leadDocs[i]!._id = id;
+          }
+        }
 
-      const history: HistoryEntryDoc = { at: now, by: actor.userId, byName: actor.name, action: 'enrolled', reason: null };
-      const enrollmentDocs = leadDocs.map((lead) => ({
-        _id: new Types.ObjectId(),
-        workspace,
-        leadId: lead._id,
-        email: lead.email,
-        assistantId: assistant._id,
-        scheduleId: new Types.ObjectId(schedule.id),
-        emailCc,
-        start,
-        state: 'active' as const,
-        stopReason: null,
-        pausedAt: null,
-        slot: activeSlot(assistant._id, lead._id),
-        followups: followups.map(toFollowupDoc),
-        nextDueAt: nextDueAt(followups),
-        history: [history],
-        version: 1,
-        createdBy: actor.userId,
-        createdAt: now,
-        updatedAt: now,
-      }));
-      const taken = await insertSkippingDuplicates(Enrollment.collection, enrollmentDocs);
-      // Leads that were there already take the fields given now (only those given), once enrolled again.
-      const refreshed = [...existed].filter((i) => !taken.has(i));
-      if (refreshed.length) {
-        // In small chunks: FerretDB v1 hangs with about 50 updates in flight (bulkUpdate).
-        await bulkUpdate(
-          Lead,
-          refreshed.map((i) => ({ updateOne: { filter: { _id: leadDocs[i]!._id, workspace }, update: { $set: { ...givenFields(valid[i]!.lead), updatedAt: now } }, timestamps: false } })),
-        );
-      }
-      const holders = taken.size ? await holdersOf(workspace, assistant._id, [...taken].map((i) => enrollmentDocs[i]!.slot)) : new Map();
-      valid.forEach(({ index }, i) => {
-        const lead = leadDocs[i]!;
-        if (!taken.has(i)) {
-          results[index] = { ok: true, leadId: String(lead._id), enrollmentId: String(enrollmentDocs[i]!._id) };
-          return;
+        const history: HistoryEntryDoc = { at: now, by: actor.userId, byName: actor.name, action: 'enrolled', reason: null };
+        const enrollmentDocs = leadDocs.map((lead) => ({
+          _id: new Types.ObjectId(),
+          workspace,
+          leadId: lead._id,
+          email: lead.email,
+          assistantId: assistant._id,
+          scheduleId: new Types.ObjectId(schedule.id),
+          emailCc,
+          start,
+          state: 'active' as const,
+          stopReason: null,
+          pausedAt: null,
+          slot: activeSlot(assistant._id, lead._id),
+          followups: followups.map(toFollowupDoc),
+          nextDueAt: nextDueAt(followups),
+          history: [history],
+          version: 1,
+          createdBy: actor.userId,
+          createdAt: now,
+          updatedAt: now,
+        }));
+        const taken = await insertSkippingDuplicates(Enrollment.collection, enrollmentDocs);
+        // Leads that were there already take the fields given now (only those given), once enrolled again.
+        const refreshed = [...existed].filter((i) => !taken.has(i));
+        if (refreshed.length) {
+          // In small chunks: FerretDB v1 hangs with about 50 updates in flight (bulkUpdate).
+          await bulkUpdate(
+            Lead,
+            refreshed.map((i) => ({ updateOne: { filter: { _id: leadDocs[i]!._id, workspace }, update: { $set: { ...givenFields(valid[i]!.lead), updatedAt: now } }, timestamps: false } })),
+          );
         }
-        const holder = holders.get(enrollmentDocs[i]!.slot);
-        results[index] = {
-          ok: false,
-          reason: 'duplicate',
-          existingLeadId: String(lead._id),
-          errors: {
-            email: `${holder?.label ?? lead.email} (${lead.email}) already follows ${holder?.scheduleName ? `“${holder.scheduleName}”` : 'a schedule'} with ${assistant.name}${holder?.state === 'paused' ? ' (paused)' : ''}: a lead follows one schedule at a time per assistant. Stop that one first to enroll them again.`,
-          },
-        };
+        const holders = taken.size ? await holdersOf(workspace, assistant._id, [...taken].map((i) => enrollmentDocs[i]!.slot)) : new Map();
+        valid.forEach(({ index }, i) => {
+          const lead = leadDocs[i]!;
+          if (!taken.has(i)) {
+            results[index] = { ok: true, leadId: String(lead._id), enrollmentId: String(enrollmentDocs[i]!._id) };
+            return;
+          }
+          const holder = holders.get(enrollmentDocs[i]!.slot);
+          results[index] = {
+            ok: false,
+            reason: 'duplicate',
+            existingLeadId: String(lead._id),
+            errors: {
+              email: `${holder?.label ?? lead.email} (${lead.email}) already follows ${holder?.scheduleName ? `“${holder.scheduleName}”` : 'a schedule'} with ${assistant.name}${holder?.state === 'paused' ? ' (paused)' : ''}: a lead follows one schedule at a time per assistant. Stop that one first to enroll them again.`,
+            },
+          };
+        });
+        return results as AddLeadResult[];
       });
-      return results as AddLeadResult[];
     },
 
     async get(ref, id) {
