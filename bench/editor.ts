@@ -3,14 +3,10 @@
 //  - building the 20-step editor view (pure view code) and its JSON size against Slack's 250 kB
 //  - one editor click: draft update + re-render model, on the local database (what a user waits for)
 import { performance } from 'node:perf_hooks';
-import { rm } from 'node:fs/promises';
 import { exampleDates } from '../src/services/calendar.js';
-import { startLocalMongo, tempDataDir } from '../src/db/localServer.js';
-import { connectDatabase } from '../src/db/connection.js';
-import { createServices } from '../src/services/index.js';
-import { systemClock } from '../src/clock.js';
 import { RECOMMENDED } from '../src/services/workspaces.js';
 import { scheduleEditorModal } from '../views/scheduleEditor.js';
+import { withBenchServices } from './services.js';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -39,14 +35,7 @@ async function main(): Promise<void> {
   time(() => exampleDates(start, afterDays, rules), 200);
   report('exampleDates, 20 steps', time(() => exampleDates(start, afterDays, rules), 2000));
 
-  const dataDir = await tempDataDir('followups-bench-');
-  const database = await startLocalMongo({ dataDir, throwaway: true });
-  const connection = await connectDatabase(database.uri, { dbName: 'bench' });
-  try {
-    const services = await createServices(connection, systemClock);
-    const ws = { teamId: 'TBENCH' };
-    await services.workspaces.ensureSeeded(ws);
-    const actor = { workspace: ws, userId: 'UBENCH', name: 'bench', isAdmin: false };
+  await withBenchServices(46, async ({ services, ws, actor }) => {
     const recommended = (await services.schedules.findByName(ws, RECOMMENDED))!;
     const copy = await services.schedules.clone(actor, recommended.id, { name: `Bench ${Date.now()}`, description: '' });
     let draft = await services.drafts.start(actor, copy.id, 'America/New_York');
@@ -66,13 +55,7 @@ async function main(): Promise<void> {
       clicks.push(performance.now() - t);
     }
     report('editor click: draft update + model (local db)', clicks);
-    const memory = process.memoryUsage();
-    console.log(`${'memory after the run'.padEnd(46)} rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
-  } finally {
-    await connection.close();
-    await database.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((error: unknown) => {

@@ -3,11 +3,7 @@
 //  - 10,000 leads as ten calls of 1,000 (a CSV import's rows), into a workspace that already has leads
 //  - a lead's lookup by email and a list page among them
 import { performance } from 'node:perf_hooks';
-import { rm } from 'node:fs/promises';
-import { startLocalMongo, tempDataDir } from '../src/db/localServer.js';
-import { connectDatabase } from '../src/db/connection.js';
-import { createServices } from '../src/services/index.js';
-import { systemClock } from '../src/clock.js';
+import { withBenchServices } from './services.js';
 
 function line(name: string, ms: number, extra = ''): void {
   console.log(`${name.padEnd(58)} ${ms.toFixed(0).padStart(7)} ms${extra}`);
@@ -20,14 +16,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 }
 
 async function main(): Promise<void> {
-  const dataDir = await tempDataDir('followups-bench-');
-  const database = await startLocalMongo({ dataDir, throwaway: true });
-  const connection = await connectDatabase(database.uri, { dbName: 'bench' });
-  try {
-    const services = await createServices(connection, systemClock);
-    const ws = { teamId: 'TBENCH' };
-    await services.workspaces.ensureSeeded(ws);
-    const actor = { workspace: ws, userId: 'UBENCH', name: 'bench', isAdmin: false };
+  await withBenchServices(58, async ({ services, ws, actor }) => {
     const ava = await services.assistants.create(actor, { name: 'Ava', notificationChannel: '', timeZone: 'Europe/Berlin', offDays: [6, 0], holidays: { country: 'DE', region: null } });
     const leads = (from: number, n: number) =>
       Array.from({ length: n }, (_, i) => ({ email: `lead${from + i}@acme.example`, firstName: `Lead ${from + i}`, company: 'Acme', custom: { plan: 'pro' } }));
@@ -51,13 +40,7 @@ async function main(): Promise<void> {
     const leadPages: number[] = [];
     for (let i = 0; i < 10; i++) leadPages.push((await timed(() => services.models.Lead.find({ workspace: 'TBENCH' }).sort({ createdAt: -1, _id: -1 }).skip(i * 10).limit(11).lean())).ms);
     line('for comparison: a sorted page of 10 of the 11,000 small lead documents', leadPages.reduce((a, b) => a + b, 0) / leadPages.length);
-    const memory = process.memoryUsage();
-    console.log(`${'memory after the run'.padEnd(58)} rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
-  } finally {
-    await connection.close();
-    await database.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((error: unknown) => {
