@@ -1,9 +1,10 @@
 // Make default: pick an assistant, then the schedule its new leads follow and the one its Email CC
 // leads follow. Opened by `/schedule default [assistant]`; picking another assistant re-renders it.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { assistantSelect } from './assistantSelect.js';
 import { scheduleOptions } from './cloneModal.js';
 import { notice, type MessageView } from './message.js';
-import { bold, clip, mrkdwn, quoted, userMention } from './text.js';
+import { bold, mrkdwn, quoted, userMention } from './text.js';
 
 export const DEFAULTS = {
   callbackId: 'make_default',
@@ -18,7 +19,6 @@ export const DEFAULTS = {
   emailCcAction: 'defaults.email_cc_select',
 } as const;
 
-export const MAX_ASSISTANT_OPTIONS = 100;
 
 export function scheduleBlockId(assistantId: string | null): string {
   return `${DEFAULTS.scheduleBlockPrefix}${assistantId ?? 'none'}`;
@@ -48,20 +48,12 @@ export interface DefaultsModalModel {
   readonly metadata: DefaultsModalMetadata;
 }
 
-function assistantOption(assistant: { id: string; name: string }): PlainTextOption {
-  return { text: { type: 'plain_text', text: clip(assistant.name, 75) }, value: assistant.id };
-}
-
 function scheduleOption(schedule: ScheduleChoice): PlainTextOption {
   return scheduleOptions([schedule])[0]!;
 }
 
 export function defaultsModal(model: DefaultsModalModel): ModalView {
   const selectedId = model.selected?.id ?? null;
-  // A static select holds 100 options: the picked assistant always stays among them.
-  let shown = model.assistants.slice(0, MAX_ASSISTANT_OPTIONS);
-  const picked = model.assistants.find((a) => a.id === selectedId);
-  if (picked && !shown.includes(picked)) shown = [...shown.slice(0, MAX_ASSISTANT_OPTIONS - 1), picked];
   const blocks: KnownBlock[] = [];
   if (model.notFound) {
     blocks.push({
@@ -71,19 +63,7 @@ export function defaultsModal(model: DefaultsModalModel): ModalView {
     });
   }
   blocks.push(
-    {
-      type: 'input',
-      block_id: DEFAULTS.assistantBlock,
-      dispatch_action: true,
-      label: { type: 'plain_text', text: 'Assistant' },
-      element: {
-        type: 'static_select',
-        action_id: DEFAULTS.assistantAction,
-        placeholder: { type: 'plain_text', text: 'Pick an assistant' },
-        options: shown.map(assistantOption),
-        ...(picked ? { initial_option: assistantOption(picked) } : {}),
-      },
-    },
+    assistantSelect({ blockId: DEFAULTS.assistantBlock, actionId: DEFAULTS.assistantAction, assistants: model.assistants, pickedId: selectedId, placeholder: 'Pick an assistant', dispatch: true }),
     {
       type: 'input',
       block_id: scheduleBlockId(selectedId),

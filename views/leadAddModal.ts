@@ -3,6 +3,7 @@
 // assistant's zone shown before saving. Changing the assistant, the box, the schedule or the start
 // re-renders it (the same builder); Slack keeps what was typed since block and action ids stay.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { assistantSelect } from './assistantSelect.js';
 import { scheduleOptions } from './cloneModal.js';
 import { followupLines } from './leadTimes.js';
 import { clip, inline, mrkdwn, quoted } from './text.js';
@@ -65,12 +66,6 @@ export interface LeadAddModel {
   readonly metadata: LeadAddMetadata;
 }
 
-const MAX_ASSISTANT_OPTIONS = 100;
-
-function assistantOption(assistant: { id: string; name: string }): PlainTextOption {
-  return { text: { type: 'plain_text', text: clip(assistant.name, 75) }, value: assistant.id };
-}
-
 function textInput(blockId: string, label: string, options: { optional?: boolean; maxLength: number; multiline?: boolean; hint?: string; placeholder?: string }): KnownBlock {
   return {
     type: 'input',
@@ -100,9 +95,6 @@ function previewText(preview: LeadAddPreview | null): string {
 }
 
 export function leadAddModal(model: LeadAddModel): ModalView {
-  let shown = model.assistants.slice(0, MAX_ASSISTANT_OPTIONS);
-  const picked = model.assistants.find((a) => a.id === model.assistantId);
-  if (picked && !shown.includes(picked)) shown = [...shown.slice(0, MAX_ASSISTANT_OPTIONS - 1), picked];
   const blocks: KnownBlock[] = [
     textInput(LEAD_ADD.emailBlock, 'Email', { optional: false, maxLength: 254, placeholder: 'name@company.com' }),
     textInput(LEAD_ADD.firstNameBlock, 'First name', { maxLength: 100 }),
@@ -119,19 +111,7 @@ export function leadAddModal(model: LeadAddModel): ModalView {
       placeholder: 'deal size: 10k',
     }),
     { type: 'divider' },
-    {
-      type: 'input',
-      block_id: LEAD_ADD.assistantBlock,
-      dispatch_action: true,
-      label: { type: 'plain_text', text: 'Assistant' },
-      element: {
-        type: 'static_select',
-        action_id: LEAD_ADD.assistantAction,
-        placeholder: { type: 'plain_text', text: 'Pick an assistant' },
-        options: shown.map(assistantOption),
-        ...(picked ? { initial_option: assistantOption(picked) } : {}),
-      },
-    },
+    assistantSelect({ blockId: LEAD_ADD.assistantBlock, actionId: LEAD_ADD.assistantAction, assistants: model.assistants, pickedId: model.assistantId, placeholder: 'Pick an assistant', dispatch: true }),
     {
       type: 'input',
       block_id: LEAD_ADD.emailCcBlock,

@@ -3,6 +3,7 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { MessageView } from './message.js';
 import { bold, clip, escapeMrkdwn, inline, mrkdwn } from './text.js';
+import { assistantSelect } from './assistantSelect.js';
 
 export const LEAD_IMPORT = {
   callbackId: 'lead_import',
@@ -26,7 +27,6 @@ export const LEAD_IMPORT = {
 
 /** Slack's text input holds at most 3,000 characters. */
 export const MAX_PASTED_CSV = 3000;
-const MAX_ASSISTANT_OPTIONS = 100;
 
 export interface LeadImportModalModel {
   readonly assistants: readonly { readonly id: string; readonly name: string }[];
@@ -44,8 +44,6 @@ function option(text: string, value: string): PlainTextOption {
 }
 
 export function leadImportModal(model: LeadImportModalModel): ModalView {
-  const assistants = model.assistants.slice(0, MAX_ASSISTANT_OPTIONS).map((a) => option(a.name, a.id));
-  const only = assistants.length === 1 ? assistants[0] : undefined;
   const source: KnownBlock[] = model.sharedFile
     ? [{ type: 'section', block_id: LEAD_IMPORT.sharedFileBlock, text: mrkdwn(`:page_facing_up: Rows from ${bold(model.sharedFile.name, 150)}, the file you linked.`) }]
     : [
@@ -73,18 +71,14 @@ export function leadImportModal(model: LeadImportModalModel): ModalView {
         },
       ];
   const blocks: KnownBlock[] = [
-    {
-      type: 'input',
-      block_id: LEAD_IMPORT.assistantBlock,
-      label: { type: 'plain_text', text: 'Assistant' },
-      element: {
-        type: 'static_select',
-        action_id: LEAD_IMPORT.assistantAction,
-        placeholder: { type: 'plain_text', text: 'Who the leads follow up with' },
-        options: assistants,
-        ...(only ? { initial_option: only } : {}),
-      },
-    },
+    // The only assistant is picked already.
+    assistantSelect({
+      blockId: LEAD_IMPORT.assistantBlock,
+      actionId: LEAD_IMPORT.assistantAction,
+      assistants: model.assistants,
+      pickedId: model.assistants.length === 1 ? model.assistants[0]!.id : null,
+      placeholder: 'Who the leads follow up with',
+    }),
     {
       type: 'input',
       block_id: LEAD_IMPORT.scheduleBlock,

@@ -11,6 +11,7 @@ import { foreignSequences, liveMarkup, mrkdwnTexts } from '../support/mrkdwn.js'
 import { apiTokenCreatedMessage, apiTokenListMessage, apiTokenNotFoundMessage, apiTokenRevokedMessage } from '../../views/apiTokens.js';
 import { assistantListMessage } from '../../views/assistantList.js';
 import { assistantModal, assistantSavedMessage, regionOption, timeZoneOption } from '../../views/assistantModal.js';
+import { assistantSelect } from '../../views/assistantSelect.js';
 import { cloneModal, scheduleOptions } from '../../views/cloneModal.js';
 import { customMessageListMessage } from '../../views/customMessageList.js';
 import { customMessageModal, customMessageSavedMessage } from '../../views/customMessageModal.js';
@@ -251,6 +252,17 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
       timeZoneOption: { kind: 'options', options: [timeZoneOption({ zone: 'Europe/Berlin', label: name })] },
       added: message(assistantSavedMessage({ added: true, name, timeZone: name, offDays: [6, 0], notificationChannel: name, defaultScheduleName: name })),
       saved: message(assistantSavedMessage({ added: false, name, timeZone: 'UTC', offDays: [], notificationChannel: CHANNEL, defaultScheduleName: null })),
+    },
+    'assistantSelect.ts': {
+      // 150 assistants, the picked one past the first 100: it stays among Slack's 100 options.
+      select: modal({
+        type: 'modal',
+        title: { type: 'plain_text', text: 'Pick' },
+        submit: { type: 'plain_text', text: 'Save' },
+        blocks: [
+          assistantSelect({ blockId: 'a', actionId: 'a.select', assistants: Array.from({ length: 150 }, (_, i) => ({ id: `a${i}`, name })), pickedId: 'a140', placeholder: 'Pick an assistant', dispatch: true }),
+        ],
+      }),
     },
     'cloneModal.ts': {
       source: modal(cloneModal({ source: { id: 's1', name, description: name } })),
