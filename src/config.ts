@@ -45,6 +45,17 @@ const schema = z.object({
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, { error: 'must start with mongodb:// or mongodb+srv://, or be unset to start a local database' })
     .optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]/, { error: 'must be an SMTP URL such as smtp://user:pass@smtp.example.com:587 or smtps://…:465 (TLS options as nodemailer reads them), or unset to keep emails in the outbox collection' })
+    .optional(),
+  PUBLIC_URL: z
+    .url({ error: 'must be the public https URL the app is reached at (unsubscribe links point there), such as https://followups.example.com' })
+    // Zod runs this refinement after a failed .url() too: parse safely.
+    .refine((url) => !URL.canParse(url) || /^https?:$/.test(new URL(url).protocol), { error: 'must start with https:// (or http:// for local use)' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  REPLY_WEBHOOK_SECRET: z.string().min(20, { error: 'must be at least 20 characters: the secret your email provider signs its inbound-mail webhook with' }).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   NODE_ENV: z.string().optional(),
 }).superRefine((env, context) => {
@@ -85,6 +96,14 @@ export interface Config {
   readonly port: number;
   readonly mongodbUri?: string;
   readonly logLevel: LogLevel;
+  readonly delivery: {
+    /** Unset: emails go to the outbox collection, and the channel notice says they were not delivered. */
+    readonly smtpUrl?: string;
+    /** The app's public base URL, without a trailing slash (unsubscribe links). Default: http://localhost:<PORT>. */
+    readonly publicUrl: string;
+    /** Unset: POST /hooks/reply answers 404 (no webhook configured). */
+    readonly replyWebhookSecret?: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -124,6 +143,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     ...(e.MONGODB_URI ? { mongodbUri: e.MONGODB_URI } : {}),
     logLevel: e.LOG_LEVEL,
+    delivery: {
+      ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
+      publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+      ...(e.REPLY_WEBHOOK_SECRET ? { replyWebhookSecret: e.REPLY_WEBHOOK_SECRET } : {}),
+    },
   });
 }
 

@@ -10,6 +10,7 @@ describe('config', () => {
       slack: { mode: 'single-workspace', botToken: 'xoxb-1-2', signingSecret: 'secret' },
       port: 3000,
       logLevel: 'info',
+      delivery: { publicUrl: 'http://localhost:3000' },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.slack)).toBe(true);
@@ -53,6 +54,11 @@ describe('config', () => {
     expect(parseConfig({ ...valid, NODE_ENV: 'development' }).mongodbUri).toBeUndefined();
   });
 
+  test('sending settings: SMTP server, public URL for unsubscribe links (no trailing slash) and the reply webhook secret', () => {
+    const config = parseConfig({ ...valid, SMTP_URL: 'smtps://u:p@smtp.example.com:465', PUBLIC_URL: 'https://followups.example.com/', REPLY_WEBHOOK_SECRET: 'x'.repeat(32) });
+    expect(config.delivery).toEqual({ smtpUrl: 'smtps://u:p@smtp.example.com:465', publicUrl: 'https://followups.example.com', replyWebhookSecret: 'x'.repeat(32) });
+  });
+
   test('an empty value counts as unset', () => {
     expect(parseConfig({ ...valid, SLACK_APP_TOKEN: '', MONGODB_URI: '', PORT: '' }).port).toBe(3000);
   });
@@ -74,6 +80,10 @@ describe('config', () => {
     [{ ...valid, PORT: 'http' }, /^PORT must be a port number/],
     [{ ...valid, PORT: '70000' }, /^PORT must be a port number/],
     [{ ...valid, MONGODB_URI: 'postgres://x' }, /^MONGODB_URI must start with mongodb:\/\//],
+    [{ ...valid, SMTP_URL: 'mail.example.com' }, /^SMTP_URL must be an SMTP URL such as smtp:\/\//],
+    [{ ...valid, PUBLIC_URL: 'followups.example.com' }, /^PUBLIC_URL must be the public https URL/],
+    [{ ...valid, PUBLIC_URL: 'ftp://followups.example.com' }, /^PUBLIC_URL must start with https:\/\//],
+    [{ ...valid, REPLY_WEBHOOK_SECRET: 'short' }, /^REPLY_WEBHOOK_SECRET must be at least 20 characters/],
     [{ ...valid, LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of debug, info, warn, error/],
     [{ ...valid, NODE_ENV: 'production' }, /^MONGODB_URI is not set, and NODE_ENV is production: set it to your MongoDB/],
     [{ ...valid, NODE_ENV: 'production', MONGODB_URI: '' }, /^MONGODB_URI is not set, and NODE_ENV is production/],

@@ -2,6 +2,7 @@
 // Every document carries `workspace`, and every query filters on it.
 // FerretDB v1 quirks shaping this: no transactions, no partial/TTL indexes, no `$lookup`;
 // uniqueness (names, seeding) is enforced with plain unique indexes.
+import { randomBytes } from 'node:crypto';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { Clock } from '../clock.js';
 import { STEP_TYPES, type StepType } from '../services/domain.js';
@@ -255,6 +256,8 @@ export interface LeadDoc {
   industry: string;
   tags: string[];
   custom: CustomFieldDoc[];
+  /** The secret of the lead's unsubscribe link (random, unguessable; see services/unsubscribes.ts). */
+  unsubscribeToken: string;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
@@ -546,11 +549,16 @@ export function createModels(connection: Connection, clock: Clock): Models {
       industry: { type: String, default: '' },
       tags: { type: [String], default: [] },
       custom: { type: [new Schema<CustomFieldDoc>({ name: { type: String, required: true }, value: { type: String, default: '' } }, { _id: false })], default: [] },
+      // Set where leads are created (addLeads), not as a default: mongoose would invent one for every old lead it reads.
+      unsubscribeToken: { type: String },
       createdBy: { type: String, required: true },
     },
     { timestamps, versionKey: false },
   );
   leadSchema.index({ workspace: 1, email: 1 }, { unique: true });
+  // The unsubscribe page finds its lead by the link's token. Not unique: leads from before the
+  // token existed have none until the migration fills them in (FerretDB has no partial index).
+  leadSchema.index({ unsubscribeToken: 1 });
 
   const followupSchema = new Schema<FollowupDoc>(
     {
@@ -662,6 +670,11 @@ export async function bulkUpdate<T>(model: Model<T>, ops: Parameters<Model<T>['b
     modified += result.modifiedCount;
   }
   return modified;
+}
+
+/** 144 random bits, URL-safe: an unsubscribe link nobody can guess from another. */
+export function newUnsubscribeToken(): string {
+  return randomBytes(18).toString('base64url');
 }
 
 /** An ObjectId from a string a user or a payload gave, or null when it is not one. */

@@ -19,6 +19,7 @@ import { createWorkspaceService, type WorkspaceService } from './workspaces.js';
 import { createInstallationService, type InstallationService } from './installations.js';
 import { createJobQueue, type BindableJobQueue } from './jobQueue.js';
 import { createLeadImportService, type LeadImportService } from './leadImport/index.js';
+import { migrateUnsubscribeTokens } from './unsubscribes.js';
 
 export interface Services {
   readonly clock: Clock;
@@ -48,6 +49,7 @@ export async function createServices(connection: Connection, clock: Clock): Prom
   await runOnce(models, clock, 'afterHundredths.v1', () => migrateAfterHundredths(models), 0);
   // After the migrations above, which change schedules without writing their summaries.
   await migrateToScheduleSummaries(models, clock);
+  await migrateUnsubscribeTokens(models, clock);
   const jobs = createJobQueue();
   const replans = createReplanService(models, clock, jobs);
   const schedules = createScheduleService(models, clock, replans);

@@ -22,6 +22,7 @@ import {
   type ScheduleDoc,
   type StopReason,
   type VersionClaimDoc,
+  newUnsubscribeToken,
 } from '../../db/models.js';
 import { prepareCalendar, type CalendarRules, type PreparedCalendar } from '../calendar.js';
 import { calendarRulesOf } from '../assistantSettings.js';
@@ -437,6 +438,7 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
           industry: lead.industry,
           tags: lead.tags,
           custom: Object.entries(lead.custom).map(([name, value]) => ({ name, value })),
+          unsubscribeToken: newUnsubscribeToken(),
           createdBy: actor.userId,
           createdAt: now,
           updatedAt: now,
