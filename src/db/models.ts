@@ -9,6 +9,7 @@ import { STEP_TYPES, type StepType } from '../services/domain.js';
 import { MAX_AFTER_HUNDREDTHS } from '../services/calendar.js';
 import { createInstallationModels, type InstallationModels } from './installationModels.js';
 import { createLeadImportModels, type LeadImportModels } from './leadImportModels.js';
+import { createNoticeModels, type NoticeModels } from './noticeModels.js';
 
 export interface StepDoc {
   type: StepType;
@@ -324,7 +325,7 @@ export interface EnrollmentDoc {
   updatedAt: Date;
 }
 
-export interface Models extends InstallationModels, LeadImportModels {
+export interface Models extends InstallationModels, LeadImportModels, NoticeModels {
   Schedule: Model<ScheduleDoc>;
   ScheduleSummary: Model<ScheduleSummaryDoc>;
   ScheduleName: Model<ScheduleNameDoc>;
@@ -630,6 +631,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
     Lock: connection.model<LockDoc>('Lock', lockSchema),
     RequestClaim: connection.model<RequestClaimDoc>('RequestClaim', requestClaimSchema),
     ...createLeadImportModels(connection, timestamps),
+    ...createNoticeModels(connection, clock),
   };
 }
 

@@ -20,6 +20,7 @@ import { createInstallationService, type InstallationService } from './installat
 import { createJobQueue, type BindableJobQueue } from './jobQueue.js';
 import { createLeadImportService, type LeadImportService } from './leadImport/index.js';
 import { migrateUnsubscribeTokens } from './unsubscribes.js';
+import { createNoticeService, type NoticeService } from './notices/index.js';
 
 export interface Services {
   readonly clock: Clock;
@@ -37,6 +38,8 @@ export interface Services {
   /** Jobs a request starts (bound to Agenda once jobs run). */
   readonly jobs: BindableJobQueue;
   readonly replans: ReplanService;
+  /** What delivery tells the team in Slack, and the delivery log (issue #10). */
+  readonly notices: NoticeService;
 }
 
 export async function createServices(connection: Connection, clock: Clock): Promise<Services> {
@@ -71,5 +74,6 @@ export async function createServices(connection: Connection, clock: Clock): Prom
     leadImports: createLeadImportService(models, clock, leads),
     jobs,
     replans,
+    notices: createNoticeService(models, clock, jobs),
   };
 }
