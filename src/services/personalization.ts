@@ -39,13 +39,26 @@ export function tokenProblems(text: string): string[] {
   return [...new Set(problems)];
 }
 
+/**
+ * Fills tokens; a token without a value uses its fallback (`{{first_name|there}}`, an empty one
+ * included). `missing`: tokens with neither, named as written (`first_name`, `custom.deal_size`).
+ */
+export function fillTokens(text: string, values: TokenValues): { readonly text: string; readonly missing: readonly string[] } {
+  const missing = new Set<string>();
+  const filled = text.replace(TOKEN_PATTERN, (_whole, name: string, fallback: string | undefined) => {
+    const custom = customName(name);
+    const known = custom !== null || (TOKENS as readonly string[]).includes(name);
+    const value = known ? (custom === null ? values[name as Token] : values.custom?.[custom])?.trim() : undefined;
+    if (value) return value;
+    if (fallback === undefined) missing.add(name);
+    return (fallback ?? '').trim();
+  });
+  return { text: filled, missing: [...missing] };
+}
+
 /** Fills tokens; a missing value uses the token's fallback, or nothing. */
 export function renderTokens(text: string, values: TokenValues): string {
-  return text.replace(TOKEN_PATTERN, (_whole, name: string, fallback: string | undefined) => {
-    const custom = customName(name);
-    const value = (custom === null ? values[name as Token] : values.custom?.[custom])?.trim();
-    return value ? value : (fallback ?? '').trim();
-  });
+  return fillTokens(text, values).text;
 }
 
 /** The lead every preview is written for. */
