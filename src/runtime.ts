@@ -60,7 +60,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   let slackClients: SlackClients;
   try {
     connection = await connectDatabase(uri, { dbName: options.dbName ?? (config.mongodbUri ? undefined : 'followups'), monitorCommands: options.monitorCommands ?? false });
-    services = await createServices(connection, clock);
+    services = await createServices(connection, clock, { delivery: config.delivery });
     slackClients = createSlackClients(config, services, logger, {
       ...(options.webApiRetries !== undefined ? { webApiRetries: options.webApiRetries } : {}),
       ...(options.authorize ? { authorize: options.authorize } : {}),
@@ -85,6 +85,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     (stopping ??= (async () => {
       await app.stop().catch((error: Error) => logger.warn(`Stopping the HTTP server: ${error.message}`));
       await stopJobs(started.agenda, 8_000).catch((error: Error) => logger.warn(`Stopping jobs: ${error.message}`));
+      await services.mailer.close();
       await started.connection.close().catch(() => {});
       await local?.stop();
     })());

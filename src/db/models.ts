@@ -10,6 +10,7 @@ import { MAX_AFTER_HUNDREDTHS } from '../services/calendar.js';
 import { createInstallationModels, type InstallationModels } from './installationModels.js';
 import { createLeadImportModels, type LeadImportModels } from './leadImportModels.js';
 import { createNoticeModels, type NoticeModels } from './noticeModels.js';
+import { createOutboxModels, type OutboxModels } from './outboxModels.js';
 
 export interface StepDoc {
   type: StepType;
@@ -325,7 +326,7 @@ export interface EnrollmentDoc {
   updatedAt: Date;
 }
 
-export interface Models extends InstallationModels, LeadImportModels, NoticeModels {
+export interface Models extends InstallationModels, LeadImportModels, NoticeModels, OutboxModels {
   Schedule: Model<ScheduleDoc>;
   ScheduleSummary: Model<ScheduleSummaryDoc>;
   ScheduleName: Model<ScheduleNameDoc>;
@@ -632,6 +633,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
     RequestClaim: connection.model<RequestClaimDoc>('RequestClaim', requestClaimSchema),
     ...createLeadImportModels(connection, timestamps),
     ...createNoticeModels(connection, clock),
+    ...createOutboxModels(connection, timestamps),
   };
 }
 

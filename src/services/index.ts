@@ -21,6 +21,9 @@ import { createJobQueue, type BindableJobQueue } from './jobQueue.js';
 import { createLeadImportService, type LeadImportService } from './leadImport/index.js';
 import { migrateUnsubscribeTokens } from './unsubscribes.js';
 import { createNoticeService, type NoticeService } from './notices/index.js';
+import type { Config } from '../config.js';
+import { createMailer } from './delivery/mailer.js';
+import type { Mailer } from './delivery/types.js';
 
 export interface Services {
   readonly clock: Clock;
@@ -40,9 +43,16 @@ export interface Services {
   readonly replans: ReplanService;
   /** What delivery tells the team in Slack, and the delivery log (issue #10). */
   readonly notices: NoticeService;
+  /** Sends followup emails: SMTP when SMTP_URL is set, else the outbox collection. Closed when the runtime stops. */
+  readonly mailer: Mailer;
 }
 
-export async function createServices(connection: Connection, clock: Clock): Promise<Services> {
+/** What services take from the config; unset: no SMTP server (emails go to the outbox). */
+export interface ServiceOptions {
+  readonly delivery?: Pick<Config['delivery'], 'smtpUrl'>;
+}
+
+export async function createServices(connection: Connection, clock: Clock, options: ServiceOptions = {}): Promise<Services> {
   const models = createModels(connection, clock);
   await ensureIndexes(models);
   await migrateNameKeys(models, clock);
@@ -75,5 +85,6 @@ export async function createServices(connection: Connection, clock: Clock): Prom
     jobs,
     replans,
     notices: createNoticeService(models, clock, jobs),
+    mailer: createMailer({ delivery: options.delivery ?? {} }, models, clock),
   };
 }

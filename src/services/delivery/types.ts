@@ -58,6 +58,8 @@ export interface Mailbox {
 
 /** One email, ready to go: the mailer adds the unsubscribe footer and headers and nothing else. */
 export interface OutgoingEmail {
+  /** The workspace key (domain.ts `workspaceKey`): an email kept in the outbox is the workspace's data, deleted with it. */
+  readonly workspace: string;
   /** `<…@…>`, fixed per (enrollment, step): a retry after a crash sends the same Message-ID. */
   readonly messageId: string;
   readonly from: Mailbox;
