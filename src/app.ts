@@ -7,6 +7,7 @@ import { registerListeners } from './listeners/index.js';
 import { logFailure } from './listeners/context.js';
 import { signatureProperties } from './listeners/requests.js';
 import { answerUnroutedApiRequest, apiRoutes } from './api/index.js';
+import { answerUnroutedWebRequest, webRoutes } from './web/index.js';
 import { receiverInstallOptions } from './installs/installer.js';
 import { channelMembershipVia } from './listeners/flows/assistants.js';
 import type { SlackClients } from './installs/slackClients.js';
@@ -46,6 +47,8 @@ export function createApp(deps: AppDeps): App {
     },
     // The HTTP API asks Slack outside any Slack request, with the workspace's own bot token.
     ...apiRoutes({ services: deps.services, logger, channelCheckFor: (workspace) => async (channel) => channelMembershipVia(await deps.slackClients.forWorkspace(workspace))(channel) }),
+    // Unsubscribe pages and the reply webhook: for leads and mail systems, no Slack involved.
+    ...webRoutes({ services: deps.services, logger }),
   ];
 
   // Distributed mode: "Add to Slack" (GET /slack/install, /slack/oauth_redirect), and each request's
@@ -61,7 +64,7 @@ export function createApp(deps: AppDeps): App {
         logger,
         customPropertiesExtractor: signatureProperties,
         dispatchErrorHandler: (args) => {
-          if (!answerUnroutedApiRequest(args.request, args.response)) HTTPModuleFunctions.defaultDispatchErrorHandler(args);
+          if (!answerUnroutedApiRequest(args.request, args.response) && !answerUnroutedWebRequest(args.request, args.response)) HTTPModuleFunctions.defaultDispatchErrorHandler(args);
         },
         // A request no listener could answer (a malformed payload above all) gets a silent 200 and
         // one log line, never a 500: Slack would show the user an error, and retries would follow.

@@ -260,6 +260,8 @@ export interface LeadDoc {
   custom: CustomFieldDoc[];
   /** The secret of the lead's unsubscribe link (random, unguessable; see services/unsubscribes.ts). */
   unsubscribeToken: string;
+  /** When the lead unsubscribed with that link (null: never): nothing more is sent to them from this workspace. */
+  unsubscribedAt?: Date | null;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
@@ -553,6 +555,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
       custom: { type: [new Schema<CustomFieldDoc>({ name: { type: String, required: true }, value: { type: String, default: '' } }, { _id: false })], default: [] },
       // Set where leads are created (addLeads), not as a default: mongoose would invent one for every old lead it reads.
       unsubscribeToken: { type: String },
+      unsubscribedAt: { type: Date, default: null },
       createdBy: { type: String, required: true },
     },
     { timestamps, versionKey: false },
@@ -561,6 +564,8 @@ export function createModels(connection: Connection, clock: Clock): Models {
   // The unsubscribe page finds its lead by the link's token. Not unique: leads from before the
   // token existed have none until the migration fills them in (FerretDB has no partial index).
   leadSchema.index({ unsubscribeToken: 1 });
+  // A reply (POST /hooks/reply) finds its lead by the sender's address, in whichever workspace it is.
+  leadSchema.index({ email: 1 });
 
   const followupSchema = new Schema<FollowupDoc>(
     {
@@ -613,6 +618,8 @@ export function createModels(connection: Connection, clock: Clock): Models {
   // Replanning a schedule's or an assistant's active leads; finding due followups (delivery).
   enrollmentSchema.index({ scheduleId: 1, state: 1 });
   enrollmentSchema.index({ state: 1, nextDueAt: 1 });
+  // App Home: an assistant's next followups, soonest first.
+  enrollmentSchema.index({ workspace: 1, assistantId: 1, state: 1, nextDueAt: 1 });
 
   return {
     ...createInstallationModels(connection, clock),

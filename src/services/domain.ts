@@ -39,6 +39,12 @@ export function workspaceKey(ref: WorkspaceRef): string {
   return ref.enterpriseId ? `${ref.enterpriseId}:${ref.teamId}` : ref.teamId;
 }
 
+/** The workspace a stored `workspace` key names (workspaceKey's inverse): `E…:T…` in an Enterprise Grid org, else the team id. */
+export function workspaceRefOf(key: string): WorkspaceRef {
+  const [first = '', second] = key.split(':');
+  return second ? { enterpriseId: first, teamId: second } : { teamId: first };
+}
+
 /** Who is acting, as the edge learned it (users.info for the role). */
 export interface Actor {
   readonly workspace: WorkspaceRef;

@@ -19,7 +19,7 @@ import { createWorkspaceService, type WorkspaceService } from './workspaces.js';
 import { createInstallationService, type InstallationService } from './installations.js';
 import { createJobQueue, type BindableJobQueue } from './jobQueue.js';
 import { createLeadImportService, type LeadImportService } from './leadImport/index.js';
-import { migrateUnsubscribeTokens } from './unsubscribes.js';
+import { createUnsubscribeService, migrateUnsubscribeTokens, type UnsubscribeService } from './unsubscribes.js';
 import { createNoticeService, type NoticeService } from './notices/index.js';
 import type { Config } from '../config.js';
 import { createMailer } from './delivery/mailer.js';
@@ -45,6 +45,8 @@ export interface Services {
   readonly notices: NoticeService;
   /** Sends followup emails: SMTP when SMTP_URL is set, else the outbox collection. Closed when the runtime stops. */
   readonly mailer: Mailer;
+  /** The unsubscribe link's pages (a lead stops their own followups). */
+  readonly unsubscribes: UnsubscribeService;
 }
 
 /** What services take from the config; unset: no SMTP server (emails go to the outbox). */
@@ -69,6 +71,7 @@ export async function createServices(connection: Connection, clock: Clock, optio
   const customMessages = createCustomMessageService(models, clock);
   const assistants = createAssistantService(models, clock, replans);
   const leads = createLeadService(models, clock);
+  const notices = createNoticeService(models, clock, jobs);
   return {
     clock,
     models,
@@ -84,7 +87,8 @@ export async function createServices(connection: Connection, clock: Clock, optio
     leadImports: createLeadImportService(models, clock, leads),
     jobs,
     replans,
-    notices: createNoticeService(models, clock, jobs),
+    notices,
     mailer: createMailer({ delivery: options.delivery ?? {} }, models, clock),
+    unsubscribes: createUnsubscribeService({ models, clock, leads, notices }),
   };
 }

@@ -7,7 +7,7 @@ import type { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
 import { isDuplicateKeyError, type EnrollmentDoc, type Models } from '../db/models.js';
 import type { InstallationDoc } from '../db/installationModels.js';
-import { DomainError, workspaceKey, type Actor, type WorkspaceRef } from './domain.js';
+import { DomainError, workspaceKey, workspaceRefOf, type Actor, type WorkspaceRef } from './domain.js';
 import type { LeadService } from './leads/index.js';
 import { deleteWorkspaceData } from './workspaceData.js';
 
@@ -245,9 +245,7 @@ export function createInstallationService(models: Models, clock: Clock, leads: L
       const due = await Uninstall.find({ uninstalledAt: { $lte: cutoff } }, { _id: 1 }).lean<{ _id: string }[]>();
       let deleted = 0;
       for (const { _id } of due) {
-        // The key is workspaceKey's: `E…:T…` in an Enterprise Grid org, else the team id.
-        const [first = '', second] = _id.split(':');
-        const ref: WorkspaceRef = second ? { enterpriseId: first, teamId: second } : { teamId: first };
+        const ref = workspaceRefOf(_id);
         if (await this.forWorkspace(ref)) continue; // installed again meanwhile
         deleted += await deleteWorkspaceData(models, ref);
       }
