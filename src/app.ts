@@ -48,7 +48,7 @@ export function createApp(deps: AppDeps): App {
     // The HTTP API asks Slack outside any Slack request, with the workspace's own bot token.
     ...apiRoutes({ services: deps.services, logger, channelCheckFor: (workspace) => async (channel) => channelMembershipVia(await deps.slackClients.forWorkspace(workspace))(channel) }),
     // Unsubscribe pages and the reply webhook: for leads and mail systems, no Slack involved.
-    ...webRoutes({ services: deps.services, logger }),
+    ...webRoutes({ services: deps.services, logger, ...(config.delivery.replyWebhookSecret ? { replyWebhookSecret: config.delivery.replyWebhookSecret } : {}) }),
   ];
 
   // Distributed mode: "Add to Slack" (GET /slack/install, /slack/oauth_redirect), and each request's

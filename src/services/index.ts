@@ -21,6 +21,7 @@ import { createJobQueue, type BindableJobQueue } from './jobQueue.js';
 import { createLeadImportService, type LeadImportService } from './leadImport/index.js';
 import { createUnsubscribeService, migrateUnsubscribeTokens, type UnsubscribeService } from './unsubscribes.js';
 import { createNoticeService, type NoticeService } from './notices/index.js';
+import { createReplyService, type ReplyService } from './replies.js';
 import type { Config } from '../config.js';
 import { createMailer } from './delivery/mailer.js';
 import type { Mailer } from './delivery/types.js';
@@ -47,6 +48,8 @@ export interface Services {
   readonly mailer: Mailer;
   /** The unsubscribe link's pages (a lead stops their own followups). */
   readonly unsubscribes: UnsubscribeService;
+  /** A lead's email reply (POST /hooks/reply) stops their followups with that assistant. */
+  readonly replies: ReplyService;
 }
 
 /** What services take from the config; unset: no SMTP server (emails go to the outbox). */
@@ -90,5 +93,6 @@ export async function createServices(connection: Connection, clock: Clock, optio
     notices,
     mailer: createMailer({ delivery: options.delivery ?? {} }, models, clock),
     unsubscribes: createUnsubscribeService({ models, clock, leads, notices }),
+    replies: createReplyService({ models, clock, leads, notices }),
   };
 }

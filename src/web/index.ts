@@ -9,11 +9,14 @@ import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
 import { UNSUBSCRIBE_PATH } from '../services/unsubscribes.js';
+import { REPLY_HOOK_PATH, serveReplyHook } from './replyHook.js';
 import { confirmUnsubscribePage, invalidUnsubscribeLinkPage, unsubscribedPage, unsubscribeFailedPage } from './unsubscribePages.js';
 
 export interface WebDeps {
   readonly services: Services;
   readonly logger: Logger;
+  /** REPLY_WEBHOOK_SECRET; unset: the reply webhook answers 404. */
+  readonly replyWebhookSecret?: string;
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -32,6 +35,7 @@ const PAGE_HEADERS = {
 export function webRoutes(deps: WebDeps): CustomRoute[] {
   return [
     { path: `${UNSUBSCRIBE_PATH}/*rest`, method: METHODS, handler: (req, res) => void serveUnsubscribe(deps, req, res) },
+    { path: REPLY_HOOK_PATH, method: METHODS, handler: (req, res) => void serveReplyHook(deps, req, res) },
   ];
 }
 

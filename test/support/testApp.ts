@@ -30,7 +30,8 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(options: { clock?: Clock; databaseUri?: string; distributed?: boolean } = {}): Promise<TestApp> {
+/** `env`: more environment for the config (REPLY_WEBHOOK_SECRET, PUBLIC_URL…). */
+export async function startTestApp(options: { clock?: Clock; databaseUri?: string; distributed?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
   const fake = await startFakeSlack(options.clock ? { now: () => options.clock!.now().getTime() } : {});
   const config = parseConfig({
     // Distributed: "Add to Slack" against the local Slack, each workspace's token from the installation store.
@@ -43,6 +44,7 @@ export async function startTestApp(options: { clock?: Clock; databaseUri?: strin
     PORT: '0',
     MONGODB_URI: options.databaseUri ?? testDatabaseUri(),
     LOG_LEVEL: 'error',
+    ...options.env,
   });
   const runtime = await startRuntime(config, {
     logger: createLogger('error'),
