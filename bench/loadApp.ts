@@ -6,6 +6,7 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { parseConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startRuntime } from '../src/runtime.js';
+import { DATA_COMMANDS } from '../test/support/dataCommands.js';
 
 export interface ChildOptions {
   readonly mode: 'app' | 'bare';
@@ -15,6 +16,8 @@ export interface ChildOptions {
   readonly tokens: Record<string, string>;
   readonly mongoUri: string;
   readonly dbName: string;
+  /** Report each database command the app sends (its name and collection) over IPC (bench:cost). */
+  readonly countCommands?: boolean;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ChildOptions;
@@ -25,9 +28,10 @@ const authorize: Authorize<boolean> = async ({ teamId }) => {
   return { botToken, teamId };
 };
 
-let peakRss = process.memoryUsage().rss;
+// memoryUsage.rss() alone: the full memoryUsage() gathers V8's heap statistics too, CPU taken from the requests.
+let peakRss = process.memoryUsage.rss();
 setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
 }, 50).unref();
 
 const BARE_VIEW = {
@@ -89,6 +93,12 @@ async function startApp(): Promise<number> {
   });
   const runtime = await startRuntime(config, { logger: createLogger('error'), dbName: options.dbName, webApiRetries: 0, authorize });
   process.on('disconnect', () => void runtime.stop().then(() => process.exit(0)));
+  if (options.countCommands) {
+    runtime.connection.getClient().on('commandStarted', (event) => {
+      const collection = String(event.command[event.commandName]);
+      if (DATA_COMMANDS.has(event.commandName) && collection !== 'agendaJobs') process.send?.({ command: `${event.commandName} ${collection}` });
+    });
+  }
   return runtime.port;
 }
 

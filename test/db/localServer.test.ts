@@ -61,4 +61,30 @@ describe('the local database', () => {
     await expect(startLocalMongo({ dataDir: dir, cacheDir, useMongod: false })).rejects.toThrow(/FerretDB v1\.24\.2 exited \(code 3\): broken on purpose/);
     expect(await processesUsing(dir)).toEqual([]);
   });
+
+  test("PostgreSQL answers FerretDB's pushed-down equality filters from an index, not by reading every document", async () => {
+    const database = await startLocalMongo({ dataDir: await dataDir(), useMongod: false, throwaway: true });
+    const connection = await mongoose.createConnection(database.uri, { dbName: 'indexed' }).asPromise();
+    try {
+      const db = connection.db!;
+      const docs = db.collection('docs');
+      // As the app's models do: a compound index led by the workspace, made after the collection exists.
+      await docs.createIndex({ workspace: 1, nameKey: 1 }, { unique: true });
+      // 60 workspaces' documents: one workspace is a small part of the collection, as in production.
+      await docs.insertMany(Array.from({ length: 3000 }, (_, i) => ({ workspace: `T${i % 60}`, nameKey: `name ${i}`, notes: 'x'.repeat(300) })));
+      const one = (await docs.findOne({ workspace: 'T7' }))!;
+      const planOf = async (filter: Record<string, unknown>) => {
+        const explained = await db.command({ explain: { find: 'docs', filter }, verbosity: 'queryPlanner' });
+        return JSON.stringify(explained.queryPlanner);
+      };
+      for (const filter of [{ workspace: 'T7' }, { _id: one._id }, { workspace: 'T7', nameKey: one.nameKey }]) {
+        const plan = await planOf(filter);
+        expect({ filter, seqScan: plan.includes('Seq Scan') }).toEqual({ filter, seqScan: false });
+        expect(plan).toContain('Index Scan');
+      }
+    } finally {
+      await connection.close();
+      await database.stop();
+    }
+  });
 });

@@ -4,9 +4,8 @@ import type { Connection } from 'mongoose';
 import type { CommandStartedEvent, Document } from 'mongodb';
 import type { FakeSlack } from './fakeSlack.js';
 import { startTestApp, type TestApp } from './testApp.js';
+import { DATA_COMMANDS } from './dataCommands.js';
 
-/** Commands that read or write documents; handshakes, pings and cursor kills are not round trips we make. */
-const DATA_COMMANDS = new Set(['find', 'insert', 'update', 'delete', 'aggregate', 'count', 'findAndModify', 'getMore', 'distinct']);
 
 export interface Cost {
   /** Database commands, e.g. "find drafts". */

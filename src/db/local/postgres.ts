@@ -4,6 +4,7 @@ import { chmod, chown, cp, lstat, mkdir, mkdtemp, readFile, rename, rm, stat, sy
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { LocalMongoError, canRun, lastLines, run, startServer, type RunAs } from './process.js';
+import { setUpFerretDbIndexes } from './postgresIndexes.js';
 
 export interface Postgres {
   /** For FerretDB's --postgresql-url. */
@@ -28,6 +29,7 @@ export async function startPostgres(options: PostgresOptions): Promise<Postgres>
   const runAs = process.getuid?.() === 0 ? await unprivilegedUser(options.log) : undefined;
   const binaries = await postgresBinaries(runAs, options.log);
   await initCluster(binaries, options, runAs);
+  await setUpFerretDbIndexes(binaries.postgres, options.dir, runAs, options.log);
   const server = await startServer({
     name: 'PostgreSQL',
     command: binaries.postgres,
@@ -37,7 +39,11 @@ export async function startPostgres(options: PostgresOptions): Promise<Postgres>
       '-c', 'listen_addresses=127.0.0.1',
       // No Unix socket: its path would be limited to ~100 characters, and TCP on loopback is all FerretDB needs.
       '-c', 'unix_socket_directories=',
-      ...(options.throwaway ? ['-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off'] : []),
+      // A commit does not wait for its WAL to reach the disk: a crash of the machine may lose the last
+      // fraction of a second of writes, never corrupt the cluster (fsync stays on). Fine for a local
+      // development database; production runs MongoDB.
+      '-c', 'synchronous_commit=off',
+      ...(options.throwaway ? ['-c', 'fsync=off', '-c', 'full_page_writes=off'] : []),
     ],
     // In English whatever the machine's locale: initdb --locale=C set lc_messages=C in the cluster.
     readyLine: /database system is ready to accept connections/,

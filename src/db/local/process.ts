@@ -165,13 +165,15 @@ export interface RunResult {
 export interface RunOptions {
   cwd?: string;
   runAs?: RunAs;
+  /** Written to the command's standard input (otherwise it gets none). */
+  input?: string;
 }
 
 /** Runs a command to its end. Rejects only when it cannot be started at all. */
 export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       ...(options.cwd ? { cwd: options.cwd } : {}),
       ...(options.runAs ? { uid: options.runAs.uid, gid: options.runAs.gid } : {}),
     });
@@ -183,6 +185,7 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     });
     child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
     child.once('error', reject);
+    if (options.input !== undefined) child.stdin?.end(options.input);
     // 'close', not 'exit': only then has all of the output been read.
     child.once('close', (code) => resolve({ code: code ?? 1, output, stdout }));
   });
