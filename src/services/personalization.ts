@@ -3,6 +3,7 @@
 // would accept any name silently; this grammar is small enough to own, and to validate.
 
 import { customFieldKey } from './leads/schema.js';
+import type { LeadFields } from './delivery/types.js';
 
 export const TOKENS = ['first_name', 'last_name', 'full_name', 'company', 'title', 'email', 'sender_name', 'sender_email', 'signature'] as const;
 export type Token = (typeof TOKENS)[number];
@@ -61,12 +62,14 @@ export function renderTokens(text: string, values: TokenValues): string {
   return fillTokens(text, values).text;
 }
 
-/** The lead every preview is written for. */
-export const SAMPLE_LEAD: TokenValues = {
-  first_name: 'Jamie',
-  last_name: 'Rivera',
-  full_name: 'Jamie Rivera',
+/** The lead every preview is written for: no custom fields, so a token that needs one shows as held. */
+export const SAMPLE_LEAD: LeadFields = {
+  email: 'jamie.rivera@acme.example',
+  firstName: 'Jamie',
+  lastName: 'Rivera',
   company: 'Acme Corp',
   title: 'Head of Operations',
-  email: 'jamie.rivera@acme.example',
+  phone: '',
+  industry: '',
+  custom: [],
 };

@@ -136,8 +136,3 @@ export const TONE_TEMPLATES: Readonly<Record<Tone, readonly ToneTemplate[]>> = {
     },
   ],
 };
-
-/** One followup of each tone, as the first template writes it. */
-export const TONE_EXAMPLES: Readonly<Record<Tone, ToneTemplate>> = Object.fromEntries(
-  Object.entries(TONE_TEMPLATES).map(([tone, templates]) => [tone, templates[0]!]),
-) as Record<Tone, ToneTemplate>;

@@ -353,9 +353,10 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
       forgedOwner: message(notice(refusalText('Only {owner} can change it.', { ownerId: name }))),
     },
     'messagePreviewModal.ts': {
-      custom: modal(messagePreviewModal({ stepNumber: 1, message: { customMessageName: name }, subject: name, body: name, sampleLead: { fullName: name, company: name } })),
-      tone: modal(messagePreviewModal({ stepNumber: 20, message: { tone: 'Gentle' }, subject: '', body: '', sampleLead: { fullName: name, company: name } })),
-      none: modal(messagePreviewModal({ stepNumber: 2, message: null, subject: name, body: name, sampleLead: { fullName: name, company: name } })),
+      custom: modal(messagePreviewModal({ stepNumber: 1, message: { customMessageName: name }, followup: { ok: true, followup: { subject: name, text: name, html: '' } }, sampleLead: { fullName: name, company: name } })),
+      tone: modal(messagePreviewModal({ stepNumber: 20, message: { tone: 'Gentle' }, followup: { ok: true, followup: { subject: '', text: '', html: '' } }, sampleLead: { fullName: name, company: name } })),
+      held: modal(messagePreviewModal({ stepNumber: 3, message: { customMessageName: name }, followup: { ok: false, missing: [name, name, name, name, name, name] }, sampleLead: { fullName: name, company: name } })),
+      none: modal(messagePreviewModal({ stepNumber: 2, message: null, followup: null, sampleLead: { fullName: name, company: name } })),
     },
     'notFound.ts': {
       schedule: message(scheduleNotFoundMessage(name, Array(25).fill(name))),

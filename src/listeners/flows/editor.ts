@@ -3,10 +3,10 @@ import type { WebClient } from '@slack/web-api';
 import type { Services } from '../../services/index.js';
 import type { Draft } from '../../services/drafts.js';
 import { OWN_EMAIL, isTone, type WorkspaceRef } from '../../services/domain.js';
-import { renderTokens, SAMPLE_LEAD } from '../../services/personalization.js';
-import { TONE_EXAMPLES } from '../../services/tones.js';
+import { SAMPLE_LEAD } from '../../services/personalization.js';
+import { SAMPLE_SENDER, sampleFollowup, senderFields } from '../../services/delivery/render.js';
 import { scheduleEditorModal } from '../../../views/scheduleEditor.js';
-import { messagePreviewModal } from '../../../views/messagePreviewModal.js';
+import { messagePreviewModal, type MessagePreviewModel } from '../../../views/messagePreviewModal.js';
 import { customMessageModal } from '../../../views/customMessageModal.js';
 
 /**
@@ -37,18 +37,15 @@ export async function pushMessagePreview(client: WebClient, triggerId: string, s
   // The user's own email has no message of the app's to show (and no View button).
   if (!row || row.type === OWN_EMAIL) return;
   const assistant = draft.previewAssistantId ? (await services.assistants.list(ref)).find((a) => a.id === draft.previewAssistantId) : undefined;
-  const sender = assistant?.senderName || assistant?.name || 'Your assistant';
-  const values = { ...SAMPLE_LEAD, sender_name: sender, signature: assistant?.signature || sender };
-  const sampleLead = { fullName: SAMPLE_LEAD.full_name ?? '', company: SAMPLE_LEAD.company ?? '' };
-  let preview;
+  const sender = assistant ? senderFields(assistant) : SAMPLE_SENDER;
+  const step = { number: index + 1, type: row.type };
+  let preview: Pick<MessagePreviewModel, 'message' | 'followup'>;
   if (isTone(row.type)) {
-    const example = TONE_EXAMPLES[row.type];
-    preview = { message: { tone: row.type }, subject: renderTokens(example.subject, values), body: renderTokens(example.body, values) };
+    preview = { message: { tone: row.type }, followup: sampleFollowup({ ...step, customMessage: null }, sender) };
   } else {
     const message = row.customMessageId ? (await services.customMessages.getMany(ref, [row.customMessageId])).get(row.customMessageId) : undefined;
-    preview = message
-      ? { message: { customMessageName: message.name }, subject: renderTokens(message.subject, values), body: renderTokens(message.body, values) }
-      : { message: null, subject: '', body: '' };
+    preview = message ? { message: { customMessageName: message.name }, followup: sampleFollowup({ ...step, customMessage: message }, sender) } : { message: null, followup: null };
   }
+  const sampleLead = { fullName: `${SAMPLE_LEAD.firstName} ${SAMPLE_LEAD.lastName}`, company: SAMPLE_LEAD.company };
   await client.views.push({ trigger_id: triggerId, view: messagePreviewModal({ stepNumber: index + 1, sampleLead, ...preview }) });
 }

@@ -3,9 +3,17 @@
 // so the team previews exactly what a lead gets.
 import { isTone } from '../domain.js';
 import { customFieldKey } from '../leads/schema.js';
-import { fillTokens, type TokenValues } from '../personalization.js';
+import { fillTokens, SAMPLE_LEAD, type TokenValues } from '../personalization.js';
 import { builtInGenerator } from './generator.js';
 import type { FollowupGenerator, LeadFields, RenderInput, RenderResult, SenderFields } from './types.js';
+
+/** The sender as the lead sees it: the assistant's sender name (else its name), sender email and signature. */
+export function senderFields(assistant: { readonly name: string; readonly senderName: string; readonly senderEmail: string | null; readonly signature: string }): SenderFields {
+  return { name: assistant.senderName.trim() || assistant.name, email: assistant.senderEmail ?? '', signature: assistant.signature };
+}
+
+/** Who previews are sent from when no assistant is picked. */
+export const SAMPLE_SENDER: SenderFields = { name: 'Your assistant', email: 'assistant@example.com', signature: '' };
 
 /** What the tokens read for this lead and sender. `{{signature}}` without a signature signs with the sender's name. */
 export function tokenValues(lead: LeadFields, sender: SenderFields): TokenValues {
@@ -69,4 +77,9 @@ export function renderFollowup(input: RenderInput, generator: FollowupGenerator 
     .replace(/\n{3,}/g, '\n\n')
     .trim();
   return { ok: true, followup: { subject: subject.text.replace(/\s+/g, ' ').trim(), text, html: textToHtml(text) } };
+}
+
+/** A step's followup as the sample lead would get it: the editor's View (one renderer for previews and sends). */
+export function sampleFollowup(step: RenderInput['step'], sender: SenderFields = SAMPLE_SENDER, generator?: FollowupGenerator): RenderResult {
+  return renderFollowup({ lead: SAMPLE_LEAD, sender, step, seed: 'sample-lead' }, generator);
 }
