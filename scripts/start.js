@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const main = new URL('../dist/src/main.js', import.meta.url);
+// `npm run worker` passes `worker`: the jobs only (src/worker.ts).
+const main = new URL(process.argv[2] === 'worker' ? '../dist/src/worker.js' : '../dist/src/main.js', import.meta.url);
 
 let tsc;
 try {

@@ -55,6 +55,12 @@ const schema = z.object({
     .refine((url) => !URL.canParse(url) || /^https?:$/.test(new URL(url).protocol), { error: 'must start with https:// (or http:// for local use)' })
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
+  SEND_CLAIM_TIMEOUT: z.coerce
+    .number({ error: 'must be a number of seconds, from 5 to 3600' })
+    .int({ error: 'must be a whole number of seconds, from 5 to 3600' })
+    .min(5, { error: 'must be a number of seconds, from 5 to 3600' })
+    .max(3600, { error: 'must be a number of seconds, from 5 to 3600' })
+    .default(300),
   REPLY_WEBHOOK_SECRET: z.string().min(20, { error: 'must be at least 20 characters: the secret your email provider signs its inbound-mail webhook with' }).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   NODE_ENV: z.string().optional(),
@@ -103,6 +109,8 @@ export interface Config {
     readonly publicUrl: string;
     /** Unset: POST /hooks/reply answers 404 (no webhook configured). */
     readonly replyWebhookSecret?: string;
+    /** A send claimed by a process that died is taken over after this long (longer than any send takes). */
+    readonly claimTimeoutMs: number;
   };
 }
 
@@ -147,6 +155,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
       publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
       ...(e.REPLY_WEBHOOK_SECRET ? { replyWebhookSecret: e.REPLY_WEBHOOK_SECRET } : {}),
+      claimTimeoutMs: e.SEND_CLAIM_TIMEOUT * 1000,
     },
   });
 }

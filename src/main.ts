@@ -1,9 +1,7 @@
-// `npm start`: read config, start everything, shut down cleanly on SIGTERM/SIGINT.
+// `npm start`: read config, start everything (the Slack listener and the jobs), shut down cleanly on SIGTERM/SIGINT.
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { startRuntime } from './runtime.js';
-
-const SHUTDOWN_DEADLINE_MS = 10_000;
+import { startRuntime, stopOnSignals } from './runtime.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -14,21 +12,7 @@ async function main(): Promise<void> {
       ? 'Followups is running in Socket Mode'
       : `Followups is listening on port ${runtime.port} (POST /slack/events, GET /healthz)`,
   );
-
-  const shutdown = (signal: string) => {
-    logger.info(`${signal}: shutting down`);
-    const force = setTimeout(() => {
-      logger.error('Shutdown took longer than 10 s; exiting');
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
-    force.unref();
-    runtime.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  stopOnSignals(runtime, logger);
 }
 
 main().catch((error: unknown) => {

@@ -28,16 +28,23 @@ export interface RuntimeOptions {
   authorize?: Authorize<boolean>;
   /** Emit the driver's command events (tests and benchmarks count database round trips with them). */
   monitorCommands?: boolean;
+  /**
+   * False: run only the jobs (sending followups, imports, replans), with no Slack listener and no
+   * HTTP server (`npm run worker`). Default true: both, as `npm start` does. Any number of web
+   * processes and workers share one database.
+   */
+  web?: boolean;
 }
 
 export interface Runtime {
-  readonly app: App;
+  /** Null in a worker (no Slack listener). */
+  readonly app: App | null;
   readonly connection: Connection;
   readonly agenda: Agenda;
   readonly services: Services;
   /** A ready WebClient per workspace, for work outside Slack requests (jobs). */
   readonly slackClients: SlackClients;
-  /** The HTTP port actually listened on (useful with PORT=0). */
+  /** The HTTP port actually listened on (useful with PORT=0); 0 in a worker. */
   readonly port: number;
   stop(): Promise<void>;
 }
@@ -54,8 +61,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   }
   let connection: Connection | undefined;
   let agenda: Agenda | undefined;
-  let app: App;
-  let port: number;
+  let app: App | null = null;
+  let port = 0;
   let services: Services;
   let slackClients: SlackClients;
   try {
@@ -66,11 +73,13 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       ...(options.authorize ? { authorize: options.authorize } : {}),
     });
     agenda = await startJobs(connection, services, { deps: { slack: slackClients, logger } });
-    const db = connection;
-    app = createApp({ config, logger, services, slackClients, databaseUp: () => isDatabaseUp(db), ...(options.webApiRetries !== undefined ? { webApiRetries: options.webApiRetries } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) });
-    const server = (await app.start(config.port)) as Server | undefined;
-    const address = server?.address?.();
-    port = address && typeof address === 'object' ? (address as AddressInfo).port : config.port;
+    if (options.web ?? true) {
+      const db = connection;
+      app = createApp({ config, logger, services, slackClients, databaseUp: () => isDatabaseUp(db), ...(options.webApiRetries !== undefined ? { webApiRetries: options.webApiRetries } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) });
+      const server = (await app.start(config.port)) as Server | undefined;
+      const address = server?.address?.();
+      port = address && typeof address === 'object' ? (address as AddressInfo).port : config.port;
+    }
   } catch (error) {
     // Leave nothing running behind a failed start (a local database child process above all).
     if (agenda) await agenda.stop(false).catch(() => {});
@@ -78,18 +87,38 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     await local?.stop();
     throw error;
   }
-  const started = { connection, agenda };
+  const started = { connection, agenda, app };
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      await app.stop().catch((error: Error) => logger.warn(`Stopping the HTTP server: ${error.message}`));
+      await started.app?.stop().catch((error: Error) => logger.warn(`Stopping the HTTP server: ${error.message}`));
       await stopJobs(started.agenda, 8_000).catch((error: Error) => logger.warn(`Stopping jobs: ${error.message}`));
       await services.mailer.close();
       await started.connection.close().catch(() => {});
       await local?.stop();
     })());
 
-  return { app, connection: started.connection, agenda: started.agenda, services, slackClients, port, stop };
+  return { app: started.app, connection: started.connection, agenda: started.agenda, services, slackClients, port, stop };
 }
 
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/** SIGTERM and SIGINT stop the runtime within 10 s (running jobs finish first), then the process exits. */
+export function stopOnSignals(runtime: Runtime, logger: Logger): void {
+  const shutdown = (signal: string) => {
+    logger.info(`${signal}: shutting down`);
+    const force = setTimeout(() => {
+      logger.error('Shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    force.unref();
+    runtime.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

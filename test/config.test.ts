@@ -10,7 +10,7 @@ describe('config', () => {
       slack: { mode: 'single-workspace', botToken: 'xoxb-1-2', signingSecret: 'secret' },
       port: 3000,
       logLevel: 'info',
-      delivery: { publicUrl: 'http://localhost:3000' },
+      delivery: { publicUrl: 'http://localhost:3000', claimTimeoutMs: 300_000 },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.slack)).toBe(true);
@@ -54,9 +54,10 @@ describe('config', () => {
     expect(parseConfig({ ...valid, NODE_ENV: 'development' }).mongodbUri).toBeUndefined();
   });
 
-  test('sending settings: SMTP server, public URL for unsubscribe links (no trailing slash) and the reply webhook secret', () => {
-    const config = parseConfig({ ...valid, SMTP_URL: 'smtps://u:p@smtp.example.com:465', PUBLIC_URL: 'https://followups.example.com/', REPLY_WEBHOOK_SECRET: 'x'.repeat(32) });
-    expect(config.delivery).toEqual({ smtpUrl: 'smtps://u:p@smtp.example.com:465', publicUrl: 'https://followups.example.com', replyWebhookSecret: 'x'.repeat(32) });
+  test('sending settings: SMTP server, public URL for unsubscribe links (no trailing slash), the reply webhook secret and the send claim timeout', () => {
+    const config = parseConfig({ ...valid, SMTP_URL: 'smtps://u:p@smtp.example.com:465', PUBLIC_URL: 'https://followups.example.com/', REPLY_WEBHOOK_SECRET: 'x'.repeat(32), SEND_CLAIM_TIMEOUT: '60' });
+    expect(config.delivery).toEqual({ smtpUrl: 'smtps://u:p@smtp.example.com:465', publicUrl: 'https://followups.example.com', replyWebhookSecret: 'x'.repeat(32), claimTimeoutMs: 60_000 });
+    expect(() => parseConfig({ ...valid, SEND_CLAIM_TIMEOUT: '1' })).toThrow(/^SEND_CLAIM_TIMEOUT must be a number of seconds, from 5 to 3600\.$/);
   });
 
   test('an empty value counts as unset', () => {

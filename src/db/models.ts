@@ -11,6 +11,7 @@ import { createInstallationModels, type InstallationModels } from './installatio
 import { createLeadImportModels, type LeadImportModels } from './leadImportModels.js';
 import { createNoticeModels, type NoticeModels } from './noticeModels.js';
 import { createOutboxModels, type OutboxModels } from './outboxModels.js';
+import { createDeliveryModels, type DeliveryModels } from './deliveryModels.js';
 
 export interface StepDoc {
   type: StepType;
@@ -293,6 +294,11 @@ export interface HistoryEntryDoc {
   reason: string | null;
 }
 
+export interface EnrollmentThreadDoc {
+  subject: string;
+  messageIds: string[];
+}
+
 /**
  * A lead following one schedule for one assistant. Followups are embedded, so every change of an
  * enrollment (pause, resume, replan, a send) is one atomic document write; `nextDueAt` (the
@@ -320,6 +326,15 @@ export interface EnrollmentDoc {
   slot: string;
   followups: FollowupDoc[];
   nextDueAt: Date | null;
+  /**
+   * The due-hour bucket of `nextDueAt` (services/delivery/due.ts), never earlier than the hour it
+   * was written in: the dispatcher asks for one bucket at a time by equality, the one filter
+   * FerretDB v1 pushes down (a `$lte` on a date it filters in Go, decoding every active enrollment).
+   * Absent on enrollments from before delivery until the migration fills it in.
+   */
+  dueHour?: number | null;
+  /** The lead's email thread so far (delivery): the first subject and every Message-ID sent, oldest first. */
+  thread?: EnrollmentThreadDoc | null;
   history: HistoryEntryDoc[];
   /** Bumped by every change, claimed first with a unique (docId, version) insert (versions.ts). */
   version: number;
@@ -328,7 +343,7 @@ export interface EnrollmentDoc {
   updatedAt: Date;
 }
 
-export interface Models extends InstallationModels, LeadImportModels, NoticeModels, OutboxModels {
+export interface Models extends InstallationModels, LeadImportModels, NoticeModels, OutboxModels, DeliveryModels {
   Schedule: Model<ScheduleDoc>;
   ScheduleSummary: Model<ScheduleSummaryDoc>;
   ScheduleName: Model<ScheduleNameDoc>;
@@ -603,6 +618,8 @@ export function createModels(connection: Connection, clock: Clock): Models {
       slot: { type: String, required: true },
       followups: { type: [followupSchema], default: [] },
       nextDueAt: { type: Date, default: null },
+      dueHour: { type: Number },
+      thread: { type: new Schema<EnrollmentThreadDoc>({ subject: { type: String, default: '' }, messageIds: { type: [String], default: [] } }, { _id: false }), default: undefined },
       history: { type: [historySchema], default: [] },
       version: { type: Number, default: 1 },
       createdBy: { type: String, required: true },
@@ -620,6 +637,8 @@ export function createModels(connection: Connection, clock: Clock): Models {
   enrollmentSchema.index({ state: 1, nextDueAt: 1 });
   // App Home: an assistant's next followups, soonest first.
   enrollmentSchema.index({ workspace: 1, assistantId: 1, state: 1, nextDueAt: 1 });
+  // The dispatcher's poll: one due-hour bucket at a time (services/delivery/due.ts).
+  enrollmentSchema.index({ state: 1, dueHour: 1, nextDueAt: 1 });
 
   return {
     ...createInstallationModels(connection, clock),
@@ -641,6 +660,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
     ...createLeadImportModels(connection, timestamps),
     ...createNoticeModels(connection, clock),
     ...createOutboxModels(connection, timestamps),
+    ...createDeliveryModels(connection),
   };
 }
 

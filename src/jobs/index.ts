@@ -12,6 +12,7 @@ import { REQUEST_CLAIM_KEEP_MS } from '../services/requestClaims.js';
 import type { Logger } from '../logger.js';
 import { IMPORT_RETRIES, importLeadsJob, type LeadImportJobData, type SlackClients } from './leadImport.js';
 import { unlessUninstalled } from './uninstalled.js';
+import { DISPATCH_EVERY, DISPATCH_JOB, DISPATCH_LOCK_MS, dispatchJob } from './delivery.js';
 
 export const JOBS = {
   purgeDrafts: 'drafts.purge-stale',
@@ -20,6 +21,7 @@ export const JOBS = {
   importLeads: 'leads.import',
   deleteUninstalledWorkspaces: 'workspaces.delete-uninstalled',
   replan: REPLAN_JOB,
+  dispatch: DISPATCH_JOB,
 } as const;
 
 /** What jobs that talk to Slack need (tests and the app pass the same as for requests). */
@@ -58,6 +60,7 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps): 
       // A failed run (the database or Slack away a moment) is tried again; done chunks are not redone.
       { lockLifetime: IMPORT_LOCK_MS, backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: IMPORT_RETRIES }) },
     );
+    agenda.define(JOBS.dispatch, dispatchJob(services, deps.slack, deps.logger), { concurrency: 1, lockLifetime: DISPATCH_LOCK_MS });
   }
 }
 
@@ -91,6 +94,7 @@ export async function startJobs(connection: Connection, services: Services, opti
   await agenda.every('10 minutes', JOBS.purgeRequestClaims, undefined, { skipImmediate: true });
   await agenda.every('1 hour', JOBS.repairScheduleSummaries, undefined, { skipImmediate: true });
   await agenda.every('1 day', JOBS.deleteUninstalledWorkspaces, undefined, { skipImmediate: true });
+  if (options.deps) await agenda.every(DISPATCH_EVERY, JOBS.dispatch);
   return agenda;
 }
 

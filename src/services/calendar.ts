@@ -360,6 +360,20 @@ export function isWorkingTime(at: Date, rules: CalendarRules | PreparedCalendar)
   return moveToWorking(t, calendar) === t;
 }
 
+/** The local date (`YYYY-MM-DD`) of `at` on the wall clock of `timeZone` (a daily send limit counts per local day). */
+export function localDateOf(at: Date, timeZone: string): string {
+  assertTimeZone(timeZone);
+  return localDateOfDay(dayOfWall(wallAt(assertValidInstant(at, 'at'), timeZone)));
+}
+
+/** The opening of the first working day after `at`'s local day (where sends beyond a daily limit go). */
+export function nextWorkingDayOpening(at: Date, rules: CalendarRules | PreparedCalendar): Date {
+  const calendar = prepareCalendar(rules);
+  const t = toSecond(assertValidInstant(at, 'at'));
+  const day = dayOfWall(wallAt(t, calendar.timeZone));
+  return new Date(moveToWorking(instantAtWall((day + 1) * MS_PER_DAY, calendar.timeZone, t), calendar));
+}
+
 // ---------------------------------------------------------------------------
 // Planning
 

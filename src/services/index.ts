@@ -24,7 +24,8 @@ import { createNoticeService, type NoticeService } from './notices/index.js';
 import { createReplyService, type ReplyService } from './replies.js';
 import type { Config } from '../config.js';
 import { createMailer } from './delivery/mailer.js';
-import type { Mailer } from './delivery/types.js';
+import { createDeliveryService, migrateDueHours, type DeliveryService, type Mailer, type RenderInput, type RenderResult } from './delivery/index.js';
+import { renderFollowup } from './delivery/render.js';
 
 export interface Services {
   readonly clock: Clock;
@@ -50,11 +51,18 @@ export interface Services {
   readonly unsubscribes: UnsubscribeService;
   /** A lead's email reply (POST /hooks/reply) stops their followups with that assistant. */
   readonly replies: ReplyService;
+  /** Sends due followups (the dispatcher job), each exactly once. */
+  readonly delivery: DeliveryService;
 }
 
-/** What services take from the config; unset: no SMTP server (emails go to the outbox). */
+/** How this process sends email: what the config says (unset: no SMTP server, emails go to the outbox); tests may give their own mailer or renderer. */
+export interface DeliveryOptions extends Partial<Pick<Config['delivery'], 'smtpUrl' | 'publicUrl' | 'claimTimeoutMs'>> {
+  readonly mailer?: Mailer;
+  readonly render?: (input: RenderInput) => RenderResult;
+}
+
 export interface ServiceOptions {
-  readonly delivery?: Pick<Config['delivery'], 'smtpUrl'>;
+  readonly delivery?: DeliveryOptions;
 }
 
 export async function createServices(connection: Connection, clock: Clock, options: ServiceOptions = {}): Promise<Services> {
@@ -68,6 +76,7 @@ export async function createServices(connection: Connection, clock: Clock, optio
   // After the migrations above, which change schedules without writing their summaries.
   await migrateToScheduleSummaries(models, clock);
   await migrateUnsubscribeTokens(models, clock);
+  await migrateDueHours(models, clock);
   const jobs = createJobQueue();
   const replans = createReplanService(models, clock, jobs);
   const schedules = createScheduleService(models, clock, replans);
@@ -75,6 +84,8 @@ export async function createServices(connection: Connection, clock: Clock, optio
   const assistants = createAssistantService(models, clock, replans);
   const leads = createLeadService(models, clock);
   const notices = createNoticeService(models, clock, jobs);
+  const delivery = options.delivery ?? {};
+  const mailer = delivery.mailer ?? createMailer({ delivery: delivery.smtpUrl ? { smtpUrl: delivery.smtpUrl } : {} }, models, clock);
   return {
     clock,
     models,
@@ -91,8 +102,16 @@ export async function createServices(connection: Connection, clock: Clock, optio
     jobs,
     replans,
     notices,
-    mailer: createMailer({ delivery: options.delivery ?? {} }, models, clock),
+    mailer,
     unsubscribes: createUnsubscribeService({ models, clock, leads, notices }),
     replies: createReplyService({ models, clock, leads, notices }),
+    delivery: createDeliveryService(models, clock, {
+      leads,
+      notices: () => notices,
+      mailer: () => mailer,
+      render: delivery.render ?? renderFollowup,
+      publicUrl: delivery.publicUrl ?? 'http://localhost:3000',
+      ...(delivery.claimTimeoutMs ? { claimTimeoutMs: delivery.claimTimeoutMs } : {}),
+    }),
   };
 }

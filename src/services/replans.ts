@@ -18,7 +18,7 @@ import { workspaceKey, type Actor, type WorkspaceRef } from './domain.js';
 import type { BindableJobQueue } from './jobQueue.js';
 import { toSchedule, type Step } from './schedules.js';
 import { assistantRules, insertSkippingDuplicates, toEnrollment, toFollowupDoc, type Enrollment } from './leads/index.js';
-import { nextDueAt, replanFollowups, resumedFollowups, type PlannedFollowup } from './leads/plan.js';
+import { dueFields, replanFollowups, resumedFollowups, type PlannedFollowup } from './leads/plan.js';
 
 /** What a Save tells the user about the leads following what was saved. */
 export interface ReplanNotice {
@@ -264,9 +264,9 @@ export function replannedFields(doc: EnrollmentDoc, steps: readonly Step[], cale
   const enrollment = toEnrollment(doc);
   const followups = replannedFollowups(enrollment, steps, calendar, now);
   if (sameFollowups(enrollment.followups, followups)) return null;
-  const next = nextDueAt(followups);
-  const complete = !next && doc.state === 'active';
-  return { followups: followups.map(toFollowupDoc), nextDueAt: next, ...(complete ? { state: 'completed' as const, slot: String(doc._id) } : {}) };
+  const due = dueFields(followups, now);
+  const complete = !due.nextDueAt && doc.state === 'active';
+  return { followups: followups.map(toFollowupDoc), ...due, ...(complete ? { state: 'completed' as const, slot: String(doc._id) } : {}) };
 }
 
 function sameFollowups(a: readonly PlannedFollowup[], b: readonly PlannedFollowup[]): boolean {

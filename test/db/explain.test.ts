@@ -151,3 +151,32 @@ test('lead show, list and pause read only through pushed-down filters and indexe
   expect(new Set(reads.map((r) => r.what))).toEqual(new Set(['lead show', 'lead list', 'lead pause']));
   expect(problems).toEqual([]);
 });
+
+test('the dispatcher finds due followups and sends one through pushed-down filters and indexes', async () => {
+  const ws = counted.app.workspace();
+  const alex = { workspace: ws.ref, userId: 'UALEX', name: 'alex', isAdmin: false };
+  await counted.app.services.workspaces.ensureSeeded(ws.ref);
+  // Open every hour of every day, so the followup is due and inside working time whenever the test runs.
+  const ava = await counted.app.services.assistants.create(alex, { name: 'Ava', notificationChannel: '', timeZone: 'UTC', offDays: [], businessHours: { open: '00:00', close: '24:00' }, senderEmail: 'ava@acme.example' });
+  // Planned leads of other workspaces around: the poll must not read them all.
+  const other = counted.app.workspace();
+  await counted.app.services.workspaces.ensureSeeded(other.ref);
+  const bea = await counted.app.services.assistants.create({ ...alex, workspace: other.ref }, { name: 'Bea', notificationChannel: '', timeZone: 'UTC', offDays: [6, 0] });
+  await counted.app.services.leads.addLeads({ ...alex, workspace: other.ref }, { assistantId: bea.id }, Array.from({ length: 20 }, (_, i) => ({ email: `later${i}@acme.example`, firstName: 'Later' })));
+  const reads: Document[] = [];
+  const cost = await counted.trips.measure(async () => {
+    // Started two days ago: its first followup (after a day) is due.
+    const [added] = await counted.app.services.leads.addLeads(alex, { assistantId: ava.id, start: new Date(Date.now() - 2 * 86_400_000) }, [{ email: 'due@acme.example', firstName: 'Dee', company: 'Acme' }]);
+    const enrollmentId = added!.ok ? added!.enrollmentId : '';
+    await counted.app.services.delivery.dispatch();
+    // The job may have got there first: either way its send is part of this window.
+    const claims = counted.app.services.models.SendClaim;
+    const deadline = Date.now() + 10_000;
+    while (!(await claims.exists({ _id: `${enrollmentId}:1`, state: { $ne: 'sending' } })) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+  reads.push(...cost.reads);
+  const poll = reads.filter((r) => r.find === 'enrollments' && 'dueHour' in (r.filter as Document));
+  expect(poll.length).toBeGreaterThan(0);
+  expect(cost.db).toEqual(expect.arrayContaining(['insert sendclaims', 'insert dailysendslots']));
+  expect(await explainProblems(reads.map((read) => ({ what: 'dispatch', read })))).toEqual([]);
+});

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { connectDatabase } from '../../src/db/connection.js';
-import { createServices, type Services } from '../../src/services/index.js';
+import { createServices, type DeliveryOptions, type Services } from '../../src/services/index.js';
 import { systemClock, type Clock } from '../../src/clock.js';
 import type { Actor, WorkspaceRef } from '../../src/services/domain.js';
 
@@ -22,9 +22,9 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-export async function openTestDatabase(clock: Clock = systemClock): Promise<TestDatabase> {
-  const connection = await connectDatabase(testDatabaseUri(), { dbName: uniqueName('test') });
-  const services = await createServices(connection, clock);
+export async function openTestDatabase(clock: Clock = systemClock, options: { delivery?: DeliveryOptions; dbName?: string } = {}): Promise<TestDatabase> {
+  const connection = await connectDatabase(testDatabaseUri(), { dbName: options.dbName ?? uniqueName('test') });
+  const services = await createServices(connection, clock, options.delivery ? { delivery: options.delivery } : {});
   return {
     connection,
     services,

@@ -30,7 +30,7 @@ import { toAssistant } from '../assistants.js';
 import { DomainError, ValidationError, workspaceKey, type Actor, type WorkspaceRef } from '../domain.js';
 import { toSchedule, type ListPage, type Schedule } from '../schedules.js';
 import { scheduleLock, withLocks } from '../locks.js';
-import { nextDueAt, planFollowups, replanFollowups, resumedFollowups, type PlannedFollowup } from './plan.js';
+import { dueFields, planFollowups, replanFollowups, resumedFollowups, type PlannedFollowup } from './plan.js';
 import { validateLead, type LeadFieldErrors, type ValidLead } from './schema.js';
 
 export { leadInputSchema, validateLead, customFieldKey, type LeadInput, type ValidLead, type LeadFieldErrors } from './schema.js';
@@ -261,8 +261,65 @@ export function assistantRules(assistant: AssistantDoc): CalendarRules {
 
 const isOpen = (state: EnrollmentState) => state === 'active' || state === 'paused';
 
+/** One change of an enrollment: the fields to set and, unless null, the line its history gets. */
+export interface EnrollmentChange {
+  readonly set: Partial<EnrollmentDoc>;
+  readonly history: Omit<HistoryEntryDoc, 'at' | 'by' | 'byName'> | null;
+}
+
+/**
+ * Writes the next version of an enrollment: claims it with a unique (docId, version) insert
+ * first (of two clicks at once, one writes and the other re-reads), then writes `change(doc)`.
+ * `change` returns null when there is nothing to do on the enrollment as it is now. Pause,
+ * resume, stop, replans and delivery's sends all write through here, so none undoes another.
+ * Returns the enrollment as it was before the write, or null when nothing was written.
+ */
+export async function writeEnrollmentChange(
+  models: Models,
+  clock: Clock,
+  actor: Actor,
+  id: Types.ObjectId,
+  change: (doc: EnrollmentDoc) => EnrollmentChange | null,
+): Promise<EnrollmentDoc | null> {
+  const { Enrollment, VersionClaim } = models;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const doc = await Enrollment.findOne({ _id: id, workspace: workspaceKey(actor.workspace) }).lean<EnrollmentDoc>();
+    if (!doc) throw new DomainError('not_found', 'That enrollment no longer exists.');
+    const update = change(doc);
+    if (!update) return null;
+    const version = (doc.version ?? 1) + 1;
+    try {
+      await VersionClaim.create({ docId: id, version, claimedAt: clock.now(), byName: actor.name, saveId: null });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const claim = await VersionClaim.findOne({ docId: id, version }).lean<VersionClaimDoc>();
+      // Left by a writer that died between its claim and its write: take it over.
+      if (claim && clock.now().getTime() - claim.claimedAt.getTime() > STALE_CLAIM_MS) await VersionClaim.deleteOne({ _id: claim._id, claimedAt: claim.claimedAt });
+      // Someone else is changing it: read it again once they are done.
+      else await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
+      continue;
+    }
+    const now = clock.now();
+    try {
+      await Enrollment.updateOne(
+        { _id: id },
+        {
+          $set: { ...update.set, version, updatedAt: now },
+          ...(update.history ? { $push: { history: { ...update.history, at: now, by: actor.userId, byName: actor.name } } } : {}),
+        },
+        { timestamps: false },
+      );
+    } catch (error) {
+      await VersionClaim.deleteOne({ docId: id, version });
+      throw error;
+    }
+    return doc;
+  }
+  throw new DomainError('conflict', 'Someone else is changing this lead right now. Nothing was changed: try again in a moment.');
+}
+
 export function createLeadService(models: Models, clock: Clock): LeadService {
-  const { Lead, Enrollment, Assistant, Schedule, VersionClaim } = models;
+  const { Lead, Enrollment, Assistant, Schedule } = models;
 
   /** The assistant, schedule, start and plan of an enrollment, checked; throws a ValidationError naming the field. */
   async function resolve(ref: WorkspaceRef, enroll: EnrollOptions) {
@@ -319,47 +376,8 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
     return { ...toLead(doc), enrollment: enrollments.find((e) => isOpen(e.state)) ?? enrollments[0] ?? null, enrollments };
   }
 
-  /**
-   * Writes the next version of an enrollment: claims it with a unique (docId, version) insert
-   * first (of two clicks at once, one writes and the other re-reads), then writes `change(doc)`.
-   * `change` returns null when there is nothing to do on the enrollment as it is now.
-   */
-  async function changeEnrollment(
-    actor: Actor,
-    id: Types.ObjectId,
-    change: (doc: EnrollmentDoc) => { set: Partial<EnrollmentDoc>; history: Omit<HistoryEntryDoc, 'at' | 'by' | 'byName'> } | null,
-  ): Promise<boolean> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const doc = await Enrollment.findOne({ _id: id, workspace: workspaceKey(actor.workspace) }).lean<EnrollmentDoc>();
-      if (!doc) throw new DomainError('not_found', 'That enrollment no longer exists.');
-      const update = change(doc);
-      if (!update) return false;
-      const version = (doc.version ?? 1) + 1;
-      try {
-        await VersionClaim.create({ docId: id, version, claimedAt: clock.now(), byName: actor.name, saveId: null });
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        const claim = await VersionClaim.findOne({ docId: id, version }).lean<VersionClaimDoc>();
-        // Left by a writer that died between its claim and its write: take it over.
-        if (claim && clock.now().getTime() - claim.claimedAt.getTime() > STALE_CLAIM_MS) await VersionClaim.deleteOne({ _id: claim._id, claimedAt: claim.claimedAt });
-        // Someone else is changing it: read it again once they are done.
-        else await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
-        continue;
-      }
-      const now = clock.now();
-      try {
-        await Enrollment.updateOne(
-          { _id: id },
-          { $set: { ...update.set, version, updatedAt: now }, $push: { history: { ...update.history, at: now, by: actor.userId, byName: actor.name } } },
-          { timestamps: false },
-        );
-      } catch (error) {
-        await VersionClaim.deleteOne({ docId: id, version });
-        throw error;
-      }
-      return true;
-    }
-    throw new DomainError('conflict', 'Someone else is changing this lead right now. Nothing was changed: try again in a moment.');
+  async function changeEnrollment(actor: Actor, id: Types.ObjectId, change: (doc: EnrollmentDoc) => EnrollmentChange | null): Promise<boolean> {
+    return (await writeEnrollmentChange(models, clock, actor, id, change)) !== null;
   }
 
   async function enrollmentsToChange(ref: WorkspaceRef, lead: LeadDoc, options: ChangeOptions | undefined): Promise<EnrollmentDoc[]> {
@@ -469,7 +487,7 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
           pausedAt: null,
           slot: activeSlot(assistant._id, lead._id),
           followups: followups.map(toFollowupDoc),
-          nextDueAt: nextDueAt(followups),
+          ...dueFields(followups, now),
           history: [history],
           version: 1,
           createdBy: actor.userId,
@@ -572,7 +590,7 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
           const pausedMs = now.getTime() - (doc.pausedAt ?? now).getTime();
           const followups = resumedFollowups(toEnrollment(doc), steps, calendar, pausedMs);
           return {
-            set: { state: 'active', pausedAt: null, followups: followups.map(toFollowupDoc), nextDueAt: nextDueAt(followups) },
+            set: { state: 'active', pausedAt: null, followups: followups.map(toFollowupDoc), ...dueFields(followups, now) },
             history: { action: 'resumed', reason: `after ${pausedFor(pausedMs)} paused` },
           };
         });
@@ -592,7 +610,7 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
           isOpen(doc.state)
             ? {
                 // The slot goes back to the enrollment's own id: the lead may be enrolled again.
-                set: { state: 'stopped', stopReason: reason, pausedAt: null, slot: String(doc._id), nextDueAt: null },
+                set: { state: 'stopped', stopReason: reason, pausedAt: null, slot: String(doc._id), nextDueAt: null, dueHour: null },
                 history: { action: 'stopped', reason: note ? `${STOP_REASON_LABELS[reason]}: ${note}` : STOP_REASON_LABELS[reason] },
               }
             : null,
@@ -613,10 +631,10 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
       return changeEnrollment(actor, doc._id, (current) => {
         if (current.state !== 'active') return null;
         const followups = replanFollowups(toEnrollment(current), steps, calendar);
-        const next = nextDueAt(followups);
+        const due = dueFields(followups, clock.now());
         return {
           // Nothing left to send once the schedule lost its remaining steps: the enrollment is complete.
-          set: { followups: followups.map(toFollowupDoc), nextDueAt: next, ...(next ? {} : { state: 'completed' as const, slot: String(current._id) }) },
+          set: { followups: followups.map(toFollowupDoc), ...due, ...(due.nextDueAt ? {} : { state: 'completed' as const, slot: String(current._id) }) },
           history: { action: 'replanned', reason },
         };
       });

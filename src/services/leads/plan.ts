@@ -81,6 +81,24 @@ export function nextDueAt(followups: readonly PlannedFollowup[]): Date | null {
   return followups.find((f) => f.sentAt === null)?.plannedAt ?? null;
 }
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * The due-hour bucket the dispatcher finds an enrollment in (services/delivery/due.ts): the hour
+ * of `next`, but never an hour before `now`, the time of the write. So a bucket the dispatcher has
+ * found empty after its hour stays empty, and it never asks about the past twice.
+ */
+export function dueHourOf(next: Date | null, now: Date): number | null {
+  if (!next) return null;
+  return Math.max(Math.floor(next.getTime() / HOUR_MS), Math.floor(now.getTime() / HOUR_MS));
+}
+
+/** `nextDueAt` and its due-hour bucket, as every write of an enrollment's followups sets them. */
+export function dueFields(followups: readonly PlannedFollowup[], now: Date): { nextDueAt: Date | null; dueHour: number | null } {
+  const next = nextDueAt(followups);
+  return { nextDueAt: next, dueHour: dueHourOf(next, now) };
+}
+
 /** A local date and time (`YYYY-MM-DD`, `HH:MM`) in `timeZone` as an instant (a time in the DST gap: the first instant after it); null when unreadable. */
 export function localStart(date: string, time: string, timeZone: string): Date | null {
   const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);

@@ -1,0 +1,148 @@
+// Exactly once, without atomic find-and-modify (FerretDB v1 runs it as a query then an update):
+// - Before anything is sent, step N of an enrollment is claimed by inserting `<enrollment>:<N>`
+//   under the unique `_id`; of two processes, one inserts and the other backs off.
+// - The claim fixes the Message-ID. A process that dies between claim and send leaves the claim
+//   in `sending`; once it is older than the claim timeout, the next run takes it over and sends
+//   with the same Message-ID. The takeover itself is a unique insert (`<claim>#<generation>`), so
+//   of two processes taking over at once only one wins.
+// - The narrow window: a process killed after the SMTP server accepted the email but before it
+//   marked the claim `sent` leaves a `sending` claim; the takeover sends again, with the same
+//   Message-ID, which receiving servers and mail clients treat as the same message (the copy is
+//   dropped or shown once). Nothing else can send a step twice.
+// - A live owner never loses its claim to a takeover: it checks its claim is well inside the
+//   timeout just before it sends, and the mailer gives up on a connection long before the timeout.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Types } from 'mongoose';
+import type { Clock } from '../../clock.js';
+import { isDuplicateKeyError, type Models } from '../../db/models.js';
+import type { SendClaimDoc } from '../../db/deliveryModels.js';
+
+/** This process, as the owner of its claims (a restarted process is a new owner). */
+export const PROCESS_OWNER = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+
+export function claimKey(enrollmentId: Types.ObjectId | string, step: number): string {
+  return `${String(enrollmentId)}:${step}`;
+}
+
+/**
+ * What claiming found: `owned` (this process sends; `claim` as it now stands), `finish` (the send
+ * happened, or bounced, and what is left is recording it), or `busy` (someone else has it, or it
+ * waits for its retry time).
+ */
+export type ClaimResult = { readonly kind: 'owned' | 'finish'; readonly claim: SendClaimDoc } | { readonly kind: 'busy' };
+
+export interface ClaimInput {
+  readonly workspace: string;
+  readonly enrollmentId: Types.ObjectId;
+  readonly step: number;
+  /** Used when this is the first claim; a takeover keeps the claim's own. */
+  readonly messageId: string;
+}
+
+export function createSendClaims(models: Models, clock: Clock, options: { timeoutMs: number; owner?: string }) {
+  const { SendClaim, SendTakeover, DailySendSlot } = models;
+  const owner = options.owner ?? PROCESS_OWNER;
+
+  async function takeOver(doc: SendClaimDoc): Promise<ClaimResult> {
+    const generation = doc.generation + 1;
+    try {
+      await SendTakeover.create({ _id: `${doc._id}#${generation}`, workspace: doc.workspace, at: clock.now(), owner });
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return { kind: 'busy' };
+      throw error;
+    }
+    const claimedAt = clock.now();
+    // Only the winner of generation n+1 writes: the filter on the old generation is a guard, not the lock.
+    await SendClaim.updateOne({ _id: doc._id, generation: doc.generation }, { $set: { generation, owner, claimedAt, state: 'sending', retryAt: null } });
+    return { kind: 'owned', claim: { ...doc, generation, owner, claimedAt, state: 'sending', retryAt: null } };
+  }
+
+  return {
+    owner,
+
+    async claim(input: ClaimInput): Promise<ClaimResult> {
+      const _id = claimKey(input.enrollmentId, input.step);
+      const now = clock.now();
+      const fresh: SendClaimDoc = {
+        _id,
+        workspace: input.workspace,
+        enrollmentId: input.enrollmentId,
+        step: input.step,
+        messageId: input.messageId,
+        generation: 0,
+        owner,
+        claimedAt: now,
+        state: 'sending',
+        attempts: 0,
+        retryAt: null,
+        lastError: null,
+        dailySlot: null,
+        sentAt: null,
+        delivered: null,
+        subject: null,
+        preview: null,
+      };
+      try {
+        await SendClaim.create(fresh);
+        return { kind: 'owned', claim: fresh };
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+      const doc = await SendClaim.findById(_id).lean<SendClaimDoc>();
+      if (!doc) return { kind: 'busy' };
+      switch (doc.state) {
+        case 'sent':
+        case 'bounced':
+          return { kind: 'finish', claim: doc };
+        case 'released':
+          return takeOver(doc);
+        case 'retry':
+          return doc.retryAt && doc.retryAt.getTime() > now.getTime() ? { kind: 'busy' } : takeOver(doc);
+        case 'sending':
+          return now.getTime() - doc.claimedAt.getTime() > options.timeoutMs ? takeOver(doc) : { kind: 'busy' };
+      }
+    },
+
+    /** True while the claim is safely inside its timeout: send only then (a takeover waits for the whole timeout). */
+    stillOurs(claim: SendClaimDoc): boolean {
+      return clock.now().getTime() - claim.claimedAt.getTime() < options.timeoutMs / 2;
+    },
+
+    /** Writes what the owner learnt (its generation guards against a late write after a takeover). */
+    async update(claim: SendClaimDoc, set: Partial<SendClaimDoc>): Promise<SendClaimDoc> {
+      await SendClaim.updateOne({ _id: claim._id, generation: claim.generation }, { $set: set });
+      return { ...claim, ...set };
+    },
+
+    /** Gives the claim back before anything went out: the next run claims it again at once. */
+    async release(claim: SendClaimDoc): Promise<void> {
+      await SendClaim.updateOne({ _id: claim._id, generation: claim.generation }, { $set: { state: 'released' } });
+    },
+
+    /**
+     * Takes one of the assistant's `limit` sends of local day `day` for the claim: slot n is a
+     * unique insert, so the limit holds across processes. Null when the day is full.
+     */
+    async takeDailySlot(claim: SendClaimDoc, assistant: { workspace: string; id: Types.ObjectId }, day: string, limit: number): Promise<string | null> {
+      let n = (await DailySendSlot.countDocuments({ assistantId: assistant.id, day })) + 1;
+      for (; n <= limit; n++) {
+        const _id = `${String(assistant.id)}:${day}:${n}`;
+        try {
+          await DailySendSlot.create({ _id, workspace: assistant.workspace, assistantId: assistant.id, day, claimId: claim._id, at: clock.now() });
+          return _id;
+        } catch (error) {
+          if (!isDuplicateKeyError(error)) throw error;
+        }
+      }
+      return null;
+    },
+
+    /** Gives a daily slot back (the send it was taken for did not happen today). */
+    async releaseDailySlot(slot: string): Promise<void> {
+      await DailySendSlot.deleteOne({ _id: slot });
+    },
+  };
+}
+
+export type SendClaims = ReturnType<typeof createSendClaims>;
