@@ -240,7 +240,8 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
   }
 
   /** An earlier stop of the lead that forbids this send: an unsubscribe or a bounce ever, a reply since this enrollment began. */
-  async function stoppedLead(doc: EnrollmentDoc): Promise<StopReason | null> {
+  async function stoppedLead(doc: EnrollmentDoc, lead: LeadDoc): Promise<StopReason | null> {
+    if (lead.unsubscribedAt) return 'unsubscribed';
     const all = await Enrollment.find({ workspace: doc.workspace, leadId: doc.leadId }, { stopReason: 1, updatedAt: 1 }).lean<Pick<EnrollmentDoc, '_id' | 'stopReason' | 'updatedAt'>[]>();
     for (const reason of ['unsubscribed', 'bounced'] as const) if (all.some((e) => e.stopReason === reason)) return reason;
     if (all.some((e) => e.stopReason === 'replied' && e.updatedAt.getTime() >= doc.createdAt.getTime())) return 'replied';
@@ -285,7 +286,7 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
     const calendar = assistant ? calendarOf(assistant) : null;
     if (!lead || !assistant || !calendar) return release('skipped');
 
-    const stopped = await stoppedLead(doc);
+    const stopped = await stoppedLead(doc, lead);
     if (stopped) {
       await deps.leads.stop(actorOf(doc), String(doc.leadId), stopped, { assistantId: String(doc.assistantId) }).catch((error: unknown) => {
         if (!(error instanceof DomainError)) throw error;
