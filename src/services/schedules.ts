@@ -294,8 +294,17 @@ export function createScheduleService(models: Models, clock: Clock, replans: Rep
     return { items, page: current, hasNext, total: hasNext ? null : current * perPage + items.length };
   }
 
-  /** Field errors (`name`, `description`, `steps`, `step.N`) a save of `input` would give; writes nothing. */
-  async function fieldErrors(ref: WorkspaceRef, id: string, input: { name: string; description: string; steps: readonly StepInput[] }, emailCc: boolean): Promise<Record<string, string>> {
+  /**
+   * Field errors (`name`, `description`, `steps`, `step.N`) a save of `input` would give; writes nothing.
+   * `storedNameKey` is the schedule's own: a name with that key is its own (the unique index says so), not asked about.
+   */
+  async function fieldErrors(
+    ref: WorkspaceRef,
+    id: string,
+    input: { name: string; description: string; steps: readonly StepInput[] },
+    emailCc: boolean,
+    storedNameKey?: string,
+  ): Promise<Record<string, string>> {
     const errors: Record<string, string> = {};
     const nameError = nameProblem('schedule', input.name);
     if (nameError) errors.name = nameError;
@@ -309,7 +318,7 @@ export function createScheduleService(models: Models, clock: Clock, replans: Rep
     const ownEmail = ownEmailProblem(emailCc, input.steps);
     if (ownEmail && !errors.steps) errors.steps = ownEmail;
     Object.assign(errors, await assertMessagesExist(ref, input.steps));
-    if (!errors.name) {
+    if (!errors.name && nameKey(input.name) !== storedNameKey) {
       try {
         await assertNameFree(ref, input.name, id);
       } catch (error) {
@@ -401,7 +410,8 @@ export function createScheduleService(models: Models, clock: Clock, replans: Rep
     },
 
     async validate(ref, id, input) {
-      return fieldErrors(ref, id, input, (await load(ref, id)).emailCc);
+      const stored = await load(ref, id);
+      return fieldErrors(ref, id, input, stored.emailCc, stored.nameKey);
     },
 
     async save(actor, id, input) {
@@ -409,7 +419,7 @@ export function createScheduleService(models: Models, clock: Clock, replans: Rep
       const stored = await load(ref, id);
       const current = toSchedule(stored);
       assertCanEdit(actor, current);
-      const errors = await fieldErrors(ref, id, input, current.emailCc);
+      const errors = await fieldErrors(ref, id, input, current.emailCc, stored.nameKey);
       if (Object.keys(errors).length) throw new ValidationError(errors);
       const fields = {
         name: normalizeName(input.name),

@@ -19,7 +19,7 @@ const BUDGET = {
   typeAhead: { db: 1, slack: 0 },
   keystroke: { db: 6, slack: 1 },
   add: { db: 6, slack: 1 },
-  save: { db: 13 + REPLAN_WITHOUT_LEADS, slack: 1 },
+  save: { db: 12 + REPLAN_WITHOUT_LEADS, slack: 1 },
 } as const;
 
 function within(cost: Cost, budget: { db: number; slack: number }): void {
