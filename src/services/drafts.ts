@@ -242,6 +242,16 @@ export function createDraftService(
     return { session, revision, emailCc: schedule.emailCc };
   }
 
+  /**
+   * Inserts a revision as given: no mongoose document built, cast or validated on each click (the
+   * fields come from this service, already typed), hence the timestamp set here. A taken (draftId,
+   * rev) throws the duplicate key error.
+   */
+  async function insertRevision(fields: Omit<DraftRevisionDoc, '_id' | 'createdAt'>): Promise<DraftRevisionDoc> {
+    const [inserted] = await DraftRevision.insertMany([{ ...fields, createdAt: clock.now() }], { lean: true });
+    return inserted as unknown as DraftRevisionDoc;
+  }
+
   async function remove(draftIds: Types.ObjectId[]): Promise<void> {
     if (!draftIds.length) return;
     await DraftRevision.deleteMany({ draftId: { $in: draftIds } });
@@ -259,7 +269,7 @@ export function createDraftService(
         baseVersion: schedule.version,
         viewerTimeZone,
       });
-      const revision = await DraftRevision.create({
+      const revision = await insertRevision({
         draftId: session._id,
         workspace: workspaceKey(actor.workspace),
         rev: 1,
@@ -273,8 +283,9 @@ export function createDraftService(
           afterDays: afterDaysText(s.afterDays),
         })),
         nextRowKey: schedule.steps.length + 1,
+        previewAssistantId: null,
       });
-      return toDraft(session.toObject(), revision.toObject(), schedule.emailCc);
+      return toDraft(session.toObject(), revision, schedule.emailCc);
     },
 
     async get(ref, draftId) {
@@ -288,7 +299,7 @@ export function createDraftService(
         const { session, revision, emailCc } = await load(ref, draftId, attempt === 0 ? seen : undefined);
         const next = applyToDraft(revision, typed, change, emailCc);
         try {
-          const created = await DraftRevision.create({
+          const created = await insertRevision({
             draftId: session._id,
             workspace: session.workspace,
             rev: revision.rev + 1,
@@ -303,7 +314,7 @@ export function createDraftService(
           if (clock.now().getTime() - session.updatedAt.getTime() > TOUCH_EVERY_MS) {
             await Draft.updateOne({ _id: session._id }, { $set: { updatedAt: clock.now() } }, { timestamps: false });
           }
-          return toDraft(session, created.toObject(), emailCc);
+          return toDraft(session, created, emailCc);
         } catch (error) {
           // Another click wrote this revision first: start again from it.
           if (!isDuplicateKeyError(error)) throw error;
