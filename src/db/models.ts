@@ -665,6 +665,9 @@ export function createModels(connection: Connection, clock: Clock): Models {
 }
 
 
+/** Agenda's job documents (src/jobs/index.ts); a workspace's deletion removes its waiting jobs. */
+export const AGENDA_JOBS_COLLECTION = 'agendaJobs';
+
 /** Builds every index before the app takes requests (uniqueness must hold from the first write). */
 export async function ensureIndexes(models: Models): Promise<void> {
   await Promise.all(Object.values(models).map((model: Model<unknown>) => model.createIndexes()));

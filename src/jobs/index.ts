@@ -6,6 +6,7 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Connection } from 'mongoose';
 import type { Db } from 'mongodb';
 import type { Services } from '../services/index.js';
+import { AGENDA_JOBS_COLLECTION } from '../db/models.js';
 import { REPLAN_JOB, type ReplanRequest } from '../services/replans.js';
 import { DRAFT_MAX_AGE_MS } from '../services/drafts.js';
 import { REQUEST_CLAIM_KEEP_MS } from '../services/requestClaims.js';
@@ -13,6 +14,8 @@ import type { Logger } from '../logger.js';
 import { IMPORT_RETRIES, importLeadsJob, type LeadImportJobData, type SlackClients } from './leadImport.js';
 import { unlessUninstalled } from './uninstalled.js';
 import { DISPATCH_EVERY, DISPATCH_JOB, DISPATCH_LOCK_MS, dispatchJob } from './delivery.js';
+import { DELETE_WORKSPACE_DATA_JOB, type DeleteWorkspaceDataJob } from '../services/workspaceDataRequests.js';
+import { deleteWorkspaceDataJob } from './workspaceData.js';
 
 export const JOBS = {
   purgeDrafts: 'drafts.purge-stale',
@@ -20,6 +23,7 @@ export const JOBS = {
   repairScheduleSummaries: 'schedules.repair-summaries',
   importLeads: 'leads.import',
   deleteUninstalledWorkspaces: 'workspaces.delete-uninstalled',
+  deleteWorkspaceData: DELETE_WORKSPACE_DATA_JOB,
   replan: REPLAN_JOB,
   dispatch: DISPATCH_JOB,
 } as const;
@@ -47,6 +51,8 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps): 
   agenda.define(JOBS.deleteUninstalledWorkspaces, async () => {
     await services.installations.deleteDataOfUninstalled();
   });
+  // An admin's `/schedule delete-workspace-data`; its document goes once done (it names the workspace).
+  agenda.define<DeleteWorkspaceDataJob>(JOBS.deleteWorkspaceData, deleteWorkspaceDataJob(services, deps), { removeOnComplete: true });
   agenda.define(JOBS.repairScheduleSummaries, async () => {
     await services.schedules.repairSummaries();
   });
@@ -67,7 +73,7 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps): 
 export async function startJobs(connection: Connection, services: Services, options: { readyTimeoutMs?: number; deps?: JobDeps } = {}): Promise<Agenda> {
   const agenda = new Agenda({
     // Reuses mongoose's connection; Agenda then leaves closing it to us.
-    backend: new MongoBackend({ mongo: connection.db as unknown as Db, collection: 'agendaJobs' }),
+    backend: new MongoBackend({ mongo: connection.db as unknown as Db, collection: AGENDA_JOBS_COLLECTION }),
     processEvery: '10 seconds',
     // A job a request starts (a lead import, a replan after a Save) runs here at once rather than at
     // the next poll; other processes still find due jobs by polling.

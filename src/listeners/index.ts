@@ -21,6 +21,7 @@ import * as leadViews from './views/leads.js';
 import * as leadOptions from './options/leads.js';
 import * as leadImportViews from './views/leadImport.js';
 import * as leadImportOptions from './options/leadImport.js';
+import * as workspaceDataViews from './views/workspaceData.js';
 
 export function registerListeners(app: App, services: Services, logger: Logger): void {
   // A request's timestamp and replay check come first, outside its context: the replay claim (the one
@@ -47,4 +48,5 @@ export function registerListeners(app: App, services: Services, logger: Logger):
   leadOptions.register(app, services, logger);
   leadImportViews.register(app, services, logger);
   leadImportOptions.register(app, services, logger);
+  workspaceDataViews.register(app, services, logger);
 }

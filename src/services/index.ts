@@ -26,6 +26,7 @@ import type { Config } from '../config.js';
 import { createMailer } from './delivery/mailer.js';
 import { createDeliveryService, migrateDueHours, type DeliveryService, type Mailer, type RenderInput, type RenderResult } from './delivery/index.js';
 import { renderFollowup } from './delivery/render.js';
+import { createWorkspaceDataService, type WorkspaceDataService } from './workspaceDataRequests.js';
 
 export interface Services {
   readonly clock: Clock;
@@ -59,6 +60,8 @@ export interface Services {
 export interface DeliveryOptions extends Partial<Pick<Config['delivery'], 'smtpUrl' | 'publicUrl' | 'claimTimeoutMs'>> {
   readonly mailer?: Mailer;
   readonly render?: (input: RenderInput) => RenderResult;
+  /** A workspace's data as a whole: delete it (admins). */
+  readonly workspaceData: WorkspaceDataService;
 }
 
 export interface ServiceOptions {
@@ -86,10 +89,11 @@ export async function createServices(connection: Connection, clock: Clock, optio
   const notices = createNoticeService(models, clock, jobs);
   const delivery = options.delivery ?? {};
   const mailer = delivery.mailer ?? createMailer({ delivery: delivery.smtpUrl ? { smtpUrl: delivery.smtpUrl } : {} }, models, clock);
+  const workspaces = createWorkspaceService(models, clock);
   return {
     clock,
     models,
-    workspaces: createWorkspaceService(models, clock),
+    workspaces,
     schedules,
     customMessages,
     assistants,
@@ -113,5 +117,6 @@ export async function createServices(connection: Connection, clock: Clock, optio
       publicUrl: delivery.publicUrl ?? 'http://localhost:3000',
       ...(delivery.claimTimeoutMs ? { claimTimeoutMs: delivery.claimTimeoutMs } : {}),
     }),
+    workspaceData: createWorkspaceDataService(models, workspaces, jobs),
   };
 }

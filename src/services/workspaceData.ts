@@ -1,30 +1,87 @@
-// Everything the app keeps about one workspace, deleted at once: 30 days after an uninstall (a
-// job), or when a workspace admin asks. Every model with a `workspace` field is included, so a
-// collection added later is covered without a change here; documents keyed by the workspace
-// (its record, its uninstall record) and the version claims of its documents (they name who
-// saved) go too. The installation is not workspace data: it goes with the uninstall itself.
-import type { Model, Types } from 'mongoose';
-import type { Models } from '../db/models.js';
+// Everything the app keeps about one workspace, in ONE registry that both `/schedule export` and
+// every deletion (`/schedule delete-workspace-data`, and the job 30 days after an uninstall) walk.
+// A new per-workspace collection is one line in WORKSPACE_COLLECTIONS (a test fails until it is
+// there: test/services/workspaceData.test.ts). Besides the registry's documents, a deletion takes
+// what is keyed by them: the version claims of their saves, their locks, and the workspace's Agenda
+// jobs. Not workspace data: the installation (it goes with the uninstall itself; an admin's
+// deletion keeps the app installed), request and OAuth state claims (a signature or a nonce, nothing
+// of the workspace, purged within minutes), migrations.
+import type { Model, QueryFilter, Types } from 'mongoose';
+import { AGENDA_JOBS_COLLECTION, type Models } from '../db/models.js';
 import { workspaceKey, type WorkspaceRef } from './domain.js';
+import { scheduleLock } from './locks.js';
 
-const CLAIMS_PER_DELETE = 500;
+export interface WorkspaceCollection {
+  readonly model: keyof Models;
+  /** Its section of the export file, or null with why it is left out (it is deleted all the same). */
+  readonly exportAs: string | { readonly skipped: 'derived' | 'transient' | 'bookkeeping' };
+  /** Fields never exported: secrets. */
+  readonly omit?: readonly string[];
+  /** Documents keyed by the workspace (`_id` is workspaceKey) rather than carrying a `workspace` field. */
+  readonly keyedByWorkspace?: true;
+  /** Saves of these documents claim versions (VersionClaim.docId). */
+  readonly versioned?: true;
+  /** The Lock a document may hold (services/locks.ts). */
+  readonly lockOf?: (id: string) => string;
+}
 
-/** Deletes every document of the workspace; safe to repeat (a second run finds nothing). Returns how many went. */
+export const WORKSPACE_COLLECTIONS: readonly WorkspaceCollection[] = [
+  { model: 'Schedule', exportAs: 'schedules', versioned: true, lockOf: scheduleLock },
+  { model: 'ScheduleSummary', exportAs: { skipped: 'derived' } },
+  { model: 'ScheduleName', exportAs: { skipped: 'derived' } },
+  { model: 'CustomMessage', exportAs: 'customMessages', versioned: true },
+  { model: 'Assistant', exportAs: 'assistants', versioned: true },
+  // The unsubscribe token is the secret of the lead's unsubscribe link.
+  { model: 'Lead', exportAs: 'leads', omit: ['unsubscribeToken'] },
+  { model: 'Enrollment', exportAs: 'enrollments', versioned: true },
+  { model: 'LeadImport', exportAs: 'leadImports' },
+  { model: 'LeadImportChunk', exportAs: 'leadImportChunks' },
+  { model: 'ApiToken', exportAs: 'apiTokens', omit: ['hash'] },
+  { model: 'Draft', exportAs: { skipped: 'transient' } },
+  { model: 'DraftRevision', exportAs: { skipped: 'transient' } },
+  { model: 'Workspace', exportAs: { skipped: 'bookkeeping' }, keyedByWorkspace: true },
+  { model: 'Uninstall', exportAs: { skipped: 'bookkeeping' }, keyedByWorkspace: true },
+];
+
+/** The filter that finds a registry collection's documents of one workspace. */
+export function workspaceFilter(collection: WorkspaceCollection, ref: WorkspaceRef): QueryFilter<unknown> {
+  return collection.keyedByWorkspace ? { _id: workspaceKey(ref) } : { workspace: workspaceKey(ref) };
+}
+
+export function modelOf(models: Models, collection: WorkspaceCollection): Model<unknown> {
+  return models[collection.model] as unknown as Model<unknown>;
+}
+
+/** Ids per round when claims and locks of a collection's documents go: FerretDB v1 filters `$in` in Go, so a huge list would be one slow command. */
+const IDS_PER_DELETE = 500;
+
+/**
+ * Deletes every document of the workspace; safe to repeat, and a run cut short is finished by the
+ * next (claims and locks go before the documents that name them). Returns how many went.
+ */
 export async function deleteWorkspaceData(models: Models, ref: WorkspaceRef): Promise<number> {
-  const workspace = workspaceKey(ref);
   let deleted = 0;
-  const docIds: Types.ObjectId[] = [];
-  for (const model of Object.values(models) as Model<unknown>[]) {
-    if (!model.schema.path('workspace')) continue;
-    const docs = await model.find({ workspace }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
-    docIds.push(...docs.map((d) => d._id));
-    deleted += (await model.deleteMany({ workspace })).deletedCount;
+  for (const collection of WORKSPACE_COLLECTIONS) {
+    const model = modelOf(models, collection);
+    const filter = workspaceFilter(collection, ref);
+    if (collection.versioned || collection.lockOf) {
+      let ids: Types.ObjectId[] = [];
+      const flush = async () => {
+        if (collection.versioned) deleted += (await models.VersionClaim.deleteMany({ docId: { $in: ids } })).deletedCount;
+        const { lockOf } = collection;
+        if (lockOf) deleted += (await models.Lock.deleteMany({ _id: { $in: ids.map((id) => lockOf(String(id))) } })).deletedCount;
+        ids = [];
+      };
+      for await (const doc of model.find(filter, { _id: 1 }).lean<{ _id: Types.ObjectId }>().cursor({ batchSize: IDS_PER_DELETE })) {
+        ids.push(doc._id);
+        if (ids.length >= IDS_PER_DELETE) await flush();
+      }
+      if (ids.length) await flush();
+    }
+    deleted += (await model.deleteMany(filter)).deletedCount;
   }
-  // In slices: FerretDB v1 filters `$in` in Go, and a huge list would make one slow command.
-  for (let i = 0; i < docIds.length; i += CLAIMS_PER_DELETE) {
-    deleted += (await models.VersionClaim.deleteMany({ docId: { $in: docIds.slice(i, i + CLAIMS_PER_DELETE) } })).deletedCount;
-  }
-  deleted += (await models.Workspace.deleteOne({ _id: workspace })).deletedCount;
-  deleted += (await models.Uninstall.deleteOne({ _id: workspace })).deletedCount;
+  // Jobs waiting for the workspace (imports, replans, sends); a running one finishes on its own.
+  const jobs = models.Schedule.db.collection(AGENDA_JOBS_COLLECTION);
+  deleted += (await jobs.deleteMany({ 'data.workspace.teamId': ref.teamId, lockedAt: null })).deletedCount;
   return deleted;
 }

@@ -59,6 +59,12 @@ export const SYSTEM_SCHEDULES_VERSION = Math.max(...SYSTEM_SCHEDULES.map((s) => 
 export interface WorkspaceService {
   /** Seeds the system schedules the first time a workspace is seen, and upgrades older ones; cheap afterwards. */
   ensureSeeded(ref: WorkspaceRef): Promise<void>;
+  /**
+   * Seeds again after the workspace's data was deleted. This process forgets it saw the workspace up
+   * to date (its cache would skip seeding for minutes); other processes' caches are right again once
+   * this has run, since the system schedules exist again.
+   */
+  reseed(ref: WorkspaceRef): Promise<void>;
 }
 
 export function createWorkspaceService(models: Models, clock: Clock, systemSchedules: readonly SystemSchedule[] = SYSTEM_SCHEDULES): WorkspaceService {
@@ -110,6 +116,11 @@ export function createWorkspaceService(models: Models, clock: Clock, systemSched
   }
 
   return {
+    async reseed(ref) {
+      upToDateHere.delete(workspaceKey(ref));
+      await this.ensureSeeded(ref);
+    },
+
     async ensureSeeded(ref) {
       const workspace = workspaceKey(ref);
       if (upToDateHere.has(workspace)) return;

@@ -14,9 +14,10 @@ import * as assistants from './assistants.js';
 import * as apiTokens from './apiTokens.js';
 import * as leads from './leads.js';
 import * as leadImport from './leadImport.js';
+import * as workspaceData from './workspaceData.js';
 
 /** Commands that open a modal: they wait for seeding inside the trigger's deadline (see flows/answers.ts). */
-const MODAL_COMMANDS: ReadonlySet<string> = new Set(['clone', 'edit', 'rename', 'message.new', 'message.edit', 'assistant.add', 'assistant.edit', 'default', 'lead.add', 'lead.stop', 'lead.import']);
+const MODAL_COMMANDS: ReadonlySet<string> = new Set(['clone', 'edit', 'rename', 'message.new', 'message.edit', 'assistant.add', 'assistant.edit', 'default', 'lead.add', 'lead.stop', 'lead.import', 'deleteWorkspaceData']);
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.command('/schedule', async ({ ack, command, client, respond }) => {
@@ -86,6 +87,8 @@ export function register(app: App, services: Services, logger: Logger): void {
           return await leads.stop(ctx, request.email);
         case 'lead.import':
           return await leadImport.open(ctx, request.file);
+        case 'deleteWorkspaceData':
+          return await workspaceData.confirmDeletion(ctx);
       }
     } catch (error) {
       if (!(error instanceof DomainError || error instanceof ValidationError)) logFailure(logger, `/schedule ${command.text}`, error);

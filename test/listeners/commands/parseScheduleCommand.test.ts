@@ -26,6 +26,7 @@ describe('/schedule words', () => {
     ['assistant add', { kind: 'assistant.add' }],
     ['assistant list', { kind: 'assistant.list' }],
     ['assistant edit Ava', { kind: 'assistant.edit', name: 'Ava' }],
+    ['delete-workspace-data', { kind: 'deleteWorkspaceData' }],
     ['api-token create', { kind: 'apiToken.create' }],
     ['API-TOKEN create  CRM sync ', { kind: 'apiToken.create', label: 'CRM sync' }],
     ['api-token', { kind: 'apiToken.list' }],
