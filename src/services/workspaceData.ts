@@ -19,6 +19,8 @@ export interface WorkspaceCollection {
   readonly omit?: readonly string[];
   /** Documents keyed by the workspace (`_id` is workspaceKey) rather than carrying a `workspace` field. */
   readonly keyedByWorkspace?: true;
+  /** Documents that only name the workspace inside their `_id` (`…|<workspace>|…`). */
+  readonly idNamesWorkspace?: true;
   /** Saves of these documents claim versions (VersionClaim.docId). */
   readonly versioned?: true;
   /** The Lock a document may hold (services/locks.ts). */
@@ -41,11 +43,19 @@ export const WORKSPACE_COLLECTIONS: readonly WorkspaceCollection[] = [
   { model: 'DraftRevision', exportAs: { skipped: 'transient' } },
   { model: 'Workspace', exportAs: { skipped: 'bookkeeping' }, keyedByWorkspace: true },
   { model: 'Uninstall', exportAs: { skipped: 'bookkeeping' }, keyedByWorkspace: true },
+  { model: 'Notice', exportAs: 'notices' },
+  { model: 'NoticeDigest', exportAs: { skipped: 'bookkeeping' } },
+  { model: 'NoticeChannel', exportAs: { skipped: 'bookkeeping' } },
+  { model: 'NoticeSlot', exportAs: { skipped: 'transient' }, idNamesWorkspace: true },
+  { model: 'OutboxEmail', exportAs: 'outbox' },
 ];
 
 /** The filter that finds a registry collection's documents of one workspace. */
 export function workspaceFilter(collection: WorkspaceCollection, ref: WorkspaceRef): QueryFilter<unknown> {
-  return collection.keyedByWorkspace ? { _id: workspaceKey(ref) } : { workspace: workspaceKey(ref) };
+  const key = workspaceKey(ref);
+  if (collection.keyedByWorkspace) return { _id: key };
+  if (collection.idNamesWorkspace) return { _id: { $regex: `\\|${key.replace(/[^A-Za-z0-9]/g, (c) => `\\${c}`)}\\|` } };
+  return { workspace: key };
 }
 
 export function modelOf(models: Models, collection: WorkspaceCollection): Model<unknown> {

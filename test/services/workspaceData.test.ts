@@ -44,7 +44,7 @@ test('deleting a workspace’s data leaves no document of it in any collection, 
   const before = await documentsMentioning(db.connection, gone, goneIds);
   // Populated means populated: every registry collection, the claims and lock they hold, a waiting job.
   expect(Object.keys(before).sort()).toEqual(
-    expect.arrayContaining(['agendaJobs', 'apitokens', 'assistants', 'custommessages', 'draftrevisions', 'drafts', 'enrollments', 'leadimportchunks', 'leadimports', 'leads', 'locks', 'schedulenames', 'schedules', 'schedulesummaries', 'uninstalls', 'versionclaims', 'workspaces']),
+    expect.arrayContaining(['agendaJobs', 'apitokens', 'assistants', 'custommessages', 'draftrevisions', 'drafts', 'enrollments', 'leadimportchunks', 'leadimports', 'leads', 'locks', 'notices', 'outboxemails', 'schedulenames', 'schedules', 'schedulesummaries', 'uninstalls', 'versionclaims', 'workspaces']),
   );
   const keptBefore = await documentsMentioning(db.connection, kept, await documentIdsOf(db.services, kept));
 

@@ -24,6 +24,21 @@ export async function populateEveryCollection(services: Services, ws: WorkspaceR
   const jamie = added[0];
   if (!jamie?.ok) throw new Error('lead not added');
   await services.leads.pause(alex, jamie.leadId);
+  const lead = { name: 'Jamie', company: 'Acme', email: 'jamie@acme.example' };
+  await services.notices.record({ workspace: ws, assistantId: ava.id, enrollmentId: jamie.enrollmentId, leadId: jamie.leadId, kind: 'sent', step: 1, totalSteps: 7, lead, subject: 'Hello', preview: 'Hi Jamie', nextPlannedAt: null, detail: null, at: services.clock.now() });
+  // No SMTP server in tests: the email goes to the outbox.
+  await services.mailer.send({
+    workspace: workspaceKey(ws),
+    messageId: `<${randomUUID()}@followups.test>`,
+    from: { name: 'Ava', email: 'ava@followups.test' },
+    to: lead,
+    subject: 'Hello',
+    text: 'Hi Jamie',
+    html: '<p>Hi Jamie</p>',
+    inReplyTo: null,
+    references: [],
+    unsubscribeUrl: 'https://followups.test/unsubscribe/x',
+  });
   const started = await services.leadImports.start(alex, { assistantId: ava.id, source: { kind: 'text', text: 'email,first name\nlee@acme.example,Lee\n' }, saveId: `V${randomUUID()}` });
   await services.leadImports.run(ws, started.import.id, { readFile: () => Promise.reject(new Error('no file')), report: async () => {} });
   await services.apiTokens.create(alex, 'CRM sync');
