@@ -8,6 +8,7 @@ import { OWN_EMAIL } from '../../src/services/domain.js';
 import type { EditorModel } from '../../src/services/drafts.js';
 import { LIMITS, validateMessageBlocks, validateView } from '../support/fakeSlack.js';
 import { foreignSequences, liveMarkup, mrkdwnTexts } from '../support/mrkdwn.js';
+import { deleteWorkspaceDataModal, deletionDoneMessage, deletionStartedModal } from '../../views/workspaceData.js';
 import { apiTokenCreatedMessage, apiTokenListMessage, apiTokenNotFoundMessage, apiTokenRevokedMessage } from '../../views/apiTokens.js';
 import { assistantListMessage } from '../../views/assistantList.js';
 import { assistantModal, assistantSavedMessage, regionOption, timeZoneOption } from '../../views/assistantModal.js';
@@ -392,6 +393,12 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
     'savedMeanwhile.ts': {},
     'stepLabels.ts': {},
     'text.ts': {},
+    // No user text in these; rendered so Slack's limits are checked.
+    'workspaceData.ts': {
+      confirm: modal(deleteWorkspaceDataModal()),
+      started: modal(deletionStartedModal()),
+      done: message(deletionDoneMessage()),
+    },
   };
 }
 
