@@ -54,14 +54,14 @@ export interface Services {
   readonly replies: ReplyService;
   /** Sends due followups (the dispatcher job), each exactly once. */
   readonly delivery: DeliveryService;
+  /** A workspace's data as a whole: delete it (admins). */
+  readonly workspaceData: WorkspaceDataService;
 }
 
 /** How this process sends email: what the config says (unset: no SMTP server, emails go to the outbox); tests may give their own mailer or renderer. */
 export interface DeliveryOptions extends Partial<Pick<Config['delivery'], 'smtpUrl' | 'publicUrl' | 'claimTimeoutMs'>> {
   readonly mailer?: Mailer;
   readonly render?: (input: RenderInput) => RenderResult;
-  /** A workspace's data as a whole: delete it (admins). */
-  readonly workspaceData: WorkspaceDataService;
 }
 
 export interface ServiceOptions {

@@ -48,6 +48,9 @@ export const WORKSPACE_COLLECTIONS: readonly WorkspaceCollection[] = [
   { model: 'NoticeChannel', exportAs: { skipped: 'bookkeeping' } },
   { model: 'NoticeSlot', exportAs: { skipped: 'transient' }, idNamesWorkspace: true },
   { model: 'OutboxEmail', exportAs: 'outbox' },
+  { model: 'SendClaim', exportAs: 'sends' },
+  { model: 'SendTakeover', exportAs: { skipped: 'bookkeeping' } },
+  { model: 'DailySendSlot', exportAs: { skipped: 'bookkeeping' } },
 ];
 
 /** The filter that finds a registry collection's documents of one workspace. */

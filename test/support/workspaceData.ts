@@ -19,11 +19,14 @@ export async function populateEveryCollection(services: Services, ws: WorkspaceR
   const mine = await services.schedules.clone(alex, recommended.id, { name: 'Q4 outreach', description: 'Ours' });
   await services.schedules.rename(alex, mine.id, 'Q4 outreach (renamed)');
   await services.customMessages.create(alex, { name: 'Pricing', subject: 'Our prices', body: 'Hi {{first_name|there}}' });
-  const ava = await services.assistants.create(alex, { name: 'Ava', notificationChannel: '', timeZone: 'Europe/Berlin', offDays: [6, 0] });
+  const ava = await services.assistants.create(alex, { name: 'Ava', notificationChannel: '', timeZone: 'Europe/Berlin', offDays: [6, 0], dailyLimit: 50 });
   const added = await services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: recommended.id }, [{ email: 'jamie@acme.example', firstName: 'Jamie' }, { email: 'kim@acme.example' }]);
   const jamie = added[0];
   if (!jamie?.ok) throw new Error('lead not added');
   await services.leads.pause(alex, jamie.leadId);
+  // A lead whose first followup is due: the dispatcher sends it (a send claim, a daily slot, the outbox, a notice).
+  await services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: recommended.id, start: new Date(services.clock.now().getTime() - 3 * 24 * 3600_000) }, [{ email: 'sam@acme.example', firstName: 'Sam' }]);
+  await services.delivery.dispatch();
   const lead = { name: 'Jamie', company: 'Acme', email: 'jamie@acme.example' };
   await services.notices.record({ workspace: ws, assistantId: ava.id, enrollmentId: jamie.enrollmentId, leadId: jamie.leadId, kind: 'sent', step: 1, totalSteps: 7, lead, subject: 'Hello', preview: 'Hi Jamie', nextPlannedAt: null, detail: null, at: services.clock.now() });
   // No SMTP server in tests: the email goes to the outbox.
