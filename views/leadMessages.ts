@@ -3,6 +3,8 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { EnrollmentState, LeadDetails, Enrollment, StopReason } from '../src/services/leads/index.js';
 import { STOP_REASONS, STOP_REASON_LABELS, leadLabel } from '../src/services/leads/index.js';
+import type { RenderResult } from '../src/services/delivery/types.js';
+import { followupBlocks } from './followupText.js';
 import { followupLines } from './leadTimes.js';
 import type { MessageView } from './message.js';
 import { pagerBlocks, type CutPage } from './paging.js';
@@ -28,6 +30,17 @@ export interface EnrollmentView {
   readonly assistantName: string | null;
   readonly scheduleName: string | null;
   readonly timeZone: string;
+}
+
+/** The current enrollment's next followup, rendered for the lead; `rendered` null: its custom message was deleted. */
+export interface NextFollowupView {
+  readonly step: number;
+  readonly rendered: RenderResult | null;
+}
+
+function nextFollowupBlocks(next: NextFollowupView, lead: string, threadSubject: string | null): KnownBlock[] {
+  const head: KnownBlock = { type: 'context', elements: [mrkdwn(`*Next followup* (step ${next.step}), as the lead will get it:`)] };
+  return next.rendered ? [head, ...followupBlocks(next.rendered, lead, threadSubject)] : [head, { type: 'section', text: mrkdwn('_Its custom message was deleted: nothing to send._') }];
 }
 
 const STATE_LABELS: Record<EnrollmentState, string> = { active: 'active', paused: 'paused', completed: 'completed', stopped: 'stopped' };
@@ -58,7 +71,7 @@ function historyLine(entry: Enrollment['history'][number], timeZone: string): st
   return `${followupLines.time(entry.at, timeZone)} · ${entry.action}${reason} · by ${inline(entry.byName || entry.by, 40)}`;
 }
 
-export function leadDetailsMessage(lead: LeadDetails, enrollments: readonly EnrollmentView[]): MessageView {
+export function leadDetailsMessage(lead: LeadDetails, enrollments: readonly EnrollmentView[], next: NextFollowupView | null = null): MessageView {
   const facts = [
     [lead.company, lead.title].filter(Boolean).map((t) => inline(t, 200)).join(' · '),
     lead.phone ? `Phone: ${inline(lead.phone, 50)}` : '',
@@ -86,6 +99,7 @@ export function leadDetailsMessage(lead: LeadDetails, enrollments: readonly Enro
       type: 'context',
       elements: [mrkdwn(`*History*${earlier ? ` (last ${history.length} of ${e.history.length})` : ''}\n${history.map((h) => historyLine(h, view.timeZone)).join('\n')}`)],
     });
+    if (next && view === enrollments[0]) blocks.push(...nextFollowupBlocks(next, inline(leadLabel(lead), 200), e.threadSubject));
   }
   if (enrollments.length > SHOWN_ENROLLMENTS) blocks.push({ type: 'context', elements: [mrkdwn(`And ${enrollments.length - SHOWN_ENROLLMENTS} earlier enrollments.`)] });
   blocks.push({ type: 'context', elements: [mrkdwn(`${code(`/schedule lead pause ${lead.email}`)} · ${code('resume')} · ${code('stop')}`)] });

@@ -55,11 +55,13 @@ describe('viewing a step’s message in the editor', () => {
     expect(plain.body).toMatch(/^Hi Jamie,\n\n[^]*\n\nYour assistant$/);
 
     await clickAndWait(slack, viewId, { actionId: 'editor.preview_for', selectedOption: { text: 'Assistant: Ava', value: ava.id } });
+    // Step 1 starts the lead's thread; every later step replies in it.
+    const opener = rendered({ number: 1, type: TONES[0], customMessage: null }, senderFields(ava));
     for (const [i, tone] of TONES.entries()) {
       const shown = await viewMessage(slack, viewId, rows[i]!);
       const expected = rendered({ number: i + 1, type: tone, customMessage: null }, senderFields(ava));
       expect(shown.all).toContain(`${tone} (generated)`);
-      expect(shown.subject).toBe(expected.subject);
+      expect(shown.subject).toBe(i === 0 ? expected.subject : `Re: ${opener.subject}`);
       expect(shown.body).toBe(expected.text);
       expect(shown.body).toMatch(/\n\nAva Stone\nSales, Example Inc\.$/);
     }

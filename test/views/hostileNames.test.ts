@@ -9,6 +9,7 @@ import type { EditorModel } from '../../src/services/drafts.js';
 import { LIMITS, validateMessageBlocks, validateView } from '../support/fakeSlack.js';
 import { foreignSequences, liveMarkup, mrkdwnTexts } from '../support/mrkdwn.js';
 import { deleteWorkspaceDataModal, deletionDoneMessage, deletionStartedModal } from '../../views/workspaceData.js';
+import { inline } from '../../views/text.js';
 import { apiTokenCreatedMessage, apiTokenListMessage, apiTokenNotFoundMessage, apiTokenRevokedMessage } from '../../views/apiTokens.js';
 import { assistantListMessage } from '../../views/assistantList.js';
 import { assistantModal, assistantSavedMessage, regionOption, timeZoneOption } from '../../views/assistantModal.js';
@@ -19,6 +20,7 @@ import { customMessageModal, customMessageSavedMessage } from '../../views/custo
 import { defaultsModal, defaultsSavedMessage } from '../../views/defaultsModal.js';
 import { deleteConfirmMessage, scheduleDeletedMessage, scheduleKeptMessage } from '../../views/deleteConfirm.js';
 import { doneModal } from '../../views/doneModal.js';
+import { followupBlocks } from '../../views/followupText.js';
 import { helpMessage } from '../../views/help.js';
 import { homeView } from '../../views/home.js';
 import { notice, refusalText, type MessageView } from '../../views/message.js';
@@ -138,6 +140,7 @@ function leadModel(name: string): { lead: LeadDetails; views: EnrollmentView[] }
   const enrollment = (state: Enrollment['state'], i: number): Enrollment => ({
     id: `e${i}`,
     leadId: 'l1',
+    threadSubject: i === 0 ? name : null,
     email: name,
     assistantId: 'a1',
     scheduleId: 's1',
@@ -295,6 +298,10 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
       kept: message(scheduleKeptMessage(name)),
     },
     'doneModal.ts': { done: modal(doneModal(name, `Done: ${refusalText(name, {})}`)) },
+    'followupText.ts': {
+      written: message({ text: 'Followup', blocks: followupBlocks({ ok: true, followup: { subject: name, text: name, html: '' } }, inline(name), name) }),
+      held: message({ text: 'Followup', blocks: followupBlocks({ ok: false, missing: [name, name, name, name] }, inline(name), null) }),
+    },
     'help.ts': { unknownWord: message(helpMessage({ subcommands: SUBCOMMANDS, unknownWord: name })) },
     'home.ts': {
       home: { kind: 'home', view: homeView({ schedules: Array(40).fill(schedule), assistantCount: 2, commands: SUBCOMMANDS }) },
@@ -316,6 +323,9 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
     },
     'leadMessages.ts': {
       details: message(leadDetailsMessage(leadModel(name).lead, leadModel(name).views)),
+      detailsNext: message(leadDetailsMessage(leadModel(name).lead, leadModel(name).views, { step: 2, rendered: { ok: true, followup: { subject: name, text: name, html: '' } } })),
+      detailsHeld: message(leadDetailsMessage(leadModel(name).lead, leadModel(name).views, { step: 20, rendered: { ok: false, missing: [name, name, name, name] } })),
+      detailsDeleted: message(leadDetailsMessage(leadModel(name).lead, leadModel(name).views, { step: 3, rendered: null })),
       notFound: message(leadNotFoundMessage(name)),
       list: message(
         leadListMessage({
@@ -354,10 +364,10 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
       forgedOwner: message(notice(refusalText('Only {owner} can change it.', { ownerId: name }))),
     },
     'messagePreviewModal.ts': {
-      custom: modal(messagePreviewModal({ stepNumber: 1, message: { customMessageName: name }, followup: { ok: true, followup: { subject: name, text: name, html: '' } }, sampleLead: { fullName: name, company: name } })),
-      tone: modal(messagePreviewModal({ stepNumber: 20, message: { tone: 'Gentle' }, followup: { ok: true, followup: { subject: '', text: '', html: '' } }, sampleLead: { fullName: name, company: name } })),
-      held: modal(messagePreviewModal({ stepNumber: 3, message: { customMessageName: name }, followup: { ok: false, missing: [name, name, name, name, name, name] }, sampleLead: { fullName: name, company: name } })),
-      none: modal(messagePreviewModal({ stepNumber: 2, message: null, followup: null, sampleLead: { fullName: name, company: name } })),
+      custom: modal(messagePreviewModal({ stepNumber: 1, threadSubject: null, message: { customMessageName: name }, followup: { ok: true, followup: { subject: name, text: name, html: '' } }, sampleLead: { fullName: name, company: name } })),
+      tone: modal(messagePreviewModal({ stepNumber: 20, threadSubject: name, message: { tone: 'Gentle' }, followup: { ok: true, followup: { subject: '', text: '', html: '' } }, sampleLead: { fullName: name, company: name } })),
+      held: modal(messagePreviewModal({ stepNumber: 3, threadSubject: null, message: { customMessageName: name }, followup: { ok: false, missing: [name, name, name, name, name, name] }, sampleLead: { fullName: name, company: name } })),
+      none: modal(messagePreviewModal({ stepNumber: 2, threadSubject: null, message: null, followup: null, sampleLead: { fullName: name, company: name } })),
     },
     'notFound.ts': {
       schedule: message(scheduleNotFoundMessage(name, Array(25).fill(name))),

@@ -7,6 +7,7 @@ import { leadChangedText, leadDetailsMessage, leadNotFoundMessage, leadStopModal
 import { actorOf } from '../context.js';
 import { currentFirst, enrollmentViews, leadAddModalFor } from '../flows/leads.js';
 import { leadListFor } from '../flows/leadList.js';
+import { nextFollowup } from '../flows/nextFollowup.js';
 import { openFromCommand, type CommandContext } from './types.js';
 
 export async function add(ctx: CommandContext): Promise<void> {
@@ -22,8 +23,9 @@ export async function show(ctx: CommandContext, email: string): Promise<void> {
     await ctx.respond({ response_type: 'ephemeral', ...leadNotFoundMessage(email) });
     return;
   }
-  const views = await enrollmentViews(ctx.services, ctx.workspace, currentFirst(lead));
-  await ctx.respond({ response_type: 'ephemeral', ...leadDetailsMessage(lead, views) });
+  const enrollments = currentFirst(lead);
+  const [views, next] = await Promise.all([enrollmentViews(ctx.services, ctx.workspace, enrollments), nextFollowup(ctx.services, ctx.workspace, lead, enrollments[0])]);
+  await ctx.respond({ response_type: 'ephemeral', ...leadDetailsMessage(lead, views, next) });
 }
 
 export async function list(ctx: CommandContext, assistantName: string | undefined, state: EnrollmentState | undefined): Promise<void> {

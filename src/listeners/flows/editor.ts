@@ -4,9 +4,9 @@ import type { Services } from '../../services/index.js';
 import type { Draft } from '../../services/drafts.js';
 import { OWN_EMAIL, isTone, type WorkspaceRef } from '../../services/domain.js';
 import { SAMPLE_LEAD } from '../../services/personalization.js';
-import { SAMPLE_SENDER, sampleFollowup, senderFields } from '../../services/delivery/render.js';
+import { emailSubject, SAMPLE_SENDER, sampleFollowup, senderFields } from '../../services/delivery/render.js';
 import { scheduleEditorModal } from '../../../views/scheduleEditor.js';
-import { messagePreviewModal, type MessagePreviewModel } from '../../../views/messagePreviewModal.js';
+import { messagePreviewModal } from '../../../views/messagePreviewModal.js';
 import { customMessageModal } from '../../../views/customMessageModal.js';
 
 /**
@@ -38,14 +38,19 @@ export async function pushMessagePreview(client: WebClient, triggerId: string, s
   if (!row || row.type === OWN_EMAIL) return;
   const assistant = draft.previewAssistantId ? (await services.assistants.list(ref)).find((a) => a.id === draft.previewAssistantId) : undefined;
   const sender = assistant ? senderFields(assistant) : SAMPLE_SENDER;
-  const step = { number: index + 1, type: row.type };
-  let preview: Pick<MessagePreviewModel, 'message' | 'followup'>;
-  if (isTone(row.type)) {
-    preview = { message: { tone: row.type }, followup: sampleFollowup({ ...step, customMessage: null }, sender) };
-  } else {
-    const message = row.customMessageId ? (await services.customMessages.getMany(ref, [row.customMessageId])).get(row.customMessageId) : undefined;
-    preview = message ? { message: { customMessageName: message.name }, followup: sampleFollowup({ ...step, customMessage: message }, sender) } : { message: null, followup: null };
-  }
+  const messageOf = async (r: Draft['rows'][number]) => (r.customMessageId ? (await services.customMessages.getMany(ref, [r.customMessageId])).get(r.customMessageId) : undefined);
+  /** What `renderFollowup` writes for the sample lead at row `i`; null for a custom step without a message. */
+  const written = async (r: Draft['rows'][number], i: number) => {
+    if (isTone(r.type)) return sampleFollowup({ number: i + 1, type: r.type, customMessage: null }, sender);
+    const message = await messageOf(r);
+    return message ? sampleFollowup({ number: i + 1, type: r.type, customMessage: message }, sender) : null;
+  };
+  // Later followups go as replies in the thread the first sent one starts ("Re: " its subject).
+  const first = draft.rows.findIndex((r) => r.type !== OWN_EMAIL);
+  const opener = first < index ? await written(draft.rows[first]!, first) : null;
+  const threadSubject = opener?.ok ? emailSubject(opener.followup.subject, null) : null;
+  const message = isTone(row.type) ? { tone: row.type } : await messageOf(row).then((m) => (m ? { customMessageName: m.name } : null));
   const sampleLead = { fullName: `${SAMPLE_LEAD.firstName} ${SAMPLE_LEAD.lastName}`, company: SAMPLE_LEAD.company };
-  await client.views.push({ trigger_id: triggerId, view: messagePreviewModal({ stepNumber: index + 1, sampleLead, ...preview }) });
+  const followup = message ? await written(row, index) : null;
+  await client.views.push({ trigger_id: triggerId, view: messagePreviewModal({ stepNumber: index + 1, sampleLead, message, followup, threadSubject }) });
 }

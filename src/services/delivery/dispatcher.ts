@@ -28,6 +28,7 @@ import type { NoticeInput, NoticeKind, NoticeSink } from '../notices/types.js';
 import type { LeadFields, Mailer, OutgoingEmail, RenderInput, RenderResult } from './types.js';
 import { createSendClaims, type SendClaims } from './claims.js';
 import { advanceCursor, hourOf, hoursToPoll } from './due.js';
+import { emailSubject } from './render.js';
 
 /** What one send did. */
 export type SendResult =
@@ -105,8 +106,6 @@ const LATE_MS = 3_600_000;
 const MAX_BACKOFF_MS = 30 * 60_000;
 /** After this many failed attempts the channel is told (once); retries go on. */
 const FAILED_NOTICE_AFTER = 5;
-/** When a step has no subject of its own and starts the thread. */
-const DEFAULT_SUBJECT = 'Following up';
 
 /** Outcomes after which the enrollment is still due as it was. */
 const STAYS: ReadonlySet<SendResult | 'error'> = new Set(['busy', 'error', 'not_due', 'uninstalled', 'skipped']);
@@ -335,7 +334,7 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
     if (!claims.stillOurs(claim)) return 'busy';
 
     const thread = doc.thread?.messageIds.length ? doc.thread : null;
-    const subject = thread ? `Re: ${thread.subject}` : rendered.followup.subject || customMessage?.subject || DEFAULT_SUBJECT;
+    const subject = emailSubject(rendered.followup.subject, thread?.subject ?? null);
     const email: OutgoingEmail = {
       workspace: doc.workspace,
       messageId: claim.messageId,

@@ -1,7 +1,7 @@
 // A followup written for its lead: tokens filled from the lead and the assistant, the signature
 // added, as plain text and simple HTML. Pure: the dispatcher and the editor's View both call it,
 // so the team previews exactly what a lead gets.
-import { isTone } from '../domain.js';
+import { isTone, type StepType } from '../domain.js';
 import { customFieldKey } from '../leads/schema.js';
 import { fillTokens, SAMPLE_LEAD, type TokenValues } from '../personalization.js';
 import { builtInGenerator } from './generator.js';
@@ -12,8 +12,30 @@ export function senderFields(assistant: { readonly name: string; readonly sender
   return { name: assistant.senderName.trim() || assistant.name, email: assistant.senderEmail ?? '', signature: assistant.signature };
 }
 
+/**
+ * What rendering needs for one planned followup of an enrollment: the dispatcher and a lead's
+ * details both build it here, so what the team previews is what the lead gets.
+ */
+export function followupRenderInput(
+  lead: LeadFields,
+  assistant: Parameters<typeof senderFields>[0],
+  enrollmentId: string,
+  followup: { readonly step: number; readonly type: StepType },
+  customMessage: { readonly subject: string; readonly body: string } | null,
+): RenderInput {
+  return { lead, sender: senderFields(assistant), step: { number: followup.step, type: followup.type, customMessage }, seed: enrollmentId };
+}
+
 /** Who previews are sent from when no assistant is picked. */
 export const SAMPLE_SENDER: SenderFields = { name: 'Your assistant', email: 'assistant@example.com', signature: '' };
+
+/** A first followup's subject when it has none of its own (a custom message without a subject). */
+export const DEFAULT_SUBJECT = 'Following up';
+
+/** The subject an email goes out with: a reply in the lead's thread once there is one, else the followup's own. */
+export function emailSubject(own: string, threadSubject: string | null): string {
+  return threadSubject ? `Re: ${threadSubject}` : own || DEFAULT_SUBJECT;
+}
 
 /** What the tokens read for this lead and sender. `{{signature}}` without a signature signs with the sender's name. */
 export function tokenValues(lead: LeadFields, sender: SenderFields): TokenValues {

@@ -80,6 +80,8 @@ export interface Enrollment {
   readonly followups: readonly Followup[];
   readonly nextDueAt: Date | null;
   readonly history: readonly HistoryEntry[];
+  /** The subject of the lead's email thread once a followup was sent (later ones reply to it), else null. */
+  readonly threadSubject: string | null;
   readonly version: number;
   readonly createdAt: Date;
 }
@@ -240,6 +242,7 @@ export function toEnrollment(doc: EnrollmentDoc): Enrollment {
     nextDueAt: doc.nextDueAt ?? null,
     history: (doc.history ?? []).map((h) => ({ at: h.at, by: h.by, byName: h.byName ?? '', action: h.action, reason: h.reason ?? null })),
     version: doc.version ?? 1,
+    threadSubject: doc.thread?.messageIds.length ? doc.thread.subject : null,
     createdAt: doc.createdAt,
   };
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { TONES, type Tone } from '../../../src/services/domain.js';
 import { builtInGenerator, toneTemplate } from '../../../src/services/delivery/generator.js';
-import { renderFollowup } from '../../../src/services/delivery/render.js';
+import { DEFAULT_SUBJECT, emailSubject, renderFollowup } from '../../../src/services/delivery/render.js';
 import type { FollowupGenerator, LeadFields, RenderInput, RenderResult, SenderFields } from '../../../src/services/delivery/types.js';
 import { tokenProblems } from '../../../src/services/personalization.js';
 import { TONE_TEMPLATES } from '../../../src/services/tones.js';
@@ -70,6 +70,10 @@ describe('rendering a custom message for a lead', () => {
     expect(followup(renderFollowup(custom('  Pricing for {{company}} ', 'Hi'))).subject).toBe('Pricing for Acme Corp');
     expect(followup(renderFollowup(custom('Hi {{custom.x|\nthere}}', 'Hi', { ...jamie }))).subject).toBe('Hi there');
     expect(followup(renderFollowup(custom('', 'Hi'))).subject).toBe('');
+    // The email: a first one without a subject gets a plain one; later ones reply in the thread.
+    expect(emailSubject('', null)).toBe(DEFAULT_SUBJECT);
+    expect(emailSubject('Pricing', null)).toBe('Pricing');
+    expect(emailSubject('Pricing', 'Hello Jamie')).toBe('Re: Hello Jamie');
   });
 
   test('the HTML is paragraphs and line breaks, with everything from the lead, the writer and the sender escaped', () => {
