@@ -37,7 +37,7 @@ export interface JobDeps {
 /** A lead import's lock: extended after every chunk (under a second each), so a worker that died is replaced within seconds. Agenda checks it every half lifetime with a timer it never clears: a short lifetime also lets a stopping process exit sooner. */
 const IMPORT_LOCK_MS = 10_000;
 
-export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps): void {
+export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps, stopping: AbortSignal = new AbortController().signal): void {
   agenda.define(JOBS.purgeDrafts, async () => {
     await services.drafts.purgeStale(DRAFT_MAX_AGE_MS);
   });
@@ -66,7 +66,7 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps): 
       // A failed run (the database or Slack away a moment) is tried again; done chunks are not redone.
       { lockLifetime: IMPORT_LOCK_MS, backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: IMPORT_RETRIES }) },
     );
-    agenda.define(JOBS.dispatch, dispatchJob(services, deps.slack, deps.logger), { concurrency: 1, lockLifetime: DISPATCH_LOCK_MS });
+    agenda.define(JOBS.dispatch, dispatchJob(services, deps.slack, deps.logger, stopping), { concurrency: 1, lockLifetime: DISPATCH_LOCK_MS });
   }
 }
 
@@ -88,7 +88,9 @@ export async function startJobs(connection: Connection, services: Services, opti
       timer = setTimeout(() => reject(new Error(`Agenda was not ready within ${timeoutMs / 1000}s`)), timeoutMs);
     }),
   ]).finally(() => clearTimeout(timer));
-  defineJobs(agenda, services, options.deps);
+  const stopping = new AbortController();
+  stopSignals.set(agenda, stopping);
+  defineJobs(agenda, services, options.deps, stopping.signal);
   services.jobs.bind(async (name, data) => {
     await agenda.now(name, data);
   });
@@ -104,8 +106,12 @@ export async function startJobs(connection: Connection, services: Services, opti
   return agenda;
 }
 
+/** Tells long-running jobs (the dispatcher's polling) to finish, per Agenda started here. */
+const stopSignals = new WeakMap<Agenda, AbortController>();
+
 /** Lets running jobs finish (up to the deadline), then stops taking new ones. */
 export async function stopJobs(agenda: Agenda, timeoutMs: number): Promise<void> {
+  stopSignals.get(agenda)?.abort();
   const result = (await agenda.drain({ timeout: timeoutMs })) as unknown as { timedOut?: boolean };
   // Jobs still running at the deadline are unlocked so another worker picks them up (they are idempotent).
   if (result?.timedOut) await agenda.stop(false);

@@ -63,8 +63,8 @@ export interface DispatchOptions {
   readonly onUninstalled?: (workspace: WorkspaceRef) => Promise<void>;
   /** Stop starting new batches after this long (the job runs again a few seconds later). */
   readonly budgetMs?: number;
-  /** Called between batches (the job extends its lock). */
-  readonly onBatch?: () => Promise<void>;
+  /** Stops starting batches (the process is stopping). */
+  readonly signal?: AbortSignal;
   readonly log?: (level: 'info' | 'warn', line: string) => void;
 }
 
@@ -256,14 +256,15 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
     const assistant = await assistantOf(ctx, found);
     const claimed = await claims.claim({ workspace: found.workspace, enrollmentId: found._id, step: followup.step, messageId: messageIdOf(found._id, followup.step, assistant?.senderEmail) });
     if (claimed.kind === 'busy') return 'busy';
-    if (claimed.kind === 'finish') return finish(claimed.claim, ctx);
-    const progress = { mailing: false };
+    const progress = { mailing: claimed.kind === 'finish' };
     try {
-      return await sendClaimed(claimed.claim, ctx, progress);
+      return claimed.kind === 'finish' ? await finish(claimed.claim, ctx) : await sendClaimed(claimed.claim, ctx, progress);
     } catch (error) {
       // Failed before the email went to the mailer: let the next run claim it at once. After, the
-      // claim stays as it is (taken over once stale, with the same Message-ID).
+      // claim stays as it is (taken over once stale, with the same Message-ID; or finished once sent).
       if (!progress.mailing) await claims.release(claimed.claim).catch(() => {});
+      // Someone else kept changing the enrollment (a burst of clicks, another sender recording): the next run finishes it.
+      if (error instanceof DomainError && error.code === 'conflict') return 'busy';
       throw error;
     }
   }
@@ -467,7 +468,7 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
       const started = Date.now();
       const results: Record<string, number> = {};
       let emptySoFar = true;
-      const overBudget = () => Date.now() - started > (options.budgetMs ?? 60_000);
+      const overBudget = () => Date.now() - started > (options.budgetMs ?? 60_000) || options.signal?.aborted === true;
       for (const hour of await hoursToPoll(models, clock.now())) {
         // Enrollments of this hour left as they were (another process has them, an error): read past them.
         let stuck = 0;
@@ -492,7 +493,6 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
           for (const outcome of outcomes) results[outcome] = (results[outcome] ?? 0) + 1;
           stuck += outcomes.filter((o) => STAYS.has(o)).length;
           if (docs.length < batchSize || overBudget()) break;
-          await options.onBatch?.();
         }
         // An hour gone by with nothing active left in it stays empty (writes never land in the past): skip it from now on.
         if (emptySoFar && hour < hourOf(clock.now()) - 1) {
