@@ -204,7 +204,21 @@ export interface DraftRevisionDoc {
   rows: DraftRowDoc[];
   nextRowKey: number;
   previewAssistantId: Types.ObjectId | null;
+  /** What a click needs of the draft's session, so it reads one document; absent in revisions written before. */
+  session?: DraftSessionCopy;
   createdAt: Date;
+}
+
+/** A copy of a draft session's fields in each of its revisions (the session itself stays, for the purge). */
+export interface DraftSessionCopy {
+  userId: string;
+  scheduleId: Types.ObjectId;
+  baseVersion: number;
+  viewerTimeZone: string;
+  /** The schedule's (it never changes). */
+  emailCc: boolean;
+  /** The session's `updatedAt` as last written (a draft's last use is written at most hourly). */
+  touchedAt: Date;
 }
 
 /**
@@ -532,6 +546,20 @@ export function createModels(connection: Connection, clock: Clock): Models {
       rows: { type: [draftRowSchema], default: [] },
       nextRowKey: { type: Number, default: 1 },
       previewAssistantId: { type: Schema.Types.ObjectId, default: null },
+      session: {
+        type: new Schema<DraftSessionCopy>(
+          {
+            userId: { type: String, required: true },
+            scheduleId: { type: Schema.Types.ObjectId, required: true },
+            baseVersion: { type: Number, required: true },
+            viewerTimeZone: { type: String, default: 'UTC' },
+            emailCc: { type: Boolean, default: false },
+            touchedAt: { type: Date, required: true },
+          },
+          { _id: false },
+        ),
+        default: undefined,
+      },
     },
     { timestamps: { ...timestamps, updatedAt: false }, versionKey: false },
   );

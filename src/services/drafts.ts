@@ -4,7 +4,7 @@
 // transactions and two clicks may race.
 import { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
-import { isDuplicateKeyError, parseObjectId, type DraftDoc, type DraftRevisionDoc, type DraftRowDoc, type Models } from '../db/models.js';
+import { isDuplicateKeyError, parseObjectId, type DraftDoc, type DraftRevisionDoc, type DraftRowDoc, type DraftSessionCopy, type Models } from '../db/models.js';
 import { calendarRulesOf } from './assistantSettings.js';
 import { DEFAULT_OFF_DAYS, parseAfterDays, totalDays, type CalendarRules, type Weekday } from './calendar.js';
 import { DomainError, MAX_STEPS, OWN_EMAIL, ValidationError, isPickableStepType, workspaceKey, type Actor, type PickableStepType, type StepType, type WorkspaceRef } from './domain.js';
@@ -95,15 +95,15 @@ const TOUCH_EVERY_MS = 60 * 60 * 1000;
 /** Superseded revisions younger than this are left alone (a click may be working from them). */
 const SUPERSEDED_GRACE_MS = 10 * 60 * 1000;
 
-function toDraft(session: DraftDoc, revision: DraftRevisionDoc, emailCc: boolean): Draft {
+function toDraft(draftId: Types.ObjectId, session: DraftSessionCopy, revision: DraftRevisionDoc): Draft {
   // Read through the Email CC rule: a draft opened before the migration shows its own email first.
-  const rows = draftRowsWithOwnEmailFirst(emailCc, revision.rows);
+  const rows = draftRowsWithOwnEmailFirst(session.emailCc, revision.rows);
   return {
-    id: String(session._id),
+    id: String(draftId),
     userId: session.userId,
     scheduleId: String(session.scheduleId),
     baseVersion: session.baseVersion,
-    emailCc,
+    emailCc: session.emailCc,
     name: revision.name,
     description: revision.description,
     rows: rows.map((r) => ({ key: r.key, rev: r.rev, type: r.type, customMessageId: r.customMessageId ? String(r.customMessageId) : null, afterDays: r.afterDays })),
@@ -214,32 +214,44 @@ export function createDraftService(
 ): DraftService {
   const { Draft, DraftRevision, Schedule, ScheduleSummary } = models;
 
+  const expired = () => new DomainError('not_found', 'This editor has expired. Close it and open the schedule again.');
+  const scheduleDeleted = () => new DomainError('not_found', 'This schedule was deleted while you were editing it.');
+
   /**
-   * The draft at its latest revision. With `seen`, that revision is read by number alongside the
-   * session (an equality FerretDB pushes down) instead of sorting every revision of the draft, which
-   * FerretDB v1 does by decoding them all; `apply`'s insert of the next revision then proves it was
-   * the latest. Without it, or when it is gone (purged), the latest is looked up.
+   * Whether the schedule still exists (and is Email CC): from its summary, a small document, or,
+   * with no summary (yet: one an older release's process wrote during a deploy), the schedule.
    */
-  async function load(ref: WorkspaceRef, draftId: string, seen?: number): Promise<{ session: DraftDoc; revision: DraftRevisionDoc; emailCc: boolean }> {
+  async function scheduleNow(ref: WorkspaceRef, scheduleId: Types.ObjectId): Promise<{ emailCc: boolean } | null> {
+    const filter = { _id: scheduleId, workspace: workspaceKey(ref) };
+    const summary = await ScheduleSummary.findOne(filter, { emailCc: 1 }).lean<{ emailCc: boolean }>();
+    return summary ?? Schedule.findOne(filter, { emailCc: 1 }).lean<{ emailCc: boolean }>();
+  }
+
+  /**
+   * The draft at its latest revision, and what the click needs of its session: one read, as each
+   * revision carries a copy of it. With `seen`, that revision is read by number (an equality FerretDB
+   * pushes down) instead of sorting every revision of the draft, which FerretDB v1 does by decoding
+   * them all; `apply`'s insert of the next revision then proves it was the latest. Without it, or
+   * when it is gone (purged), the latest is looked up. Whether the schedule still exists is the
+   * caller's to ask (`apply` asks while it writes).
+   */
+  async function load(ref: WorkspaceRef, draftId: string, seen?: number): Promise<{ draftId: Types.ObjectId; session: DraftSessionCopy; revision: DraftRevisionDoc }> {
     const _id = parseObjectId(draftId);
-    const expired = () => new DomainError('not_found', 'This editor has expired. Close it and open the schedule again.');
-    const byNumber = _id && seen !== undefined && Number.isSafeInteger(seen) && seen > 0;
-    const [session, seenRevision] = await Promise.all([
-      _id ? Draft.findOne({ _id, workspace: workspaceKey(ref) }).lean<DraftDoc>() : null,
-      byNumber ? DraftRevision.findOne({ draftId: _id, rev: seen }).lean<DraftRevisionDoc>() : null,
-    ]);
-    if (!session) throw expired();
-    // The summary, not the schedule: whether it is Email CC, and that it still exists, from a small document.
-    const scheduleFilter = { _id: session.scheduleId, workspace: workspaceKey(ref) };
-    const [revision, summary] = await Promise.all([
-      seenRevision ?? DraftRevision.findOne({ draftId: session._id }).sort({ rev: -1 }).lean<DraftRevisionDoc>(),
-      ScheduleSummary.findOne(scheduleFilter, { emailCc: 1 }).lean<{ emailCc: boolean }>(),
-    ]);
-    // No summary (yet): one an older release's process wrote during a deploy. The schedule decides.
-    const schedule = summary ?? (await Schedule.findOne(scheduleFilter, { emailCc: 1 }).lean<{ emailCc: boolean }>());
+    if (!_id) throw expired();
+    const workspace = workspaceKey(ref);
+    const byNumber = seen !== undefined && Number.isSafeInteger(seen) && seen > 0;
+    const revision =
+      (byNumber ? await DraftRevision.findOne({ draftId: _id, workspace, rev: seen }).lean<DraftRevisionDoc>() : null) ??
+      (await DraftRevision.findOne({ draftId: _id, workspace }).sort({ rev: -1 }).lean<DraftRevisionDoc>());
     if (!revision) throw expired();
-    if (!schedule) throw new DomainError('not_found', 'This schedule was deleted while you were editing it.');
-    return { session, revision, emailCc: schedule.emailCc };
+    if (revision.session) return { draftId: _id, session: revision.session, revision };
+    // A revision written before revisions carried their session: the session, and the schedule for Email CC.
+    const stored = await Draft.findOne({ _id, workspace }).lean<DraftDoc>();
+    if (!stored) throw expired();
+    const schedule = await scheduleNow(ref, stored.scheduleId);
+    if (!schedule) throw scheduleDeleted();
+    const { userId, scheduleId, baseVersion, viewerTimeZone, updatedAt } = stored;
+    return { draftId: _id, session: { userId, scheduleId, baseVersion, viewerTimeZone, emailCc: schedule.emailCc, touchedAt: updatedAt }, revision };
   }
 
   /**
@@ -269,6 +281,14 @@ export function createDraftService(
         baseVersion: schedule.version,
         viewerTimeZone,
       });
+      const copy: DraftSessionCopy = {
+        userId: session.userId,
+        scheduleId: session.scheduleId,
+        baseVersion: session.baseVersion,
+        viewerTimeZone: session.viewerTimeZone,
+        emailCc: schedule.emailCc,
+        touchedAt: session.updatedAt,
+      };
       const revision = await insertRevision({
         draftId: session._id,
         workspace: workspaceKey(actor.workspace),
@@ -284,41 +304,51 @@ export function createDraftService(
         })),
         nextRowKey: schedule.steps.length + 1,
         previewAssistantId: null,
+        session: copy,
       });
-      return toDraft(session.toObject(), revision, schedule.emailCc);
+      return toDraft(session._id, copy, revision);
     },
 
     async get(ref, draftId) {
-      const { session, revision, emailCc } = await load(ref, draftId);
-      return toDraft(session, revision, emailCc);
+      const { draftId: _id, session, revision } = await load(ref, draftId);
+      if (!(await scheduleNow(ref, session.scheduleId))) throw scheduleDeleted();
+      return toDraft(_id, session, revision);
     },
 
     async apply(ref, draftId, typed, change, seen) {
       for (let attempt = 0; attempt < 20; attempt++) {
         // A hint that lost (a newer revision exists) is not asked again.
-        const { session, revision, emailCc } = await load(ref, draftId, attempt === 0 ? seen : undefined);
-        const next = applyToDraft(revision, typed, change, emailCc);
+        const { draftId: _id, session, revision } = await load(ref, draftId, attempt === 0 ? seen : undefined);
+        const next = applyToDraft(revision, typed, change, session.emailCc);
+        // The session's last use, for the purge: written at most once per TOUCH_EVERY_MS, not per
+        // click. Superseded revisions are removed in bulk by the purge job, not here.
+        const now = clock.now();
+        const touch = now.getTime() - session.touchedAt.getTime() > TOUCH_EVERY_MS;
+        const copy = touch ? { ...session, touchedAt: now } : session;
+        // Asked while the revision is written: one written for a schedule deleted meanwhile is never shown.
+        const schedule = scheduleNow(ref, session.scheduleId);
+        schedule.catch(() => {}); // awaited below, unless the insert fails first
+        let created: DraftRevisionDoc;
         try {
-          const created = await insertRevision({
-            draftId: session._id,
-            workspace: session.workspace,
+          created = await insertRevision({
+            draftId: _id,
+            workspace: workspaceKey(ref),
             rev: revision.rev + 1,
             name: next.name,
             description: next.description,
             rows: next.rows,
             nextRowKey: next.nextRowKey,
             previewAssistantId: next.previewAssistantId,
+            session: copy,
           });
-          // The session's last use, for the purge: written at most once per TOUCH_EVERY_MS, not per
-          // click. Superseded revisions are removed in bulk by the purge job, not here.
-          if (clock.now().getTime() - session.updatedAt.getTime() > TOUCH_EVERY_MS) {
-            await Draft.updateOne({ _id: session._id }, { $set: { updatedAt: clock.now() } }, { timestamps: false });
-          }
-          return toDraft(session, created, emailCc);
         } catch (error) {
           // Another click wrote this revision first: start again from it.
-          if (!isDuplicateKeyError(error)) throw error;
+          if (isDuplicateKeyError(error)) continue;
+          throw error;
         }
+        if (!(await schedule)) throw scheduleDeleted();
+        if (touch) await Draft.updateOne({ _id }, { $set: { updatedAt: now } }, { timestamps: false });
+        return toDraft(_id, copy, created);
       }
       throw new Error('The editor is busy: too many changes at once');
     },

@@ -17,9 +17,9 @@ const REPLAN_WITHOUT_LEADS = 1;
 const BUDGET = {
   listPage: { db: 3, slack: 0 },
   typeAhead: { db: 1, slack: 0 },
-  keystroke: { db: 6, slack: 1 },
-  add: { db: 6, slack: 1 },
-  save: { db: 12 + REPLAN_WITHOUT_LEADS, slack: 1 },
+  keystroke: { db: 5, slack: 1 },
+  add: { db: 5, slack: 1 },
+  save: { db: 11 + REPLAN_WITHOUT_LEADS, slack: 1 },
 } as const;
 
 function within(cost: Cost, budget: { db: number; slack: number }): void {
