@@ -29,11 +29,18 @@ export interface ReceivedEmail {
   header(name: string): string | null;
   /** Which login sent it (null without AUTH). */
   readonly user: string | null;
+  /** When the server took it (Date.now()). */
+  readonly receivedAt: number;
 }
 
 export interface TestSmtpServerOptions {
   /** Require this login (AUTH PLAIN/LOGIN over plain TCP, as on loopback only). */
   readonly login?: { readonly user: string; readonly pass: string };
+  /**
+   * Read only the headers, not the bodies (benchmarks: a hundred thousand messages, parsed by
+   * mailparser, would cost more than sending them): `text`, `html`, `from`, `to` stay empty.
+   */
+  readonly headersOnly?: boolean;
 }
 
 export interface TestSmtpServer {
@@ -94,9 +101,9 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
         callback();
       },
       onData(stream, session, callback) {
-        simpleParser(stream)
-          .then((mail) => {
-            received.push(receivedEmail(mail, session));
+        (options.headersOnly ? headersOf(stream, session) : simpleParser(stream).then((mail) => receivedEmail(mail, session)))
+          .then((email) => {
+            received.push(email);
             for (const wake of waiters) wake();
             callback();
           })
@@ -155,26 +162,47 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
   };
 }
 
+type Parts = Pick<ReceivedEmail, 'from' | 'to' | 'subject' | 'text' | 'html'>;
+
 function receivedEmail(mail: Awaited<ReturnType<typeof simpleParser>>, session: SMTPServerSession): ReceivedEmail {
-  const lines = new Map<string, string>();
-  for (const { key, line } of mail.headerLines) {
-    // The value as written, folding undone (RFC 5322 2.2.3).
-    if (!lines.has(key)) lines.set(key, line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+  const parts: Parts = { from: mailboxes(mail.from)[0] ?? null, to: mailboxes(mail.to), subject: mail.subject ?? '', text: mail.text ?? '', html: typeof mail.html === 'string' ? mail.html : '' };
+  return emailWith(headerMap(mail.headerLines.map(({ line }) => line)), session, parts);
+}
+
+/** Reads the header block only and lets the rest of the message stream by. */
+async function headersOf(stream: NodeJS.ReadableStream, session: SMTPServerSession): Promise<ReceivedEmail> {
+  let head = '';
+  for await (const chunk of stream) {
+    if (head.length < 65_536 && !/\r?\n\r?\n/.test(head)) head += chunk.toString();
   }
-  const references = lines.get('references');
+  const headers = headerMap(head.split(/\r?\n\r?\n/)[0]!.split(/\r?\n(?![ \t])/));
+  return emailWith(headers, session, { from: null, to: [], subject: headers.get('subject') ?? '', text: '', html: '' });
+}
+
+/** Header lines (`Name: value`, maybe folded) by lower-cased name: the first of each, folding undone (RFC 5322 2.2.3). */
+function headerMap(lines: readonly string[]): Map<string, string> {
+  const headers = new Map<string, string>();
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const key = line.slice(0, colon).trim().toLowerCase();
+    if (!headers.has(key)) headers.set(key, line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+  }
+  return headers;
+}
+
+function emailWith(headers: Map<string, string>, session: SMTPServerSession, parts: Parts): ReceivedEmail {
+  const references = headers.get('references');
   const mailFrom = session.envelope.mailFrom;
   return {
+    ...parts,
     envelope: { from: mailFrom ? mailFrom.address : '', to: session.envelope.rcptTo.map((rcpt) => rcpt.address) },
-    from: mailboxes(mail.from)[0] ?? null,
-    to: mailboxes(mail.to),
-    subject: mail.subject ?? '',
-    messageId: lines.get('message-id') ?? null,
-    inReplyTo: lines.get('in-reply-to') ?? null,
+    messageId: headers.get('message-id') ?? null,
+    inReplyTo: headers.get('in-reply-to') ?? null,
     references: references ? references.split(/\s+/).filter(Boolean) : [],
-    text: mail.text ?? '',
-    html: typeof mail.html === 'string' ? mail.html : '',
-    header: (name) => lines.get(name.toLowerCase()) ?? null,
+    header: (name) => headers.get(name.toLowerCase()) ?? null,
     user: typeof session.user === 'string' ? session.user : null,
+    receivedAt: Date.now(),
   };
 }
 
