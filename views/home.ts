@@ -2,6 +2,7 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import { bold, code, days, mrkdwn, nameList, plural } from './text.js';
 import { stepCountLabel } from './stepLabels.js';
+import { homeDeliveryBlocks, type HomeDeliveryModel } from './homeDelivery.js';
 
 export const HOME = { clone: 'home.clone', newMessage: 'home.new_message', resumeAfterReinstall: 'home.resume_after_reinstall', keepPaused: 'home.keep_paused' } as const;
 const SHOWN = 30;
@@ -12,6 +13,8 @@ export interface HomeModel {
   readonly commands: readonly { usage: string; description: string }[];
   /** Enrollments the app paused when it was uninstalled, still paused now it is back: offered to resume. */
   readonly pausedByUninstall?: number;
+  /** Delivery per assistant (today's sends, due next, held, failures); absent or empty: no section. */
+  readonly delivery?: HomeDeliveryModel;
 }
 
 /** The offer after a reinstall: resume what the uninstall paused (with a confirmation), or keep it paused. */
@@ -62,6 +65,7 @@ export function homeView(model: HomeModel): HomeView {
       ],
     },
     { type: 'divider' },
+    ...(model.delivery ? homeDeliveryBlocks(model.delivery) : []),
     {
       type: 'section',
       text: mrkdwn(`*Schedules* (${model.schedules.length}) · ${plural(model.assistantCount, 'assistant')}`),

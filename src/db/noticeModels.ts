@@ -140,6 +140,8 @@ export function createNoticeModels(connection: Connection, clock: Clock): Notice
   noticeSchema.index({ key: 1 }, { unique: true });
   // The delivery log per assistant (App Home: today's sends, held followups, failures).
   noticeSchema.index({ workspace: 1, assistantId: 1, at: 1 });
+  // App Home's lists by kind (today's sends, held followups, failures): a range of the index each.
+  noticeSchema.index({ workspace: 1, assistantId: 1, kind: 1, at: 1 });
   // What is waiting to be posted, oldest first (the posting job), and the sweep over every workspace.
   noticeSchema.index({ workspace: 1, assistantId: 1, postedAt: 1, at: 1 });
   noticeSchema.index({ postedAt: 1, at: 1 });

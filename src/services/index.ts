@@ -22,6 +22,7 @@ import { createLeadImportService, type LeadImportService } from './leadImport/in
 import { createUnsubscribeService, migrateUnsubscribeTokens, type UnsubscribeService } from './unsubscribes.js';
 import { createNoticeService, type NoticeService } from './notices/index.js';
 import { createReplyService, type ReplyService } from './replies.js';
+import { createDeliveryOverviewService, type DeliveryOverviewService } from './deliveryOverview.js';
 import type { Config } from '../config.js';
 import { createMailer } from './delivery/mailer.js';
 import { createDeliveryService, migrateDueHours, type DeliveryService, type Mailer, type RenderInput, type RenderResult } from './delivery/index.js';
@@ -52,6 +53,8 @@ export interface Services {
   readonly unsubscribes: UnsubscribeService;
   /** A lead's email reply (POST /hooks/reply) stops their followups with that assistant. */
   readonly replies: ReplyService;
+  /** App Home's delivery section: per assistant, today's sends, what is due next, held followups, failures. */
+  readonly deliveryOverview: DeliveryOverviewService;
   /** Sends due followups (the dispatcher job), each exactly once. */
   readonly delivery: DeliveryService;
   /** A workspace's data as a whole: delete it (admins). */
@@ -118,5 +121,6 @@ export async function createServices(connection: Connection, clock: Clock, optio
       ...(delivery.claimTimeoutMs ? { claimTimeoutMs: delivery.claimTimeoutMs } : {}),
     }),
     workspaceData: createWorkspaceDataService(models, workspaces, jobs),
+    deliveryOverview: createDeliveryOverviewService(models, clock),
   };
 }

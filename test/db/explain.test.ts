@@ -8,7 +8,7 @@
 //   sorts what the pushed-down filter returned: one workspace's data, never everyone's.
 import { Long, type Document } from 'mongodb';
 import { countedTestApp, until } from '../support/roundTrips.js';
-import { modalOpenedWith, nextResponse, postedTo } from '../support/flows.js';
+import { homeOpened, modalOpenedWith, nextResponse, postedTo } from '../support/flows.js';
 import { RECOMMENDED } from '../../src/services/workspaces.js';
 import { DEFAULTS } from '../../views/defaultsModal.js';
 
@@ -179,4 +179,45 @@ test('the dispatcher finds due followups and sends one through pushed-down filte
   expect(poll.length).toBeGreaterThan(0);
   expect(cost.db).toEqual(expect.arrayContaining(['insert sendclaims', 'insert dailysendslots']));
   expect(await explainProblems(reads.map((read) => ({ what: 'dispatch', read })))).toEqual([]);
+});
+
+test('App Home’s delivery section, the unsubscribe pages and a reply read only through pushed-down filters and indexes', async () => {
+  const ws = counted.app.workspace();
+  const other = counted.app.workspace();
+  const alex = { workspace: ws.ref, userId: 'UALEX', name: 'alex', isAdmin: false };
+  const { services } = counted.app;
+  for (const ref of [ws.ref, other.ref]) {
+    await services.workspaces.ensureSeeded(ref);
+    const ava = await services.assistants.create({ ...alex, workspace: ref }, { name: 'Ava', notificationChannel: '', timeZone: 'Europe/Berlin', offDays: [], senderEmail: 'ava@acme.example' });
+    const added = await services.leads.addLeads({ ...alex, workspace: ref }, { assistantId: ava.id }, Array.from({ length: 8 }, (_, i) => ({ email: `lead${i}@lead.example`, firstName: `Lead${i}` })));
+    for (const [i, kind] of (['sent', 'held', 'bounced', 'failed'] as const).entries()) {
+      const result = added[i]!;
+      if (!result.ok) throw new Error('not added');
+      await services.notices.record({ workspace: ref, assistantId: ava.id, enrollmentId: result.enrollmentId, leadId: result.leadId, kind, step: 1, totalSteps: 7, lead: { name: `Lead${i}`, company: '', email: `lead${i}@lead.example` }, subject: 'Hi', preview: '', nextPlannedAt: null, detail: null, at: new Date() });
+    }
+  }
+  const reads: { what: string; read: Document }[] = [];
+  const capture = async (what: string, interaction: () => Promise<void>) => {
+    const cost = await counted.trips.measure(interaction);
+    reads.push(...cost.reads.map((read) => ({ what, read })));
+  };
+  await capture('app home', async () => {
+    const since = counted.app.fake.calls.length;
+    await ws.as('UALEX').signedPost(homeOpened(ws.ref.teamId, 'UALEX'), { contentType: 'application/json' });
+    await counted.app.fake.waitForCall('views.publish', (c) => counted.app.fake.calls.indexOf(c) >= since);
+  });
+  const lead = (await services.models.Lead.findOne({ workspace: ws.ref.teamId, email: 'lead5@lead.example' }).lean<{ unsubscribeToken: string }>())!;
+  await capture('unsubscribe page', async () => {
+    await (await fetch(`${counted.app.url}/unsubscribe/${lead.unsubscribeToken}`)).text();
+  });
+  await capture('unsubscribe', async () => {
+    await (await fetch(`${counted.app.url}/unsubscribe/${lead.unsubscribeToken}`, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).text();
+  });
+  await capture('reply', async () => {
+    await services.replies.recordReply({ from: 'lead6@lead.example', recipients: ['ava@acme.example'], messageIds: [] });
+  });
+
+  const problems = await explainProblems(reads);
+  expect(new Set(reads.map((r) => r.what))).toEqual(new Set(['app home', 'unsubscribe page', 'unsubscribe', 'reply']));
+  expect(problems).toEqual([]);
 });

@@ -1,23 +1,11 @@
 import { startTestApp, type TestApp } from '../support/testApp.js';
-import { blocksText, openedViewId } from '../support/flows.js';
+import { blocksText, homeOpened, openedViewId } from '../support/flows.js';
 
 let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => app.stop());
-
-function homeOpened(teamId: string, userId: string): string {
-  return JSON.stringify({
-    token: 'verification-token',
-    team_id: teamId,
-    api_app_id: 'A0FAKEAPP',
-    type: 'event_callback',
-    event_id: `Ev${Date.now()}`,
-    event_time: Math.floor(Date.now() / 1000),
-    event: { type: 'app_home_opened', user: userId, channel: 'D123', tab: 'home', event_ts: `${Date.now() / 1000}` },
-  });
-}
 
 test('opening the Home tab shows the workspace’s schedules, and its button opens the clone modal', async () => {
   const ws = app.workspace();

@@ -105,3 +105,16 @@ export async function updatedTo(fake: FakeSlack, viewId: string, blockId: string
   if (call.response.ok !== true) throw new Error(`views.update was refused: ${JSON.stringify(call.response)}`);
   return fake.view(viewId);
 }
+
+/** The `app_home_opened` event Slack sends when `userId` opens the app's Home tab (post it signed). */
+export function homeOpened(teamId: string, userId: string): string {
+  return JSON.stringify({
+    token: 'verification-token',
+    team_id: teamId,
+    api_app_id: 'A0FAKEAPP',
+    type: 'event_callback',
+    event_id: `Ev${Date.now()}${Math.random().toString(36).slice(2, 8)}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event: { type: 'app_home_opened', user: userId, channel: 'D123', tab: 'home', event_ts: `${Date.now() / 1000}` },
+  });
+}

@@ -38,9 +38,12 @@ export function liveMarkup(text: string): string[] {
   return tokens;
 }
 
-/** The `<…>` sequences in `text` that are not a mention of a user or a channel by id. */
+/**
+ * The `<…>` sequences in `text` that are not a mention of a user or a channel by id, nor a time as
+ * the app writes it (views/homeDelivery.ts `slackDate`: a number, its fixed format, a UTC fallback).
+ */
 export function foreignSequences(text: string): string[] {
-  return liveMarkup(text).filter((t) => t.startsWith('<') && !/^<(@[UW][A-Z0-9]+|#[CG][A-Z0-9]+)>$/.test(t));
+  return liveMarkup(text).filter((t) => t.startsWith('<') && !/^<(@[UW][A-Z0-9]+|#[CG][A-Z0-9]+|!date\^\d+\^\{date_short_pretty\} \{time\}\|\d{4}-\d\d-\d\d \d\d:\d\d UTC)>$/.test(t));
 }
 
 export interface MrkdwnText {

@@ -23,6 +23,7 @@ import { doneModal } from '../../views/doneModal.js';
 import { followupBlocks } from '../../views/followupText.js';
 import { helpMessage } from '../../views/help.js';
 import { homeView } from '../../views/home.js';
+import { homeDeliveryBlocks } from '../../views/homeDelivery.js';
 import { notice, refusalText, type MessageView } from '../../views/message.js';
 import { messagePreviewModal } from '../../views/messagePreviewModal.js';
 import { assistantNotFoundMessage, customMessageNotFoundMessage, scheduleNotFoundMessage } from '../../views/notFound.js';
@@ -184,6 +185,24 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
   const modal = (view: unknown): Rendered => ({ kind: 'modal', view });
   const message = (m: MessageView): Rendered => ({ kind: 'message', message: m });
   const schedule = { id: 's1', name, description: name, system: false, emailCc: true, stepCount: 3, totalDays: 4, createdBy: OWNER, defaultFor: [name, name, name, name, name, name] };
+  const deliveryLine = { leadId: 'l1', lead: name, step: 2, totalSteps: 7, at: NOW, detail: name };
+  const delivery = {
+    assistants: Array.from({ length: 12 }, () => ({
+      name,
+      timeZone: 'America/Argentina/ComodRivadavia',
+      overview: {
+        assistantId: 'a1',
+        sentToday: 1200,
+        notDeliveredToday: 3,
+        recentSends: Array(3).fill(deliveryLine),
+        dueNext: Array(5).fill(deliveryLine),
+        moreDue: true,
+        held: Array(5).fill(deliveryLine),
+        failures: Array.from({ length: 5 }, () => ({ ...deliveryLine, kind: 'bounced' as const })),
+      },
+    })),
+    more: 2,
+  };
   return {
     'apiTokens.ts': {
       created: message(apiTokenCreatedMessage({ label: name, token: `fut_${'A'.repeat(43)}` })),
@@ -305,6 +324,11 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
     'help.ts': { unknownWord: message(helpMessage({ subcommands: SUBCOMMANDS, unknownWord: name })) },
     'home.ts': {
       home: { kind: 'home', view: homeView({ schedules: Array(40).fill(schedule), assistantCount: 2, commands: SUBCOMMANDS }) },
+      // Everything at once: the resume offer, 40 schedules and the most delivery it shows.
+      full: { kind: 'home', view: homeView({ schedules: Array(40).fill(schedule), assistantCount: 14, commands: SUBCOMMANDS, pausedByUninstall: 3, delivery }) },
+    },
+    'homeDelivery.ts': {
+      delivery: { kind: 'home', view: { type: 'home', blocks: homeDeliveryBlocks(delivery) } },
     },
     'leadAddModal.ts': {
       preview: modal(

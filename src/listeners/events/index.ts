@@ -5,6 +5,7 @@ import type { WorkspaceRef } from '../../services/domain.js';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { HOME, homeView } from '../../../views/home.js';
+import { HOME_DELIVERY_ASSISTANTS } from '../../../views/homeDelivery.js';
 import { customMessageModal } from '../../../views/customMessageModal.js';
 import { logFailure, userMessage, workspaceOf } from '../context.js';
 import { notice } from '../../../views/message.js';
@@ -19,9 +20,13 @@ export async function publishHome(services: Services, client: WebClient, ref: Wo
     services.assistants.list(ref),
     services.installations.resumableAfterReinstall(ref),
   ]);
+  // The viewer's own assistants first, then by name (as listed); as many as the Home tab shows.
+  const shown = [...assistants.filter((a) => a.owner === userId), ...assistants.filter((a) => a.owner !== userId)].slice(0, HOME_DELIVERY_ASSISTANTS);
+  const overviews = await services.deliveryOverview.overview(ref, shown);
+  const delivery = { assistants: shown.map((a, i) => ({ name: a.name, timeZone: a.timeZone, overview: overviews[i]! })), more: assistants.length - shown.length };
   await client.views.publish({
     user_id: userId,
-    view: homeView({ schedules, assistantCount: assistants.length, commands: SUBCOMMANDS, pausedByUninstall }),
+    view: homeView({ schedules, assistantCount: assistants.length, commands: SUBCOMMANDS, pausedByUninstall, delivery }),
   });
 }
 
