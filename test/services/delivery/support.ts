@@ -7,6 +7,7 @@ import type { StepInput } from '../../../src/services/schedules.js';
 import type { Services } from '../../../src/services/index.js';
 import { RECOMMENDED } from '../../../src/services/workspaces.js';
 import type { AssistantInput } from '../../../src/services/assistants.js';
+import type { WorkspaceRef } from '../../../src/services/domain.js';
 import { actorIn, newWorkspace } from '../../support/db.js';
 
 /** Monday 1 March 2027, 09:00 in New York (EST). */
@@ -49,8 +50,7 @@ export function recordingMailer() {
 export const INTRO = { name: 'Intro', subject: 'Quick question, {{first_name}}', body: 'Hi {{first_name}},\n\nDoes {{company}} still look after its followups by hand?\n\n{{signature}}' };
 
 /** Ava, her schedule “Mine” (Intro after 1 day, Gentle after 2 days) and Alex who adds leads. */
-export async function deliveryWorkspace(services: Services, assistant: Partial<AssistantInput> = {}, steps?: (introId: string) => StepInput[]) {
-  const ws = newWorkspace();
+export async function deliveryWorkspace(services: Services, assistant: Partial<AssistantInput> = {}, steps?: (introId: string) => StepInput[], ws: WorkspaceRef = newWorkspace()) {
   await services.workspaces.ensureSeeded(ws);
   const alex = actorIn(ws, 'UALEX', { name: 'Alex' });
   const ava = await services.assistants.create(alex, {
