@@ -881,6 +881,60 @@ describe('files', () => {
   });
 });
 
+describe('file uploads (files.uploadV2: getUploadURLExternal, the upload URL, completeUploadExternal)', () => {
+  test('files.uploadV2 into a DM shares the exact bytes there, with the comment', async () => {
+    const dm = await client.chat.postMessage({ channel: 'UALICE', text: 'hello' });
+    const content = JSON.stringify({ leads: ['åsa@example.com'] });
+    const res = await client.filesUploadV2({ channel_id: String(dm.channel), file: Buffer.from(content), filename: 'export.json', title: 'Export', initial_comment: 'Here it is' });
+    expect(res.ok).toBe(true);
+    const shared = fake.sharedFiles().at(-1)!;
+    expect(shared).toMatchObject({ filename: 'export.json', title: 'Export', channel: dm.channel, initialComment: 'Here it is', teamId: fake.teamId });
+    expect(shared.content?.toString('utf8')).toBe(content);
+    expect(fake.messages.at(-1)).toMatchObject({ channel: dm.channel, text: 'Here it is', files: [shared.fileId] });
+    expect((await client.files.info({ file: shared.fileId })).file).toMatchObject({ name: 'export.json', size: Buffer.byteLength(content) });
+  });
+
+  test('getUploadURLExternal needs a filename and a length; a length of 0 is missing_argument', async () => {
+    expect(await slackFailure(client.files.getUploadURLExternal({ filename: 'a.json' } as never))).toEqual({ error: 'invalid_arguments', messages: ['[ERROR] missing required field: length [json-pointer:/length]'] });
+    expect((await slackFailure(client.files.getUploadURLExternal({ length: 3 } as never))).error).toBe('invalid_arguments');
+    expect((await slackFailure(client.files.getUploadURLExternal({ filename: 'a.json', length: 0 }))).error).toBe('missing_argument');
+    expect((await slackFailure(client.files.getUploadURLExternal({ filename: 'a.json', length: 'ten' as never }))).error).toBe('invalid_arguments');
+  });
+
+  test('the upload URL takes exactly the announced length, once', async () => {
+    const { upload_url: url, file_id: id } = await client.files.getUploadURLExternal({ filename: 'a.json', length: 5 });
+    expect((await fetch(String(url), { method: 'POST', body: 'toolong' })).status).toBe(400);
+    const ok = await fetch(String(url), { method: 'POST', body: 'hello' });
+    expect([ok.status, await ok.text()]).toEqual([200, 'OK - 5']);
+    expect((await fetch(String(url), { method: 'POST', body: 'hello' })).status).toBe(404);
+    await client.files.completeUploadExternal({ files: [{ id: String(id) }] });
+  });
+
+  test('completeUploadExternal refuses an unknown id, another workspace’s upload, one without its bytes, a second completion, and where the bot cannot post', async () => {
+    const start = async (c: WebClient, bytes = 'abc') => {
+      const { upload_url: url, file_id: id } = await c.files.getUploadURLExternal({ filename: 'x.json', length: Buffer.byteLength(bytes) });
+      await fetch(String(url), { method: 'POST', body: bytes });
+      return String(id);
+    };
+    expect((await slackFailure(client.files.completeUploadExternal({ files: [{ id: 'F0NEVER00' }] }))).error).toBe('file_not_found');
+    const other = fake.addTeam({ id: 'TUPLOADS' });
+    const otherClient = new WebClient(other.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
+    expect((await slackFailure(client.files.completeUploadExternal({ files: [{ id: await start(otherClient) }] }))).error).toBe('file_not_found');
+    const { file_id: empty } = await client.files.getUploadURLExternal({ filename: 'x.json', length: 3 });
+    expect((await slackFailure(client.files.completeUploadExternal({ files: [{ id: String(empty) }] }))).error).toBe('file_not_found');
+
+    // Conversation ids as Slack makes them (a letter and 8 or more): Slack checks the shape first.
+    fake.addChannel({ id: 'C0OUTSIDE1', name: 'outside', botIsMember: false });
+    fake.addChannel({ id: 'C0INSIDE01', name: 'inside', botIsMember: true });
+    const id = await start(client);
+    expect((await slackFailure(client.files.completeUploadExternal({ files: [{ id }], channel_id: 'C0NOSUCH01' }))).error).toBe('channel_not_found');
+    expect((await slackFailure(client.files.completeUploadExternal({ files: [{ id }], channel_id: 'C0OUTSIDE1' }))).error).toBe('not_in_channel');
+    expect((await slackFailure(client.files.completeUploadExternal({ files: [{ id }], channel_id: 'UALICE' }))).error).toBe('invalid_arguments');
+    await client.files.completeUploadExternal({ files: [{ id }], channel_id: 'C0INSIDE01' });
+    expect((await slackFailure(client.files.completeUploadExternal({ files: [{ id }], channel_id: 'C0INSIDE01' }))).error).toBe('file_not_found');
+  });
+});
+
 // ─── rate limits ────────────────────────────────────────────────────────────────────────────────────────────────
 
 describe('rate limits', () => {

@@ -33,6 +33,7 @@ export {
   type FakeFileInput,
   type FakeMessage,
   type FakeTeam,
+  type FakeUpload,
   type FakeUser,
   type FakeUserInput,
   type ResponseUrlContext,

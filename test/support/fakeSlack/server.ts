@@ -93,7 +93,25 @@ export interface FakeMessage {
   deleted: boolean;
   /** Earlier versions, oldest first, after chat.update / replace_original. */
   history: Array<{ text: string | undefined; blocks: JsonObject[] | undefined }>;
-  via: 'chat.postMessage' | 'chat.postEphemeral' | 'response_url';
+  via: 'chat.postMessage' | 'chat.postEphemeral' | 'response_url' | 'files.completeUploadExternal';
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: string[];
+}
+
+/** A file uploaded by the app: files.getUploadURLExternal, the bytes to its upload URL, files.completeUploadExternal. */
+export interface FakeUpload {
+  fileId: string;
+  teamId: string;
+  filename: string;
+  /** What getUploadURLExternal was told the file's size is. */
+  length: number;
+  /** Null until the bytes are posted to the upload URL. */
+  content: Buffer | null;
+  completed: boolean;
+  title?: string;
+  /** Where completeUploadExternal shared it (none: the file stays private to the app). */
+  channel?: string;
+  initialComment?: string;
 }
 
 export interface ResponseUrlContext {
@@ -243,6 +261,10 @@ export class FakeSlack {
   /** "Add to Slack": the authorize page, oauth.v2.access, apps.uninstall, and the tokens they issue (oauth.ts). */
   readonly oauth: FakeOAuth;
   private readonly files = new Map<string, FakeFile>();
+  /** Uploads started with files.getUploadURLExternal, by file id (see `sharedFiles`). */
+  private readonly uploads = new Map<string, FakeUpload>();
+  /** Every POST to an upload URL, with the status the fake answered. */
+  readonly uploadPosts: Array<{ fileId: string; bytes: number; status: number }> = [];
   /** Recent calls per workspace and rate-limited method, for Slack's per-minute tiers (see RATE_LIMITS). */
   private readonly recentCalls = new Map<string, number[]>();
   /** Every GET of a file's private download URL, with the status the fake answered. */
@@ -284,6 +306,8 @@ export class FakeSlack {
       'conversations.info': (a, t) => this.conversationsInfo(a, t),
       'conversations.join': (a, t) => this.conversationsJoin(a, t),
       'files.info': (a, t) => this.filesInfo(a, t),
+      'files.getUploadURLExternal': (a, t) => this.filesGetUploadURLExternal(a, t),
+      'files.completeUploadExternal': (a, t) => this.filesCompleteUploadExternal(a, t),
     };
   }
 
@@ -532,7 +556,14 @@ export class FakeSlack {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString('utf8');
+    const upload = /^\/upload\/v1\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'POST' && upload?.[1]) {
+      const answer = await this.receiveUpload(upload[1], req.headers['content-type'] ?? '', bytes);
+      sendText(res, answer.status, answer.text);
+      return;
+    }
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
       const method = decodeURIComponent(url.pathname.slice('/api/'.length));
       const { args, token } = parseApiRequest(req, raw);
@@ -813,6 +844,107 @@ export class FakeSlack {
     return { ok: true, file: this.renderFile(file), comments: [], response_metadata: { next_cursor: '' } };
   }
 
+  // files.uploadV2 is these three steps (WebClient.filesUploadV2): get an upload URL, POST the bytes
+  // there, complete the upload. Slack's rules as documented: `filename` and `length` are required (a
+  // length of 0 is `missing_argument`); an upload URL takes the bytes raw or as multipart and answers
+  // 200 "OK - <bytes>" (non-200 is a failure); completion needs this workspace's file ids, can be
+  // called once, and shares into a channel id (`channel_id`; a user id is refused, as Slack
+  // validates it as a conversation id) the bot can post in.
+
+  private filesGetUploadURLExternal(args: JsonObject, team: FakeTeam): MethodResult {
+    const missing = ['filename', 'length'].filter((key) => args[key] === undefined || args[key] === '');
+    if (missing.length) return invalidArguments(missing.map((key) => `[ERROR] missing required field: ${key} [json-pointer:/${key}]`));
+    if (typeof args.filename !== 'string') return invalidArguments(['[ERROR] must provide a string [json-pointer:/filename]']);
+    const length = typeof args.length === 'number' ? args.length : Number(args.length);
+    if (!Number.isInteger(length) || length < 0) return invalidArguments(['[ERROR] must provide an integer [json-pointer:/length]']);
+    if (length === 0) return { ok: false, error: 'missing_argument' };
+    if (typeof args.alt_txt === 'string' && chars(args.alt_txt) > 1000) return { ok: false, error: 'alt_txt_too_large' };
+    const fileId = `F${randomBytes(5).toString('hex').toUpperCase()}`;
+    this.uploads.set(fileId, { fileId, teamId: team.id, filename: args.filename, length, content: null, completed: false });
+    return { ok: true, upload_url: `${this.baseUrl}/upload/v1/${fileId}`, file_id: fileId };
+  }
+
+  /** The upload URL: the bytes, raw or as the one file of a multipart form, exactly `length` of them. */
+  private async receiveUpload(fileId: string, contentType: string, body: Buffer): Promise<{ status: number; text: string }> {
+    const upload = this.uploads.get(fileId);
+    const answer = (status: number, text: string, bytes = 0) => {
+      this.uploadPosts.push({ fileId, bytes, status });
+      return { status, text };
+    };
+    if (!upload || upload.completed || upload.content) return answer(404, 'not_found');
+    let bytes = body;
+    if (contentType.startsWith('multipart/form-data')) {
+      const form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
+      const file = [...form.values()].find((value) => typeof value !== 'string');
+      if (!file || typeof file === 'string') return answer(400, 'no file in the form');
+      bytes = Buffer.from(await file.arrayBuffer());
+    }
+    // The fake's strictness: the file must be what files.getUploadURLExternal was told it is.
+    if (bytes.length !== upload.length) return answer(400, `length mismatch: ${bytes.length} bytes, ${upload.length} announced`, bytes.length);
+    upload.content = bytes;
+    return answer(200, `OK - ${bytes.length}`, bytes.length);
+  }
+
+  private filesCompleteUploadExternal(args: JsonObject, team: FakeTeam): MethodResult {
+    let files: unknown = args.files;
+    if (typeof files === 'string') {
+      try {
+        files = JSON.parse(files);
+      } catch {
+        return invalidArguments(['[ERROR] must provide an array [json-pointer:/files]']);
+      }
+    }
+    if (files === undefined) return invalidArguments(['[ERROR] missing required field: files [json-pointer:/files]']);
+    if (!Array.isArray(files) || files.length === 0 || !files.every((f) => isObj(f) && typeof f.id === 'string')) return invalidArguments(['[ERROR] must provide an array of objects with an id [json-pointer:/files]']);
+    const uploads: FakeUpload[] = [];
+    for (const entry of files as JsonObject[]) {
+      const upload = this.uploads.get(entry.id as string);
+      // Another workspace's upload, one completed already (it can be completed once), or one whose
+      // bytes never came (the fake has no job handler to wait for): not a file this call can finish.
+      if (!upload || upload.teamId !== team.id || upload.completed || !upload.content) return { ok: false, error: 'file_not_found' };
+      uploads.push(upload);
+    }
+    const channelArg = typeof args.channel_id === 'string' && args.channel_id !== '' ? args.channel_id : typeof args.channels === 'string' && args.channels !== '' ? args.channels : undefined;
+    let channel: FakeChannel | undefined;
+    if (channelArg !== undefined) {
+      if (!/^[CGDZ][A-Z0-9]{8,}$/.test(channelArg)) return invalidArguments([`[ERROR] invalid channel id [json-pointer:/channel_id]`]);
+      const target = this.resolveChannelForPost(channelArg, team);
+      if ('error' in target) return { ok: false, error: target.error };
+      channel = target.channel;
+    }
+    const initialComment = typeof args.initial_comment === 'string' ? args.initial_comment : undefined;
+    if (initialComment !== undefined && chars(initialComment) > LIMITS.messageText) return { ok: false, error: 'msg_too_long' };
+    for (const [i, upload] of uploads.entries()) {
+      const title = (files as JsonObject[])[i]!.title;
+      upload.completed = true;
+      if (typeof title === 'string') upload.title = title;
+      if (channel) upload.channel = channel.id;
+      if (initialComment !== undefined) upload.initialComment = initialComment;
+      const extension = /\.([A-Za-z0-9]+)$/.exec(upload.filename)?.[1]?.toLowerCase() ?? 'text';
+      this.files.set(upload.fileId, {
+        id: upload.fileId,
+        teamId: team.id,
+        user: this.botUserId,
+        name: upload.filename,
+        content: upload.content!,
+        filetype: extension,
+        mimetype: extension === 'json' ? 'application/json' : extension === 'gz' ? 'application/gzip' : 'application/octet-stream',
+        created: Math.floor(this.now() / 1000),
+        deleted: false,
+      });
+    }
+    if (channel) {
+      const message = this.storeMessage(channel.id, { text: initialComment ?? '', blocks: undefined, attachments: undefined }, 'files.completeUploadExternal');
+      message.files = uploads.map((u) => u.fileId);
+    }
+    return { ok: true, files: uploads.map((u) => ({ id: u.fileId, title: u.title ?? u.filename })) };
+  }
+
+  /** Files the app shared with files.completeUploadExternal, in order (`content` is what it uploaded). */
+  sharedFiles(): FakeUpload[] {
+    return [...this.uploads.values()].filter((u) => u.completed);
+  }
+
   // ── response_url ──
 
   private handleResponseUrl(id: string, req: IncomingMessage, raw: string): { status: number; response: JsonObject; body: unknown } {
@@ -1025,11 +1157,11 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
