@@ -1,9 +1,49 @@
-// `/schedule delete-workspace-data`: the typed confirmation, what follows it, and the DM once done.
+// `/schedule export` (started, the DM around the file) and `/schedule delete-workspace-data` (the
+// typed confirmation, what follows it, and the DM once done).
 import type { ModalView } from '@slack/types';
 import { DELETE_CONFIRMATION_PHRASE } from '../src/services/workspaceDataRequests.js';
 import { doneModal } from './doneModal.js';
 import { notice, type MessageView } from './message.js';
-import { mrkdwn } from './text.js';
+import { code, mrkdwn, plural } from './text.js';
+
+/** The command's answer, at once (the file comes later). */
+export function exportStartedMessage(): MessageView {
+  return notice(':package: Export started. The file with every record of this workspace will come to your DM with the app in a moment (a big workspace takes a few minutes).');
+}
+
+/** The DM's first message, while the file is being written. */
+export function exportPreparingMessage(): MessageView {
+  return notice(':hourglass_flowing_sand: Writing the export of this workspace: schedules, custom messages, assistants, leads with their followups and history, lead imports, API tokens (their names, never the tokens) and what delivery recorded. The file comes here.');
+}
+
+const SECTION_WORDS: Readonly<Record<string, [string, string?]>> = {
+  schedules: ['schedule'],
+  customMessages: ['custom message'],
+  assistants: ['assistant'],
+  leads: ['lead'],
+  enrollments: ['enrollment'],
+  leadImports: ['lead import'],
+  apiTokens: ['API token'],
+  notices: ['notice'],
+  outbox: ['outbox email'],
+  sends: ['send'],
+};
+
+/** The comment the file is shared with: what is in it. */
+export function exportReadyText(counts: Readonly<Record<string, number>>, gzipped: boolean): string {
+  const parts = Object.entries(counts)
+    .filter(([section]) => SECTION_WORDS[section])
+    .map(([section, count]) => {
+      const [one, many] = SECTION_WORDS[section]!;
+      return plural(count, one, many);
+    });
+  return `:white_check_mark: The export of this workspace: ${parts.join(', ')}. Every record is in the file, as JSON${gzipped ? ' (gzipped: open it to unpack)' : ''}.`;
+}
+
+/** Said on the command's response_url when the DM could not take the file. */
+export function exportUndeliverableMessage(slackError: string): MessageView {
+  return notice(`:warning: I could not send the export to your DM with the app (Slack said ${code(slackError, 60)}). It holds every lead’s details, so it was not posted anywhere else. Try \`/schedule export\` again in a moment.`);
+}
 
 export const DELETE_WORKSPACE_DATA = {
   callbackId: 'workspace_data.delete',

@@ -9,6 +9,7 @@ import { STEP_TYPES, type StepType } from '../services/domain.js';
 import { MAX_AFTER_HUNDREDTHS } from '../services/calendar.js';
 import { createInstallationModels, type InstallationModels } from './installationModels.js';
 import { createLeadImportModels, type LeadImportModels } from './leadImportModels.js';
+import { createWorkspaceExportModels, type WorkspaceExportModels } from './workspaceExportModels.js';
 import { createNoticeModels, type NoticeModels } from './noticeModels.js';
 import { createOutboxModels, type OutboxModels } from './outboxModels.js';
 import { createDeliveryModels, type DeliveryModels } from './deliveryModels.js';
@@ -357,7 +358,7 @@ export interface EnrollmentDoc {
   updatedAt: Date;
 }
 
-export interface Models extends InstallationModels, LeadImportModels, NoticeModels, OutboxModels, DeliveryModels {
+export interface Models extends InstallationModels, LeadImportModels, NoticeModels, OutboxModels, DeliveryModels, WorkspaceExportModels {
   Schedule: Model<ScheduleDoc>;
   ScheduleSummary: Model<ScheduleSummaryDoc>;
   ScheduleName: Model<ScheduleNameDoc>;
@@ -689,6 +690,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
     ...createNoticeModels(connection, clock),
     ...createOutboxModels(connection, timestamps),
     ...createDeliveryModels(connection),
+    ...createWorkspaceExportModels(connection),
   };
 }
 

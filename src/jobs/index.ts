@@ -14,8 +14,8 @@ import type { Logger } from '../logger.js';
 import { IMPORT_RETRIES, importLeadsJob, type LeadImportJobData, type SlackClients } from './leadImport.js';
 import { unlessUninstalled } from './uninstalled.js';
 import { DISPATCH_EVERY, DISPATCH_JOB, DISPATCH_LOCK_MS, dispatchJob } from './delivery.js';
-import { DELETE_WORKSPACE_DATA_JOB, type DeleteWorkspaceDataJob } from '../services/workspaceDataRequests.js';
-import { deleteWorkspaceDataJob } from './workspaceData.js';
+import { DELETE_WORKSPACE_DATA_JOB, EXPORT_WORKSPACE_JOB, type DeleteWorkspaceDataJob, type ExportWorkspaceJob } from '../services/workspaceDataRequests.js';
+import { deleteWorkspaceDataJob, exportWorkspaceJob } from './workspaceData.js';
 
 export const JOBS = {
   purgeDrafts: 'drafts.purge-stale',
@@ -24,6 +24,7 @@ export const JOBS = {
   importLeads: 'leads.import',
   deleteUninstalledWorkspaces: 'workspaces.delete-uninstalled',
   deleteWorkspaceData: DELETE_WORKSPACE_DATA_JOB,
+  exportWorkspace: EXPORT_WORKSPACE_JOB,
   replan: REPLAN_JOB,
   dispatch: DISPATCH_JOB,
 } as const;
@@ -57,6 +58,15 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps, s
     await services.schedules.repairSummaries();
   });
   if (deps) {
+    const exportWorkspace = exportWorkspaceJob(services, deps);
+    // Its document goes once done (it names the workspace); a failed or busy run is tried again.
+    agenda.define<ExportWorkspaceJob>(
+      JOBS.exportWorkspace,
+      async (job) => {
+        await unlessUninstalled(services, deps.logger, JOBS.exportWorkspace, job.attrs.data.workspace, () => exportWorkspace(job));
+      },
+      { removeOnComplete: true, backoff: backoffStrategies.exponential({ delay: 30_000, maxRetries: 8 }) },
+    );
     const importLeads = importLeadsJob(services, deps.slack, deps.logger);
     agenda.define<LeadImportJobData>(
       JOBS.importLeads,

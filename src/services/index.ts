@@ -57,7 +57,7 @@ export interface Services {
   readonly deliveryOverview: DeliveryOverviewService;
   /** Sends due followups (the dispatcher job), each exactly once. */
   readonly delivery: DeliveryService;
-  /** A workspace's data as a whole: delete it (admins). */
+  /** A workspace's data as a whole: export it, delete it (admins). */
   readonly workspaceData: WorkspaceDataService;
 }
 
@@ -120,7 +120,7 @@ export async function createServices(connection: Connection, clock: Clock, optio
       publicUrl: delivery.publicUrl ?? 'http://localhost:3000',
       ...(delivery.claimTimeoutMs ? { claimTimeoutMs: delivery.claimTimeoutMs } : {}),
     }),
-    workspaceData: createWorkspaceDataService(models, workspaces, jobs),
+    workspaceData: createWorkspaceDataService(models, clock, workspaces, jobs),
     deliveryOverview: createDeliveryOverviewService(models, clock),
   };
 }

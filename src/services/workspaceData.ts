@@ -11,6 +11,11 @@ import { AGENDA_JOBS_COLLECTION, type Models } from '../db/models.js';
 import { workspaceKey, type WorkspaceRef } from './domain.js';
 import { scheduleLock } from './locks.js';
 
+/** The claim of running one export (services/workspaceDataRequests.ts). */
+export function exportLock(exportId: string): string {
+  return `export:${exportId}`;
+}
+
 export interface WorkspaceCollection {
   readonly model: keyof Models;
   /** Its section of the export file, or null with why it is left out (it is deleted all the same). */
@@ -51,6 +56,7 @@ export const WORKSPACE_COLLECTIONS: readonly WorkspaceCollection[] = [
   { model: 'SendClaim', exportAs: 'sends' },
   { model: 'SendTakeover', exportAs: { skipped: 'bookkeeping' } },
   { model: 'DailySendSlot', exportAs: { skipped: 'bookkeeping' } },
+  { model: 'WorkspaceExport', exportAs: { skipped: 'bookkeeping' }, lockOf: exportLock },
 ];
 
 /** The filter that finds a registry collection's documents of one workspace. */

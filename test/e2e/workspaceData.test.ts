@@ -1,9 +1,16 @@
-// `/schedule delete-workspace-data` through the local Slack: admins only, a typed phrase, the job,
-// and a workspace left with nothing but fresh system schedules while another keeps everything.
+// `/schedule export` and `/schedule delete-workspace-data` through the local Slack: admins only; the
+// export is a JSON file in the admin's DM with every record of the workspace and nothing of another;
+// the deletion takes a typed phrase and leaves nothing but fresh system schedules.
 import { startTestApp, type TestApp } from '../support/testApp.js';
 import { modalOpenedWith, postedTo, textOf } from '../support/flows.js';
 import { documentIdsOf, documentsMentioning, populateEveryCollection } from '../support/workspaceData.js';
 import { DELETE_WORKSPACE_DATA } from '../../views/workspaceData.js';
+import { WORKSPACE_COLLECTIONS, modelOf, workspaceFilter } from '../../src/services/workspaceData.js';
+import { EXPORT_FORMAT } from '../../src/services/workspaceExport.js';
+import { exportWorkspaceJob } from '../../src/jobs/workspaceData.js';
+import { createLogger } from '../../src/logger.js';
+import type { ExportWorkspaceJob } from '../../src/services/workspaceDataRequests.js';
+import type { Job } from 'agenda';
 import { DELETE_CONFIRMATION_PHRASE } from '../../src/services/workspaceDataRequests.js';
 import { RECOMMENDED } from '../../src/services/workspaces.js';
 import type { FakeMessage } from '../support/fakeSlack.js';
@@ -75,5 +82,69 @@ describe('/schedule delete-workspace-data', () => {
     // The app is still installed and usable: the list shows the system schedules again.
     const list = await admin.command('list');
     expect((await postedTo(app.fake, list.responseUrl)).text).toContain(RECOMMENDED);
+  });
+});
+
+describe('/schedule export', () => {
+  test('someone who is not an admin is refused ephemerally, and no export starts', async () => {
+    const ws = app.workspace();
+    const res = await ws.as('UBEA').command('export');
+    const answer = await postedTo(app.fake, res.responseUrl);
+    expect(answer.body.text).toBe('Only a workspace admin or owner can export or delete the workspace’s data.');
+    expect(await app.services.models.WorkspaceExport.countDocuments({ workspace: ws.ref.teamId })).toBe(0);
+  });
+
+  test('an admin gets a JSON file in their DM with every record of the workspace, none of another, and no secret', async () => {
+    const ws = app.workspace();
+    const other = app.workspace();
+    await populateEveryCollection(app.services, ws.ref, 'UADMIN');
+    await populateEveryCollection(app.services, other.ref, 'UADMIN');
+
+    const res = await ws.as('UADMIN', { isAdmin: true }).command('export');
+    expect((await postedTo(app.fake, res.responseUrl)).text).toContain('Export started');
+    const shared = await until('the shared export file', () => app.fake.sharedFiles().find((f) => f.teamId === ws.ref.teamId));
+    // In the admin's DM with the app, introduced by what it holds.
+    expect(shared.channel).toMatch(/^D/);
+    expect(app.fake.channels.get(shared.channel!)?.imUser).toBe('UADMIN');
+    expect(shared.filename).toMatch(new RegExp(`^followups-${ws.ref.teamId}-\\d{4}-\\d{2}-\\d{2}\\.json$`));
+    expect(shared.initialComment).toMatch(/The export of this workspace: 3 schedules, 1 custom message, 1 assistant, 4 leads, 4 enrollments, 1 lead import, 1 API token, 1 notice, 1 outbox email, 1 send\. Every record is in the file, as JSON\.$/);
+
+    const text = shared.content!.toString('utf8');
+    const file = JSON.parse(text) as Record<string, unknown>;
+    expect(file).toMatchObject({ format: EXPORT_FORMAT, workspace: { teamId: ws.ref.teamId, enterpriseId: null } });
+    // Every exported collection of the registry: exactly the workspace's documents.
+    for (const collection of WORKSPACE_COLLECTIONS) {
+      if (typeof collection.exportAs !== 'string') continue;
+      const inDb = await modelOf(app.services.models, collection).find(workspaceFilter(collection, ws.ref), { _id: 1 }).lean<{ _id: unknown }[]>();
+      const section = file[collection.exportAs] as { _id: string }[];
+      expect({ section: collection.exportAs, ids: section.map((d) => String(d._id)).sort() }).toEqual({ section: collection.exportAs, ids: inDb.map((d) => String(d._id)).sort() });
+      expect(inDb.length).toBeGreaterThan(0);
+    }
+    // Enrollments carry their followups and history.
+    const enrollments = file.enrollments as { followups: unknown[]; history: { action: string }[] }[];
+    expect(enrollments.every((e) => e.followups.length > 0 && e.history.length > 0)).toBe(true);
+    expect(enrollments.some((e) => e.history.some((h) => h.action === 'paused'))).toBe(true);
+    // Nothing of the other workspace, and no secret: token hashes, unsubscribe tokens, bot tokens.
+    expect(text).not.toContain(other.ref.teamId);
+    const token = await app.services.models.ApiToken.findOne({ workspace: ws.ref.teamId }).lean();
+    expect(text).not.toContain(token!.hash);
+    for (const lead of await app.services.models.Lead.find({ workspace: ws.ref.teamId }).lean()) expect(text).not.toContain(lead.unsubscribeToken);
+    expect(text).not.toMatch(/xox[bp]-/);
+    expect((file.apiTokens as { name: string }[])[0]).toMatchObject({ name: 'CRM sync' });
+  });
+
+  test('the export job run twice shares the file once', async () => {
+    const ws = app.workspace();
+    await populateEveryCollection(app.services, ws.ref, 'UADMIN');
+    const res = await ws.as('UADMIN', { isAdmin: true }).command('export');
+    await postedTo(app.fake, res.responseUrl);
+    await until('the shared export file', () => app.fake.sharedFiles().find((f) => f.teamId === ws.ref.teamId));
+    const request = (await app.services.models.WorkspaceExport.findOne({ workspace: ws.ref.teamId }).lean())!;
+    expect(request.doneAt).not.toBeNull();
+
+    // Agenda's lock is at-least-once: a second worker runs the same job again.
+    const again = exportWorkspaceJob(app.services, { slack: app.runtime.slackClients, logger: createLogger('error') });
+    await again({ attrs: { data: { workspace: ws.ref, exportId: request._id, userId: 'UADMIN', responseUrl: null } } } as unknown as Job<ExportWorkspaceJob>);
+    expect(app.fake.sharedFiles().filter((f) => f.teamId === ws.ref.teamId)).toHaveLength(1);
   });
 });

@@ -8,6 +8,11 @@ import { DELETE_CONFIRMATION_PHRASE } from '../../src/services/workspaceDataRequ
 import { RECOMMENDED, RECOMMENDED_EMAIL_CC } from '../../src/services/workspaces.js';
 import { ValidationError, DomainError } from '../../src/services/domain.js';
 import type { Models } from '../../src/db/models.js';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { exportToFile } from '../../src/services/workspaceExport.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -91,4 +96,22 @@ test('a wrong phrase, or someone who is not an admin, deletes nothing', async ()
   expect(notAdmin).toMatchObject({ code: 'forbidden' });
 
   expect(await documentsMentioning(db.connection, ws, ids)).toEqual(before);
+});
+
+test('an export over the size limit is written gzipped, and unpacks to the same JSON', async () => {
+  const ws = newWorkspace();
+  await populateEveryCollection(db.services, ws);
+  const dir = await mkdtemp(join(tmpdir(), 'export-test-'));
+  try {
+    const at = new Date('2027-01-02T03:04:05Z');
+    const plain = await exportToFile(db.services.models, ws, at, dir);
+    const json = JSON.parse(await readFile(plain.path, 'utf8')) as Record<string, unknown[]>;
+    const gzipped = await exportToFile(db.services.models, ws, at, dir, 100);
+    expect([plain.gzipped, gzipped.gzipped, gzipped.name]).toEqual([false, true, `followups-${ws.teamId}-2027-01-02.json.gz`]);
+    expect(gzipped.bytes).toBeLessThan(plain.bytes);
+    expect(JSON.parse(gunzipSync(await readFile(gzipped.path)).toString('utf8'))).toEqual(json);
+    expect(json.leads).toHaveLength(gzipped.counts.leads!);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

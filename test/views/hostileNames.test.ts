@@ -8,7 +8,7 @@ import { OWN_EMAIL } from '../../src/services/domain.js';
 import type { EditorModel } from '../../src/services/drafts.js';
 import { LIMITS, validateMessageBlocks, validateView } from '../support/fakeSlack.js';
 import { foreignSequences, liveMarkup, mrkdwnTexts } from '../support/mrkdwn.js';
-import { deleteWorkspaceDataModal, deletionDoneMessage, deletionStartedModal } from '../../views/workspaceData.js';
+import { deleteWorkspaceDataModal, deletionDoneMessage, deletionStartedModal, exportPreparingMessage, exportStartedMessage, exportUndeliverableMessage } from '../../views/workspaceData.js';
 import { inline } from '../../views/text.js';
 import { apiTokenCreatedMessage, apiTokenListMessage, apiTokenNotFoundMessage, apiTokenRevokedMessage } from '../../views/apiTokens.js';
 import { assistantListMessage } from '../../views/assistantList.js';
@@ -432,6 +432,9 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
       confirm: modal(deleteWorkspaceDataModal()),
       started: modal(deletionStartedModal()),
       done: message(deletionDoneMessage()),
+      exportStarted: message(exportStartedMessage()),
+      exportPreparing: message(exportPreparingMessage()),
+      exportUndeliverable: message(exportUndeliverableMessage(name)),
     },
   };
 }

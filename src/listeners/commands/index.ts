@@ -89,6 +89,8 @@ export function register(app: App, services: Services, logger: Logger): void {
           return await leadImport.open(ctx, request.file);
         case 'deleteWorkspaceData':
           return await workspaceData.confirmDeletion(ctx);
+        case 'export':
+          return await workspaceData.exportAll(ctx);
       }
     } catch (error) {
       if (!(error instanceof DomainError || error instanceof ValidationError)) logFailure(logger, `/schedule ${command.text}`, error);

@@ -22,6 +22,7 @@ export const SUBCOMMANDS: readonly SubcommandHelp[] = [
   { usage: 'lead add | show <email> | list [assistant] [state]', description: 'Leads: add one to an assistant’s schedule, see its followups, list them.', example: '/schedule lead list Ava paused' },
   { usage: 'lead pause | resume | stop <email>', description: 'Pause, resume or stop (with a reason) a lead’s followups.', example: '/schedule lead pause jamie@acme.com' },
   { usage: 'lead import [file link]', description: 'Add leads from a CSV: one shared in a conversation (its link), uploaded, or pasted rows.', example: '/schedule lead import' },
+  { usage: 'export', description: 'Every record of this workspace as a JSON file, sent to your DM with the app (workspace admins).', example: '/schedule export' },
   { usage: 'delete-workspace-data', description: 'Delete everything the app keeps for this workspace, after typing a phrase to confirm (workspace admins).', example: '/schedule delete-workspace-data' },
   { usage: 'help', description: 'Show this list.', example: '/schedule help' },
 ];
@@ -50,7 +51,8 @@ export type ScheduleCommand =
   | { kind: 'lead.list'; assistant?: string; state?: LeadState }
   | { kind: 'lead.pause' | 'lead.resume' | 'lead.stop'; email: string }
   | { kind: 'lead.import'; file?: string }
-  | { kind: 'deleteWorkspaceData' };
+  | { kind: 'deleteWorkspaceData' }
+  | { kind: 'export' };
 
 const LEAD_STATES = ['active', 'paused', 'completed', 'stopped'] as const;
 type LeadState = (typeof LEAD_STATES)[number];
@@ -165,6 +167,8 @@ export function parseScheduleCommand(text: string): ScheduleCommand {
       return leadCommand(text, second);
     case 'delete-workspace-data':
       return { kind: 'deleteWorkspaceData' };
+    case 'export':
+      return { kind: 'export' };
     default:
       return { kind: 'help', unknownWord: first };
   }

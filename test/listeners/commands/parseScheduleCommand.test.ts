@@ -27,6 +27,7 @@ describe('/schedule words', () => {
     ['assistant list', { kind: 'assistant.list' }],
     ['assistant edit Ava', { kind: 'assistant.edit', name: 'Ava' }],
     ['delete-workspace-data', { kind: 'deleteWorkspaceData' }],
+    ['export', { kind: 'export' }],
     ['api-token create', { kind: 'apiToken.create' }],
     ['API-TOKEN create  CRM sync ', { kind: 'apiToken.create', label: 'CRM sync' }],
     ['api-token', { kind: 'apiToken.list' }],
