@@ -62,7 +62,7 @@ function escapeHtml(text: string): string {
 }
 
 /** Paragraphs from blank lines, `<br>` for single newlines, every character of the text escaped. */
-export function textToHtml(text: string): string {
+function textToHtml(text: string): string {
   return text
     .split(/\n[ \t]*\n/)
     .map((paragraph) => paragraph.replace(/^\n+|\n+$/g, ''))
