@@ -9,7 +9,7 @@ import { installedPage, installFailedPage, type InstallFailure } from './pages.j
 import { installationStore, stateStore, STATE_TTL_MS } from './stores.js';
 
 /** The bot scopes "Add to Slack" asks for: the same list as manifest.yml's oauth_config.scopes.bot (test/support/fakeOAuth.test.ts checks). */
-export const BOT_SCOPES = ['commands', 'users:read', 'channels:read', 'groups:read', 'chat:write', 'files:read'] as const;
+export const BOT_SCOPES = ['commands', 'users:read', 'channels:read', 'groups:read', 'chat:write', 'files:read', 'files:write'] as const;
 
 /** Slack's authorize page, beside the Web API (SLACK_API_URL moves both; the tests point them at the local Slack). */
 export function authorizationUrl(apiUrl: string | undefined): string {
