@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebClient, LogLevel as WebLogLevel } from '@slack/web-api';
 import { App, LogLevel } from '@slack/bolt';
-import { FakeSlackError, LIMITS, startFakeSlack, validateMessageBlocks, validateView, viewBytes, type FakeSlack, type JsonObject } from './fakeSlack.js';
+import { FakeSlackError, LIMITS, POST_BURST, startFakeSlack, validateMessageBlocks, validateView, viewBytes, type FakeSlack, type JsonObject } from './fakeSlack.js';
 import { SlackDriver } from './slackDriver.js';
 
 // These tests provoke Slack errors on purpose; the client would log each one.
@@ -778,14 +778,16 @@ describe('SlackDriver against a Bolt app', () => {
     const res = await driver.command('', { command: '/schedule' });
     const opened = await fake.waitForCall('views.open', (c) => c.args.trigger_id === res.triggerId);
     const viewId = String((opened.response.view as JsonObject).id);
-    const posted = await client.chat.postMessage({ channel: 'CGENERAL', text: 'hi', blocks: [{ type: 'actions', elements: [button({ action_id: 'msg_btn' })] }] as never });
+    // Its own channel: other tests post into #general within the same second (one post a second per channel).
+    fake.addChannel({ id: 'CCLICKS', name: 'clicks', botIsMember: true });
+    const posted = await client.chat.postMessage({ channel: 'CCLICKS', text: 'hi', blocks: [{ type: 'actions', elements: [button({ action_id: 'msg_btn' })] }] as never });
     const outsider = driver.inTeam({ id: 'TOUTSIDE' });
     const refusals = [
       outsider.blockAction({ viewId, actionId: 'more' }),
       outsider.viewSubmission(viewId),
       outsider.viewClosed(viewId),
       outsider.blockSuggestion({ viewId, actionId: 'ext', value: 'abc' }),
-      outsider.blockAction({ message: { channel: 'CGENERAL', ts: String(posted.ts) }, actionId: 'msg_btn' }),
+      outsider.blockAction({ message: { channel: 'CCLICKS', ts: String(posted.ts) }, actionId: 'msg_btn' }),
     ];
     for (const refusal of refusals) await expect(refusal).rejects.toMatchObject({ code: expect.stringMatching(/^(not_found|message_not_found)$/) });
     expect(fake.isOpen(viewId)).toBe(true);
@@ -812,21 +814,22 @@ describe('SlackDriver against a Bolt app', () => {
   });
 
   test('a message block action carries a response_url the app can answer on', async () => {
+    fake.addChannel({ id: 'CPICK', name: 'pick', botIsMember: true });
     const posted = await client.chat.postMessage({
-      channel: 'CGENERAL',
+      channel: 'CPICK',
       text: 'Pick',
       blocks: [{ type: 'actions', block_id: 'msg_block', elements: [{ type: 'button', action_id: 'msg_btn', text: { type: 'plain_text', text: 'Go' }, value: 'v1' }] }],
     });
-    const message = fake.message('CGENERAL', String(posted.ts));
+    const message = fake.message('CPICK', String(posted.ts));
     if (!message) throw new Error('message not stored');
     const res = await driver.blockAction({ message, actionId: 'msg_btn' });
     expect(res.payload).toMatchObject({
-      container: { type: 'message', message_ts: posted.ts, channel_id: 'CGENERAL', is_ephemeral: false },
-      channel: { id: 'CGENERAL', name: 'general' },
+      container: { type: 'message', message_ts: posted.ts, channel_id: 'CPICK', is_ephemeral: false },
+      channel: { id: 'CPICK', name: 'pick' },
       actions: [{ type: 'button', action_id: 'msg_btn', block_id: 'msg_block', value: 'v1' }],
     });
     await fake.waitForResponse((r) => r.url === res.responseUrl && r.status === 200);
-    expect(fake.message('CGENERAL', String(posted.ts))?.text).toBe('Done');
+    expect(fake.message('CPICK', String(posted.ts))?.text).toBe('Done');
   });
 
   test('throws when the app takes longer than 3 seconds to answer', async () => {
@@ -954,5 +957,24 @@ describe('rate limits', () => {
     expect(fake.message('CBUSY', String(posted.ts))?.text).toBe('row 50');
     // Another workspace has its own allowance.
     expect((await client.chat.update({ channel: 'CGENERAL', ts: String((await client.chat.postMessage({ channel: 'CGENERAL', text: 'x' })).ts), text: 'y' })).ok).toBe(true);
+  });
+
+  test('chat.postMessage into one channel: a short burst, then one a second; over it, 429 with Retry-After; other channels keep theirs', async () => {
+    const team = fake.addTeam({ id: 'TPOSTS' });
+    fake.addChannel({ id: 'CPOSTS', teamId: 'TPOSTS', name: 'posts', botIsMember: true });
+    fake.addChannel({ id: 'CQUIET', teamId: 'TPOSTS', name: 'quiet', botIsMember: true });
+    const poster = new WebClient(team.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: quiet });
+    for (let i = 1; i <= POST_BURST; i++) expect((await poster.chat.postMessage({ channel: 'CPOSTS', text: `burst ${i}` })).ok).toBe(true);
+    const limited = await poster.chat.postMessage({ channel: 'CPOSTS', text: 'one too many' }).then(
+      () => undefined,
+      (error: { code?: string; retryAfter?: number }) => error,
+    );
+    expect(limited).toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 1 });
+    expect(fake.messages.filter((m) => m.channel === 'CPOSTS').map((m) => m.text)).toEqual(['burst 1', 'burst 2', 'burst 3']);
+    expect(fake.postTimes.get('CPOSTS')).toHaveLength(POST_BURST);
+    expect((await poster.chat.postMessage({ channel: 'CQUIET', text: 'elsewhere' })).ok).toBe(true);
+    // Waiting as told is enough for the next one.
+    await new Promise((resolve) => setTimeout(resolve, 1000 * (limited?.retryAfter ?? 1)));
+    expect((await poster.chat.postMessage({ channel: 'CPOSTS', text: 'after the wait' })).ok).toBe(true);
   });
 });

@@ -25,6 +25,7 @@ export {
 } from './fakeSlack/modals.js';
 export {
   FakeSlack,
+  POST_BURST,
   startFakeSlack,
   type ApiCall,
   type FakeChannel,

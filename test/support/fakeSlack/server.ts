@@ -228,6 +228,14 @@ type Handler = (args: JsonObject, team: FakeTeam) => MethodResult;
  */
 const RATE_LIMITS: Readonly<Record<string, number>> = { 'chat.update': 50, 'files.info': 50 };
 
+/**
+ * chat.postMessage into one channel (Slack's rate limits page: "Posting messages: 1 per second.
+ * Short bursts >1 allowed. If you attempt bursts, there is no guarantee that messages will be
+ * posted"): a token bucket per workspace and channel that refills one post a second and holds a
+ * short burst of POST_BURST; a post with the bucket empty is answered 429 with Retry-After.
+ */
+export const POST_BURST = 3;
+
 const NESTED_JSON_ARGS = ['view', 'blocks', 'attachments', 'metadata', 'unfurls', 'user_auth_blocks', 'options', 'option_groups'];
 
 export class FakeSlack {
@@ -267,6 +275,10 @@ export class FakeSlack {
   readonly uploadPosts: Array<{ fileId: string; bytes: number; status: number }> = [];
   /** Recent calls per workspace and rate-limited method, for Slack's per-minute tiers (see RATE_LIMITS). */
   private readonly recentCalls = new Map<string, number[]>();
+  /** Per workspace and channel: chat.postMessage's bucket (see POST_BURST). */
+  private readonly postBuckets = new Map<string, { tokens: number; at: number }>();
+  /** Wall time (ms) of every chat.postMessage that posted, per channel id, in order. */
+  readonly postTimes = new Map<string, number[]>();
   /** Every GET of a file's private download URL, with the status the fake answered. */
   readonly downloads: Array<{ fileId: string; token: string | undefined; status: number }> = [];
 
@@ -643,6 +655,10 @@ export class FakeSlack {
   private rateLimited(method: string, token: string | undefined, args: JsonObject): number | undefined {
     const perMinute = RATE_LIMITS[method];
     const teamId = token ? this.teamOfToken(token, args) : undefined;
+    if (method === 'chat.postMessage' && teamId !== undefined && typeof args.channel === 'string') {
+      const bucket = this.postBucket(teamId, args.channel);
+      if (bucket.tokens < 1) return Math.max(1, Math.ceil(1 - bucket.tokens));
+    }
     if (perMinute === undefined || teamId === undefined) return undefined;
     // Wall time, not now(): a test's fixed clock must not make every later call look like a burst.
     const at = Date.now();
@@ -655,6 +671,17 @@ export class FakeSlack {
     recent.push(at);
     this.recentCalls.set(key, recent);
     return undefined;
+  }
+
+  /** chat.postMessage's bucket for a channel, refilled up to now (wall time, like the per-minute tiers). */
+  private postBucket(teamId: string, channel: string): { tokens: number; at: number } {
+    const key = `${teamId}:${channel}`;
+    const at = Date.now();
+    const bucket = this.postBuckets.get(key) ?? { tokens: POST_BURST, at };
+    bucket.tokens = Math.min(POST_BURST, bucket.tokens + (at - bucket.at) / 1000);
+    bucket.at = at;
+    this.postBuckets.set(key, bucket);
+    return bucket;
   }
 
   private dispatch(method: string, args: JsonObject, token: string | undefined, authorization: string | undefined): JsonObject {
@@ -712,6 +739,11 @@ export class FakeSlack {
     const message = this.storeMessage(target.channel.id, content, 'chat.postMessage', {
       threadTs: typeof args.thread_ts === 'string' ? args.thread_ts : undefined,
     });
+    // A post spends one of the channel's tokens (a refused call posts nothing and spends none).
+    this.postBucket(team.id, String(args.channel)).tokens -= 1;
+    const times = this.postTimes.get(message.channel) ?? [];
+    times.push(Date.now());
+    this.postTimes.set(message.channel, times);
     return { ok: true, channel: message.channel, ts: message.ts, message: this.renderMessage(message) };
   }
 
