@@ -52,9 +52,12 @@ export interface NoticeDoc {
   message: MessageRefDoc | null;
   /** The digest it is a line of, if any. */
   digestId: Types.ObjectId | null;
-  /** Failed tries to post it (Slack errors other than a rate limit), and the last error. */
+  /** The thread its lead's later notices go in: the `ts` of the enrollment's first message (its own, or its digest). */
+  threadTs: string | null;
+  /** Failed tries to post it (Slack errors other than a rate limit), the last error, and when to try again. */
   attempts: number;
   lastError: string | null;
+  retryAt: Date | null;
   /** The last button's effect, shown on the notice. */
   action: NoticeActionDoc | null;
   createdAt: Date;
@@ -87,6 +90,8 @@ export interface NoticeChannelDoc {
   blockedUntil: Date | null;
   /** `not_in_channel`, `channel_not_found`, `is_archived` since then; tried again at `retryAt`. */
   unreachable: { error: string; since: Date; retryAt: Date } | null;
+  /** How many times it became reachable again: the owner is told once per episode (a unique claim names it). */
+  episode: number;
   updatedAt: Date;
 }
 
@@ -128,8 +133,10 @@ export function createNoticeModels(connection: Connection, clock: Clock): Notice
       postedAt: { type: Date, default: null },
       message: { type: messageRef, default: null },
       digestId: { type: Schema.Types.ObjectId, default: null },
+      threadTs: { type: String, default: null },
       attempts: { type: Number, default: 0 },
       lastError: { type: String, default: null },
+      retryAt: { type: Date, default: null },
       action: {
         type: new Schema<NoticeActionDoc>({ what: { type: String, enum: NOTICE_ACTIONS, required: true }, by: String, byName: String, at: Date }, { _id: false }),
         default: null,
@@ -167,6 +174,7 @@ export function createNoticeModels(connection: Connection, clock: Clock): Notice
       workspace: { type: String, required: true },
       blockedUntil: { type: Date, default: null },
       unreachable: { type: new Schema({ error: String, since: Date, retryAt: Date }, { _id: false }), default: null },
+      episode: { type: Number, default: 0 },
     },
     { timestamps: { ...timestamps, createdAt: false }, versionKey: false, collection: 'noticechannels' },
   );

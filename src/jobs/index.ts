@@ -16,6 +16,8 @@ import { unlessUninstalled } from './uninstalled.js';
 import { DISPATCH_EVERY, DISPATCH_JOB, DISPATCH_LOCK_MS, dispatchJob } from './delivery.js';
 import { DELETE_WORKSPACE_DATA_JOB, EXPORT_WORKSPACE_JOB, type DeleteWorkspaceDataJob, type ExportWorkspaceJob } from '../services/workspaceDataRequests.js';
 import { deleteWorkspaceDataJob, exportWorkspaceJob } from './workspaceData.js';
+import { POST_NOTICES_JOB, type PostNoticesRequest } from '../services/notices/index.js';
+import { nextRunAt, postNotices } from './notices.js';
 
 export const JOBS = {
   purgeDrafts: 'drafts.purge-stale',
@@ -27,6 +29,8 @@ export const JOBS = {
   exportWorkspace: EXPORT_WORKSPACE_JOB,
   replan: REPLAN_JOB,
   dispatch: DISPATCH_JOB,
+  postNotices: POST_NOTICES_JOB,
+  sweepNotices: 'notices.sweep',
 } as const;
 
 /** What jobs that talk to Slack need (tests and the app pass the same as for requests). */
@@ -77,6 +81,18 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps, s
       { lockLifetime: IMPORT_LOCK_MS, backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: IMPORT_RETRIES }) },
     );
     agenda.define(JOBS.dispatch, dispatchJob(services, deps.slack, deps.logger, stopping), { concurrency: 1, lockLifetime: DISPATCH_LOCK_MS });
+    agenda.define<PostNoticesRequest>(JOBS.postNotices, async (job) => {
+      const request = job.attrs.data;
+      await unlessUninstalled(services, deps.logger, JOBS.postNotices, request.workspace, async () => {
+        const next = nextRunAt(await postNotices(services, deps.slack, request));
+        if (next) await agenda.schedule(next, JOBS.postNotices, request);
+      });
+    });
+    // Notices nobody's run is posting (a failed kick, a Retry-After or an unreachable channel's next try): every waiting assistant gets a run.
+    agenda.define(JOBS.sweepNotices, async () => {
+      await services.notices.purgeSlots();
+      for (const request of await services.notices.waitingAssistants()) await agenda.now(JOBS.postNotices, request);
+    });
   }
 }
 
@@ -113,6 +129,7 @@ export async function startJobs(connection: Connection, services: Services, opti
   await agenda.every('1 hour', JOBS.repairScheduleSummaries, undefined, { skipImmediate: true });
   await agenda.every('1 day', JOBS.deleteUninstalledWorkspaces, undefined, { skipImmediate: true });
   if (options.deps) await agenda.every(DISPATCH_EVERY, JOBS.dispatch);
+  if (options.deps) await agenda.every('1 minute', JOBS.sweepNotices, undefined, { skipImmediate: true });
   return agenda;
 }
 

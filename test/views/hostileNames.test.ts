@@ -37,6 +37,9 @@ import { SUBCOMMANDS } from '../../src/listeners/commands/parseScheduleCommand.j
 import { leadAddModal, leadAddedText } from '../../views/leadAddModal.js';
 import { leadChangedText, leadDetailsMessage, leadListMessage, leadNotFoundMessage, leadStopModal, type EnrollmentView } from '../../views/leadMessages.js';
 import type { Enrollment, LeadDetails } from '../../src/services/leads/index.js';
+import { channelProblemMessage, digestMessage, leadFieldsModal, noticeMessage } from '../../views/sendNotice.js';
+import type { NoticeLine } from '../../src/services/notices/index.js';
+import { NOTICE_KINDS } from '../../src/services/notices/types.js';
 
 const LONG = 5000;
 
@@ -128,6 +131,25 @@ function editorModel(name: string, emailCc = false): EditorModel {
       offDays: [6, 0],
       rules: { timeZone: 'Europe/Berlin', offDays: [6, 0], businessHours: { open: '09:00', close: '17:00' }, holidays: { country: name, region: name }, extraOffDates: [name] },
     },
+  };
+}
+
+/** A notice of `kind` whose every lead field, subject, first lines and detail are `name`. */
+function noticeLine(name: string, kind: NoticeLine['kind'], i: number): NoticeLine {
+  return {
+    id: `65f00000000000000000${String(i).padStart(4, '0')}`,
+    kind,
+    step: 2,
+    totalSteps: 7,
+    lead: { name, company: name, email: name },
+    leadLabel: name,
+    leadId: 'l1',
+    subject: name,
+    preview: `${name}\n${name}`,
+    detail: name,
+    nextPlannedAt: i % 2 ? NOW : null,
+    at: NOW,
+    action: null,
   };
 }
 
@@ -344,6 +366,13 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
       ),
       problem: modal(leadAddModal({ assistants: [{ id: 'a1', name }], assistantId: 'a1', emailCc: false, schedule: null, timeZone: null, preview: { problem: name }, metadata: {} })),
       added: message(notice(leadAddedText({ label: name, email: name, assistantName: name, scheduleName: name, timeZone: 'Asia/Kolkata', first: NOW }))),
+    },
+    'sendNotice.ts': {
+      ...Object.fromEntries(NOTICE_KINDS.map((kind, i) => [kind, message(noticeMessage({ assistantName: name, notice: noticeLine(name, kind, i) }))])),
+      acted: message(noticeMessage({ assistantName: name, notice: { ...noticeLine(name, 'sent', 9), action: { what: 'stopped', by: OWNER, byName: name, at: NOW } } })),
+      digest: message(digestMessage({ assistantName: name, lines: Array.from({ length: 45 }, (_, i) => noticeLine(name, NOTICE_KINDS[i % NOTICE_KINDS.length]!, i)) })),
+      channelProblem: message(channelProblemMessage({ assistantName: name, channel: CHANNEL, error: 'not_in_channel' })),
+      fields: modal(leadFieldsModal({ noticeId: 'n1', leadLabel: name, missing: ['firstName', 'custom.deal_size'], values: { firstName: name, company: name }, custom: { deal_size: name, plan: name } })),
     },
     'leadMessages.ts': {
       details: message(leadDetailsMessage(leadModel(name).lead, leadModel(name).views)),

@@ -8,8 +8,10 @@ import type { NoticeDoc } from '../../db/noticeModels.js';
 import { DomainError, workspaceKey, type WorkspaceRef } from '../domain.js';
 import type { JobQueue } from '../jobQueue.js';
 import { NOTICE_KINDS, type NoticeInput, type NoticeSink } from './types.js';
+import { KICK_EVERY_MS, createNoticePoster, type NoticePoster } from './posting.js';
 
 export * from './types.js';
+export { OutletError, UNREACHABLE_ERRORS, type NoticeOutlet, type NoticeLine, type NoticeMessageModel, type DigestModel, type ChannelProblem, type PostRun } from './posting.js';
 
 /** The Agenda job that posts an assistant's waiting notices (src/jobs/notices.ts). */
 export const POST_NOTICES_JOB = 'notices.post';
@@ -30,7 +32,7 @@ export function noticeLeadLabel(lead: NoticeInput['lead']): string {
   return lead.company.trim() ? `${name} (${lead.company.trim()})` : name;
 }
 
-export interface NoticeService extends NoticeSink {
+export interface NoticeService extends NoticeSink, NoticePoster {
   /** The notice, or null when the workspace has none with that id. */
   get(ref: WorkspaceRef, id: string): Promise<NoticeDoc | null>;
 }
@@ -38,11 +40,15 @@ export interface NoticeService extends NoticeSink {
 export function createNoticeService(models: Models, clock: Clock, jobs: JobQueue & { isBound(): boolean }): NoticeService {
   const { Notice, NoticeSlot } = models;
 
-  /** Starts the posting job for the assistant, at most once a second per assistant (a burst of records starts a few jobs, not one each). */
+  /**
+   * Starts the posting job for the assistant, at most once a second per assistant (a burst of records
+   * starts a few jobs, not one each; a run looks again after its second is over, see postWaiting).
+   * Wall time: a test's fixed clock would make every later record look like the same second.
+   */
   async function kick(request: PostNoticesRequest): Promise<void> {
     if (!jobs.isBound()) return;
     try {
-      await NoticeSlot.create({ _id: `kick|${workspaceKey(request.workspace)}|${request.assistantId}|${Math.floor(clock.now().getTime() / 1000)}`, at: clock.now() });
+      await NoticeSlot.create({ _id: `kick|${workspaceKey(request.workspace)}|${request.assistantId}|${Math.floor(Date.now() / KICK_EVERY_MS)}`, at: new Date() });
     } catch (error) {
       if (isDuplicateKeyError(error)) return;
       throw error;
@@ -51,6 +57,7 @@ export function createNoticeService(models: Models, clock: Clock, jobs: JobQueue
   }
 
   return {
+    ...createNoticePoster(models, clock),
     async record(input) {
       if (!(NOTICE_KINDS as readonly string[]).includes(input.kind)) throw new DomainError('invalid', `Unknown notice kind “${input.kind}”.`);
       if (!Number.isInteger(input.step) || input.step < 1) throw new DomainError('invalid', `A notice’s step is a whole number from 1 (got ${input.step}).`);

@@ -14,6 +14,8 @@ export interface ApiCall {
   args: JsonObject;
   token: string | undefined;
   response: JsonObject;
+  /** Wall time (ms) the call arrived. */
+  at: number;
 }
 
 /** One POST to a response_url. `status` is the HTTP status the fake answered with. */
@@ -582,14 +584,14 @@ export class FakeSlack {
       const retryAfter = this.rateLimited(method, token, args);
       if (retryAfter !== undefined) {
         const response = { ok: false, error: 'ratelimited' };
-        this.calls.push({ method, args, token, response });
+        this.calls.push({ method, args, token, response, at: Date.now() });
         // Slack answers a call over its method's tier with HTTP 429 and the seconds to wait in Retry-After.
         res.writeHead(429, { 'Content-Type': 'application/json; charset=utf-8', 'Retry-After': String(retryAfter) });
         res.end(JSON.stringify(response));
         return;
       }
       const response = this.dispatch(method, args, token, req.headers.authorization);
-      this.calls.push({ method, args, token, response });
+      this.calls.push({ method, args, token, response, at: Date.now() });
       sendJson(res, 200, response);
       return;
     }
