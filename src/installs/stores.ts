@@ -4,10 +4,10 @@
 // replayed one fails the claim, whichever process it reaches).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { InvalidStateError, type Installation, type InstallationQuery, type InstallationStore, type InstallURLOptions, type StateStore } from '@slack/oauth';
-import type { InstallationRecord, InstallationService } from '../services/installations.js';
+import { OAUTH_STATE_TTL_MS, type InstallationRecord, type InstallationService } from '../services/installations.js';
 
 /** An install must finish within this long of opening /slack/install (Bolt's cookie lives as long). */
-export const STATE_TTL_MS = 10 * 60 * 1000;
+export const STATE_TTL_MS = OAUTH_STATE_TTL_MS;
 
 export function installationStore(installations: InstallationService): InstallationStore {
   return {

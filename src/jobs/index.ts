@@ -22,6 +22,7 @@ import { nextRunAt, postNotices } from './notices.js';
 export const JOBS = {
   purgeDrafts: 'drafts.purge-stale',
   purgeRequestClaims: 'requests.purge-claims',
+  purgeOAuthStateClaims: 'installs.purge-state-claims',
   repairScheduleSummaries: 'schedules.repair-summaries',
   importLeads: 'leads.import',
   deleteUninstalledWorkspaces: 'workspaces.delete-uninstalled',
@@ -48,6 +49,9 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps, s
   });
   agenda.define(JOBS.replan, async (job: Job<ReplanRequest>) => {
     await services.replans.run(job.attrs.data);
+  });
+  agenda.define(JOBS.purgeOAuthStateClaims, async () => {
+    await services.installations.purgeExpiredStateClaims();
   });
   agenda.define(JOBS.purgeRequestClaims, async () => {
     await services.requestClaims.purgeBefore(new Date(services.clock.now().getTime() - REQUEST_CLAIM_KEEP_MS));
@@ -126,6 +130,7 @@ export async function startJobs(connection: Connection, services: Services, opti
   // uncleared timer for a job due within its poll window, keeping a stopping process alive.
   await agenda.every('1 hour', JOBS.purgeDrafts, undefined, { skipImmediate: true });
   await agenda.every('10 minutes', JOBS.purgeRequestClaims, undefined, { skipImmediate: true });
+  await agenda.every('10 minutes', JOBS.purgeOAuthStateClaims, undefined, { skipImmediate: true });
   await agenda.every('1 hour', JOBS.repairScheduleSummaries, undefined, { skipImmediate: true });
   await agenda.every('1 day', JOBS.deleteUninstalledWorkspaces, undefined, { skipImmediate: true });
   if (options.deps) await agenda.every(DISPATCH_EVERY, JOBS.dispatch);

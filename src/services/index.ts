@@ -21,6 +21,7 @@ import { createJobQueue, type BindableJobQueue } from './jobQueue.js';
 import { createLeadImportService, type LeadImportService } from './leadImport/index.js';
 import { createUnsubscribeService, migrateUnsubscribeTokens, type UnsubscribeService } from './unsubscribes.js';
 import { createNoticeService, type NoticeService } from './notices/index.js';
+import { createNoticeActionService, type NoticeActionService } from './notices/actions.js';
 import { createReplyService, type ReplyService } from './replies.js';
 import { createDeliveryOverviewService, type DeliveryOverviewService } from './deliveryOverview.js';
 import type { Config } from '../config.js';
@@ -47,6 +48,8 @@ export interface Services {
   readonly replans: ReplanService;
   /** What delivery tells the team in Slack, and the delivery log (issue #10). */
   readonly notices: NoticeService;
+  /** A notice's buttons: Stop, Mark replied, Pause, Resume. */
+  readonly noticeActions: NoticeActionService;
   /** Sends followup emails: SMTP when SMTP_URL is set, else the outbox collection. Closed when the runtime stops. */
   readonly mailer: Mailer;
   /** The unsubscribe link's pages (a lead stops their own followups). */
@@ -109,6 +112,7 @@ export async function createServices(connection: Connection, clock: Clock, optio
     jobs,
     replans,
     notices,
+    noticeActions: createNoticeActionService(models, clock, leads),
     mailer,
     unsubscribes: createUnsubscribeService({ models, clock, leads, notices }),
     replies: createReplyService({ models, clock, leads, notices }),

@@ -13,6 +13,8 @@ import { deleteWorkspaceData } from './workspaceData.js';
 
 /** The history reason of an enrollment paused because its workspace removed the app. */
 export const UNINSTALL_PAUSE_REASON = 'app uninstalled';
+/** An OAuth state is good this long after /slack/install (its claim must be kept as long: older states fail on their own timestamp). */
+export const OAUTH_STATE_TTL_MS = 10 * 60 * 1000;
 /** After an uninstall, the workspace's data is deleted this long after (README, "Data deletion"). */
 export const DELETE_AFTER_UNINSTALL_MS = 30 * 24 * 3600_000;
 const SYSTEM_ACTOR = { userId: 'system', name: 'Followups', isAdmin: true };
@@ -58,11 +60,15 @@ export interface InstallationService {
   /** True the first time an OAuth state's nonce is claimed, false on every replay (all processes). */
   claimState(nonce: string): Promise<boolean>;
   purgeStateClaimsBefore(before: Date): Promise<number>;
+  /** Forgets the claims of states too old to be accepted anyway (a periodic job); how many went. */
+  purgeExpiredStateClaims(): Promise<number>;
   /**
    * The app was uninstalled (or its tokens revoked) in a workspace, or in a whole org: removes the
    * installation and pauses the active enrollments of every workspace it served. Safe to repeat.
+   * An event from before the current installation (`eventTime`: Slack's `event_time`, delivered
+   * late or retried after a reinstall) changes nothing: `stale` says so.
    */
-  uninstalled(key: InstallationKey): Promise<{ readonly paused: number }>;
+  uninstalled(key: InstallationKey, options?: { readonly eventTime?: Date }): Promise<{ readonly paused: number; readonly stale?: boolean }>;
   /** How many enrollments an uninstall paused are still paused (asked from a request: the app is installed again). */
   resumableAfterReinstall(ref: WorkspaceRef): Promise<number>;
   /** Resumes what the uninstall paused (those still paused); how many resumed. */
@@ -206,9 +212,18 @@ export function createInstallationService(models: Models, clock: Clock, leads: L
       return deletedCount;
     },
 
-    async uninstalled(key) {
-      const workspaces = await workspacesOf(key);
+    async purgeExpiredStateClaims() {
+      return this.purgeStateClaimsBefore(new Date(clock.now().getTime() - OAUTH_STATE_TTL_MS));
+    },
+
+    async uninstalled(key, options) {
       const _id = idOf(key);
+      if (_id && options?.eventTime) {
+        const current = await Installation.findById(_id, { installedAt: 1 }).lean<Pick<InstallationDoc, 'installedAt'>>();
+        // event_time has whole seconds: only an install in a later second is surely newer than the event.
+        if (current && current.installedAt.getTime() >= options.eventTime.getTime() + 1000) return { paused: 0, stale: true };
+      }
+      const workspaces = await workspacesOf(key);
       if (_id) await Installation.deleteOne({ _id });
       let paused = 0;
       for (const ref of workspaces) paused += await pauseWorkspace(ref);

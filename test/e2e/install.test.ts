@@ -126,7 +126,7 @@ test('cancelling on Slack’s page installs nothing and says so', async () => {
 });
 
 /** An Events API delivery, as Slack signs and sends it. */
-function eventBody(ws: TestWorkspace, event: Record<string, unknown>, options: { isEnterpriseInstall?: boolean } = {}): string {
+function eventBody(ws: TestWorkspace, event: Record<string, unknown>, options: { isEnterpriseInstall?: boolean; eventTime?: number } = {}): string {
   const { teamId, enterpriseId } = ws.ref;
   return JSON.stringify({
     token: 'verification-token',
@@ -135,7 +135,7 @@ function eventBody(ws: TestWorkspace, event: Record<string, unknown>, options: {
     api_app_id: app.fake.appId,
     type: 'event_callback',
     event_id: `Ev${Math.random().toString(36).slice(2)}`,
-    event_time: Math.floor(Date.now() / 1000),
+    event_time: options.eventTime ?? Math.floor(Date.now() / 1000),
     authorizations: [{ enterprise_id: enterpriseId ?? null, team_id: options.isEnterpriseInstall ? null : teamId, user_id: app.fake.botUserId, is_bot: true, is_enterprise_install: options.isEnterpriseInstall ?? false }],
     is_ext_shared_channel: false,
     event,
@@ -289,4 +289,20 @@ test('a job for a workspace that removed the app stops quietly: recorded, not fa
   const job = await until('the job finished', () => app.runtime.connection.db!.collection('agendaJobs').findOne({ name: JOBS.importLeads, 'data.importId': importId, lastFinishedAt: { $exists: true } }));
   expect(job.failCount ?? 0).toBe(0);
   expect(job.failReason ?? null).toBeNull();
+});
+
+test('an app_uninstalled event from before a reinstall (retried or late) leaves the new installation and its leads alone', async () => {
+  const { ws, added } = await installedWithLeads(['late@acme.example']);
+  expect(added.every((r) => r.ok)).toBe(true);
+  // Slack saw the uninstall two minutes ago; the workspace installed the app again since.
+  const stale = await ws.as('UALEX').signedPost(eventBody(ws, { type: 'app_uninstalled' }, { eventTime: Math.floor(Date.now() / 1000) - 120 }), { contentType: 'application/json' });
+  expect(stale.status).toBe(200);
+  // A later event of the same kind is acted on, so once it is, the stale one has surely been handled before it.
+  const other = await installedWithLeads(['marker@acme.example']);
+  await other.ws.as('UALEX').signedPost(eventBody(other.ws, { type: 'app_uninstalled' }), { contentType: 'application/json' });
+  await until('the other workspace uninstalled', async () => ((await app.services.installations.find({ teamId: other.ws.ref.teamId, isEnterpriseInstall: false })) === null ? true : undefined));
+
+  expect(await app.services.installations.find({ teamId: ws.ref.teamId, isEnterpriseInstall: false })).not.toBeNull();
+  expect((await app.services.leads.findByEmail(ws.ref, 'late@acme.example'))!.enrollment!.state).toBe('active');
+  expect((await ws.as('UALEX').command('list')).status).toBe(200);
 });

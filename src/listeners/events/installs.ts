@@ -10,6 +10,8 @@ import { actorOf, logFailure, workspaceOf } from '../context.js';
 import { publishHome } from './index.js';
 
 interface EventEnvelope {
+  /** When Slack saw it happen (Unix seconds): a retry can arrive after a reinstall. */
+  event_time?: number;
   team_id?: string;
   enterprise_id?: string;
   is_enterprise_install?: boolean;
@@ -28,7 +30,12 @@ export function register(app: App, services: Services, logger: Logger): void {
   const uninstalled = async (body: EventEnvelope, what: string) => {
     try {
       const key = installationOf(body);
-      const { paused } = await services.installations.uninstalled(key);
+      const eventTime = typeof body.event_time === 'number' ? new Date(body.event_time * 1000) : undefined;
+      const { paused, stale } = await services.installations.uninstalled(key, eventTime ? { eventTime } : {});
+      if (stale) {
+        logger.info(`${what} from before the current installation ignored (${key.isEnterpriseInstall ? `org ${String(key.enterpriseId)}` : `workspace ${String(key.teamId)}`})`);
+        return;
+      }
       logger.info(`${what}: ${key.isEnterpriseInstall ? `org ${String(key.enterpriseId)}` : `workspace ${String(key.teamId)}`} removed, ${paused} enrollments paused`);
     } catch (error) {
       // Slack retries an event it saw fail; this one is acked already, so the log is the record.
