@@ -20,12 +20,12 @@ import type { SendClaimDoc } from '../../db/deliveryModels.js';
 import { isWorkingTime, localDateOf, moveToWorkingTime, nextWorkingDayOpening, prepareCalendar, type PreparedCalendar } from '../calendar.js';
 import { DEFAULT_DAILY_LIMIT } from '../assistantSettings.js';
 import { DomainError, type Actor, type WorkspaceRef } from '../domain.js';
-import { assistantRules, leadLabel, toEnrollment, toFollowupDoc, writeEnrollmentChange, type EnrollmentChange, type Followup, type LeadService } from '../leads/index.js';
+import { assistantRules, leadLabel, toEnrollment, toLead, toFollowupDoc, writeEnrollmentChange, type EnrollmentChange, type Followup, type LeadService } from '../leads/index.js';
 import { dueFields, replanFollowups, resumedFollowups } from '../leads/plan.js';
 import { toSchedule, type Step } from '../schedules.js';
 import { unsubscribeUrl } from '../unsubscribes.js';
 import type { NoticeInput, NoticeKind, NoticeSink } from '../notices/types.js';
-import type { LeadFields, Mailer, OutgoingEmail, RenderInput, RenderResult } from './types.js';
+import type { Mailer, OutgoingEmail, RenderInput, RenderResult } from './types.js';
 import { createSendClaims, type SendClaims } from './claims.js';
 import { advanceCursor, hourOf, hoursToPoll } from './due.js';
 import { emailSubject } from './render.js';
@@ -309,7 +309,7 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
     }
     const sender = { name: assistant.senderName || assistant.name, email: assistant.senderEmail, signature: assistant.signature ?? '' };
     const rendered = deps.render({
-      lead: leadFields(lead),
+      lead: toLead(lead),
       sender,
       step: { number: claim.step, type: followup.type, customMessage: customMessage ? { subject: customMessage.subject ?? '', body: customMessage.body } : null },
       seed: String(doc._id),
@@ -513,15 +513,3 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
   };
 }
 
-function leadFields(lead: LeadDoc): LeadFields {
-  return {
-    email: lead.email,
-    firstName: lead.firstName ?? '',
-    lastName: lead.lastName ?? '',
-    company: lead.company ?? '',
-    title: lead.title ?? '',
-    phone: lead.phone ?? '',
-    industry: lead.industry ?? '',
-    custom: (lead.custom ?? []).map((c) => ({ name: c.name, value: c.value })),
-  };
-}

@@ -187,7 +187,8 @@ export const STOP_REASON_LABELS: Record<StopReason, string> = {
   other: 'other',
 };
 
-function toLead(doc: LeadDoc): Lead {
+/** A lead as services show it (also the fields a followup is rendered from). */
+export function toLead(doc: LeadDoc): Lead {
   return {
     id: String(doc._id),
     email: doc.email,
