@@ -15,6 +15,7 @@
 import { fork } from 'node:child_process';
 import { loadavg, cpus } from 'node:os';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Types } from 'mongoose';
 import type { Clock } from '../src/clock.js';
@@ -28,6 +29,7 @@ import { dueHourOf } from '../src/services/leads/plan.js';
 import { startFakeSlack, type FakeSlack } from '../test/support/fakeSlack.js';
 import type { SinkMessage } from './smtpSink.js';
 import { definePerFollowupJob, schedulePerFollowupJobs } from './perFollowupJobs.js';
+import { cpuMsOf } from './procCpu.js';
 
 const SIZES = [1_000, 10_000, 100_000];
 const MAX = Number(process.argv[2] ?? process.env.BENCH_MAX ?? 100_000);
@@ -57,6 +59,8 @@ interface Figures {
   readonly noticesDoneSeconds: number | null;
   readonly slackPosts: number;
   readonly duplicates: number;
+  /** Per followup sent, while sending: CPU ms of this process (the app and the local Slack), FerretDB and PostgreSQL (null without /proc), and the app's database commands. */
+  readonly perFollowup: { appMs: number; ferretMs: number | null; postgresMs: number | null; commands: number };
 }
 
 /** Stands still an hour before T until go(), then runs in real time from T. */
@@ -191,7 +195,14 @@ async function noticesPosted(runtime: Runtime, goAt: number): Promise<number | n
   }
 }
 
-async function runOnce(design: Design, n: number, database: LocalMongo, sink: Sink): Promise<Figures> {
+/** CPU used so far by this process, FerretDB and PostgreSQL (ms). */
+async function cpuNow(dataDir: string) {
+  const { user, system } = process.cpuUsage();
+  const [ferretMs, postgresMs] = await Promise.all([cpuMsOf((c) => c.includes('ferretdb') && c.includes(dataDir)), cpuMsOf((c) => c.includes(join(dataDir, 'postgres')))]);
+  return { appMs: (user + system) / 1000, ferretMs, postgresMs };
+}
+
+async function runOnce(design: Design, n: number, database: LocalMongo, dataDir: string, sink: Sink): Promise<Figures> {
   const fake = await startFakeSlack();
   const team = fake.addTeam({ id: `TB${design === 'jobs' ? 'J' : 'D'}${n}` });
   const clock = benchClock();
@@ -202,6 +213,7 @@ async function runOnce(design: Design, n: number, database: LocalMongo, sink: Si
       clock,
       dbName: `bench_dispatch_${design}_${n}_${Date.now()}`,
       webApiRetries: 0,
+      monitorCommands: true,
       authorize: async () => ({ botToken: team.botToken, botId: fake.botId, botUserId: fake.botUserId, teamId: team.id }),
     },
   );
@@ -223,19 +235,35 @@ async function runOnce(design: Design, n: number, database: LocalMongo, sink: Si
       peakHeap = Math.max(peakHeap, memory.heapUsed);
     };
     const sampler = setInterval(sample, 100);
+    let commands = 0;
+    const byCommand = new Map<string, number>();
+    runtime.connection.getClient().on('commandStarted', (event: { commandName: string; command: Record<string, unknown> }) => {
+      commands++;
+      // BENCH_COMMANDS=1: which commands on which collections, to see where a followup's round trips go.
+      if (!process.env.BENCH_COMMANDS) return;
+      const key = `${event.commandName} ${String(event.command[event.commandName] ?? '')}`;
+      byCommand.set(key, (byCommand.get(key) ?? 0) + 1);
+    });
+    const cpuBefore = await cpuNow(dataDir);
+    const commandsBefore = commands;
     const goAt = clock.go();
     if (design === 'jobs') definePerFollowupJob(runtime.agenda, runtime.services, JOB_CONCURRENCY, results);
     let progressAt = Date.now();
-    await until(() => {
+    await until(async () => {
       if (Date.now() - progressAt >= 15_000) {
         progressAt = Date.now();
         const outcomes = design === 'jobs' ? ` (${[...results].map(([result, count]) => `${result} ${count}`).join(', ')})` : '';
-        process.stdout.write(`${sink.arrivals.size.toLocaleString('en')} after ${((progressAt - goAt) / 1000).toFixed(0)} s${outcomes}… `);
+        const jobs = process.env.BENCH_COMMANDS ? ` (${await runtime.connection.db!.collection('agendaJobs').countDocuments({})} Agenda jobs)` : '';
+        process.stdout.write(`${sink.arrivals.size.toLocaleString('en')} after ${((progressAt - goAt) / 1000).toFixed(0)} s${outcomes}${jobs}… `);
       }
       return sink.arrivals.size >= n;
     }, design === 'jobs' ? JOBS_TIMEOUT_MS : TIMEOUT_MS);
     const gaveUp = sink.arrivals.size < n;
     const stoppedAt = Date.now();
+    const cpuAfter = await cpuNow(dataDir);
+    const sentCount = Math.max(1, sink.arrivals.size);
+    const delta = (after: number | null, before: number | null) => (after === null || before === null ? null : (after - before) / sentCount);
+    const perFollowup = { appMs: delta(cpuAfter.appMs, cpuBefore.appMs)!, ferretMs: delta(cpuAfter.ferretMs, cpuBefore.ferretMs), postgresMs: delta(cpuAfter.postgresMs, cpuBefore.postgresMs), commands: (commands - commandsBefore) / sentCount };
     // What arrived by the end of the run (more may trickle in while the notices are awaited).
     const firstArrivals = [...sink.arrivals.values()].map((times) => times[0]!);
     const twice = sink.total() - sink.arrivals.size;
@@ -258,7 +286,9 @@ async function runOnce(design: Design, n: number, database: LocalMongo, sink: Si
       noticesDoneSeconds,
       slackPosts: fake.calls.slice(postsBefore).filter((call) => call.method === 'chat.postMessage' || call.method === 'chat.update').length,
       duplicates: twice,
+      perFollowup,
     };
+    if (byCommand.size) console.log(`\n    commands per followup: ${[...byCommand].sort((a, b) => b[1] - a[1]).map(([key, count]) => `${key} ${(count / sentCount).toFixed(2)}`).join(', ')}`);
     console.log(gaveUp ? `gave up after ${seconds.toFixed(0)} s` : `done in ${seconds.toFixed(1)} s`);
     return figures;
   } finally {
@@ -276,7 +306,8 @@ function late(f: Figures, p: 50 | 99 | 100): string {
 }
 
 function report(all: readonly Figures[]): void {
-  const head = ['design', 'followups', 'sent', 'per second', 'p50 late', 'p99 late', 'max late', 'peak RSS', 'peak heap', 'notices done', 'Slack posts', 'twice'];
+  const head = ['design', 'followups', 'sent', 'per second', 'p50 late', 'p99 late', 'max late', 'peak RSS', 'peak heap', 'notices done', 'Slack posts', 'twice', 'CPU ms/followup app+Slack, FerretDB, PG', 'db commands/followup'];
+  const ms = (value: number | null) => (value === null ? '-' : value.toFixed(1));
   const rows = all.map((f) => [
     f.design === 'dispatcher' ? 'dispatcher (main)' : 'one job per followup',
     f.n.toLocaleString('en'),
@@ -290,6 +321,8 @@ function report(all: readonly Figures[]): void {
     f.noticesDoneSeconds === null ? 'stalled' : `${f.noticesDoneSeconds.toFixed(0)} s`,
     String(f.slackPosts),
     String(f.duplicates),
+    `${ms(f.perFollowup.appMs)}, ${ms(f.perFollowup.ferretMs)}, ${ms(f.perFollowup.postgresMs)}`,
+    f.perFollowup.commands.toFixed(1),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
@@ -305,7 +338,7 @@ async function main(): Promise<void> {
   const all: Figures[] = [];
   try {
     for (const n of SIZES.filter((size) => size <= MAX)) {
-      for (const design of DESIGNS) all.push(await runOnce(design, n, database, sink));
+      for (const design of DESIGNS) all.push(await runOnce(design, n, database, dataDir, sink));
     }
   } finally {
     await sink.stop();

@@ -666,8 +666,12 @@ export function createModels(connection: Connection, clock: Clock): Models {
   enrollmentSchema.index({ state: 1, nextDueAt: 1 });
   // App Home: an assistant's next followups, soonest first.
   enrollmentSchema.index({ workspace: 1, assistantId: 1, state: 1, nextDueAt: 1 });
-  // The dispatcher's poll: one due-hour bucket at a time (services/delivery/due.ts).
-  enrollmentSchema.index({ state: 1, dueHour: 1, nextDueAt: 1 });
+  // The dispatcher's poll: one due-hour bucket at a time (services/delivery/due.ts). dueHour first:
+  // FerretDB's PostgreSQL indexes only an index's first field (db/local/postgresIndexes.ts), and
+  // `state` first would have every poll read every active enrollment.
+  enrollmentSchema.index({ dueHour: 1, state: 1, nextDueAt: 1 });
+  // Sending: the lead's other enrollments, for a stop with another assistant (by leadId alone, see dispatcher.ts).
+  enrollmentSchema.index({ leadId: 1 });
 
   return {
     ...createInstallationModels(connection, clock),

@@ -91,7 +91,9 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps, s
         const next = nextRunAt(await postNotices(services, deps.slack, request));
         if (next) await agenda.schedule(next, JOBS.postNotices, request);
       });
-    });
+      // Done runs go: a burst kicks a run per assistant every second, and Agenda finds its next job by
+      // reading every job document (FerretDB v1 pushes none of that query down).
+    }, { removeOnComplete: true });
     // Notices nobody's run is posting (a failed kick, a Retry-After or an unreachable channel's next try): every waiting assistant gets a run.
     agenda.define(JOBS.sweepNotices, async () => {
       await services.notices.purgeSlots();

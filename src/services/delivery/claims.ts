@@ -40,6 +40,14 @@ export interface ClaimInput {
   readonly messageId: string;
 }
 
+/**
+ * Where the next free daily slot probably is, kept by one dispatcher run per assistant and day. Only a
+ * hint: slot n is still a unique insert, and a slot given back below it is found by the next run's count.
+ */
+export interface DailySlotHint {
+  next?: number;
+}
+
 export function createSendClaims(models: Models, clock: Clock, options: { timeoutMs: number; owner?: string }) {
   const { SendClaim, SendTakeover, DailySendSlot } = models;
   const owner = options.owner ?? PROCESS_OWNER;
@@ -124,16 +132,23 @@ export function createSendClaims(models: Models, clock: Clock, options: { timeou
      * Takes one of the assistant's `limit` sends of local day `day` for the claim: slot n is a
      * unique insert, so the limit holds across processes. Null when the day is full.
      */
-    async takeDailySlot(claim: SendClaimDoc, assistant: { workspace: string; id: Types.ObjectId }, day: string, limit: number): Promise<string | null> {
-      let n = (await DailySendSlot.countDocuments({ assistantId: assistant.id, day })) + 1;
-      for (; n <= limit; n++) {
-        const _id = `${String(assistant.id)}:${day}:${n}`;
-        try {
-          await DailySendSlot.create({ _id, workspace: assistant.workspace, assistantId: assistant.id, day, claimId: claim._id, at: clock.now() });
-          return _id;
-        } catch (error) {
-          if (!isDuplicateKeyError(error)) throw error;
+    async takeDailySlot(claim: SendClaimDoc, assistant: { workspace: string; id: Types.ObjectId }, day: string, limit: number, hint?: DailySlotHint): Promise<string | null> {
+      const counted = async () => (await DailySendSlot.countDocuments({ assistantId: assistant.id, day })) + 1;
+      // From the hint first (the count reads every slot of the day: once per run, not per send); a
+      // day that looks full from there is counted again, as a slot may have been given back.
+      for (const from of hint?.next ? [hint.next, null] : [null]) {
+        let n = from ?? (await counted());
+        for (; n <= limit; n++) {
+          const _id = `${String(assistant.id)}:${day}:${n}`;
+          try {
+            await DailySendSlot.create({ _id, workspace: assistant.workspace, assistantId: assistant.id, day, claimId: claim._id, at: clock.now() });
+            if (hint) hint.next = n + 1;
+            return _id;
+          } catch (error) {
+            if (!isDuplicateKeyError(error)) throw error;
+          }
         }
+        if (hint) hint.next = n;
       }
       return null;
     },

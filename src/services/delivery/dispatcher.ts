@@ -26,7 +26,7 @@ import { toSchedule, type Step } from '../schedules.js';
 import { unsubscribeUrl } from '../unsubscribes.js';
 import type { NoticeInput, NoticeKind, NoticeSink } from '../notices/types.js';
 import type { Mailer, OutgoingEmail, RenderInput, RenderResult } from './types.js';
-import { createSendClaims, type SendClaims } from './claims.js';
+import { createSendClaims, type DailySlotHint, type SendClaims } from './claims.js';
 import { advanceCursor, hourOf, hoursToPoll } from './due.js';
 import { emailSubject } from './render.js';
 
@@ -108,7 +108,6 @@ const MAX_BACKOFF_MS = 30 * 60_000;
 const FAILED_NOTICE_AFTER = 5;
 
 /** Outcomes after which the enrollment is still due as it was. */
-const STAYS: ReadonlySet<SendResult | 'error'> = new Set(['busy', 'error', 'not_due', 'uninstalled', 'skipped']);
 
 const SYSTEM = { userId: 'system', name: 'Followups', isAdmin: true } as const;
 
@@ -148,6 +147,8 @@ interface RunContext {
    * its slot, or to have ended without one.
    */
   readonly slotTurns: Map<string, { readonly before: Promise<void>; readonly done: () => void }>;
+  /** Per assistant and local day: where this run looks for the next free daily slot. */
+  readonly slotHints: Map<string, DailySlotHint>;
 }
 
 function cached<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
@@ -162,7 +163,7 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
   const batchSize = deps.batchSize ?? BATCH;
   const concurrency = deps.concurrency ?? CONCURRENCY;
 
-  const context = (options: DispatchOptions): RunContext => ({ options, assistants: new Map(), steps: new Map(), messages: new Map(), installed: new Map(), slotTurns: new Map() });
+  const context = (options: DispatchOptions): RunContext => ({ options, assistants: new Map(), steps: new Map(), messages: new Map(), installed: new Map(), slotTurns: new Map(), slotHints: new Map() });
   const actorOf = (doc: EnrollmentDoc): Actor => ({ workspace: workspaceRefOf(doc.workspace), ...SYSTEM });
 
   const assistantOf = (ctx: RunContext, doc: EnrollmentDoc) =>
@@ -241,7 +242,10 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
   /** An earlier stop of the lead that forbids this send: an unsubscribe or a bounce ever, a reply since this enrollment began. */
   async function stoppedLead(doc: EnrollmentDoc, lead: LeadDoc): Promise<StopReason | null> {
     if (lead.unsubscribedAt) return 'unsubscribed';
-    const all = await Enrollment.find({ workspace: doc.workspace, leadId: doc.leadId }, { stopReason: 1, updatedAt: 1 }).lean<Pick<EnrollmentDoc, '_id' | 'stopReason' | 'updatedAt'>[]>();
+    // By leadId alone (an ObjectId: one workspace's), so FerretDB's PostgreSQL reads the lead's few
+    // enrollments through the leadId index instead of every enrollment of the workspace.
+    const found = await Enrollment.find({ leadId: doc.leadId }, { workspace: 1, stopReason: 1, updatedAt: 1 }).lean<Pick<EnrollmentDoc, '_id' | 'workspace' | 'stopReason' | 'updatedAt'>[]>();
+    const all = found.filter((e) => e.workspace === doc.workspace);
     for (const reason of ['unsubscribed', 'bounced'] as const) if (all.some((e) => e.stopReason === reason)) return reason;
     if (all.some((e) => e.stopReason === 'replied' && e.updatedAt.getTime() >= doc.createdAt.getTime())) return 'replied';
     return null;
@@ -323,7 +327,11 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
     if (!claim.dailySlot) {
       await ctx.slotTurns.get(String(doc._id))?.before;
       const limit = assistant.dailyLimit ?? DEFAULT_DAILY_LIMIT;
-      const slot = await claims.takeDailySlot(claim, { workspace: doc.workspace, id: assistant._id }, localDateOf(now, calendar.timeZone), limit);
+      const day = localDateOf(now, calendar.timeZone);
+      const hintKey = `${String(assistant._id)}:${day}`;
+      let hint = ctx.slotHints.get(hintKey);
+      if (!hint) ctx.slotHints.set(hintKey, (hint = {}));
+      const slot = await claims.takeDailySlot(claim, { workspace: doc.workspace, id: assistant._id }, day, limit, hint);
       if (!slot) {
         await moveNext(doc, claim.step, nextWorkingDayOpening(now, calendar), steps, calendar, `${assistant.name}’s daily limit of ${limit} was reached`);
         return release('rolled');
@@ -462,6 +470,20 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
     return results;
   }
 
+  /** Sends a batch side by side, daily slots taken in its order per assistant; counts the outcomes. */
+  async function sendBatch(docs: readonly EnrollmentDoc[], ctx: RunContext, results: Record<string, number>): Promise<void> {
+    queueSlotTurns(ctx, docs);
+    const outcomes = await runPool(docs, (doc) =>
+      sendDue(doc, ctx)
+        .catch((error: unknown) => {
+          ctx.options.log?.('warn', `Sending followup of enrollment ${String(doc._id)} failed: ${error instanceof Error ? error.message : String(error)}`);
+          return 'error' as const;
+        })
+        .finally(() => ctx.slotTurns.get(String(doc._id))?.done()),
+    );
+    for (const outcome of outcomes) results[outcome] = (results[outcome] ?? 0) + 1;
+  }
+
   return {
     async dispatch(options = {}) {
       const ctx = context(options);
@@ -470,33 +492,32 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
       let emptySoFar = true;
       const overBudget = () => Date.now() - started > (options.budgetMs ?? 60_000) || options.signal?.aborted === true;
       for (const hour of await hoursToPoll(models, clock.now())) {
-        // Enrollments of this hour left as they were (another process has them, an error): read past them.
-        let stuck = 0;
-        for (;;) {
-          const now = clock.now();
-          // Pushed down: state and dueHour by equality; `nextDueAt` narrows the current hour (FerretDB filters that part itself).
-          const docs = await Enrollment.find({ state: 'active', dueHour: hour, nextDueAt: { $lte: now } })
-            .sort({ nextDueAt: 1, _id: 1 })
-            .skip(stuck)
-            .limit(batchSize)
-            .lean<EnrollmentDoc[]>();
-          if (!docs.length) break;
-          queueSlotTurns(ctx, docs);
-          const outcomes = await runPool(docs, (doc) =>
-            sendDue(doc, ctx)
-              .catch((error: unknown) => {
-                options.log?.('warn', `Sending followup of enrollment ${String(doc._id)} failed: ${error instanceof Error ? error.message : String(error)}`);
-                return 'error' as const;
-              })
-              .finally(() => ctx.slotTurns.get(String(doc._id))?.done()),
-          );
-          for (const outcome of outcomes) results[outcome] = (results[outcome] ?? 0) + 1;
-          stuck += outcomes.filter((o) => STAYS.has(o)).length;
-          if (docs.length < batchSize || overBudget()) break;
+        // One unsorted cursor walks the bucket once per run, and each batch is sorted, oldest due first.
+        // FerretDB v1 quirks: it pushes no sort down (a sorted page decodes the whole bucket in Go, for
+        // every batch), and no limit once there is a filter. Only `dueHour` is asked for: with `state`
+        // too, PostgreSQL may pick the `state` index and read every active enrollment.
+        const cursor = Enrollment.find({ dueHour: hour }).lean<EnrollmentDoc[]>().cursor({ batchSize });
+        try {
+          let batch: EnrollmentDoc[] = [];
+          const send = async () => {
+            batch.sort((a, b) => a.nextDueAt!.getTime() - b.nextDueAt!.getTime() || String(a._id).localeCompare(String(b._id)));
+            await sendBatch(batch, ctx, results);
+            batch = [];
+          };
+          for await (const doc of cursor) {
+            if (doc.state !== 'active' || !doc.nextDueAt || doc.nextDueAt.getTime() > clock.now().getTime()) continue;
+            batch.push(doc);
+            if (batch.length < batchSize) continue;
+            await send();
+            if (overBudget()) break;
+          }
+          if (batch.length && !overBudget()) await send();
+        } finally {
+          await cursor.close();
         }
         // An hour gone by with nothing active left in it stays empty (writes never land in the past): skip it from now on.
         if (emptySoFar && hour < hourOf(clock.now()) - 1) {
-          emptySoFar = !(await Enrollment.exists({ state: 'active', dueHour: hour }));
+          emptySoFar = !(await Enrollment.exists({ dueHour: hour, state: 'active' }));
           if (emptySoFar) await advanceCursor(models, hour + 1, clock.now());
         }
         if (overBudget()) break;

@@ -8,7 +8,7 @@ import type { NoticeDoc } from '../../db/noticeModels.js';
 import { DomainError, workspaceKey, type WorkspaceRef } from '../domain.js';
 import type { JobQueue } from '../jobQueue.js';
 import { NOTICE_KINDS, type NoticeInput, type NoticeSink } from './types.js';
-import { KICK_EVERY_MS, createNoticePoster, type NoticePoster } from './posting.js';
+import { KICK_EVERY_MS, createNoticePoster, noticeLeaseId, type NoticePoster } from './posting.js';
 
 export * from './types.js';
 export { OutletError, UNREACHABLE_ERRORS, type NoticeOutlet, type NoticeLine, type NoticeMessageModel, type DigestModel, type ChannelProblem, type PostRun } from './posting.js';
@@ -38,7 +38,7 @@ export interface NoticeService extends NoticeSink, NoticePoster {
 }
 
 export function createNoticeService(models: Models, clock: Clock, jobs: JobQueue & { isBound(): boolean }): NoticeService {
-  const { Notice, NoticeSlot } = models;
+  const { Notice, NoticeSlot, Lock } = models;
 
   /**
    * Starts the posting job for the assistant, at most once a second per assistant (a burst of records
@@ -53,6 +53,10 @@ export function createNoticeService(models: Models, clock: Clock, jobs: JobQueue
       if (isDuplicateKeyError(error)) return;
       throw error;
     }
+    // A run posting this assistant's notices looks again once it drained, after this record: no second
+    // run (in a burst, runs queued behind long ones piled up, and Agenda reads every queued job to pick one).
+    // A lease left by a dead worker: the sweep starts a run within a minute.
+    if (await Lock.exists({ _id: noticeLeaseId(workspaceKey(request.workspace), request.assistantId) })) return;
     await jobs.now(POST_NOTICES_JOB, request);
   }
 

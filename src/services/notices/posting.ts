@@ -41,6 +41,11 @@ export const UPDATE_EVERY_MS = 1_500;
 export const UNREACHABLE_RETRY_MS = 10 * 60_000;
 /** A worker posts for one assistant this long, then hands over (its job is queued again). */
 export const RUN_BUDGET_MS = 20_000;
+/** The lease of the one run posting an assistant's notices (a Lock document). */
+export function noticeLeaseId(workspace: string, assistantId: string): string {
+  return `notices:${workspace}:${assistantId}`;
+}
+
 /** A lease older than this was left by a worker that died. */
 const LEASE_STALE_MS = 60_000;
 /** Backoff of a notice Slack refused for another reason (doubling, at most an hour). */
@@ -225,7 +230,7 @@ export function createNoticePoster(models: Models, clock: Clock) {
     // A deleted assistant or one without a channel: its notices stay in the delivery log (App Home), unposted.
     if (!assistant?.notificationChannel) return { more: false };
     const until = Date.now() + budgetMs;
-    const leaseId = `notices:${workspace}:${assistantId}`;
+    const leaseId = noticeLeaseId(workspace, assistantId);
     for (;;) {
       const token = randomUUID();
       if (!(await takeLease(leaseId, token))) return { more: false };
