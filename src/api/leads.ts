@@ -167,7 +167,7 @@ export const leadRoutes = [
     tag: 'Leads',
     summary: 'Add 1 to 1,000 leads to an assistant’s schedule',
     description:
-      'Answers 200 with one result per lead, in order: `{ id }` for a lead enrolled, `{ errors }` for one refused (a bad field, or an email that already follows a schedule of this assistant). The good leads are enrolled even when others are refused. A problem with the assistant, schedule or start refuses the whole request (400).',
+      'Answers 200 with one result per lead, in order: `{ id }` for a lead enrolled, `{ errors }` for one refused (a bad field, an email that already follows a schedule of this assistant, or a lead who unsubscribed or whose email bounced: they are never enrolled again). The good leads are enrolled even when others are refused. A problem with the assistant, schedule or start refuses the whole request (400).',
     body: addLeadsBody(z.unknown()),
     documentBody: addLeadsBody(leadInputSchema),
     response: z.object({ results: z.array(addResultSchema), added: z.number().int(), refused: z.number().int() }),

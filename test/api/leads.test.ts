@@ -53,6 +53,19 @@ describe('POST /api/v1/leads', () => {
     expect(again.body.results[1]).toEqual({ id: expect.any(String) });
   });
 
+  test('a lead who unsubscribed is refused when posted again and stays unsubscribed; the others of the request are added', async () => {
+    const { ws, api, assistantId } = await setUp();
+    const first = await api.post('/api/v1/leads', { assistantId, leads: [{ email: 'gone@example.com' }] });
+    const doc = await app.services.models.Lead.findById(first.body.results[0].id).lean<{ unsubscribeToken: string }>();
+    await app.services.unsubscribes.unsubscribe(doc!.unsubscribeToken);
+    const again = await api.post('/api/v1/leads', { assistantId, leads: [{ email: 'new@example.com' }, { email: 'GONE@example.com' }] });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ added: 1, refused: 1 });
+    expect(again.body.results[1]).toEqual({ existingId: first.body.results[0].id, errors: { email: 'gone@example.com unsubscribed from these emails, so they can’t be added again: they stay unsubscribed.' } });
+    const gone = await app.services.leads.findByEmail(ws.ref, 'gone@example.com');
+    expect(gone!.enrollments.map((e) => e.state)).toEqual(['stopped']);
+  });
+
   test('the request as a whole is refused for a missing assistant, no leads, too many leads or a start without offset', async () => {
     const { api, assistantId } = await setUp();
     const other = await setUp();

@@ -107,8 +107,12 @@ export type AddLeadResult =
   | { readonly ok: true; readonly leadId: string; readonly enrollmentId: string }
   | {
       readonly ok: false;
-      /** `duplicate`: the email already follows a schedule of this assistant (or is twice in the batch). */
-      readonly reason: 'invalid' | 'duplicate';
+      /**
+       * `duplicate`: the email already follows a schedule of this assistant (or is twice in the batch).
+       * `unsubscribed` / `bounced`: the workspace's lead with that email unsubscribed, or an email to them
+       * bounced: they are never enrolled again (the lead stays as it is).
+       */
+      readonly reason: 'invalid' | 'duplicate' | 'unsubscribed' | 'bounced';
       readonly errors: LeadFieldErrors;
       readonly existingLeadId?: string;
     };
@@ -476,8 +480,12 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
           }
         }
 
+        // A lead who unsubscribed or bounced is never emailed again: refused here, so every way in (the modal, CSV, the API) refuses them.
+        const barred = existed.size ? await barredLeads(workspace, [...existed].map((i) => leadDocs[i]!._id)) : new Map<string, 'unsubscribed' | 'bounced'>();
+        const enrolling = leadDocs.flatMap((lead, i) => (barred.has(String(lead._id)) ? [] : [{ lead, i }]));
+
         const history: HistoryEntryDoc = { at: now, by: actor.userId, byName: actor.name, action: 'enrolled', reason: null };
-        const enrollmentDocs = leadDocs.map((lead) => ({
+        const enrollmentDocs = enrolling.map(({ lead }) => ({
           _id: new Types.ObjectId(),
           workspace,
           leadId: lead._id,
@@ -498,9 +506,10 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
           createdAt: now,
           updatedAt: now,
         }));
-        const taken = await insertSkippingDuplicates(Enrollment.collection, enrollmentDocs);
+        const taken = new Set([...(await insertSkippingDuplicates(Enrollment.collection, enrollmentDocs))].map((e) => enrolling[e]!.i));
+        const enrollmentOf = new Map(enrolling.map(({ i }, e) => [i, enrollmentDocs[e]!]));
         // Leads that were there already take the fields given now (only those given), once enrolled again.
-        const refreshed = [...existed].filter((i) => !taken.has(i));
+        const refreshed = [...existed].filter((i) => !taken.has(i) && enrollmentOf.has(i));
         if (refreshed.length) {
           // In small chunks: FerretDB v1 hangs with about 50 updates in flight (bulkUpdate).
           await bulkUpdate(
@@ -508,14 +517,20 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
             refreshed.map((i) => ({ updateOne: { filter: { _id: leadDocs[i]!._id, workspace }, update: { $set: { ...givenFields(valid[i]!.lead), updatedAt: now } }, timestamps: false } })),
           );
         }
-        const holders = taken.size ? await holdersOf(workspace, assistant._id, [...taken].map((i) => enrollmentDocs[i]!.slot)) : new Map();
+        const holders = taken.size ? await holdersOf(workspace, assistant._id, [...taken].map((i) => enrollmentOf.get(i)!.slot)) : new Map();
         valid.forEach(({ index }, i) => {
           const lead = leadDocs[i]!;
-          if (!taken.has(i)) {
-            results[index] = { ok: true, leadId: String(lead._id), enrollmentId: String(enrollmentDocs[i]!._id) };
+          const bar = barred.get(String(lead._id));
+          if (bar) {
+            results[index] = { ok: false, reason: bar, existingLeadId: String(lead._id), errors: { email: barredSentence(lead.email, bar) } };
             return;
           }
-          const holder = holders.get(enrollmentDocs[i]!.slot);
+          const enrollment = enrollmentOf.get(i)!;
+          if (!taken.has(i)) {
+            results[index] = { ok: true, leadId: String(lead._id), enrollmentId: String(enrollment._id) };
+            return;
+          }
+          const holder = holders.get(enrollment.slot);
           results[index] = {
             ok: false,
             reason: 'duplicate',
@@ -657,6 +672,24 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
     },
   };
 
+  /**
+   * Of these existing leads, those never to be enrolled again, and why: the lead unsubscribed, or one of
+   * its enrollments was stopped by an unsubscribe or a bounce (the dispatcher's send-time check reads the same).
+   */
+  async function barredLeads(workspace: string, leadIds: readonly Types.ObjectId[]): Promise<Map<string, 'unsubscribed' | 'bounced'>> {
+    const barred = new Map<string, 'unsubscribed' | 'bounced'>();
+    // One query per reason: FerretDB v1 pushes the equalities down and filters the `$in` over what they leave.
+    const [unsubscribed, ...stopped] = await Promise.all([
+      Lead.find({ workspace, unsubscribedAt: { $ne: null }, _id: { $in: leadIds } }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>(),
+      ...(['unsubscribed', 'bounced'] as const).map((stopReason) =>
+        Enrollment.find({ workspace, stopReason, leadId: { $in: leadIds } }, { leadId: 1, stopReason: 1 }).lean<Pick<EnrollmentDoc, 'leadId' | 'stopReason'>[]>(),
+      ),
+    ]);
+    for (const e of stopped.flat()) barred.set(String(e.leadId), e.stopReason === 'bounced' ? 'bounced' : 'unsubscribed');
+    for (const l of unsubscribed) barred.set(String(l._id), 'unsubscribed');
+    return barred;
+  }
+
   /** Who holds each slot (the refusal names the lead and its schedule). */
   async function holdersOf(workspace: string, assistantId: Types.ObjectId, slots: string[]) {
     const held = await Enrollment.find({ workspace, assistantId, slot: { $in: slots } }, { slot: 1, leadId: 1, scheduleId: 1, state: 1, email: 1 }).lean<
@@ -690,6 +723,13 @@ function givenFields(lead: ValidLead): Partial<LeadDoc> {
   if (lead.tags.length) fields.tags = lead.tags;
   if (Object.keys(lead.custom).length) fields.custom = Object.entries(lead.custom).map(([name, value]) => ({ name, value }));
   return fields;
+}
+
+/** Why a lead who unsubscribed or bounced is not added again. */
+export function barredSentence(email: string, why: 'unsubscribed' | 'bounced'): string {
+  return why === 'unsubscribed'
+    ? `${email} unsubscribed from these emails, so they can’t be added again: they stay unsubscribed.`
+    : `An email to ${email} bounced (their mail server refused the address), so they can’t be added again.`;
 }
 
 /** "3 days 3 hours", "5 hours", "12 minutes". */

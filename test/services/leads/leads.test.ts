@@ -152,6 +152,27 @@ describe('adding leads', () => {
     RACE_TIMEOUT_MS,
   );
 
+  test('a lead who unsubscribed or bounced is refused when added again, to any assistant, and the rest of the batch goes in', async () => {
+    const { ws, alex, ava } = await setUp();
+    const ben = await db.services.assistants.create(alex, { name: 'Ben', notificationChannel: '', timeZone: 'America/New_York', offDays: [6, 0] });
+    const added = await db.services.leads.addLeads(alex, { assistantId: ava.id }, [{ email: 'gone@acme.example', firstName: 'Gone' }, { email: 'bounce@acme.example' }]);
+    const [goneId, bounceId] = added.map(leadIdOf);
+    const doc = await db.services.models.Lead.findById(goneId).lean<{ unsubscribeToken: string }>();
+    await db.services.unsubscribes.unsubscribe(doc!.unsubscribeToken);
+    await db.services.leads.stop(alex, bounceId!, 'bounced');
+
+    for (const assistantId of [ava.id, ben.id]) {
+      const results = await db.services.leads.addLeads(alex, { assistantId }, [{ email: 'Gone@acme.example', firstName: 'Again' }, { email: 'fresh@acme.example' }, { email: 'bounce@acme.example' }]);
+      expect(results[0]).toMatchObject({ ok: false, reason: 'unsubscribed', existingLeadId: goneId, errors: { email: 'gone@acme.example unsubscribed from these emails, so they can’t be added again: they stay unsubscribed.' } });
+      expect(results[1]).toMatchObject({ ok: true });
+      expect(results[2]).toMatchObject({ ok: false, reason: 'bounced', errors: { email: expect.stringContaining('bounce@acme.example bounced') } });
+    }
+    const gone = await db.services.leads.get(ws, goneId!);
+    expect(gone.firstName).toBe('Gone');
+    expect(gone.enrollments.map((e) => [e.state, e.stopReason])).toEqual([['stopped', 'unsubscribed']]);
+    expect((await db.services.leads.get(ws, bounceId!)).enrollments).toHaveLength(1);
+  });
+
   test('the whole batch is refused for an unknown assistant or a schedule of the wrong kind, writing nothing', async () => {
     const { ws, alex, ava } = await setUp();
     const other = await setUp();
