@@ -129,6 +129,9 @@ interface UserInfo {
   readonly name: string;
   readonly isAdmin: boolean;
   readonly timeZone: string;
+  readonly isGuest: boolean;
+  /** Where the user belongs (another workspace's people show up in shared channels). */
+  readonly home?: WorkspaceRef;
 }
 
 /**
@@ -149,12 +152,18 @@ async function userInfo(client: WebClient, workspace: WorkspaceRef, userId: stri
     name: user?.profile?.display_name || user?.real_name || user?.name || userId,
     isAdmin: Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner),
     timeZone: user?.tz || 'UTC',
+    isGuest: Boolean(user?.is_restricted || user?.is_ultra_restricted),
+    ...(user?.team_id ? { home: homeOf(user.team_id, user.enterprise_user?.enterprise_id) } : {}),
   };
   userInfoCache.set(key, info);
   return info;
 }
 
-/** Looks the user up (role, time zone, name): needed for permissions and example dates. */
+function homeOf(teamId: string, enterpriseId: string | undefined): WorkspaceRef {
+  return enterpriseId ? { teamId, enterpriseId } : { teamId };
+}
+
+/** Looks the user up (role, guest or not, workspace, time zone, name): needed for permissions and example dates. */
 export async function actorOf(client: WebClient, workspace: WorkspaceRef, userId: string): Promise<SlackActor> {
   return { workspace, userId, ...(await userInfo(client, workspace, userId)) };
 }

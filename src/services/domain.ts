@@ -51,6 +51,13 @@ export interface Actor {
   readonly userId: string;
   readonly name: string;
   readonly isAdmin: boolean;
+  /** A guest of the workspace (Slack's multi- or single-channel guest: users.info `is_restricted` / `is_ultra_restricted`). */
+  readonly isGuest?: boolean;
+  /**
+   * The workspace the person belongs to, when the edge learned it (users.info `team_id`, and the
+   * Enterprise Grid org): another than `workspace` for someone of another organisation in a shared channel.
+   */
+  readonly home?: WorkspaceRef;
 }
 
 /** The things that have a name unique in their workspace, with the words their messages use. */
@@ -113,6 +120,20 @@ export function duplicateName(kind: NamedKind, name: string): DomainError {
 /** Throws unless `actor` created the thing (`ownerId`) or is a workspace admin or owner. `refusal` may name `{owner}`. */
 export function assertOwnerOrAdmin(actor: Actor, ownerId: string, refusal: string): void {
   if (ownerId !== actor.userId && !actor.isAdmin) throw new DomainError('forbidden', refusal, undefined, { ownerId });
+}
+
+/**
+ * Throws unless `actor` may act on the workspace's leads (stop, pause, resume, mark replied, fill in
+ * fields, see a lead's details): full members do, guests and people of another workspace (a channel
+ * shared with another organisation, where they see its notices too) do not. Another workspace of the
+ * same Enterprise Grid org counts as the same organisation.
+ */
+export function assertMayActOnLeads(actor: Actor): void {
+  if (actor.isGuest) throw new DomainError('forbidden', 'Guests of the workspace can’t act on its leads: ask a full member to do it.');
+  const home = actor.home;
+  if (!home || home.teamId === actor.workspace.teamId) return;
+  if (actor.workspace.enterpriseId && home.enterpriseId === actor.workspace.enterpriseId) return;
+  throw new DomainError('forbidden', 'Only members of the workspace these leads belong to can act on them.');
 }
 
 /** Facts the edge may add to a failure's message, in its own words. */

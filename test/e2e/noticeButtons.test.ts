@@ -103,3 +103,17 @@ test('View lead answers the clicker with the lead’s details', async () => {
   const answer = await until('the lead’s details', () => app.fake.messages.find((m) => m.ephemeral && m.channel === ws.channelId && m.visibleTo === 'UBEA' && blocksText(m.blocks).includes('jamie@acme.example')));
   expect(blocksText(answer.blocks)).toContain('Jamie Rivera');
 });
+
+test('a guest pressing Stop or View lead is told ephemerally they can’t, and the lead keeps going', async () => {
+  const { ws, added, message, current } = await postedNotice();
+  await ws.as('UGUEST', { name: 'gina', isRestricted: true }).blockAction({ message, actionId: NOTICE.stop });
+  await ws.as('USINGLE', { name: 'sam', isUltraRestricted: true }).blockAction({ message, actionId: NOTICE.view });
+
+  for (const user of ['UGUEST', 'USINGLE']) {
+    const answer = await until(`the refusal to ${user}`, () => app.fake.messages.find((m) => m.ephemeral && m.visibleTo === user && /Guests of the workspace can’t act on its leads/.test(m.text ?? '')));
+    expect(blocksText(answer.blocks)).not.toContain('jamie@acme.example');
+  }
+  const lead = await app.services.leads.get(ws.ref, added.leadId);
+  expect(lead.enrollment!.state).toBe('active');
+  expect(buttonsOf(current())).toEqual([NOTICE.stop, NOTICE.replied, NOTICE.pause, NOTICE.view]);
+});

@@ -38,14 +38,9 @@ export function register(app: App, services: Services, logger: Logger): void {
     await respond({ response_type: 'ephemeral', replace_original: false, text: noticeAnswerText(result.sentence) });
   }
 
-  async function view(noticeId: string, { body, respond }: Click): Promise<void> {
+  async function view(noticeId: string, { body, client, respond }: Click): Promise<void> {
     const ref = workspaceOf(body);
-    const found = await services.notices.get(ref, noticeId);
-    if (!found) {
-      await respond({ response_type: 'ephemeral', replace_original: false, ...noticeText('That notice no longer exists.') });
-      return;
-    }
-    const lead = await services.leads.get(ref, found.leadId);
+    const { lead } = await services.noticeActions.lead(await actorOf(client, ref, body.user.id), noticeId);
     const enrollments = currentFirst(lead);
     const [views, next] = await Promise.all([enrollmentViews(services, ref, enrollments), nextFollowup(services, ref, lead, enrollments[0])]);
     await respond({ response_type: 'ephemeral', replace_original: false, ...leadDetailsMessage(lead, views, next) });

@@ -27,7 +27,7 @@ import {
 import { prepareCalendar, type CalendarRules, type PreparedCalendar } from '../calendar.js';
 import { calendarRulesOf } from '../assistantSettings.js';
 import { toAssistant } from '../assistants.js';
-import { DomainError, ValidationError, workspaceKey, type Actor, type WorkspaceRef } from '../domain.js';
+import { assertMayActOnLeads, DomainError, ValidationError, workspaceKey, type Actor, type WorkspaceRef } from '../domain.js';
 import { toSchedule, type ListPage, type Schedule } from '../schedules.js';
 import { scheduleLock, withLocks } from '../locks.js';
 import { dueFields, planFollowups, replanFollowups, resumedFollowups, type PlannedFollowup } from './plan.js';
@@ -585,6 +585,7 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
     },
 
     async pause(actor, leadId, options) {
+      assertMayActOnLeads(actor);
       const lead = await loadLead(actor.workspace, leadId);
       const enrollments = await enrollmentsToChange(actor.workspace, lead, options);
       let changed = 0;
@@ -597,6 +598,7 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
     },
 
     async resume(actor, leadId, options) {
+      assertMayActOnLeads(actor);
       const lead = await loadLead(actor.workspace, leadId);
       const enrollments = await enrollmentsToChange(actor.workspace, lead, options);
       let changed = 0;
@@ -620,6 +622,7 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
     },
 
     async stop(actor, leadId, reason, options) {
+      assertMayActOnLeads(actor);
       const lead = await loadLead(actor.workspace, leadId);
       const note = options?.note?.trim().replaceAll('\0', '').slice(0, 500) || null;
       const enrollments = await enrollmentsToChange(actor.workspace, lead, options);

@@ -4,8 +4,8 @@
 import type { Clock } from '../../clock.js';
 import type { Models } from '../../db/models.js';
 import type { NoticeAction, NoticeDoc } from '../../db/noticeModels.js';
-import { DomainError, workspaceKey, type Actor } from '../domain.js';
-import type { LeadService } from '../leads/index.js';
+import { assertMayActOnLeads, DomainError, workspaceKey, type Actor } from '../domain.js';
+import type { LeadDetails, LeadService } from '../leads/index.js';
 import { parseObjectId } from '../../db/models.js';
 
 export const NOTICE_CHANGES = ['stop', 'replied', 'pause', 'resume'] as const;
@@ -22,16 +22,31 @@ export interface NoticeActionResult {
 }
 
 export interface NoticeActionService {
+  /** Guests and people of another workspace are refused (assertMayActOnLeads), before anything is read. */
   act(actor: Actor, noticeId: string, change: NoticeChange): Promise<NoticeActionResult>;
+  /** View lead: the notice's lead with its enrollments, for those who may act on it. */
+  lead(actor: Actor, noticeId: string): Promise<{ readonly notice: NoticeDoc; readonly lead: LeadDetails }>;
 }
 
 export function createNoticeActionService(models: Models, clock: Clock, leads: LeadService): NoticeActionService {
   const { Notice } = models;
+
+  async function noticeFor(actor: Actor, noticeId: string): Promise<NoticeDoc> {
+    assertMayActOnLeads(actor);
+    const _id = parseObjectId(noticeId);
+    const notice = _id ? await Notice.findOne({ _id, workspace: workspaceKey(actor.workspace) }).lean<NoticeDoc>() : null;
+    if (!notice) throw new DomainError('not_found', 'That notice no longer exists: its workspace data may have been deleted.');
+    return notice;
+  }
+
   return {
+    async lead(actor, noticeId) {
+      const notice = await noticeFor(actor, noticeId);
+      return { notice, lead: await leads.get(actor.workspace, notice.leadId) };
+    },
+
     async act(actor, noticeId, change) {
-      const _id = parseObjectId(noticeId);
-      const notice = _id ? await Notice.findOne({ _id, workspace: workspaceKey(actor.workspace) }).lean<NoticeDoc>() : null;
-      if (!notice) throw new DomainError('not_found', 'That notice no longer exists: its workspace data may have been deleted.');
+      const notice = await noticeFor(actor, noticeId);
       const scope = { assistantId: notice.assistantId };
       try {
         if (change === 'stop') await leads.stop(actor, notice.leadId, 'other', { ...scope, note: 'stopped from the channel' });

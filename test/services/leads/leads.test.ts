@@ -270,6 +270,29 @@ describe('pause, resume and stop', () => {
     expect(history.map((h) => h.action)).toEqual(['enrolled', 'paused']);
   });
 
+  test('guests and people of another workspace may not stop, pause or resume a lead; another workspace of the same Grid org may', async () => {
+    const { ws, alex, leadId } = await enrolled();
+    const guest = { ...actorIn(ws, 'UGUEST'), isGuest: true };
+    const outsider = { ...actorIn(ws, 'UOUT'), home: { teamId: 'TOTHERORG' } };
+    for (const actor of [guest, outsider]) {
+      for (const act of [() => db.services.leads.stop(actor, leadId, 'other'), () => db.services.leads.pause(actor, leadId), () => db.services.leads.resume(actor, leadId)]) {
+        expect(await thrown(act())).toMatchObject({ code: 'forbidden' });
+      }
+    }
+    expect((await db.services.leads.get(ws, leadId)).enrollment!.state).toBe('active');
+    const paused = await db.services.leads.pause({ ...alex, home: { teamId: ws.teamId } }, leadId);
+    expect(paused.enrollment!.state).toBe('paused');
+
+    const grid = { teamId: newWorkspace().teamId, enterpriseId: 'EGRID' };
+    await db.services.workspaces.ensureSeeded(grid);
+    const gridAlex = actorIn(grid, 'UALEX');
+    const gia = await db.services.assistants.create(gridAlex, { name: 'Gia', notificationChannel: '', timeZone: 'America/New_York', offDays: [6, 0] });
+    const gridLead = leadIdOf((await db.services.leads.addLeads(gridAlex, { assistantId: gia.id }, [{ email: 'kim@acme.example' }]))[0]);
+    const sister = { ...actorIn(grid, 'USISTER'), home: { teamId: 'TSISTER', enterpriseId: 'EGRID' } };
+    expect((await db.services.leads.pause(sister, gridLead)).enrollment!.state).toBe('paused');
+    expect(await thrown(db.services.leads.resume({ ...sister, home: { teamId: 'TSISTER', enterpriseId: 'EOTHER' } }, gridLead))).toMatchObject({ code: 'forbidden' });
+  });
+
   test('stop records the reason, ends the followups and frees the lead to be enrolled again', async () => {
     const { ws, alex, ava, leadId } = await enrolled();
     const stopped = await db.services.leads.stop(alex, leadId, 'not_interested', { note: 'Bought elsewhere' });

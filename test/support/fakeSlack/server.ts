@@ -39,6 +39,10 @@ export interface FakeUserInput {
   isPrimaryOwner?: boolean;
   isBot?: boolean;
   deleted?: boolean;
+  /** A multi-channel guest (users.info `is_restricted`). */
+  isRestricted?: boolean;
+  /** A single-channel guest (users.info `is_restricted` and `is_ultra_restricted`). */
+  isUltraRestricted?: boolean;
 }
 
 export interface FakeUser {
@@ -53,6 +57,8 @@ export interface FakeUser {
   isPrimaryOwner: boolean;
   isBot: boolean;
   deleted: boolean;
+  isRestricted: boolean;
+  isUltraRestricted: boolean;
 }
 
 export interface FakeChannelInput {
@@ -393,6 +399,9 @@ export class FakeSlack {
       isPrimaryOwner: input.isPrimaryOwner ?? false,
       isBot: input.isBot ?? false,
       deleted: input.deleted ?? false,
+      // Slack marks a single-channel guest restricted too.
+      isRestricted: (input.isRestricted ?? false) || (input.isUltraRestricted ?? false),
+      isUltraRestricted: input.isUltraRestricted ?? false,
     };
     let members = this.users.get(user.teamId);
     if (!members) this.users.set(user.teamId, (members = new Map()));
@@ -837,8 +846,8 @@ export class FakeSlack {
         is_admin: user.isAdmin,
         is_owner: user.isOwner,
         is_primary_owner: user.isPrimaryOwner,
-        is_restricted: false,
-        is_ultra_restricted: false,
+        is_restricted: user.isRestricted,
+        is_ultra_restricted: user.isUltraRestricted,
         is_bot: user.isBot,
         is_app_user: false,
         updated: Math.floor(this.now() / 1000),
