@@ -15,25 +15,22 @@ import { startLocalMongo, tempDataDir } from '../src/db/localServer.js';
 import { connectDatabase } from '../src/db/connection.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { systemClock } from '../src/clock.js';
-import { TONES, nameKey, type Actor, type WorkspaceRef } from '../src/services/domain.js';
-import { RECOMMENDED } from '../src/services/workspaces.js';
-import { syncScheduleSummaries } from '../src/services/scheduleSummaries.js';
-import { stepDoc } from '../src/services/steps.js';
+import type { Actor, WorkspaceRef } from '../src/services/domain.js';
 import type { ChildOptions } from './loadApp.js';
+import { Arrivals, SIGNING_SECRET, editorAfterActionId, fillSchedules, loadAverage, openedModal, ownedSchedule, updatedView } from './slackSide.js';
 
-const SIGNING_SECRET = 'bench-signing-secret';
 const ROUNDS = Number(process.env.BENCH_ROUNDS) || 40;
 const TICK_MS = 1000 / 100; // /proc times are in clock ticks (USER_HZ, 100 on Linux)
 
 // ── CPU time of processes, from /proc ──
 
-async function statOf(pid: number): Promise<{ ppid: number; ownMs: number; childrenMs: number } | null> {
+async function statOf(pid: number): Promise<{ ownMs: number; childrenMs: number } | null> {
   const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
   if (!text) return null;
   // Fields after the command name (which may hold spaces, inside parentheses).
   const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const n = (i: number) => Number(f[i]);
-  return { ppid: n(1), ownMs: (n(11) + n(12)) * TICK_MS, childrenMs: (n(13) + n(14)) * TICK_MS };
+  return { ownMs: (n(11) + n(12)) * TICK_MS, childrenMs: (n(13) + n(14)) * TICK_MS };
 }
 
 async function cmdlineOf(pid: number): Promise<string> {
@@ -44,23 +41,19 @@ async function allPids(): Promise<number[]> {
   return (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
 }
 
-/** A process's CPU time, its children's included (live ones, and those it has reaped). */
+/**
+ * A process's CPU time, its children's included (live ones, and those it has reaped). Walks the tree
+ * through each thread's `children` file, not all of /proc: reading a few files between interactions
+ * leaves little garbage to be collected (CPU counted as the local Slack's) during the next one.
+ */
 async function treeCpuMs(root: number): Promise<number> {
-  const pids = await allPids();
-  const stats = new Map<number, NonNullable<Awaited<ReturnType<typeof statOf>>>>();
-  await Promise.all(pids.map(async (pid) => {
-    const s = await statOf(pid);
-    if (s) stats.set(pid, s);
-  }));
-  let total = 0;
-  const visit = (pid: number) => {
-    const s = stats.get(pid);
-    if (!s) return;
-    total += s.ownMs + s.childrenMs;
-    for (const [child, c] of stats) if (c.ppid === pid) visit(child);
-  };
-  visit(root);
-  return total;
+  const s = await statOf(root);
+  if (!s) return 0;
+  const tasks = await readdir(`/proc/${root}/task`).catch(() => [] as string[]);
+  const children = await Promise.all(tasks.map((task) => readFile(`/proc/${root}/task/${task}/children`, 'utf8').catch(() => '')));
+  const pids = children.flatMap((text) => text.split(' ').filter(Boolean).map(Number));
+  const below = await Promise.all(pids.map(treeCpuMs));
+  return below.reduce((sum, ms) => sum + ms, s.ownMs + s.childrenMs);
 }
 
 async function pidWhose(test: (cmdline: string) => boolean): Promise<number> {
@@ -70,72 +63,54 @@ async function pidWhose(test: (cmdline: string) => boolean): Promise<number> {
 
 // ── data ──
 
-const stepsOf = (count: number) => Array.from({ length: count }, (_, i) => ({ type: TONES[i % TONES.length]!, customMessageId: null, afterDays: 1 + (i % 3) }));
-
 async function seed(services: Services, ws: WorkspaceRef, actor: Actor): Promise<void> {
   await services.workspaces.ensureSeeded(ws);
-  const recommended = (await services.schedules.findByName(ws, RECOMMENDED))!;
-  for (const [name, steps] of [['Bench 20', 20], ['Add 10', 10]] as const) {
-    const copy = await services.schedules.clone(actor, recommended.id, { name, description: '' });
-    await services.schedules.save(actor, copy.id, { name, description: '', steps: stepsOf(steps), baseVersion: copy.version });
-  }
-  const docs = Array.from({ length: 196 }, (_, i) => {
-    const name = `Campaign ${String(i).padStart(3, '0')}`;
-    return { workspace: ws.teamId, name, nameKey: nameKey(name), steps: stepsOf(7).map((s) => stepDoc(s.type, null, s.afterDays)), createdBy: 'UFILL', updatedBy: 'UFILL' };
-  });
-  await services.models.Schedule.insertMany(docs);
-  await syncScheduleSummaries(services.models, { workspace: ws.teamId, createdBy: 'UFILL' });
+  await ownedSchedule(services, actor, 'Bench 20', 20);
+  await ownedSchedule(services, actor, 'Add 10', 10);
+  await fillSchedules(services, ws, 'Campaign', 196);
 }
 
 // ── the interactions ──
 
-async function waitFor<T>(what: string, find: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`no ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+/** Waits for what `arrived` finds (an event on the local Slack's record, no polling: polling is CPU counted as Slack's). */
+async function expect<T>(what: string, arrived: Promise<T | null | string>): Promise<T> {
+  const result = await arrived;
+  if (result === null || typeof result === 'string') throw new Error(`no ${what}${typeof result === 'string' ? `: ${result}` : ''}`);
+  return result;
 }
 
-function interactions(fake: FakeSlack, driver: SlackDriver) {
-  const updatesOf = (viewId: string) => fake.calls.filter((c) => c.method === 'views.update' && c.args.view_id === viewId && c.response.ok === true).length;
+function interactions(fake: FakeSlack, arrivals: Arrivals, driver: SlackDriver) {
   const openEditor = async (name: string): Promise<string> => {
-    const since = fake.calls.length;
+    const since = arrivals.log.length;
     const res = await driver.command(`edit ${name}`);
-    const opened = await waitFor('views.open', () => fake.calls.slice(since).find((c) => c.method === 'views.open' && c.args.trigger_id === res.triggerId));
-    const viewId = String((opened.response.view as { id: string }).id);
-    await waitFor('the editor', () => (JSON.stringify(fake.view(viewId).blocks).includes('editor.preview_for') ? true : undefined));
-    return viewId;
-  };
-  const afterAction = (viewId: string) => {
-    const block = ((fake.view(viewId).blocks ?? []) as { block_id?: string }[]).find((b) => /^row\..+\.after$/.test(b.block_id ?? ''));
-    return `editor.after.${/^row\.([^.]+)\./.exec(block?.block_id ?? '')?.[1] ?? ''}`;
+    return (await expect('the editor', openedModal(arrivals, since, res.triggerId, 'editor.preview_for'))).viewId;
   };
   let editorId = '';
+  let afterActionId = '';
   let addEditorId = '';
   let pickerId = '';
   let keystrokes = 0;
   const click = async (viewId: string, actionId: string, value?: string) => {
-    const before = updatesOf(viewId);
+    const since = arrivals.log.length;
     await driver.blockAction({ viewId, actionId, ...(value !== undefined ? { value } : {}) });
-    await waitFor('views.update', () => (updatesOf(viewId) > before ? true : undefined));
+    await expect('views.update', updatedView(arrivals, since, viewId));
   };
   return {
     prepare: async () => {
       editorId = await openEditor('Bench 20');
+      // Looked up once, as bench:load does: reading the view back copies it, and a person does not.
+      afterActionId = editorAfterActionId(fake, editorId);
       addEditorId = await openEditor('Add 10');
-      const since = fake.calls.length;
+      const since = arrivals.log.length;
       const res = await driver.command('clone');
-      const opened = await waitFor('views.open', () => fake.calls.slice(since).find((c) => c.method === 'views.open' && c.args.trigger_id === res.triggerId));
-      pickerId = String((opened.response.view as { id: string }).id);
-      await waitFor('the picker', () => (JSON.stringify(fake.view(pickerId).blocks).includes('clone.source_select') ? true : undefined));
+      pickerId = (await expect('the picker', openedModal(arrivals, since, res.triggerId, 'clone.source_select'))).viewId;
     },
     ops: {
       list: async () => {
+        const since = arrivals.log.length;
         const res = await driver.command('list');
-        await waitFor('the list', () => (fake.responses.some((r) => r.url === res.responseUrl && JSON.stringify(r.body).includes('Followup schedules')) ? true : undefined));
+        const url = res.responseUrl;
+        await expect('the list', arrivals.until(since, (s) => s.kind === 'response' && s.post.url === url && s.post.status === 200 && JSON.stringify(s.post.body).includes('Followup schedules')));
       },
       typeAhead: async () => {
         const res = await driver.blockSuggestion({ viewId: pickerId, actionId: 'clone.source_select', value: `campaign 0${keystrokes++ % 10}` });
@@ -144,12 +119,15 @@ function interactions(fake: FakeSlack, driver: SlackDriver) {
       openEditor: async () => {
         await openEditor('Bench 20');
       },
-      keystroke: async () => click(editorId, afterAction(editorId), String((keystrokes++ % 9) + 1)),
+      keystroke: async () => click(editorId, afterActionId, String((keystrokes++ % 9) + 1)),
       // An editor holds at most 20 steps: the loop below opens a fresh one every 9 Adds, untimed.
       add: async () => click(addEditorId, 'editor.add_end'),
       save: async (viewId: string) => {
-        await driver.viewSubmission(viewId);
-        await waitFor('the saved view', () => (JSON.stringify(fake.view(viewId)).includes('is saved') ? true : undefined));
+        const since = arrivals.log.length;
+        const res = await driver.viewSubmission(viewId);
+        // The saved view is the ack (response_action update); a views.update follows only when it is not.
+        if ((res.outcome as { action?: string } | undefined)?.action === 'update' && JSON.stringify(res.outcome).includes('is saved')) return;
+        await expect('the saved view', updatedView(arrivals, since, viewId, 'is saved'));
       },
     },
     openEditor,
@@ -180,28 +158,36 @@ async function main(): Promise<void> {
     const scheduleId = (await services.schedules.findByName(ws, 'Bench 20'))!.id;
     for (let i = 0; i < extraDrafts; i++) await services.drafts.start(owner, scheduleId, 'UTC');
   }
-  // The round trips, counted on the app's side: its command events, over IPC.
+  // The round trips, counted on the app's side (its command events) and fetched over IPC between
+  // interactions, so that the counting costs the app no CPU while an interaction is measured.
   const options: ChildOptions = { mode: 'app', apiUrl: fake.apiUrl, signingSecret: SIGNING_SECRET, tokens: { [ws.teamId]: token }, mongoUri: database.uri, dbName, countCommands: true };
   const profDir = process.env.BENCH_CPU_PROF;
   const child = fork(fileURLToPath(new URL('./loadApp.js', import.meta.url)), [JSON.stringify(options)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
   });
-  let commands: string[] = [];
+  let commandsArrived: (commands: string[]) => void = () => {};
   const port = await new Promise<number>((resolve, reject) => {
-    child.on('message', (message: { port?: number; command?: string }) => {
+    child.on('message', (message: { port?: number; commands?: string[] }) => {
       if (message.port) resolve(message.port);
-      if (message.command) commands.push(message.command);
+      if (message.commands) commandsArrived(message.commands);
     });
     child.once('exit', (code) => reject(new Error(`the app exited (${String(code)})`)));
   });
+  /** The commands the app sent since the last time it was asked. */
+  const takeCommands = () =>
+    new Promise<string[]>((resolve) => {
+      commandsArrived = resolve;
+      child.send({ commands: true });
+    });
   const ferret = await pidWhose((c) => c.includes(`--state-dir=${dataDir}`));
   const postgres = await pidWhose((c) => c.includes(`-D ${dataDir}`) && !c.startsWith('runuser'));
   const driver = new SlackDriver({ appUrl: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET, fake, team: { id: ws.teamId }, user: { id: 'UCOST' }, channelId: `C${ws.teamId}` });
-  const run = interactions(fake, driver);
+  const arrivals = new Arrivals(fake);
+  const run = interactions(fake, arrivals, driver);
   try {
     await run.prepare();
-    console.log(`FerretDB on PostgreSQL; ${ROUNDS} interactions of each kind, one at a time; load average ${(await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')}.\n`);
+    console.log(`FerretDB on PostgreSQL; ${ROUNDS} interactions of each kind, one at a time; load average ${await loadAverage()}.\n`);
     console.log('| interaction | wall p50 ms | app CPU ms | FerretDB CPU ms | PostgreSQL CPU ms | local Slack CPU ms | database commands |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const op of ['list', 'typeAhead', 'openEditor', 'keystroke', 'add', 'save'] as const) {
@@ -217,8 +203,8 @@ async function main(): Promise<void> {
         const saveView = op === 'save' ? await run.openEditor('Bench 20') : '';
         if (op === 'add' && i % 9 === 0) await run.reopenAddEditor();
         await new Promise((resolve) => setTimeout(resolve, 30)); // let the setup's work settle
+        await takeCommands(); // the setup's
         const before = await Promise.all([treeCpuMs(child.pid!), treeCpuMs(ferret), treeCpuMs(postgres)]);
-        commands = [];
         const slackBefore = process.cpuUsage();
         const start = performance.now();
         await (op === 'save' ? run.ops.save(saveView) : run.ops[op]());
@@ -226,6 +212,7 @@ async function main(): Promise<void> {
         const slackUsed = process.cpuUsage(slackBefore);
         await new Promise((resolve) => setTimeout(resolve, 30)); // work after the visible result (a queued job)
         const after = await Promise.all([treeCpuMs(child.pid!), treeCpuMs(ferret), treeCpuMs(postgres)]);
+        const commands = await takeCommands();
         if (i < 3) continue; // warm-up
         walls.push(wall);
         app += after[0] - before[0];

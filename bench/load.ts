@@ -14,74 +14,20 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { startFakeSlack, type ApiCall, type FakeSlack, type JsonObject, type ResponseUrlPost } from '../test/support/fakeSlack.js';
+import { startFakeSlack, type ApiCall, type FakeSlack } from '../test/support/fakeSlack.js';
 import { SlackDriver } from '../test/support/slackDriver.js';
 import { startLocalMongo, tempDataDir, type LocalMongo } from '../src/db/localServer.js';
 import { connectDatabase } from '../src/db/connection.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { systemClock } from '../src/clock.js';
-import { TONES, nameKey, type Actor, type WorkspaceRef } from '../src/services/domain.js';
-import { RECOMMENDED } from '../src/services/workspaces.js';
-import { syncScheduleSummaries } from '../src/services/scheduleSummaries.js';
-import { stepDoc } from '../src/services/steps.js';
+import type { Actor, WorkspaceRef } from '../src/services/domain.js';
 import type { ChildOptions } from './loadApp.js';
+import { Arrivals, SIGNING_SECRET, editorAfterActionId, fillSchedules, loadAverage, openedModal, ownedSchedule, updatedView } from './slackSide.js';
 import { UNAVAILABLE_OPTION } from '../views/progressModals.js';
 
-const SIGNING_SECRET = 'bench-signing-secret';
-const VISIBLE_TIMEOUT_MS = 10_000;
 const LEVELS = (process.env.BENCH_LEVELS ?? '1,10,50').split(',').map(Number);
 /** Rounds per user at each level, so every level gets enough samples for a p99. */
 const roundsAt = (users: number) => Number(process.env.BENCH_ROUNDS) || Math.max(2, Math.ceil(100 / users));
-
-// ── what reached the local Slack, and when ──
-
-type Seen = { at: number } & ({ kind: 'api'; call: ApiCall } | { kind: 'response'; post: ResponseUrlPost });
-
-/** Timestamps every Web API call and response_url post as the local Slack records it. */
-class Arrivals {
-  readonly log: Seen[] = [];
-  private waiters: { test: (seen: Seen) => boolean; done: (at: number) => void }[] = [];
-
-  constructor(fake: FakeSlack) {
-    const watch = <T>(list: T[], wrap: (item: T) => Seen['kind'] extends never ? never : Omit<Seen, 'at'>) => {
-      const push = list.push.bind(list);
-      list.push = (...items: T[]) => {
-        const at = performance.now();
-        for (const item of items) this.arrived({ at, ...wrap(item) } as Seen);
-        return push(...items);
-      };
-    };
-    watch(fake.calls, (call) => ({ kind: 'api', call }) as Omit<Seen, 'at'>);
-    watch(fake.responses, (post) => ({ kind: 'response', post }) as Omit<Seen, 'at'>);
-  }
-
-  private arrived(seen: Seen): void {
-    this.log.push(seen);
-    this.waiters = this.waiters.filter((w) => {
-      if (!w.test(seen)) return true;
-      w.done(seen.at);
-      return false;
-    });
-  }
-
-  /** When the first arrival at or after index `since` passes `test`; null after the deadline. */
-  until(since: number, test: (seen: Seen) => boolean, timeoutMs = VISIBLE_TIMEOUT_MS): Promise<number | null> {
-    const found = this.log.slice(since).find(test);
-    if (found) return Promise.resolve(found.at);
-    return new Promise((resolve) => {
-      const waiter = { test, done: (at: number) => (clearTimeout(timer), resolve(at)) };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(null);
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
-  }
-}
-
-const isCall = (seen: Seen, method: string, test: (args: JsonObject, response: JsonObject) => boolean): boolean =>
-  seen.kind === 'api' && seen.call.method === method && test(seen.call.args, seen.call.response);
-const viewHas = (args: JsonObject, marker: string) => JSON.stringify(args.view ?? '').includes(marker);
 
 // ── one user's operations ──
 
@@ -138,34 +84,6 @@ async function timed(target: Target, send: () => Promise<{ status: number }>, vi
   }
 }
 
-/** The modal a command opened (views.open with its trigger), once it shows `marker`: its id, or why not. */
-async function openedModal(target: Target, since: number, triggerId: string, marker: string): Promise<{ at: number; viewId: string } | string> {
-  let viewId = '';
-  let loaded = false;
-  const opened = await target.arrivals.until(since, (s) => {
-    if (!isCall(s, 'views.open', (args) => args.trigger_id === triggerId)) return false;
-    const call = (s as { call: ApiCall }).call;
-    viewId = String((call.response.view as { id?: string } | undefined)?.id ?? '');
-    loaded = call.response.ok === true && viewHas(call.args, marker);
-    if (call.response.ok !== true) viewId = `!${String(call.response.error)}`;
-    return true;
-  });
-  if (opened === null) return 'no views.open';
-  if (viewId.startsWith('!')) return viewId === '!expired_trigger_id' ? 'expired trigger' : `views.open ${viewId.slice(1)}`;
-  if (loaded) return { at: opened, viewId };
-  // A loading view first: the content comes with a views.update.
-  const at = await target.arrivals.until(since, (s) => isCall(s, 'views.update', (args, res) => args.view_id === viewId && res.ok === true && viewHas(args, marker)));
-  return at === null ? 'no visible result' : { at, viewId };
-}
-
-/** The next successful views.update of `viewId`; a hash_conflict never followed by one counts as given up. */
-async function updatedView(target: Target, since: number, viewId: string, marker = ''): Promise<number | string | null> {
-  const at = await target.arrivals.until(since, (s) => isCall(s, 'views.update', (args, res) => args.view_id === viewId && res.ok === true && viewHas(args, marker)));
-  if (at !== null) return at;
-  const conflicted = target.arrivals.log.slice(since).some((s) => isCall(s, 'views.update', (args, res) => args.view_id === viewId && res.error === 'hash_conflict'));
-  return conflicted ? 'hash_conflict given up' : null;
-}
-
 const OPERATIONS = {
   async list(target: Target, user: User): Promise<Outcome> {
     let responseUrl = '';
@@ -208,7 +126,7 @@ const OPERATIONS = {
         return res;
       },
       async (since) => {
-        const opened = await openedModal(target, since, triggerId, target.editorMarker);
+        const opened = await openedModal(target.arrivals, since, triggerId, target.editorMarker);
         if (typeof opened === 'string') return opened;
         user.editorId = opened.viewId;
         return opened.at;
@@ -222,13 +140,13 @@ const OPERATIONS = {
     return timed(
       target,
       () => user.driver.blockAction({ viewId, actionId: target.afterActionId(viewId), value: String((user.keystrokes % 9) + 1) }),
-      (since) => updatedView(target, since, viewId, target.editorMarker),
+      (since) => updatedView(target.arrivals, since, viewId, target.editorMarker),
     );
   },
 
   async add(target: Target, user: User): Promise<Outcome> {
     const viewId = user.addEditorId!;
-    return timed(target, () => user.driver.blockAction({ viewId, actionId: target.addActionId }), (since) => updatedView(target, since, viewId, target.editorMarker));
+    return timed(target, () => user.driver.blockAction({ viewId, actionId: target.addActionId }), (since) => updatedView(target.arrivals, since, viewId, target.editorMarker));
   },
 
   async save(target: Target, user: User): Promise<Outcome> {
@@ -246,7 +164,7 @@ const OPERATIONS = {
         saved = JSON.stringify(user.driver.fake.view(viewId)).includes(target.savedMarker);
         return res;
       },
-      (since, _sent, ackAt) => (saved ? Promise.resolve(ackAt) : updatedView(target, since, viewId, target.savedMarker)),
+      (since, _sent, ackAt) => (saved ? Promise.resolve(ackAt) : updatedView(target.arrivals, since, viewId, target.savedMarker)),
     );
   },
 } as const;
@@ -318,29 +236,6 @@ async function startChild(options: ChildOptions): Promise<Child> {
   };
 }
 
-// ── data ──
-
-const stepsOf = (count: number) => Array.from({ length: count }, (_, i) => ({ type: TONES[i % TONES.length]!, customMessageId: null, afterDays: 1 + (i % 3) }));
-
-/** `count` schedules in `ref`, written in bulk (what users would have built over time). */
-async function fillSchedules(services: Services, ref: WorkspaceRef, prefix: string, count: number): Promise<void> {
-  const workspace = ref.enterpriseId ? `${ref.enterpriseId}:${ref.teamId}` : ref.teamId;
-  const docs = Array.from({ length: count }, (_, i) => {
-    const name = `${prefix} ${String(i).padStart(3, '0')}`;
-    return { workspace, name, nameKey: nameKey(name), steps: stepsOf(7).map((s) => stepDoc(s.type, null, s.afterDays)), createdBy: 'UFILL', updatedBy: 'UFILL' };
-  });
-  for (let i = 0; i < docs.length; i += 500) await services.models.Schedule.insertMany(docs.slice(i, i + 500));
-  await syncScheduleSummaries(services.models, { workspace, createdBy: 'UFILL' });
-}
-
-/** A schedule `actor` owns, with `steps` steps, made through the service as a user would. */
-async function ownedSchedule(services: Services, actor: Actor, name: string, steps: number): Promise<string> {
-  const recommended = (await services.schedules.findByName(actor.workspace, RECOMMENDED))!;
-  const copy = await services.schedules.clone(actor, recommended.id, { name, description: '' });
-  await services.schedules.save(actor, copy.id, { name, description: '', steps: stepsOf(steps), baseVersion: copy.version });
-  return name;
-}
-
 type Database = Pick<LocalMongo, 'uri' | 'stop'> & { readonly kind: string };
 
 interface Bench {
@@ -375,10 +270,7 @@ function appTarget(arrivals: Arrivals, fake: FakeSlack): Target {
     picker: { command: 'clone', actionId: 'clone.source_select', marker: 'clone.source_select' },
     // Looked up once per editor (a row's block ids keep its stable key): reading the view back from the
     // local Slack copies it, CPU the bare app's runs do not spend.
-    afterActionId: memoized((viewId) => {
-      const block = ((fake.view(viewId).blocks ?? []) as { block_id?: string }[]).find((b) => /^row\..+\.after$/.test(b.block_id ?? ''));
-      return `editor.after.${/^row\.([^.]+)\./.exec(block?.block_id ?? '')?.[1] ?? ''}`;
-    }),
+    afterActionId: memoized((viewId) => editorAfterActionId(fake, viewId)),
     addActionId: 'editor.add_end',
   };
 }
@@ -405,7 +297,7 @@ async function prepareUser(target: Target, user: User, needs: { picker?: boolean
     if (needs.picker) {
       const since = target.arrivals.log.length;
       const res = await user.driver.command(target.picker.command);
-      const opened = await openedModal(target, since, res.triggerId, target.picker.marker);
+      const opened = await openedModal(target.arrivals, since, res.triggerId, target.picker.marker);
       if (typeof opened === 'string') throw new Error(`opening the picker: ${opened}`);
       user.pickerId = opened.viewId;
     }
@@ -416,7 +308,7 @@ async function prepareUser(target: Target, user: User, needs: { picker?: boolean
     if (needs.addEditor) {
       const since = target.arrivals.log.length;
       const res = await user.driver.command(`edit ${user.scheduleAdd}`);
-      const opened = await openedModal(target, since, res.triggerId, target.editorMarker);
+      const opened = await openedModal(target.arrivals, since, res.triggerId, target.editorMarker);
       if (typeof opened === 'string') throw new Error(`opening the editor to add to: ${opened}`);
       user.addEditorId = opened.viewId;
     }
@@ -574,6 +466,7 @@ async function scenarioDrafts(bench: Bench, services: Services, dbName: string):
 }
 
 async function main(): Promise<void> {
+  const startedAt = performance.now();
   // MONGODB_URI runs it against another server (its bench_* databases are dropped first).
   const dataDir = await tempDataDir('followups-bench-load-');
   const database: Database = process.env.MONGODB_URI
@@ -581,7 +474,7 @@ async function main(): Promise<void> {
     : await startLocalMongo({ dataDir, log: (line) => console.log(line) });
   const fake = await startFakeSlack();
   const bench: Bench = { fake, arrivals: new Arrivals(fake), database, tokens: {} };
-  console.log(`Local database: ${database.kind}; ${LEVELS.join(', ')} users; the app and a bare Bolt app each in their own process.`);
+  console.log(`Local database: ${database.kind}; ${LEVELS.join(', ')} users; the app and a bare Bolt app each in their own process; load average ${await loadAverage()} at the start.`);
   try {
     const scenarios = (process.env.BENCH_SCENARIOS ?? '1,2,3').split(',');
     const run = async (n: string, dbName: string, scenario: (b: Bench, s: Services, db: string) => Promise<void>) => {
@@ -593,6 +486,7 @@ async function main(): Promise<void> {
       } finally {
         await connection.close();
       }
+      console.log(`\n(load average ${await loadAverage()} after scenario ${n})`);
     };
     await run('1', 'bench_load', scenarioLoad);
     await run('2', 'bench_workspaces', scenarioWorkspaces);
@@ -602,6 +496,7 @@ async function main(): Promise<void> {
     await database.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+  console.log(`\nThe whole run took ${((performance.now() - startedAt) / 1000).toFixed(0)} s.`);
 }
 
 main().catch((error: unknown) => {

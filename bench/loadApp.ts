@@ -16,7 +16,7 @@ export interface ChildOptions {
   readonly tokens: Record<string, string>;
   readonly mongoUri: string;
   readonly dbName: string;
-  /** Report each database command the app sends (its name and collection) over IPC (bench:cost). */
+  /** Keep each database command the app sends (its name and collection), and hand them over IPC when asked (bench:cost). */
   readonly countCommands?: boolean;
 }
 
@@ -94,9 +94,16 @@ async function startApp(): Promise<number> {
   const runtime = await startRuntime(config, { logger: createLogger('error'), dbName: options.dbName, webApiRetries: 0, authorize });
   process.on('disconnect', () => void runtime.stop().then(() => process.exit(0)));
   if (options.countCommands) {
+    // Kept here and sent when asked: a message per command would cost the app CPU inside the interaction measured.
+    let commands: string[] = [];
     runtime.connection.getClient().on('commandStarted', (event) => {
       const collection = String(event.command[event.commandName]);
-      if (DATA_COMMANDS.has(event.commandName) && collection !== 'agendaJobs') process.send?.({ command: `${event.commandName} ${collection}` });
+      if (DATA_COMMANDS.has(event.commandName) && collection !== 'agendaJobs') commands.push(`${event.commandName} ${collection}`);
+    });
+    process.on('message', (message: { commands?: boolean }) => {
+      if (!message.commands) return;
+      process.send?.({ commands });
+      commands = [];
     });
   }
   return runtime.port;
