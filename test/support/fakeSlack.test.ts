@@ -394,6 +394,19 @@ describe('view state', () => {
     expect(fake.view(id).state.values.pick_block?.pick?.selected_option).toEqual(option('b', 'B'));
   });
 
+  test('a view read from the local Slack is a copy: changing it changes neither the modal nor what was recorded', async () => {
+    const id = await openedId(stateView());
+    fake.typeInto(id, 'name_block', 'name', 'Daily');
+    const read = fake.view(id);
+    (read.blocks as JsonObject[])[0]!.block_id = 'changed';
+    (read.state.values.name_block!.name as JsonObject).value = 'Changed';
+    const answered = fake.callsTo('views.open').at(-1)!.response.view as { blocks: JsonObject[] };
+    answered.blocks[1]!.block_id = 'changed too';
+    const again = fake.view(id);
+    expect((again.blocks as JsonObject[]).map((b) => b.block_id)).toEqual(['name_block', 'pick_block']);
+    expect(again.state.values.name_block?.name).toEqual({ type: 'plain_text_input', value: 'Daily' });
+  });
+
   test('resets an input to its initial value when views.update gives it a new block_id', async () => {
     const id = await openedId(stateView());
     fake.typeInto(id, 'name_block', 'name', 'Daily');

@@ -56,6 +56,25 @@ export const LIMITS = {
 } as const;
 
 export const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A deep copy of what the Web API takes and answers (plain objects, arrays, primitives), as structuredClone
+ * makes it but several times faster on a view's many small objects: every views.* call copies one or two.
+ * Anything else (a Date a test passes in) goes through structuredClone.
+ */
+export function deepCopy<T>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(deepCopy) as T;
+  if (Object.getPrototypeOf(v) !== Object.prototype) return structuredClone(v);
+  const out: JsonObject = {};
+  for (const key of Object.keys(v)) {
+    const value = deepCopy((v as JsonObject)[key]);
+    // A "__proto__" key (JSON.parse makes it an own property) stays a property, not the copy's prototype.
+    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
+  return out as T;
+}
 /** Length in characters (code points), as a person counts them. */
 export const chars = (s: string): number => [...s].length;
 

@@ -3,7 +3,7 @@
 // element keeps its block_id and action_id. Also what the Slack client does with a modal: typing, submitting
 // (applying the app's response_action), closing.
 import { randomBytes } from 'node:crypto';
-import { ELEMENT_KEYS, LIMITS, chars, isNumeric, isObj, isValidDate, isValidTime, viewRefusal, type JsonObject } from './blockKit.js';
+import { ELEMENT_KEYS, LIMITS, chars, deepCopy, isNumeric, isObj, isValidDate, isValidTime, viewRefusal, type JsonObject } from './blockKit.js';
 
 export interface ViewState {
   values: Record<string, Record<string, JsonObject>>;
@@ -46,7 +46,7 @@ export class FakeSlackError extends Error {
   }
 }
 
-const clone = <T>(v: T): T => structuredClone(v);
+const clone = deepCopy;
 
 /** Slack fills in missing block_id / action_id with short random strings; so do we. */
 function generatedId(): string {
@@ -160,6 +160,13 @@ export function withGeneratedIds(blocks: unknown): JsonObject[] {
     if (block.type === 'section') fill(block.accessory);
     return block;
   });
+}
+
+/** A copy of a view definition, its blocks with Slack's generated ids (copied once: they are most of a view). */
+function copyWithGeneratedIds(definition: JsonObject): JsonObject {
+  const def: JsonObject = clone({ ...definition, blocks: [] });
+  def.blocks = withGeneratedIds(definition.blocks);
+  return def;
 }
 
 function toPlainOption(v: unknown): JsonObject {
@@ -566,7 +573,7 @@ export class Modals {
   }
 
   private createView(teamId: string, definition: JsonObject, type: 'modal' | 'home', userId: string | undefined, rootViewId: string | null, previousViewId: string | null): StoredView {
-    const def = { ...clone(definition), blocks: withGeneratedIds(definition.blocks) };
+    const def = copyWithGeneratedIds(definition);
     const stored: StoredView = {
       id: viewId(),
       teamId,
@@ -587,7 +594,7 @@ export class Modals {
 
   /** views.update / response_action update: same id, new hash, input kept where block_id and action_id match. */
   private replaceDefinition(stored: StoredView, definition: JsonObject): void {
-    const def = { ...clone(definition), blocks: withGeneratedIds(definition.blocks) };
+    const def = copyWithGeneratedIds(definition);
     stored.state = computeState(def.blocks, stored.state);
     stored.definition = def;
     stored.hash = this.newHash();

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { LIMITS, chars, isObj, validateMessageBlocks, viewRefusal, type JsonObject } from './blockKit.js';
+import { LIMITS, chars, deepCopy, isObj, validateMessageBlocks, viewRefusal, type JsonObject } from './blockKit.js';
 import { FakeSlackError, Modals, withGeneratedIds, type CloseOutcome, type FakeView, type ViewResponseOutcome } from './modals.js';
 import { FakeOAuth } from './oauth.js';
 
@@ -186,7 +186,7 @@ export interface FakeTeam {
 
 // ─── Small helpers ──────────────────────────────────────────────────────────────────────────────────────────────
 
-const clone = <T>(v: T): T => structuredClone(v);
+const clone = deepCopy;
 
 function tzOffsetSeconds(tz: string, atMs: number): number {
   const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' }).formatToParts(new Date(atMs));
