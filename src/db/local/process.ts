@@ -29,6 +29,8 @@ export interface ServerSpec {
   /** The signal that shuts the server down quickly and cleanly. */
   stopSignal?: NodeJS.Signals;
   runAs?: RunAs;
+  /** Environment variables set for the server, beside the app's own. */
+  env?: Record<string, string>;
 }
 
 const START_DEADLINE_MS = 60_000;
@@ -56,6 +58,7 @@ async function startOnPort(spec: ServerSpec, port: number): Promise<Server> {
   const child = spawn(command, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
     ...(spec.runAs ? { uid: spec.runAs.uid, gid: spec.runAs.gid } : {}),
+    ...(spec.env ? { env: { ...process.env, ...spec.env } } : {}),
   });
   let stderr = '';
   let onOutput = () => {};
