@@ -14,15 +14,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { startFakeSlack, type ApiCall, type FakeSlack } from '../test/support/fakeSlack.js';
+import { startFakeSlack, type ApiCall, type FakeSlack, type JsonObject } from '../test/support/fakeSlack.js';
 import { SlackDriver } from '../test/support/slackDriver.js';
 import { startLocalMongo, tempDataDir, type LocalMongo } from '../src/db/localServer.js';
 import { connectDatabase } from '../src/db/connection.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { systemClock } from '../src/clock.js';
 import type { Actor, WorkspaceRef } from '../src/services/domain.js';
-import type { ChildOptions } from './loadApp.js';
-import { Arrivals, SIGNING_SECRET, editorAfterActionId, fillSchedules, loadAverage, openedModal, ownedSchedule, updatedView } from './slackSide.js';
+import type { ChildOptions, SizedPayloads } from './loadApp.js';
+import { Arrivals, SIGNING_SECRET, editorAfterActionId, fillSchedules, isCall, loadAverage, openedModal, ownedSchedule, updatedView, viewHas } from './slackSide.js';
 import { UNAVAILABLE_OPTION } from '../views/progressModals.js';
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '1,10,50').split(',').map(Number);
@@ -49,7 +49,7 @@ interface User {
 }
 
 interface Target {
-  readonly name: 'app' | 'bare';
+  readonly name: 'app' | 'bare' | 'sized';
   readonly arrivals: Arrivals;
   /** Marks in a view that it is the real content, not a loading view. */
   readonly editorMarker: string;
@@ -57,6 +57,8 @@ interface Target {
   readonly picker: { command: string; actionId: string; marker: string };
   readonly afterActionId: (viewId: string) => string;
   readonly addActionId: string;
+  /** What the app answered in acks (options, a saved view), for the same-size bare app to answer alike. */
+  readonly acked: { options?: unknown[]; saved?: JsonObject };
 }
 
 function failureOf(error: unknown): string {
@@ -108,6 +110,7 @@ const OPERATIONS = {
       async () => {
         const res = await user.driver.blockSuggestion({ viewId, actionId: target.picker.actionId, value: `campaign 0${Math.floor(Math.random() * 10)}` });
         count = res.options.length;
+        target.acked.options = res.options;
         // The one option saying the database is busy or not answering is a failure, not a result.
         unavailable = res.options.some((o) => o.value === UNAVAILABLE_OPTION);
         return res;
@@ -162,6 +165,8 @@ const OPERATIONS = {
         const outcome = res.outcome as { action?: string; errors?: unknown } | undefined;
         if (outcome?.action === 'errors') throw new Error(`refused: ${JSON.stringify(outcome.errors).slice(0, 60)}`);
         saved = JSON.stringify(user.driver.fake.view(viewId)).includes(target.savedMarker);
+        const ackedView = (res.body as { view?: JsonObject } | undefined)?.view;
+        if (saved && ackedView) target.acked.saved = ackedView;
         return res;
       },
       (since, _sent, ackAt) => (saved ? Promise.resolve(ackAt) : updatedView(target.arrivals, since, viewId, target.savedMarker)),
@@ -211,6 +216,8 @@ interface Child {
   readonly process: ChildProcess;
   readonly url: string;
   peakRssMiB(): Promise<number>;
+  /** The same-size bare app: what to send from now on. */
+  usePayloads(payloads: SizedPayloads): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -227,6 +234,11 @@ async function startChild(options: ChildOptions): Promise<Child> {
       new Promise((resolve) => {
         child.once('message', (message: { peakRss?: number }) => resolve((message.peakRss ?? 0) / 2 ** 20));
         child.send({ peak: true });
+      }),
+    usePayloads: (payloads) =>
+      new Promise((resolve) => {
+        child.once('message', () => resolve());
+        child.send({ payloads });
       }),
     stop: () =>
       new Promise((resolve) => {
@@ -261,9 +273,9 @@ function memoized(find: (viewId: string) => string): (viewId: string) => string 
   return (viewId) => found.get(viewId) ?? found.set(viewId, find(viewId)).get(viewId)!;
 }
 
-function appTarget(arrivals: Arrivals, fake: FakeSlack): Target {
+function appTarget(arrivals: Arrivals, fake: FakeSlack, name: 'app' | 'sized' = 'app'): Target {
   return {
-    name: 'app',
+    name,
     arrivals,
     editorMarker: 'editor.preview_for',
     savedMarker: 'is saved',
@@ -272,7 +284,25 @@ function appTarget(arrivals: Arrivals, fake: FakeSlack): Target {
     // local Slack copies it, CPU the bare app's runs do not spend.
     afterActionId: memoized((viewId) => editorAfterActionId(fake, viewId)),
     addActionId: 'editor.add_end',
+    acked: {},
   };
+}
+
+/**
+ * What the app sent from `from` to `to` in the local Slack's record (and acked), over `payloads`: the
+ * same-size bare app then sends these, so Slack's side checks the same views and messages for both.
+ */
+function capturedPayloads(app: Target, from: number, to: number, payloads: SizedPayloads): SizedPayloads {
+  const out = { ...payloads, ...(app.acked.options ? { options: app.acked.options } : {}), ...(app.acked.saved ? { saved: app.acked.saved } : {}) };
+  for (const seen of app.arrivals.log.slice(from, to)) {
+    if (seen.kind === 'response' && seen.post.status === 200 && JSON.stringify(seen.post.body).includes('Followup schedules')) out.list = seen.post.body as JsonObject;
+    const sent = (method: string, marker: string) => isCall(seen, method, (args, res) => res.ok === true && viewHas(args, marker));
+    const view = seen.kind === 'api' ? (seen.call.args.view as JsonObject) : undefined;
+    if (sent('views.open', app.editorMarker) || sent('views.update', app.editorMarker)) out.editor = view;
+    if (sent('views.open', app.picker.marker)) out.picker = view;
+    if (sent('views.update', app.savedMarker)) out.saved = view;
+  }
+  return out;
 }
 
 function bareTarget(arrivals: Arrivals): Target {
@@ -284,6 +314,7 @@ function bareTarget(arrivals: Arrivals): Target {
     picker: { command: 'clone', actionId: 'bare.pick_select', marker: 'bare.pick_select' },
     afterActionId: () => 'bare.type_input',
     addActionId: 'bare.click',
+    acked: {},
   };
 }
 
@@ -335,10 +366,14 @@ async function scenarioLoad(bench: Bench, services: Services, dbName: string): P
 
   const app = await startChild({ mode: 'app', apiUrl: bench.fake.apiUrl, signingSecret: SIGNING_SECRET, tokens: bench.tokens, mongoUri: bench.database.uri, dbName });
   const bare = await startChild({ mode: 'bare', apiUrl: bench.fake.apiUrl, signingSecret: SIGNING_SECRET, tokens: bench.tokens, mongoUri: bench.database.uri, dbName });
+  const sized = await startChild({ mode: 'sized', apiUrl: bench.fake.apiUrl, signingSecret: SIGNING_SECRET, tokens: bench.tokens, mongoUri: bench.database.uri, dbName });
+  const appSide = appTarget(bench.arrivals, bench.fake);
   const targets = [
-    { target: appTarget(bench.arrivals, bench.fake), url: app.url },
+    { target: appSide, url: app.url },
     { target: bareTarget(bench.arrivals), url: bare.url },
+    { target: appTarget(bench.arrivals, bench.fake, 'sized'), url: sized.url },
   ];
+  let payloads: SizedPayloads = {};
   const operations: { op: Operation; label: string; team: WorkspaceRef; needs: Parameters<typeof prepare>[2] }[] = [
     { op: 'list', label: '/schedule list (200 schedules)', team: main, needs: {} },
     { op: 'typeAhead', label: 'type-ahead over 500', team: picking, needs: { picker: true } },
@@ -348,14 +383,20 @@ async function scenarioLoad(bench: Bench, services: Services, dbName: string): P
     { op: 'save', label: 'Save (20 steps)', team: main, needs: {} },
   ];
   console.log('\n### 1. One workspace, 1 to 50 users at once\n');
-  console.log(row(['operation', 'users', 'ack p50/p99 ms', 'visible p50/p99 ms', 'failures', 'bare app visible p50/p99 ms', 'app/bare p99', 'bare failures']));
-  console.log(row(['---', '---', '---', '---', '---', '---', '---', '---']));
+  console.log('The bare app sends a small fixed view (or message, or 100 options); the same-size bare app sends what the app sent');
+  console.log('for the same kind of request (its views, list message and options), so that the local Slack checks the same bytes for both.\n');
+  console.log(row(['operation', 'users', 'ack p50/p99 ms', 'visible p50/p99 ms', 'failures', 'bare app visible p50/p99 ms', 'app/bare p99', 'bare failures', 'same-size bare visible p50/p99 ms', 'app/same-size p99', 'same-size failures']));
+  console.log(row(['---', '---', '---', '---', '---', '---', '---', '---', '---', '---', '---']));
   try {
     const only = process.env.BENCH_OPS?.split(',');
     for (const { op, label, team, needs } of operations.filter((o) => !only || only.includes(o.op))) {
       for (const level of LEVELS) {
         const results: Result[] = [];
+        let appFrom = 0;
+        let appTo = 0;
         for (const { target, url } of targets) {
+          if (target.name === 'sized') await sized.usePayloads((payloads = capturedPayloads(appSide, appFrom, appTo, payloads)));
+          const from = bench.arrivals.log.length;
           const users: User[] = userIds.slice(0, level).map((userId) => ({
             driver: driverFor(bench, url, team.teamId, team === main ? userId : `${userId}P`),
             schedule20: `Bench ${userId}`,
@@ -364,8 +405,9 @@ async function scenarioLoad(bench: Bench, services: Services, dbName: string): P
           }));
           await prepare(target, users, needs);
           results.push(await runLevel(target, users, op, op === 'add' ? Math.min(roundsAt(level), 10) : roundsAt(level)));
+          if (target.name === 'app') [appFrom, appTo] = [from, bench.arrivals.log.length];
         }
-        const [mine, theirs] = results as [Result, Result];
+        const [mine, theirs, sameSize] = results as [Result, Result, Result];
         const p = (r: Result, key: keyof Sample, q: number) => percentile(r.samples.map((s) => s[key]), q);
         console.log(
           row([
@@ -377,14 +419,18 @@ async function scenarioLoad(bench: Bench, services: Services, dbName: string): P
             `${ms(p(theirs, 'visibleMs', 50))} / ${ms(p(theirs, 'visibleMs', 99))}`,
             `${(p(mine, 'visibleMs', 99) / p(theirs, 'visibleMs', 99)).toFixed(1)}×`,
             failuresText(theirs),
+            `${ms(p(sameSize, 'visibleMs', 50))} / ${ms(p(sameSize, 'visibleMs', 99))}`,
+            `${(p(mine, 'visibleMs', 99) / p(sameSize, 'visibleMs', 99)).toFixed(1)}×`,
+            failuresText(sameSize),
           ]),
         );
       }
     }
-    console.log(`\nApp's peak memory (RSS) over scenario 1: ${(await app.peakRssMiB()).toFixed(0)} MiB; the bare app's: ${(await bare.peakRssMiB()).toFixed(0)} MiB.`);
+    console.log(`\nApp's peak memory (RSS) over scenario 1: ${(await app.peakRssMiB()).toFixed(0)} MiB; the bare app's: ${(await bare.peakRssMiB()).toFixed(0)} MiB; the same-size bare app's: ${(await sized.peakRssMiB()).toFixed(0)} MiB.`);
   } finally {
     await app.stop();
     await bare.stop();
+    await sized.stop();
   }
 }
 

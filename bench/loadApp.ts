@@ -1,6 +1,8 @@
-// A process `npm run bench:load` starts: the real app (`app`) or a bare Bolt app that only acknowledges
-// and makes the same kind of visible call with a fixed view (`bare`). Reports its port, then its peak
-// memory when asked, over the IPC channel.
+// A process `npm run bench:load` starts: the real app (`app`), a bare Bolt app that only acknowledges
+// and makes the same kind of visible call with a fixed small view (`bare`), or a bare app that sends
+// what the app sent for the same kind of request (`sized`: the app's own views, list message and
+// options, handed over IPC), so that Slack's side checks the same bytes for both. Reports its port,
+// then its peak memory when asked, over the IPC channel.
 import type { Authorize } from '@slack/bolt';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { parseConfig } from '../src/config.js';
@@ -9,7 +11,7 @@ import { startRuntime } from '../src/runtime.js';
 import { DATA_COMMANDS } from '../test/support/dataCommands.js';
 
 export interface ChildOptions {
-  readonly mode: 'app' | 'bare';
+  readonly mode: 'app' | 'bare' | 'sized';
   readonly apiUrl: string;
   readonly signingSecret: string;
   /** Each workspace's bot token (as an app installed in many workspaces). */
@@ -82,6 +84,48 @@ async function startBare(): Promise<number> {
   return server.address().port;
 }
 
+/** What the app sent last for each kind of request (bench:load captures it from the local Slack). */
+export interface SizedPayloads {
+  /** The /schedule list message (sent to the response_url). */
+  list?: Record<string, unknown>;
+  /** The clone picker modal, and the options its type-ahead answered. */
+  picker?: Record<string, unknown>;
+  options?: unknown[];
+  /** The editor modal (opened, and updated after every click). */
+  editor?: Record<string, unknown>;
+  /** The view a Save answered with (response_action update). */
+  saved?: Record<string, unknown>;
+}
+let sized: SizedPayloads = {};
+
+async function startSized(): Promise<number> {
+  const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: '/slack/events' });
+  const app = new App({ authorize, receiver, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: options.apiUrl, retryConfig: { retries: 0 } } });
+  app.command('/schedule', async ({ ack, command, client, respond }) => {
+    await ack();
+    if (command.text.startsWith('list')) await respond(sized.list as never);
+    else await client.views.open({ trigger_id: command.trigger_id, view: (command.text.startsWith('clone') ? sized.picker : sized.editor) as never });
+  });
+  app.action(/.*/, async ({ ack, body, client }) => {
+    await ack();
+    const view = (body as { view?: { id: string } }).view;
+    if (view) await client.views.update({ view_id: view.id, view: sized.editor as never });
+  });
+  app.options(/.*/, async ({ ack }) => {
+    await ack({ options: sized.options as never });
+  });
+  app.view(/.*/, async ({ ack }) => {
+    await ack({ response_action: 'update', view: sized.saved as never });
+  });
+  process.on('message', (message: { payloads?: SizedPayloads }) => {
+    if (!message.payloads) return;
+    sized = message.payloads;
+    process.send?.({ payloadsTaken: true });
+  });
+  const server = (await app.start(0)) as { address(): { port: number } };
+  return server.address().port;
+}
+
 async function startApp(): Promise<number> {
   const config = parseConfig({
     SLACK_BOT_TOKEN: 'xoxb-unused',
@@ -109,7 +153,7 @@ async function startApp(): Promise<number> {
   return runtime.port;
 }
 
-const port = await (options.mode === 'bare' ? startBare() : startApp());
+const port = await (options.mode === 'bare' ? startBare() : options.mode === 'sized' ? startSized() : startApp());
 process.send?.({ port });
 process.on('message', (message: { peak?: boolean }) => {
   if (message.peak) process.send?.({ peakRss });
