@@ -48,6 +48,11 @@ export interface NoticeDoc {
   at: Date;
   /** Null until it is shown in Slack (its own message, or a line of a digest). */
   postedAt: Date | null;
+  /**
+   * `<workspace>|<assistantId>` while it waits to be posted, null once posted: the posting job finds an
+   * assistant's waiting notices by this one equality, which FerretDB v1 pushes down (not `postedAt: null`).
+   */
+  waitingFor?: string | null;
   /** The message that shows it: its own, or the digest it is a line of. */
   message: MessageRefDoc | null;
   /** The digest it is a line of, if any. */
@@ -131,6 +136,7 @@ export function createNoticeModels(connection: Connection, clock: Clock): Notice
       nextPlannedAt: { type: Date, default: null },
       at: { type: Date, required: true },
       postedAt: { type: Date, default: null },
+      waitingFor: { type: String, default: null },
       message: { type: messageRef, default: null },
       digestId: { type: Schema.Types.ObjectId, default: null },
       threadTs: { type: String, default: null },
@@ -152,6 +158,7 @@ export function createNoticeModels(connection: Connection, clock: Clock): Notice
   // What is waiting to be posted, oldest first (the posting job), and the sweep over every workspace.
   noticeSchema.index({ workspace: 1, assistantId: 1, postedAt: 1, at: 1 });
   noticeSchema.index({ postedAt: 1, at: 1 });
+  noticeSchema.index({ waitingFor: 1 });
   // A lead's thread: the enrollment's first notice shown.
   noticeSchema.index({ workspace: 1, enrollmentId: 1, at: 1 });
 

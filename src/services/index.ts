@@ -20,7 +20,7 @@ import { createInstallationService, type InstallationService } from './installat
 import { createJobQueue, type BindableJobQueue } from './jobQueue.js';
 import { createLeadImportService, type LeadImportService } from './leadImport/index.js';
 import { createUnsubscribeService, migrateUnsubscribeTokens, type UnsubscribeService } from './unsubscribes.js';
-import { createNoticeService, type NoticeService } from './notices/index.js';
+import { createNoticeService, migrateNoticesWaiting, type NoticeService } from './notices/index.js';
 import { createNoticeActionService, type NoticeActionService } from './notices/actions.js';
 import { createReplyService, type ReplyService } from './replies.js';
 import { createDeliveryOverviewService, type DeliveryOverviewService } from './deliveryOverview.js';
@@ -86,6 +86,7 @@ export async function createServices(connection: Connection, clock: Clock, optio
   await migrateToScheduleSummaries(models, clock);
   await migrateUnsubscribeTokens(models, clock);
   await migrateDueHours(models, clock);
+  await migrateNoticesWaiting(models, clock);
   const jobs = createJobQueue();
   const replans = createReplanService(models, clock, jobs);
   const schedules = createScheduleService(models, clock, replans);

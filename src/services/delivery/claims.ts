@@ -15,7 +15,9 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Types } from 'mongoose';
 import type { Clock } from '../../clock.js';
-import { isDuplicateKeyError, type Models } from '../../db/models.js';
+import { bulkUpdate, isDuplicateKeyError, type Models } from '../../db/models.js';
+import { insertSkippingDuplicates } from '../leads/index.js';
+import { mapPool } from './pool.js';
 import type { SendClaimDoc } from '../../db/deliveryModels.js';
 
 /** This process, as the owner of its claims (a restarted process is a new owner). */
@@ -66,51 +68,62 @@ export function createSendClaims(models: Models, clock: Clock, options: { timeou
     return { kind: 'owned', claim: { ...doc, generation, owner, claimedAt, state: 'sending', retryAt: null } };
   }
 
+  /** What a claim inserted before (by this or another process) leaves to do now. */
+  async function existing(_id: string, now: Date): Promise<ClaimResult> {
+    const doc = await SendClaim.findById(_id).lean<SendClaimDoc>();
+    if (!doc) return { kind: 'busy' };
+    switch (doc.state) {
+      case 'sent':
+      case 'bounced':
+        return { kind: 'finish', claim: doc };
+      case 'released':
+        return takeOver(doc);
+      case 'retry':
+        return doc.retryAt && doc.retryAt.getTime() > now.getTime() ? { kind: 'busy' } : takeOver(doc);
+      case 'sending':
+        return now.getTime() - doc.claimedAt.getTime() > options.timeoutMs ? takeOver(doc) : { kind: 'busy' };
+    }
+  }
+
+  /**
+   * Claims many at once: the fresh claims in one unordered insert; each one refused as a duplicate
+   * (claimed before: sent, retrying, released, or another process's) is looked at on its own.
+   */
+  async function claimAll(inputs: readonly ClaimInput[]): Promise<ClaimResult[]> {
+    const now = clock.now();
+    const fresh = inputs.map((input): SendClaimDoc => ({
+      _id: claimKey(input.enrollmentId, input.step),
+      workspace: input.workspace,
+      enrollmentId: input.enrollmentId,
+      step: input.step,
+      messageId: input.messageId,
+      generation: 0,
+      owner,
+      claimedAt: now,
+      state: 'sending',
+      attempts: 0,
+      retryAt: null,
+      lastError: null,
+      dailySlot: null,
+      sentAt: null,
+      delivered: null,
+      subject: null,
+      preview: null,
+    }));
+    const refused = fresh.length ? await insertSkippingDuplicates(SendClaim, fresh) : new Set<number>();
+    // A few at a time: a takeover writes, and FerretDB v1 hangs with about 50 writes in flight (db/models.ts).
+    return mapPool(fresh, 8, async (doc, i) => (refused.has(i) ? existing(doc._id, now) : { kind: 'owned' as const, claim: doc }));
+  }
+
   return {
     owner,
 
     async claim(input: ClaimInput): Promise<ClaimResult> {
-      const _id = claimKey(input.enrollmentId, input.step);
-      const now = clock.now();
-      const fresh: SendClaimDoc = {
-        _id,
-        workspace: input.workspace,
-        enrollmentId: input.enrollmentId,
-        step: input.step,
-        messageId: input.messageId,
-        generation: 0,
-        owner,
-        claimedAt: now,
-        state: 'sending',
-        attempts: 0,
-        retryAt: null,
-        lastError: null,
-        dailySlot: null,
-        sentAt: null,
-        delivered: null,
-        subject: null,
-        preview: null,
-      };
-      try {
-        await SendClaim.create(fresh);
-        return { kind: 'owned', claim: fresh };
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
-      const doc = await SendClaim.findById(_id).lean<SendClaimDoc>();
-      if (!doc) return { kind: 'busy' };
-      switch (doc.state) {
-        case 'sent':
-        case 'bounced':
-          return { kind: 'finish', claim: doc };
-        case 'released':
-          return takeOver(doc);
-        case 'retry':
-          return doc.retryAt && doc.retryAt.getTime() > now.getTime() ? { kind: 'busy' } : takeOver(doc);
-        case 'sending':
-          return now.getTime() - doc.claimedAt.getTime() > options.timeoutMs ? takeOver(doc) : { kind: 'busy' };
-      }
+      const [result] = await claimAll([input]);
+      return result!;
     },
+
+    claimAll,
 
     /** True while the claim is safely inside its timeout: send only then (a takeover waits for the whole timeout). */
     stillOurs(claim: SendClaimDoc): boolean {
@@ -123,34 +136,50 @@ export function createSendClaims(models: Models, clock: Clock, options: { timeou
       return { ...claim, ...set };
     },
 
+    /** Writes what the owners learnt, in bulk (see update). */
+    async updateAll(changes: readonly { claim: SendClaimDoc; set: Partial<SendClaimDoc> }[]): Promise<SendClaimDoc[]> {
+      await bulkUpdate(SendClaim, changes.map(({ claim, set }) => ({ updateOne: { filter: { _id: claim._id, generation: claim.generation }, update: { $set: set } } })));
+      return changes.map(({ claim, set }) => ({ ...claim, ...set }));
+    },
+
     /** Gives the claim back before anything went out: the next run claims it again at once. */
     async release(claim: SendClaimDoc): Promise<void> {
       await SendClaim.updateOne({ _id: claim._id, generation: claim.generation }, { $set: { state: 'released' } });
     },
 
     /**
-     * Takes one of the assistant's `limit` sends of local day `day` for the claim: slot n is a
-     * unique insert, so the limit holds across processes. Null when the day is full.
+     * Takes daily slots of the assistant's `limit` for local day `day` for `claims`, in their order (the
+     * oldest due first): slot n is a unique insert, so the limit holds across processes. A claim left
+     * without one (null) would go over the limit.
      */
-    async takeDailySlot(claim: SendClaimDoc, assistant: { workspace: string; id: Types.ObjectId }, day: string, limit: number, hint?: DailySlotHint): Promise<string | null> {
+    async takeDailySlots(claims: readonly SendClaimDoc[], assistant: { workspace: string; id: Types.ObjectId }, day: string, limit: number, hint: DailySlotHint = {}): Promise<(string | null)[]> {
       const counted = async () => (await DailySendSlot.countDocuments({ assistantId: assistant.id, day })) + 1;
-      // From the hint first (the count reads every slot of the day: once per run, not per send); a
-      // day that looks full from there is counted again, as a slot may have been given back.
-      for (const from of hint?.next ? [hint.next, null] : [null]) {
-        let n = from ?? (await counted());
-        for (; n <= limit; n++) {
-          const _id = `${String(assistant.id)}:${day}:${n}`;
-          try {
-            await DailySendSlot.create({ _id, workspace: assistant.workspace, assistantId: assistant.id, day, claimId: claim._id, at: clock.now() });
-            if (hint) hint.next = n + 1;
-            return _id;
-          } catch (error) {
-            if (!isDuplicateKeyError(error)) throw error;
-          }
+      const slots: string[] = [];
+      // From the hint first (the count reads every slot of the day: once per run, not per send); a day
+      // that looks full from there is counted again, as a slot may have been given back.
+      let next = hint.next ?? (await counted());
+      let recounted = hint.next === undefined;
+      while (slots.length < claims.length) {
+        if (next > limit) {
+          if (recounted) break;
+          recounted = true;
+          next = await counted();
+          continue;
         }
-        if (hint) hint.next = n;
+        const tried = Array.from({ length: Math.min(claims.length - slots.length, limit - next + 1) }, (_, k) => next + k);
+        const docs = tried.map((n, k) => ({ _id: `${String(assistant.id)}:${day}:${n}`, workspace: assistant.workspace, assistantId: assistant.id, day, claimId: claims[slots.length + k]!._id, at: clock.now() }));
+        const refused = await insertSkippingDuplicates(DailySendSlot, docs);
+        // Another process took some of these numbers: the ones taken here go to the oldest claims, in order.
+        const taken = docs.filter((_, k) => !refused.has(k));
+        for (const doc of taken) {
+          const claim = claims[slots.length]!;
+          if (doc.claimId !== claim._id) await DailySendSlot.updateOne({ _id: doc._id }, { $set: { claimId: claim._id } });
+          slots.push(doc._id);
+        }
+        next = tried.at(-1)! + 1;
       }
-      return null;
+      hint.next = next;
+      return claims.map((_, i) => slots[i] ?? null);
     },
 
     /** Gives a daily slot back (the send it was taken for did not happen today). */

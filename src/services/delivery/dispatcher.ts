@@ -20,13 +20,14 @@ import type { SendClaimDoc } from '../../db/deliveryModels.js';
 import { isWorkingTime, localDateOf, moveToWorkingTime, nextWorkingDayOpening, prepareCalendar, type PreparedCalendar } from '../calendar.js';
 import { DEFAULT_DAILY_LIMIT } from '../assistantSettings.js';
 import { DomainError, type Actor, type WorkspaceRef } from '../domain.js';
-import { assistantRules, leadLabel, toEnrollment, toLead, toFollowupDoc, writeEnrollmentChange, type EnrollmentChange, type Followup, type LeadService } from '../leads/index.js';
+import { assistantRules, leadLabel, toEnrollment, toLead, toFollowupDoc, writeEnrollmentChange, writeEnrollmentChanges, type EnrollmentChange, type Followup, type LeadService } from '../leads/index.js';
 import { dueFields, replanFollowups, resumedFollowups } from '../leads/plan.js';
 import { toSchedule, type Step } from '../schedules.js';
 import { unsubscribeUrl } from '../unsubscribes.js';
 import type { NoticeInput, NoticeKind, NoticeSink } from '../notices/types.js';
 import type { Mailer, OutgoingEmail, RenderInput, RenderResult } from './types.js';
-import { createSendClaims, type DailySlotHint, type SendClaims } from './claims.js';
+import { createSendClaims, type ClaimResult, type DailySlotHint, type SendClaims } from './claims.js';
+import { mapPool } from './pool.js';
 import { advanceCursor, hourOf, hoursToPoll } from './due.js';
 import { emailSubject } from './render.js';
 
@@ -134,6 +135,28 @@ function previewOf(text: string): string {
   return preview.length > 300 ? `${preview.slice(0, 299)}…` : preview;
 }
 
+interface NoticeFields {
+  readonly subject: string;
+  readonly preview: string;
+  readonly detail: string | null;
+  readonly followups?: readonly Followup[];
+}
+
+/** A claimed followup that passed the checks at send time, rendered, waiting for its daily slot and the mailer. */
+interface Ready {
+  /** Its place in the batch (oldest due first). */
+  readonly i: number;
+  claim: SendClaimDoc;
+  readonly doc: EnrollmentDoc;
+  readonly lead: LeadDoc;
+  readonly assistant: AssistantDoc;
+  readonly calendar: PreparedCalendar;
+  readonly steps: readonly Step[] | null;
+  readonly email: OutgoingEmail;
+  /** What the thread is called: the first email's subject. */
+  readonly threadSubject: string;
+}
+
 /** What one run reads once: assistants, schedules, custom messages, installations. */
 interface RunContext {
   readonly options: DispatchOptions;
@@ -141,12 +164,6 @@ interface RunContext {
   readonly steps: Map<string, Promise<readonly Step[] | null>>;
   readonly messages: Map<string, Promise<CustomMessageDoc | null>>;
   readonly installed: Map<string, Promise<boolean>>;
-  /**
-   * Within a batch, an assistant's followups take daily slots in due order (oldest first), though
-   * they are sent side by side: each waits for the one before it (same assistant) to have taken
-   * its slot, or to have ended without one.
-   */
-  readonly slotTurns: Map<string, { readonly before: Promise<void>; readonly done: () => void }>;
   /** Per assistant and local day: where this run looks for the next free daily slot. */
   readonly slotHints: Map<string, DailySlotHint>;
 }
@@ -163,7 +180,7 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
   const batchSize = deps.batchSize ?? BATCH;
   const concurrency = deps.concurrency ?? CONCURRENCY;
 
-  const context = (options: DispatchOptions): RunContext => ({ options, assistants: new Map(), steps: new Map(), messages: new Map(), installed: new Map(), slotTurns: new Map(), slotHints: new Map() });
+  const context = (options: DispatchOptions): RunContext => ({ options, assistants: new Map(), steps: new Map(), messages: new Map(), installed: new Map(), slotHints: new Map() });
   const actorOf = (doc: EnrollmentDoc): Actor => ({ workspace: workspaceRefOf(doc.workspace), ...SYSTEM });
 
   const assistantOf = (ctx: RunContext, doc: EnrollmentDoc) =>
@@ -194,11 +211,11 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
     }
   }
 
-  async function notice(kind: NoticeKind, doc: EnrollmentDoc, lead: LeadDoc, step: number, fields: { subject: string; preview: string; detail: string | null; followups?: readonly Followup[] }): Promise<void> {
+  function noticeInput(kind: NoticeKind, doc: EnrollmentDoc, lead: LeadDoc, step: number, fields: NoticeFields): NoticeInput {
     const followups = fields.followups ?? toEnrollment(doc).followups;
     const position = followups.findIndex((f) => f.step === step);
     const next = followups.find((f) => f.sentAt === null && f.step !== step);
-    const input: NoticeInput = {
+    return {
       workspace: workspaceRefOf(doc.workspace),
       assistantId: String(doc.assistantId),
       enrollmentId: String(doc._id),
@@ -213,7 +230,10 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
       detail: fields.detail,
       at: clock.now(),
     };
-    await deps.notices().record(input);
+  }
+
+  async function notice(kind: NoticeKind, doc: EnrollmentDoc, lead: LeadDoc, step: number, fields: NoticeFields): Promise<void> {
+    await deps.notices().record(noticeInput(kind, doc, lead, step, fields));
   }
 
   /** Moves the followup of `step` (the next one) to `at`, and the later ones from it, with a line in the lead's history. */
@@ -240,76 +260,150 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
   }
 
   /** An earlier stop of the lead that forbids this send: an unsubscribe or a bounce ever, a reply since this enrollment began. */
-  async function stoppedLead(doc: EnrollmentDoc, lead: LeadDoc): Promise<StopReason | null> {
+  function stoppedLead(doc: EnrollmentDoc, lead: LeadDoc, all: readonly EnrollmentDoc[]): StopReason | null {
     if (lead.unsubscribedAt) return 'unsubscribed';
-    // By leadId alone (an ObjectId: one workspace's), so FerretDB's PostgreSQL reads the lead's few
-    // enrollments through the leadId index instead of every enrollment of the workspace.
-    const found = await Enrollment.find({ leadId: doc.leadId }, { workspace: 1, stopReason: 1, updatedAt: 1 }).lean<Pick<EnrollmentDoc, '_id' | 'workspace' | 'stopReason' | 'updatedAt'>[]>();
-    const all = found.filter((e) => e.workspace === doc.workspace);
     for (const reason of ['unsubscribed', 'bounced'] as const) if (all.some((e) => e.stopReason === reason)) return reason;
     if (all.some((e) => e.stopReason === 'replied' && e.updatedAt.getTime() >= doc.createdAt.getTime())) return 'replied';
     return null;
   }
 
-  /** Finds the due followup of an enrollment as read by a poll, claims it and sends it. */
-  async function sendDue(found: EnrollmentDoc, ctx: RunContext): Promise<SendResult> {
+  /**
+   * Sends a batch of enrollments as a poll read them (oldest due first), each at most once:
+   *  1. claims every due followup in one unordered insert (a refused one was claimed before: see claims.ts);
+   *  2. checks each claimed one again, as it is now (`prepare`);
+   *  3. takes daily slots per assistant in the batch's order, so the oldest due get them;
+   *  4. emails them side by side, marking each claim sent as soon as the SMTP server took it;
+   *  5. records the sent ones: notices, then the enrollments, each in bulk.
+   * Database work is per batch where it can be; what FerretDB v1 cannot read in bulk (no `$in` pushdown)
+   * is read per followup: the lead, and the lead's enrollments (this one, fresh, among them).
+   */
+  async function sendBatch(found: readonly EnrollmentDoc[], ctx: RunContext): Promise<(SendResult | 'error')[]> {
+    const outcomes: (SendResult | 'error')[] = found.map(() => 'not_due');
+    const failed = (i: number) => (error: unknown) => {
+      if (error instanceof DomainError && error.code === 'conflict') return void (outcomes[i] = 'busy');
+      ctx.options.log?.('warn', `Sending followup of enrollment ${String(found[i]!._id)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      outcomes[i] = 'error';
+    };
     const now = clock.now();
-    const followup = found.followups.find((f) => !f.sentAt);
-    if (found.state !== 'active' || !followup || !found.nextDueAt || found.nextDueAt.getTime() > now.getTime()) return 'not_due';
-    if (!(await installed(ctx, found))) return 'uninstalled';
-    const assistant = await assistantOf(ctx, found);
-    const claimed = await claims.claim({ workspace: found.workspace, enrollmentId: found._id, step: followup.step, messageId: messageIdOf(found._id, followup.step, assistant?.senderEmail) });
-    if (claimed.kind === 'busy') return 'busy';
-    const progress = { mailing: claimed.kind === 'finish' };
-    try {
-      return claimed.kind === 'finish' ? await finish(claimed.claim, ctx) : await sendClaimed(claimed.claim, ctx, progress);
-    } catch (error) {
-      // Failed before the email went to the mailer: let the next run claim it at once. After, the
-      // claim stays as it is (taken over once stale, with the same Message-ID; or finished once sent).
-      if (!progress.mailing) await claims.release(claimed.claim).catch(() => {});
-      // Someone else kept changing the enrollment (a burst of clicks, another sender recording): the next run finishes it.
-      if (error instanceof DomainError && error.code === 'conflict') return 'busy';
-      throw error;
+    const due: { i: number; doc: EnrollmentDoc; step: number; assistant: AssistantDoc | null }[] = [];
+    for (const [i, doc] of found.entries()) {
+      const followup = doc.followups.find((f) => !f.sentAt);
+      if (doc.state !== 'active' || !followup || !doc.nextDueAt || doc.nextDueAt.getTime() > now.getTime()) continue;
+      try {
+        if (!(await installed(ctx, doc))) {
+          outcomes[i] = 'uninstalled';
+          continue;
+        }
+        due.push({ i, doc, step: followup.step, assistant: await assistantOf(ctx, doc) });
+      } catch (error) {
+        failed(i)(error);
+      }
     }
+    let claimed: ClaimResult[];
+    try {
+      claimed = await claims.claimAll(due.map(({ doc, step, assistant }) => ({ workspace: doc.workspace, enrollmentId: doc._id, step, messageId: messageIdOf(doc._id, step, assistant?.senderEmail) })));
+    } catch (error) {
+      for (const { i } of due) failed(i)(error);
+      return outcomes;
+    }
+
+    const owned: { i: number; claim: SendClaimDoc }[] = [];
+    await mapPool(due, concurrency, async ({ i }, k) => {
+      const result = claimed[k]!;
+      if (result.kind === 'busy') outcomes[i] = 'busy';
+      // The SMTP server answered before its sender died: what is left is recording it.
+      else if (result.kind === 'finish') await finish(result.claim, ctx).then((outcome) => (outcomes[i] = outcome), failed(i));
+      else owned.push({ i, claim: result.claim });
+    });
+    owned.sort((a, b) => a.i - b.i);
+
+    const ready: Ready[] = [];
+    await mapPool(owned, concurrency, async ({ i, claim }) => {
+      try {
+        const prepared = await prepare(claim, found[i]!, ctx);
+        if (typeof prepared === 'string') outcomes[i] = await released(claim, prepared);
+        else ready.push({ ...prepared, i });
+      } catch (error) {
+        // Failed before anything went to the mailer: the next run claims it again at once.
+        await claims.release(claim).catch(() => {});
+        failed(i)(error);
+      }
+    });
+    ready.sort((a, b) => a.i - b.i);
+
+    const slotted = await takeDailySlots(ready, ctx, (r, outcome) => (outcomes[r.i] = outcome), (r, error) => failed(r.i)(error));
+    const sent: Ready[] = [];
+    await mapPool(slotted, concurrency, async (r) => {
+      try {
+        const outcome = await mail(r, ctx);
+        if (outcome === 'sent') sent.push(r);
+        else outcomes[r.i] = outcome;
+      } catch (error) {
+        failed(r.i)(error);
+      }
+    });
+    sent.sort((a, b) => a.i - b.i);
+    try {
+      const recorded = await record(sent, ctx);
+      for (const [k, r] of sent.entries()) outcomes[r.i] = recorded[k]!;
+    } catch (error) {
+      // Sent, and marked so on the claims: the next run's claim finds them and records them.
+      for (const r of sent) failed(r.i)(error);
+    }
+    return outcomes;
   }
 
-  async function sendClaimed(claimIn: SendClaimDoc, ctx: RunContext, progress: { mailing: boolean }): Promise<SendResult> {
-    let claim = claimIn;
-    const release = async (result: SendResult) => {
-      if (claim.dailySlot) await claims.releaseDailySlot(claim.dailySlot);
-      await claims.release(claim);
-      return result;
-    };
-    // Checked again now that it is ours: a pause, stop or replan may have landed since the poll read it.
-    const doc = await Enrollment.findOne({ _id: claim.enrollmentId, workspace: claim.workspace }).lean<EnrollmentDoc>();
+  /** Gives the claim (and its daily slot) back before anything went out, with what happened instead. */
+  async function released<R extends SendResult | 'error'>(claim: SendClaimDoc, result: R): Promise<R> {
+    if (claim.dailySlot) await claims.releaseDailySlot(claim.dailySlot);
+    await claims.release(claim);
+    return result;
+  }
+
+  /**
+   * Checks a claimed followup again now that it is ours (a pause, stop or replan may have landed since
+   * the poll read it), and renders it; or says why it is not sent now, having acted on it (stopped the
+   * lead, moved it to the next opening, held it).
+   */
+  async function prepare(claim: SendClaimDoc, found: EnrollmentDoc, ctx: RunContext): Promise<Omit<Ready, 'i'> | SendResult> {
+    // The lead's enrollments: this one as it is now, and the others, for a stop with another assistant. By
+    // leadId alone (an ObjectId, so one workspace's): FerretDB's PostgreSQL then reads the lead's few
+    // enrollments through the leadId index, not every enrollment of the workspace.
+    const [all, lead, assistant, steps] = await Promise.all([
+      Enrollment.find({ leadId: found.leadId }).lean<EnrollmentDoc[]>(),
+      Lead.findOne({ _id: found.leadId, workspace: found.workspace }).lean<LeadDoc>(),
+      assistantOf(ctx, found),
+      stepsOf(ctx, found),
+    ]);
+    const ofLead = all.filter((e) => e.workspace === found.workspace);
+    const doc = ofLead.find((e) => e._id.equals(claim.enrollmentId));
     const now = clock.now();
     const followups = doc ? toEnrollment(doc).followups : [];
     const followup = followups.find((f) => f.sentAt === null);
-    if (!doc || doc.state !== 'active' || followup?.step !== claim.step || !doc.nextDueAt || doc.nextDueAt.getTime() > now.getTime()) return release('not_due');
-    const [lead, assistant, steps] = await Promise.all([Lead.findOne({ _id: doc.leadId, workspace: doc.workspace }).lean<LeadDoc>(), assistantOf(ctx, doc), stepsOf(ctx, doc)]);
+    if (!doc || doc.state !== 'active' || followup?.step !== claim.step || !doc.nextDueAt || doc.nextDueAt.getTime() > now.getTime()) return 'not_due';
     const calendar = assistant ? calendarOf(assistant) : null;
-    if (!lead || !assistant || !calendar) return release('skipped');
+    if (!lead || !assistant || !calendar) return 'skipped';
 
-    const stopped = await stoppedLead(doc, lead);
+    const stopped = stoppedLead(doc, lead, ofLead);
     if (stopped) {
       await deps.leads.stop(actorOf(doc), String(doc.leadId), stopped, { assistantId: String(doc.assistantId) }).catch((error: unknown) => {
         if (!(error instanceof DomainError)) throw error;
       });
-      return release('stopped');
+      return 'stopped';
     }
     // Due while the app was down, or retried into the evening: at once inside working time, else at the next opening.
     if (!isWorkingTime(now, calendar)) {
       await moveNext(doc, claim.step, moveToWorkingTime(now, calendar).at, steps, calendar, 'due outside working hours');
-      return release('rescheduled');
+      return 'rescheduled';
     }
     if (!assistant.senderEmail) {
       await hold(doc, lead, claim.step, 'sender email', `${assistant.name} has no sender email: set one with /schedule assistant edit, then resume`, '');
-      return release('held');
+      return 'held';
     }
     const customMessage = followup.customMessageId ? await messageOf(ctx, doc.workspace, followup.customMessageId) : null;
     if (followup.type === 'custom' && !customMessage) {
       await hold(doc, lead, claim.step, 'custom message', `followup ${claim.step}’s custom message no longer exists: pick another in the schedule, then resume`, '');
-      return release('held');
+      return 'held';
     }
     const sender = { name: assistant.senderName || assistant.name, email: assistant.senderEmail, signature: assistant.signature ?? '' };
     const rendered = deps.render({
@@ -321,27 +415,8 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
     if (!rendered.ok) {
       const fields = rendered.missing.join(', ');
       await hold(doc, lead, claim.step, fields, `followup ${claim.step} needs a value for ${fields}`, customMessage?.subject ?? '');
-      return release('held');
+      return 'held';
     }
-
-    if (!claim.dailySlot) {
-      await ctx.slotTurns.get(String(doc._id))?.before;
-      const limit = assistant.dailyLimit ?? DEFAULT_DAILY_LIMIT;
-      const day = localDateOf(now, calendar.timeZone);
-      const hintKey = `${String(assistant._id)}:${day}`;
-      let hint = ctx.slotHints.get(hintKey);
-      if (!hint) ctx.slotHints.set(hintKey, (hint = {}));
-      const slot = await claims.takeDailySlot(claim, { workspace: doc.workspace, id: assistant._id }, day, limit, hint);
-      if (!slot) {
-        await moveNext(doc, claim.step, nextWorkingDayOpening(now, calendar), steps, calendar, `${assistant.name}’s daily limit of ${limit} was reached`);
-        return release('rolled');
-      }
-      claim = await claims.update(claim, { dailySlot: slot });
-    }
-    ctx.slotTurns.get(String(doc._id))?.done();
-    // Too slow since the claim (a stalled process): the claim may be taken over any moment, so leave it to that.
-    if (!claims.stillOurs(claim)) return 'busy';
-
     const thread = doc.thread?.messageIds.length ? doc.thread : null;
     const subject = emailSubject(rendered.followup.subject, thread?.subject ?? null);
     const email: OutgoingEmail = {
@@ -356,80 +431,111 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
       references: thread?.messageIds ?? [],
       unsubscribeUrl: unsubscribeUrl(deps.publicUrl, lead.unsubscribeToken ?? ''),
     };
-    progress.mailing = true;
+    return { claim, doc, lead, assistant, calendar, steps, email, threadSubject: thread ? thread.subject : subject };
+  }
+
+  /**
+   * Daily slots for the ready followups, per assistant and local day in the batch's order (oldest due
+   * first). One beyond the limit rolls, with the lead's later ones, to the next working day's opening.
+   * Returns the ones with a slot, each claim now naming it (so a takeover keeps it).
+   */
+  async function takeDailySlots(ready: readonly Ready[], ctx: RunContext, done: (r: Ready, outcome: SendResult) => void, failed: (r: Ready, error: unknown) => void): Promise<Ready[]> {
+    const now = clock.now();
+    const groups = new Map<string, Ready[]>();
+    const slotted: Ready[] = [];
+    for (const r of ready) {
+      // Kept across a takeover or a retry: the send already counts.
+      if (r.claim.dailySlot) slotted.push(r);
+      else {
+        const key = `${String(r.assistant._id)}:${localDateOf(now, r.calendar.timeZone)}`;
+        groups.set(key, [...(groups.get(key) ?? []), r]);
+      }
+    }
+    const named: { r: Ready; slot: string }[] = [];
+    for (const [key, group] of groups) {
+      const { assistant, calendar, doc } = group[0]!;
+      const limit = assistant.dailyLimit ?? DEFAULT_DAILY_LIMIT;
+      let hint = ctx.slotHints.get(key);
+      if (!hint) ctx.slotHints.set(key, (hint = {}));
+      try {
+        const slots = await claims.takeDailySlots(group.map((r) => r.claim), { workspace: doc.workspace, id: assistant._id }, localDateOf(now, calendar.timeZone), limit, hint);
+        await mapPool(group, concurrency, async (r, k) => {
+          const slot = slots[k];
+          if (slot) return void named.push({ r, slot });
+          try {
+            await moveNext(r.doc, r.claim.step, nextWorkingDayOpening(now, r.calendar), r.steps, r.calendar, `${assistant.name}’s daily limit of ${limit} was reached`);
+            done(r, await released(r.claim, 'rolled'));
+          } catch (error) {
+            await claims.release(r.claim).catch(() => {});
+            failed(r, error);
+          }
+        });
+      } catch (error) {
+        for (const r of group) {
+          await claims.release(r.claim).catch(() => {});
+          failed(r, error);
+        }
+      }
+    }
+    try {
+      const updated = await claims.updateAll(named.map(({ r, slot }) => ({ claim: r.claim, set: { dailySlot: slot } })));
+      named.forEach(({ r }, k) => slotted.push({ ...r, claim: updated[k]! }));
+    } catch (error) {
+      for (const { r, slot } of named) {
+        await released({ ...r.claim, dailySlot: slot }, 'error').catch(() => {});
+        failed(r, error);
+      }
+    }
+    return slotted;
+  }
+
+  /** Emails a ready followup and writes the SMTP server's answer on its claim; 'sent' is left to record. */
+  async function mail(r: Ready, ctx: RunContext): Promise<SendResult> {
+    // Too slow since the claim (a stalled process): the claim may be taken over any moment, so leave it to that.
+    if (!claims.stillOurs(r.claim)) return 'busy';
+    const { email, doc, lead } = r;
     const outcome = await deps.mailer().send(email);
-    const attempts = claim.attempts + 1;
+    const attempts = r.claim.attempts + 1;
     if (outcome.ok) {
-      claim = await claims.update(claim, { state: 'sent', attempts, sentAt: clock.now(), delivered: outcome.delivered, subject: thread ? thread.subject : subject, preview: previewOf(email.text), lastError: null });
-      return finish(claim, ctx, { doc, lead });
+      // At once, email by email: a process killed now can only send again what it had in flight.
+      r.claim = await claims.update(r.claim, { state: 'sent', attempts, sentAt: clock.now(), delivered: outcome.delivered, subject: r.threadSubject, preview: previewOf(email.text), lastError: null });
+      return 'sent';
     }
     if (outcome.permanent) {
-      claim = await claims.update(claim, { state: 'bounced', attempts, lastError: outcome.error, subject, preview: previewOf(email.text) });
+      const claim = await claims.update(r.claim, { state: 'bounced', attempts, lastError: outcome.error, subject: email.subject, preview: previewOf(email.text) });
       return finish(claim, ctx, { doc, lead });
     }
     // Temporary (connection refused, 4xx): the same claim and Message-ID go again after the backoff.
     const retryAt = new Date(clock.now().getTime() + backoffMs(attempts));
-    claim = await claims.update(claim, { state: 'retry', attempts, retryAt, lastError: outcome.error });
+    const claim = await claims.update(r.claim, { state: 'retry', attempts, retryAt, lastError: outcome.error });
     await writeEnrollmentChange(models, clock, actorOf(doc), doc._id, (current) => {
       const next = current.followups.find((f) => !f.sentAt);
       if (current.state !== 'active' || next?.step !== claim.step) return null;
       return { set: { nextDueAt: retryAt, dueHour: hourOf(retryAt) }, history: null };
     });
-    if (attempts === FAILED_NOTICE_AFTER) await notice('failed', doc, lead, claim.step, { subject, preview: previewOf(email.text), detail: outcome.error });
+    if (attempts === FAILED_NOTICE_AFTER) await notice('failed', doc, lead, claim.step, { subject: email.subject, preview: previewOf(email.text), detail: outcome.error });
     return 'retry';
   }
 
   /**
-   * What is left after the SMTP server answered: the notice and the enrollment's record (a sent
-   * email), or stopping the lead (a bounce). Run by the sender, or by the next run when the sender
-   * died after the answer; each part is safe to repeat.
+   * The followups of an enrollment once the sent claim is recorded (later ones move when it went out
+   * late), or null when it is recorded already.
    */
-  async function finish(claim: SendClaimDoc, ctx: RunContext, known?: { doc: EnrollmentDoc; lead: LeadDoc }): Promise<SendResult> {
-    const doc = known?.doc ?? (await Enrollment.findOne({ _id: claim.enrollmentId, workspace: claim.workspace }).lean<EnrollmentDoc>());
-    if (!doc) return 'skipped';
-    const lead = known?.lead ?? (await Lead.findOne({ _id: doc.leadId, workspace: doc.workspace }).lean<LeadDoc>());
-    const actor = actorOf(doc);
-    if (claim.state === 'bounced') {
-      const bounce = (current: EnrollmentDoc): EnrollmentChange | null => {
-        const index = current.followups.findIndex((f) => f.step === claim.step);
-        const open = current.state === 'active' || current.state === 'paused';
-        if (!open && current.followups[index]?.outcome === 'bounced') return null;
-        const followups = current.followups.map((f, i) => (i === index ? { ...f, outcome: 'bounced' } : f));
-        return {
-          set: { followups, ...(open ? { state: 'stopped', stopReason: 'bounced', pausedAt: null, slot: String(current._id), nextDueAt: null, dueHour: null } : {}) },
-          history: open ? { action: 'stopped', reason: `bounced: ${claim.lastError ?? 'rejected by the mail server'}` } : null,
-        };
-      };
-      await writeEnrollmentChange(models, clock, actor, doc._id, bounce);
-      // The address is bad for every assistant following the lead.
-      await deps.leads.stop(actor, String(doc.leadId), 'bounced', { note: claim.lastError ?? '' }).catch((error: unknown) => {
-        if (!(error instanceof DomainError)) throw error;
-      });
-      if (lead) await notice('bounced', doc, lead, claim.step, { subject: claim.subject ?? '', preview: claim.preview ?? '', detail: claim.lastError });
-      return 'bounced';
-    }
-
-    const outcome = claim.delivered ? 'sent' : 'outbox';
+  function recordedFollowups(claim: SendClaimDoc, current: EnrollmentDoc, steps: readonly Step[] | null, calendar: PreparedCalendar | null): Followup[] | null {
+    const enrollment = toEnrollment(current);
+    const index = enrollment.followups.findIndex((f) => f.step === claim.step);
+    const followup = enrollment.followups[index];
+    if (!followup || followup.sentAt) return null;
     const sentAt = claim.sentAt ?? clock.now();
-    const steps = await stepsOf(ctx, doc);
-    const assistant = await assistantOf(ctx, doc);
-    const calendar = assistant ? calendarOf(assistant) : null;
-    /** The followups once this one is recorded; later ones move when it went out late. */
-    const recorded = (current: EnrollmentDoc): Followup[] | null => {
-      const enrollment = toEnrollment(current);
-      const index = enrollment.followups.findIndex((f) => f.step === claim.step);
-      const followup = enrollment.followups[index];
-      if (!followup || followup.sentAt) return null;
-      const followups = enrollment.followups.map((f, i) => (i === index ? { ...f, sentAt, outcome } : f));
-      const late = sentAt.getTime() - followup.plannedAt.getTime() > LATE_MS;
-      return late && steps && calendar && current.state === 'active' ? replanFollowups({ ...enrollment, followups }, steps, calendar) : followups;
-    };
-    const planned = recorded(doc);
-    if (!planned) return outcome; // recorded already (by the sender, before it died on its way out)
-    // The notice first: recording the same one twice keeps one, and once the enrollment says "sent" nobody comes back here.
-    if (lead) await notice(claim.delivered ? 'sent' : 'not_delivered', doc, lead, claim.step, { subject: claim.subject ? (doc.thread?.messageIds.length ? `Re: ${claim.subject}` : claim.subject) : '', preview: claim.preview ?? '', detail: null, followups: planned });
-    await writeEnrollmentChange(models, clock, actor, doc._id, (current) => {
-      const followups = recorded(current);
+    const followups = enrollment.followups.map((f, i) => (i === index ? { ...f, sentAt, outcome: claim.delivered ? 'sent' : 'outbox' } : f));
+    const late = sentAt.getTime() - followup.plannedAt.getTime() > LATE_MS;
+    return late && steps && calendar && current.state === 'active' ? replanFollowups({ ...enrollment, followups }, steps, calendar) : followups;
+  }
+
+  /** The enrollment's record of a sent claim: the followup sent, the thread, the next due time, complete when none is left. */
+  function recordSent(claim: SendClaimDoc, steps: readonly Step[] | null, calendar: PreparedCalendar | null) {
+    return (current: EnrollmentDoc): EnrollmentChange | null => {
+      const followups = recordedFollowups(claim, current, steps, calendar);
       if (!followups) return null;
       const thread = current.thread?.messageIds.length
         ? { subject: current.thread.subject, messageIds: [...current.thread.messageIds, claim.messageId] }
@@ -441,47 +547,63 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
         set: { followups: followups.map(toFollowupDoc), thread, ...(open ? due : {}), ...(complete ? { state: 'completed' as const, slot: String(current._id) } : {}) },
         history: complete ? { action: 'completed', reason: null } : null,
       };
-    });
-    return outcome;
-  }
-
-  /** Chains the batch's followups of each assistant in due order for their daily slots (see RunContext). */
-  function queueSlotTurns(ctx: RunContext, docs: readonly EnrollmentDoc[]): void {
-    ctx.slotTurns.clear();
-    const last = new Map<string, Promise<void>>();
-    for (const doc of docs) {
-      let done!: () => void;
-      const turn = new Promise<void>((resolve) => (done = resolve));
-      ctx.slotTurns.set(String(doc._id), { before: last.get(String(doc.assistantId)) ?? Promise.resolve(), done });
-      last.set(String(doc.assistantId), turn);
-    }
-  }
-
-  async function runPool<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
-    const results: R[] = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await work(items[i]!);
-      }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-    return results;
   }
 
-  /** Sends a batch side by side, daily slots taken in its order per assistant; counts the outcomes. */
-  async function sendBatch(docs: readonly EnrollmentDoc[], ctx: RunContext, results: Record<string, number>): Promise<void> {
-    queueSlotTurns(ctx, docs);
-    const outcomes = await runPool(docs, (doc) =>
-      sendDue(doc, ctx)
-        .catch((error: unknown) => {
-          ctx.options.log?.('warn', `Sending followup of enrollment ${String(doc._id)} failed: ${error instanceof Error ? error.message : String(error)}`);
-          return 'error' as const;
-        })
-        .finally(() => ctx.slotTurns.get(String(doc._id))?.done()),
+  /**
+   * Records sent claims: the notices first (recording the same one twice keeps one, and once the
+   * enrollment says "sent" nobody comes back here), then the enrollments, under their version claims
+   * (a pause or stop landing meanwhile is never undone). Each part is safe to repeat.
+   */
+  async function record(items: readonly { claim: SendClaimDoc; doc: EnrollmentDoc; lead: LeadDoc | null }[], ctx: RunContext): Promise<SendResult[]> {
+    const rows = await Promise.all(
+      items.map(async (item) => {
+        const assistant = await assistantOf(ctx, item.doc);
+        const calendar = assistant ? calendarOf(assistant) : null;
+        const steps = await stepsOf(ctx, item.doc);
+        return { ...item, steps, calendar, planned: recordedFollowups(item.claim, item.doc, steps, calendar) };
+      }),
     );
-    for (const outcome of outcomes) results[outcome] = (results[outcome] ?? 0) + 1;
+    const notices = rows.flatMap(({ claim, doc, lead, planned }) =>
+      planned && lead
+        ? [noticeInput(claim.delivered ? 'sent' : 'not_delivered', doc, lead, claim.step, { subject: claim.subject ? (doc.thread?.messageIds.length ? `Re: ${claim.subject}` : claim.subject) : '', preview: claim.preview ?? '', detail: null, followups: planned })]
+        : [],
+    );
+    if (notices.length) await deps.notices().recordAll(notices);
+    // Recorded already (by the sender, before it died on its way out): nothing to write.
+    const writing = rows.filter((row) => row.planned);
+    await writeEnrollmentChanges(models, clock, writing.map(({ claim, doc, steps, calendar }) => ({ actor: actorOf(doc), doc, change: recordSent(claim, steps, calendar) })));
+    return items.map(({ claim }) => (claim.delivered ? 'sent' : 'outbox'));
+  }
+
+  /**
+   * What is left after the SMTP server answered: the notice and the enrollment's record (a sent
+   * email), or stopping the lead (a bounce). Run by the sender, or by the next run when the sender
+   * died after the answer; each part is safe to repeat.
+   */
+  async function finish(claim: SendClaimDoc, ctx: RunContext, known?: { doc: EnrollmentDoc; lead: LeadDoc }): Promise<SendResult> {
+    const doc = known?.doc ?? (await Enrollment.findOne({ _id: claim.enrollmentId, workspace: claim.workspace }).lean<EnrollmentDoc>());
+    if (!doc) return 'skipped';
+    const lead = known?.lead ?? (await Lead.findOne({ _id: doc.leadId, workspace: doc.workspace }).lean<LeadDoc>());
+    if (claim.state !== 'bounced') return (await record([{ claim, doc, lead }], ctx))[0]!;
+    const actor = actorOf(doc);
+    const bounce = (current: EnrollmentDoc): EnrollmentChange | null => {
+      const index = current.followups.findIndex((f) => f.step === claim.step);
+      const open = current.state === 'active' || current.state === 'paused';
+      if (!open && current.followups[index]?.outcome === 'bounced') return null;
+      const followups = current.followups.map((f, i) => (i === index ? { ...f, outcome: 'bounced' } : f));
+      return {
+        set: { followups, ...(open ? { state: 'stopped', stopReason: 'bounced', pausedAt: null, slot: String(current._id), nextDueAt: null, dueHour: null } : {}) },
+        history: open ? { action: 'stopped', reason: `bounced: ${claim.lastError ?? 'rejected by the mail server'}` } : null,
+      };
+    };
+    await writeEnrollmentChange(models, clock, actor, doc._id, bounce);
+    // The address is bad for every assistant following the lead.
+    await deps.leads.stop(actor, String(doc.leadId), 'bounced', { note: claim.lastError ?? '' }).catch((error: unknown) => {
+      if (!(error instanceof DomainError)) throw error;
+    });
+    if (lead) await notice('bounced', doc, lead, claim.step, { subject: claim.subject ?? '', preview: claim.preview ?? '', detail: claim.lastError });
+    return 'bounced';
   }
 
   return {
@@ -501,7 +623,7 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
           let batch: EnrollmentDoc[] = [];
           const send = async () => {
             batch.sort((a, b) => a.nextDueAt!.getTime() - b.nextDueAt!.getTime() || String(a._id).localeCompare(String(b._id)));
-            await sendBatch(batch, ctx, results);
+            for (const outcome of await sendBatch(batch, ctx)) results[outcome] = (results[outcome] ?? 0) + 1;
             batch = [];
           };
           for await (const doc of cursor) {
@@ -529,8 +651,9 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
       const _id = Types.ObjectId.isValid(enrollmentId) ? new Types.ObjectId(enrollmentId) : null;
       const doc = _id ? await Enrollment.findById(_id).lean<EnrollmentDoc>() : null;
       if (!doc || doc.followups.find((f) => !f.sentAt)?.step !== step) return 'not_due';
-      return sendDue(doc, context(options));
+      const [outcome] = await sendBatch([doc], context(options));
+      if (outcome === 'error') throw new Error(`Sending followup ${step} of enrollment ${enrollmentId} failed`);
+      return outcome!;
     },
   };
 }
-

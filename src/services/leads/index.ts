@@ -326,6 +326,49 @@ export async function writeEnrollmentChange(
   throw new DomainError('conflict', 'Someone else is changing this lead right now. Nothing was changed: try again in a moment.');
 }
 
+/**
+ * writeEnrollmentChange for many enrollments at once, from documents just read: the version claims
+ * in one unordered insert, the updates in bulk (delivery records a batch of sends this way). One
+ * whose claim was refused (someone changed it since it was read) goes through
+ * writeEnrollmentChange, which reads it again. Returns, per item, whether something was written.
+ */
+export async function writeEnrollmentChanges(
+  models: Models,
+  clock: Clock,
+  items: readonly { readonly actor: Actor; readonly doc: EnrollmentDoc; readonly change: (doc: EnrollmentDoc) => EnrollmentChange | null }[],
+): Promise<boolean[]> {
+  const { Enrollment, VersionClaim } = models;
+  const now = clock.now();
+  const planned = items.map((item) => ({ ...item, update: item.change(item.doc), version: (item.doc.version ?? 1) + 1 }));
+  const writing = planned.filter((p) => p.update !== null);
+  const refused = await insertSkippingDuplicates(
+    VersionClaim,
+    writing.map((p) => ({ docId: p.doc._id, version: p.version, claimedAt: now, byName: p.actor.name, saveId: null })),
+  );
+  const claimed = writing.filter((_, i) => !refused.has(i));
+  try {
+    await bulkUpdate(
+      Enrollment,
+      claimed.map(({ doc, update, version, actor }) => ({
+        updateOne: {
+          filter: { _id: doc._id },
+          update: {
+            $set: { ...update!.set, version, updatedAt: now },
+            ...(update!.history ? { $push: { history: { ...update!.history, at: now, by: actor.userId, byName: actor.name } } } : {}),
+          },
+        },
+      })),
+      { timestamps: false },
+    );
+  } catch (error) {
+    await Promise.all(claimed.map((p) => VersionClaim.deleteOne({ docId: p.doc._id, version: p.version }).catch(() => {})));
+    throw error;
+  }
+  const retried = new Map<EnrollmentDoc, boolean>();
+  for (const [i, p] of writing.entries()) if (refused.has(i)) retried.set(p.doc, (await writeEnrollmentChange(models, clock, p.actor, p.doc._id, p.change)) !== null);
+  return planned.map((p) => (p.update === null ? false : (retried.get(p.doc) ?? true)));
+}
+
 export function createLeadService(models: Models, clock: Clock): LeadService {
   const { Lead, Enrollment, Assistant, Schedule } = models;
 

@@ -3,12 +3,14 @@
 // notice Slack could not take stays here and is tried again. The collection is also the delivery
 // log App Home reads (today's sends, held followups, failures per assistant).
 import type { Clock } from '../../clock.js';
-import { isDuplicateKeyError, type Models } from '../../db/models.js';
+import { bulkUpdate, isDuplicateKeyError, type Models } from '../../db/models.js';
+import { runOnce } from '../migrations.js';
+import { insertSkippingDuplicates } from '../leads/index.js';
 import type { NoticeDoc } from '../../db/noticeModels.js';
 import { DomainError, workspaceKey, type WorkspaceRef } from '../domain.js';
 import type { JobQueue } from '../jobQueue.js';
 import { NOTICE_KINDS, type NoticeInput, type NoticeSink } from './types.js';
-import { KICK_EVERY_MS, createNoticePoster, noticeLeaseId, type NoticePoster } from './posting.js';
+import { KICK_EVERY_MS, createNoticePoster, noticeLeaseId, waitingKey, type NoticePoster } from './posting.js';
 
 export * from './types.js';
 export { OutletError, UNREACHABLE_ERRORS, type NoticeOutlet, type NoticeLine, type NoticeMessageModel, type DigestModel, type ChannelProblem, type PostRun } from './posting.js';
@@ -30,6 +32,23 @@ export function noticeKey(input: Pick<NoticeInput, 'workspace' | 'enrollmentId' 
 export function noticeLeadLabel(lead: NoticeInput['lead']): string {
   const name = lead.name.trim() || lead.email;
   return lead.company.trim() ? `${name} (${lead.company.trim()})` : name;
+}
+
+/** Gives notices recorded before `waitingFor` that still wait their key, so the posting job finds them (safe to run twice). */
+export async function migrateNoticesWaiting(models: Models, clock: Clock): Promise<number> {
+  return runOnce(
+    models,
+    clock,
+    'noticeWaitingFor.v1',
+    async () => {
+      const docs = await models.Notice.find({ postedAt: null }, { workspace: 1, assistantId: 1 }).lean<Pick<NoticeDoc, '_id' | 'workspace' | 'assistantId'>[]>();
+      return bulkUpdate(
+        models.Notice,
+        docs.map((d) => ({ updateOne: { filter: { _id: d._id, postedAt: null }, update: { $set: { waitingFor: waitingKey(d.workspace, d.assistantId) } } } })),
+      );
+    },
+    0,
+  );
 }
 
 export interface NoticeService extends NoticeSink, NoticePoster {
@@ -60,37 +79,50 @@ export function createNoticeService(models: Models, clock: Clock, jobs: JobQueue
     await jobs.now(POST_NOTICES_JOB, request);
   }
 
+  /** The stored notice of a record, checked (a kind and step from a caller's bug are refused, not stored). */
+  function noticeDoc(input: NoticeInput) {
+    if (!(NOTICE_KINDS as readonly string[]).includes(input.kind)) throw new DomainError('invalid', `Unknown notice kind “${input.kind}”.`);
+    if (!Number.isInteger(input.step) || input.step < 1) throw new DomainError('invalid', `A notice’s step is a whole number from 1 (got ${input.step}).`);
+    return {
+      key: noticeKey(input),
+      workspace: workspaceKey(input.workspace),
+      teamId: input.workspace.teamId,
+      enterpriseId: input.workspace.enterpriseId ?? null,
+      assistantId: input.assistantId,
+      enrollmentId: input.enrollmentId,
+      leadId: input.leadId,
+      kind: input.kind,
+      step: input.step,
+      totalSteps: input.totalSteps,
+      lead: { name: input.lead.name, company: input.lead.company, email: input.lead.email },
+      leadLabel: noticeLeadLabel(input.lead),
+      subject: input.subject,
+      preview: input.preview,
+      detail: input.detail,
+      nextPlannedAt: input.nextPlannedAt,
+      at: input.at,
+      waitingFor: waitingKey(workspaceKey(input.workspace), input.assistantId),
+    };
+  }
+
   return {
     ...createNoticePoster(models, clock),
     async record(input) {
-      if (!(NOTICE_KINDS as readonly string[]).includes(input.kind)) throw new DomainError('invalid', `Unknown notice kind “${input.kind}”.`);
-      if (!Number.isInteger(input.step) || input.step < 1) throw new DomainError('invalid', `A notice’s step is a whole number from 1 (got ${input.step}).`);
       try {
-        await Notice.create({
-          key: noticeKey(input),
-          workspace: workspaceKey(input.workspace),
-          teamId: input.workspace.teamId,
-          enterpriseId: input.workspace.enterpriseId ?? null,
-          assistantId: input.assistantId,
-          enrollmentId: input.enrollmentId,
-          leadId: input.leadId,
-          kind: input.kind,
-          step: input.step,
-          totalSteps: input.totalSteps,
-          lead: { name: input.lead.name, company: input.lead.company, email: input.lead.email },
-          leadLabel: noticeLeadLabel(input.lead),
-          subject: input.subject,
-          preview: input.preview,
-          detail: input.detail,
-          nextPlannedAt: input.nextPlannedAt,
-          at: input.at,
-        });
+        await Notice.create(noticeDoc(input));
       } catch (error) {
         // Recorded already (a send retried, a webhook delivered twice): one notice. It may still be waiting to be posted.
         if (!isDuplicateKeyError(error)) throw error;
       }
       // A failed start is not the notice's loss: the sweep (src/jobs/notices.ts) posts what is waiting.
       await kick({ workspace: input.workspace, assistantId: input.assistantId }).catch(() => {});
+    },
+    async recordAll(inputs) {
+      if (!inputs.length) return;
+      // One unordered insert; the ones recorded already are refused by the unique key, as in `record`.
+      await insertSkippingDuplicates(Notice, inputs.map(noticeDoc));
+      const assistants = new Map(inputs.map((input) => [`${workspaceKey(input.workspace)}|${input.assistantId}`, { workspace: input.workspace, assistantId: input.assistantId }]));
+      for (const request of assistants.values()) await kick(request).catch(() => {});
     },
     async get(ref, id) {
       if (!/^[0-9a-f]{24}$/i.test(id)) return null;

@@ -20,7 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Clock } from '../../clock.js';
-import { isDuplicateKeyError, type LockDoc, type Models } from '../../db/models.js';
+import { bulkUpdate, isDuplicateKeyError, type LockDoc, type Models } from '../../db/models.js';
 import type { NoticeActionDoc, NoticeChannelDoc, NoticeDigestDoc, NoticeDoc } from '../../db/noticeModels.js';
 import { workspaceKey, type WorkspaceRef } from '../domain.js';
 import type { NoticeKind } from './types.js';
@@ -44,6 +44,11 @@ export const RUN_BUDGET_MS = 20_000;
 /** The lease of the one run posting an assistant's notices (a Lock document). */
 export function noticeLeaseId(workspace: string, assistantId: string): string {
   return `notices:${workspace}:${assistantId}`;
+}
+
+/** A waiting notice's `waitingFor`: its workspace and assistant. */
+export function waitingKey(workspace: string, assistantId: string): string {
+  return `${workspace}|${assistantId}`;
 }
 
 /** A lease older than this was left by a worker that died. */
@@ -179,14 +184,19 @@ export function createNoticePoster(models: Models, clock: Clock) {
     return false;
   }
 
+  // FerretDB v1 pushes down this one equality, not `postedAt: null`: the workspace's and assistant's
+  // notices posted long ago are never read.
   function waitingFilter(workspace: string, assistantId: string) {
-    return { workspace, assistantId, postedAt: null };
+    return { waitingFor: waitingKey(workspace, assistantId) };
   }
 
   /** The notices waiting to be posted, oldest first, that may be tried now. */
   async function waiting(workspace: string, assistantId: string, limit: number): Promise<NoticeDoc[]> {
     const now = clock.now().getTime();
-    const docs = await Notice.find(waitingFilter(workspace, assistantId)).sort({ at: 1, _id: 1 }).limit(limit + 50).lean<NoticeDoc[]>();
+    // Unsorted, then sorted here: FerretDB v1 sorts in Go after decoding every match, and a burst's backlog
+    // is thousands; unsorted, it decodes only the first ones (in the order they were recorded, near enough).
+    const docs = await Notice.find(waitingFilter(workspace, assistantId)).limit(limit + 50).lean<NoticeDoc[]>();
+    docs.sort((a, b) => a.at.getTime() - b.at.getTime() || String(a._id).localeCompare(String(b._id)));
     return docs.filter((d) => !d.retryAt || d.retryAt.getTime() <= now).slice(0, limit);
   }
 
@@ -211,12 +221,14 @@ export function createNoticePoster(models: Models, clock: Clock) {
     return first?.threadTs ?? first?.message?.ts ?? null;
   }
 
+  // By id, one update or read each: FerretDB v1 does not push `$in` down, and would read every notice of every workspace.
   async function markPosted(ids: readonly Types.ObjectId[], set: Partial<NoticeDoc>): Promise<void> {
-    await Notice.updateMany({ _id: { $in: ids } }, { $set: { postedAt: clock.now(), retryAt: null, ...set } });
+    const $set = { postedAt: clock.now(), retryAt: null, waitingFor: null, ...set };
+    await bulkUpdate(Notice, ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $set } } })));
   }
 
   async function linesOf(ids: readonly Types.ObjectId[]): Promise<NoticeLine[]> {
-    const docs = await Notice.find({ _id: { $in: ids } }).lean<NoticeDoc[]>();
+    const docs = (await Promise.all(ids.map((_id) => Notice.findById(_id).lean<NoticeDoc>()))).filter((d): d is NoticeDoc => d !== null);
     const byId = new Map(docs.map((d) => [String(d._id), d]));
     return ids.map((id) => byId.get(String(id))).filter((d): d is NoticeDoc => d !== undefined).map(toNoticeLine);
   }

@@ -34,4 +34,6 @@ export interface NoticeInput {
 export interface NoticeSink {
   /** Stores the notice to be posted; recording the same (enrollment, step, kind) twice keeps one. */
   record(input: NoticeInput): Promise<void>;
+  /** `record` for many at once (a batch of sends). */
+  recordAll(inputs: readonly NoticeInput[]): Promise<void>;
 }
