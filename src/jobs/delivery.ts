@@ -22,7 +22,7 @@ const HEARTBEAT_MS = 5_000;
 /** How often the dispatcher looks for due followups: a followup goes out at most this late (plus the round's own time). */
 const POLL_MS = 5_000;
 /** A round stops starting batches after this long (the next one follows at once). */
-const ROUND_BUDGET_MS = 10_000;
+const ROUND_BUDGET_MS = 30_000;
 
 /** Waits `ms`, or less when `signal` aborts. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -59,8 +59,9 @@ export function dispatchJob(services: Services, slack: SlackClients, logger: Log
 
   async function poll(): Promise<void> {
     while (!stopping.aborted) {
+      let more = false;
       try {
-        await services.delivery.dispatch({
+        ({ more } = await services.delivery.dispatch({
           installed,
           // What an uninstall does (its active leads pause, to resume after a reinstall), for leads that were due meanwhile.
           onUninstalled: async (workspace) => {
@@ -69,12 +70,13 @@ export function dispatchJob(services: Services, slack: SlackClients, logger: Log
           budgetMs: ROUND_BUDGET_MS,
           signal: stopping,
           log: (level, line) => logger[level](line),
-        });
+        }));
       } catch (error) {
         // The database away a moment: the next poll tries again.
         logger.warn(`Sending followups: ${error instanceof Error ? error.message : String(error)}`);
       }
-      await pause(POLL_MS, stopping);
+      // A round that stopped for its budget with work left goes on at once.
+      if (!more) await pause(POLL_MS, stopping);
     }
   }
 }

@@ -27,7 +27,7 @@ import { unsubscribeUrl } from '../unsubscribes.js';
 import type { NoticeInput, NoticeKind, NoticeSink } from '../notices/types.js';
 import type { Mailer, OutgoingEmail, RenderInput, RenderResult } from './types.js';
 import { createSendClaims, type ClaimResult, type DailySlotHint, type SendClaims } from './claims.js';
-import { mapPool } from './pool.js';
+import { limiter, mapPool } from './pool.js';
 import { advanceCursor, hourOf, hoursToPoll } from './due.js';
 import { emailSubject } from './render.js';
 
@@ -71,6 +71,8 @@ export interface DispatchOptions {
 
 export interface DispatchReport {
   readonly results: Partial<Record<SendResult | 'error', number>>;
+  /** The run stopped for its budget with due followups left: run again at once. */
+  readonly more: boolean;
 }
 
 export interface DeliveryService {
@@ -157,6 +159,15 @@ interface Ready {
   readonly threadSubject: string;
 }
 
+/** Batches overlap (one mails while the next is claimed and checked), but take daily slots in turn, oldest first. */
+interface SlotTurn {
+  readonly before: Promise<void>;
+  readonly done: () => void;
+}
+
+/** Batches of one run in flight at once. */
+const BATCHES_IN_FLIGHT = 2;
+
 /** What one run reads once: assistants, schedules, custom messages, installations. */
 interface RunContext {
   readonly options: DispatchOptions;
@@ -166,6 +177,8 @@ interface RunContext {
   readonly installed: Map<string, Promise<boolean>>;
   /** Per assistant and local day: where this run looks for the next free daily slot. */
   readonly slotHints: Map<string, DailySlotHint>;
+  /** Emails in flight, over every batch of the run: at most `concurrency` (what a killed process may send twice). */
+  readonly mailing: <R>(work: () => Promise<R>) => Promise<R>;
 }
 
 function cached<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
@@ -180,7 +193,7 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
   const batchSize = deps.batchSize ?? BATCH;
   const concurrency = deps.concurrency ?? CONCURRENCY;
 
-  const context = (options: DispatchOptions): RunContext => ({ options, assistants: new Map(), steps: new Map(), messages: new Map(), installed: new Map(), slotHints: new Map() });
+  const context = (options: DispatchOptions): RunContext => ({ options, assistants: new Map(), steps: new Map(), messages: new Map(), installed: new Map(), slotHints: new Map(), mailing: limiter(concurrency) });
   const actorOf = (doc: EnrollmentDoc): Actor => ({ workspace: workspaceRefOf(doc.workspace), ...SYSTEM });
 
   const assistantOf = (ctx: RunContext, doc: EnrollmentDoc) =>
@@ -277,7 +290,15 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
    * Database work is per batch where it can be; what FerretDB v1 cannot read in bulk (no `$in` pushdown)
    * is read per followup: the lead, and the lead's enrollments (this one, fresh, among them).
    */
-  async function sendBatch(found: readonly EnrollmentDoc[], ctx: RunContext): Promise<(SendResult | 'error')[]> {
+  async function sendBatch(found: readonly EnrollmentDoc[], ctx: RunContext, turn: SlotTurn = { before: Promise.resolve(), done: () => {} }): Promise<(SendResult | 'error')[]> {
+    try {
+      return await sendBatchInTurn(found, ctx, turn);
+    } finally {
+      turn.done();
+    }
+  }
+
+  async function sendBatchInTurn(found: readonly EnrollmentDoc[], ctx: RunContext, turn: SlotTurn): Promise<(SendResult | 'error')[]> {
     const outcomes: (SendResult | 'error')[] = found.map(() => 'not_due');
     const failed = (i: number) => (error: unknown) => {
       if (error instanceof DomainError && error.code === 'conflict') return void (outcomes[i] = 'busy');
@@ -331,11 +352,14 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
     });
     ready.sort((a, b) => a.i - b.i);
 
+    // The batch before this one (older due) takes its daily slots first.
+    await turn.before;
     const slotted = await takeDailySlots(ready, ctx, (r, outcome) => (outcomes[r.i] = outcome), (r, error) => failed(r.i)(error));
+    turn.done();
     const sent: Ready[] = [];
     await mapPool(slotted, concurrency, async (r) => {
       try {
-        const outcome = await mail(r, ctx);
+        const outcome = await ctx.mailing(() => mail(r, ctx));
         if (outcome === 'sent') sent.push(r);
         else outcomes[r.i] = outcome;
       } catch (error) {
@@ -612,6 +636,7 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
       const started = Date.now();
       const results: Record<string, number> = {};
       let emptySoFar = true;
+      let more = false;
       const overBudget = () => Date.now() - started > (options.budgetMs ?? 60_000) || options.signal?.aborted === true;
       for (const hour of await hoursToPoll(models, clock.now())) {
         // One unsorted cursor walks the bucket once per run, and each batch is sorted, oldest due first.
@@ -619,22 +644,37 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
         // every batch), and no limit once there is a filter. Only `dueHour` is asked for: with `state`
         // too, PostgreSQL may pick the `state` index and read every active enrollment.
         const cursor = Enrollment.find({ dueHour: hour }).lean<EnrollmentDoc[]>().cursor({ batchSize });
+        const inFlight = new Set<Promise<void>>();
+        let lastTurn: Promise<void> = Promise.resolve();
         try {
           let batch: EnrollmentDoc[] = [];
           const send = async () => {
-            batch.sort((a, b) => a.nextDueAt!.getTime() - b.nextDueAt!.getTime() || String(a._id).localeCompare(String(b._id)));
-            for (const outcome of await sendBatch(batch, ctx)) results[outcome] = (results[outcome] ?? 0) + 1;
+            const docs = batch.sort((a, b) => a.nextDueAt!.getTime() - b.nextDueAt!.getTime() || String(a._id).localeCompare(String(b._id)));
             batch = [];
+            let done!: () => void;
+            const turn = { before: lastTurn, done: () => done() };
+            lastTurn = new Promise<void>((resolve) => (done = resolve));
+            const running = sendBatch(docs, ctx, turn).then((outcomes) => {
+              for (const outcome of outcomes) results[outcome] = (results[outcome] ?? 0) + 1;
+            });
+            inFlight.add(running);
+            void running.finally(() => inFlight.delete(running));
+            if (inFlight.size >= BATCHES_IN_FLIGHT) await Promise.race(inFlight);
           };
           for await (const doc of cursor) {
             if (doc.state !== 'active' || !doc.nextDueAt || doc.nextDueAt.getTime() > clock.now().getTime()) continue;
             batch.push(doc);
             if (batch.length < batchSize) continue;
             await send();
-            if (overBudget()) break;
+            if (overBudget()) {
+              more = true;
+              break;
+            }
           }
           if (batch.length && !overBudget()) await send();
+          else if (batch.length) more = true;
         } finally {
+          await Promise.all(inFlight);
           await cursor.close();
         }
         // An hour gone by with nothing active left in it stays empty (writes never land in the past): skip it from now on.
@@ -642,9 +682,12 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
           emptySoFar = !(await Enrollment.exists({ dueHour: hour, state: 'active' }));
           if (emptySoFar) await advanceCursor(models, hour + 1, clock.now());
         }
-        if (overBudget()) break;
+        if (overBudget()) {
+          more = true;
+          break;
+        }
       }
-      return { results };
+      return { results, more };
     },
 
     async sendFollowup(enrollmentId, step, options = {}) {

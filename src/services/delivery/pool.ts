@@ -11,3 +11,20 @@ export async function mapPool<T, R>(items: readonly T[], concurrency: number, wo
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
   return results;
 }
+
+/** At most `limit` of the calls given to `run` at once, across every caller sharing it. */
+export function limiter(limit: number): <R>(work: () => Promise<R>) => Promise<R> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
