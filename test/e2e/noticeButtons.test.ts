@@ -71,6 +71,18 @@ test('Stop on a notice stops the lead at once and the notice shows who stopped i
   expect(buttonsOf(updated)).toEqual([NOTICE.view]);
 });
 
+test('Stop pressed before the poster recorded the notice’s message still updates that notice in place', async () => {
+  const { ws, message, current } = await postedNotice();
+  // The poster posts first and records the message's ts after: a click can land in between.
+  await until('the notice recorded as posted', async () => ((await app.services.models.Notice.findOne({ workspace: ws.ref.teamId, 'message.ts': message.ts }).lean()) ? true : undefined));
+  await app.services.models.Notice.updateOne({ workspace: ws.ref.teamId, 'message.ts': message.ts }, { $set: { message: null } });
+
+  await ws.as('UALEX').blockAction({ message, actionId: NOTICE.stop });
+
+  const updated = await until('the notice updated', () => (blocksText(current().blocks).includes('Stopped by') ? current() : undefined));
+  expect(buttonsOf(updated)).toEqual([NOTICE.view]);
+});
+
 test('Pause, then Resume on the same notice: each acts and the notice offers what fits next', async () => {
   const { ws, added, message, current } = await postedNotice();
   await ws.as('UALEX').blockAction({ message, actionId: NOTICE.pause });

@@ -139,8 +139,11 @@ describe('/schedule export', () => {
     const res = await ws.as('UADMIN', { isAdmin: true }).command('export');
     await postedTo(app.fake, res.responseUrl);
     await until('the shared export file', () => app.fake.sharedFiles().find((f) => f.teamId === ws.ref.teamId));
-    const request = (await app.services.models.WorkspaceExport.findOne({ workspace: ws.ref.teamId }).lean())!;
-    expect(request.doneAt).not.toBeNull();
+    // The job marks the export done just after sharing the file: wait for that, not only the file.
+    const request = await until('the export marked done', async () => {
+      const found = await app.services.models.WorkspaceExport.findOne({ workspace: ws.ref.teamId }).lean();
+      return found?.doneAt ? found : undefined;
+    });
 
     // Agenda's lock is at-least-once: a second worker runs the same job again.
     const again = exportWorkspaceJob(app.services, { slack: app.runtime.slackClients, logger: createLogger('error') });

@@ -20,17 +20,23 @@ interface Click {
   readonly body: BlockAction;
   readonly client: WebClient;
   readonly respond: RespondFn;
+  /** A notice's own button, not a digest line's menu. */
+  readonly onNotice: boolean;
 }
 
 export function register(app: App, services: Services, logger: Logger): void {
-  async function change(verb: NoticeChange, noticeId: string, { body, client, respond }: Click): Promise<void> {
+  async function change(verb: NoticeChange, noticeId: string, click: Click): Promise<void> {
+    const { body, client, respond } = click;
     const ref = workspaceOf(body);
     const actor = await actorOf(client, ref, body.user.id);
     const result = await services.noticeActions.act(actor, noticeId, verb);
     const ts = body.message?.ts;
     const channel = body.channel?.id;
     // The notice's own message shows the change in place; a digest line (or a stale copy) is answered to the clicker.
-    if (result.changed && ts && channel && result.notice.message?.ts === ts && !result.notice.digestId) {
+    // A button (not a digest line's menu) sits on the notice's own message, which may be clicked before the poster
+    // has recorded its ts (it posts first, then records): that is still the notice's message.
+    const own = result.notice.message ? result.notice.message.ts === ts : click.onNotice;
+    if (result.changed && ts && channel && own && !result.notice.digestId) {
       const assistant = await services.assistants.get(ref, result.notice.assistantId).catch(() => null);
       await client.chat.update({ channel, ts, ...noticeMessage({ assistantName: assistant?.name ?? 'Assistant', notice: toNoticeLine(result.notice) }) });
       return;
@@ -65,7 +71,7 @@ export function register(app: App, services: Services, logger: Logger): void {
   for (const verb of [...NOTICE_CHANGES, 'view', 'fill'] as const) {
     app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: NOTICE[verb] }, async ({ ack, body, action, client, respond }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
       await ack();
-      await act(verb, action.value ?? '', { body, client, respond });
+      await act(verb, action.value ?? '', { body, client, respond, onNotice: true });
     });
   }
 
@@ -77,6 +83,6 @@ export function register(app: App, services: Services, logger: Logger): void {
       await respond({ response_type: 'ephemeral', replace_original: false, ...noticeText('That choice is not one I know.') });
       return;
     }
-    await act(verb as Verb, noticeId, { body, client, respond });
+    await act(verb as Verb, noticeId, { body, client, respond, onNotice: false });
   });
 }
