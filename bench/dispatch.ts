@@ -31,12 +31,12 @@ import type { SinkMessage } from './smtpSink.js';
 import { definePerFollowupJob, schedulePerFollowupJobs } from './perFollowupJobs.js';
 import { cpuMsOf } from './procCpu.js';
 
-const SIZES = [1_000, 10_000, 100_000];
+const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [1_000, 10_000, 100_000];
 const MAX = Number(process.argv[2] ?? process.env.BENCH_MAX ?? 100_000);
 const DESIGNS = (process.env.BENCH_DESIGNS ?? 'dispatcher,jobs').split(',') as Design[];
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 1200) * 1000;
-/** The per-followup jobs get their own limit (BENCH_JOBS_TIMEOUT_S): on FerretDB they may send nothing for minutes. */
-const JOBS_TIMEOUT_MS = Number(process.env.BENCH_JOBS_TIMEOUT_S ?? process.env.BENCH_TIMEOUT_S ?? 1200) * 1000;
+/** The per-followup jobs get their own limit (BENCH_JOBS_TIMEOUT_S, default a minute): on FerretDB they may send nothing for minutes. */
+const JOBS_TIMEOUT_MS = Number(process.env.BENCH_JOBS_TIMEOUT_S ?? 60) * 1000;
 const ASSISTANTS = 10;
 /** Sends in flight at once for the per-followup jobs: what the dispatcher runs at once (its default). */
 const JOB_CONCURRENCY = 8;

@@ -159,6 +159,8 @@ export function createNoticeModels(connection: Connection, clock: Clock): Notice
   noticeSchema.index({ workspace: 1, assistantId: 1, postedAt: 1, at: 1 });
   noticeSchema.index({ postedAt: 1, at: 1 });
   noticeSchema.index({ waitingFor: 1 });
+  // A digest's lines (the posting job updating it).
+  noticeSchema.index({ digestId: 1 });
   // A lead's thread: the enrollment's first notice shown.
   noticeSchema.index({ workspace: 1, enrollmentId: 1, at: 1 });
 

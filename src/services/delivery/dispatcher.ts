@@ -1,18 +1,22 @@
 // Sending followups (issue #10). The dispatcher (an Agenda job polling every few seconds, see
-// src/jobs/delivery.ts) finds what is due, one due-hour bucket at a time (due.ts), oldest first,
-// and hands each enrollment to `sendDue`, the single send that a one-Agenda-job-per-followup
-// design would call too (`sendFollowup`). A send:
-//  1. claims (enrollment, step) with a unique insert (claims.ts: exactly once, same Message-ID
-//     after a crash), then reads the enrollment again;
+// src/jobs/delivery.ts) walks what is due, one due-hour bucket at a time (due.ts), with one cursor per
+// run, and sends it in batches, oldest due first (`sendBatch`). `sendFollowup`, the single send a
+// one-Agenda-job-per-followup design would call, is a batch of one. A batch:
+//  1. claims each (enrollment, step) with a unique insert, all in one unordered insert (claims.ts:
+//     exactly once, the same Message-ID after a crash), then reads each enrollment again;
 //  2. checks again: still active and due; the lead never unsubscribed or bounced and did not reply
 //     meanwhile; inside the assistant's working time (else it moves to the next opening); the
 //     assistant has a sender email and every token has a value (else the enrollment is paused and
 //     a `held` notice says why); a daily slot is free (else it rolls to the next working day);
-//  3. emails it (threaded: In-Reply-To and References to the earlier ones, "Re: " the first
-//     subject), then records a notice and, under the enrollment's version claim (so a pause or
-//     stop landing meanwhile is never undone), `sentAt` and the next due time.
+//  3. emails them (threaded: In-Reply-To and References to the earlier ones, "Re: " the first
+//     subject), marking each claim sent as soon as the SMTP server took it; then records the notices
+//     and, under each enrollment's version claim (so a pause or stop landing meanwhile is never
+//     undone), `sentAt` and the next due time, in bulk.
 // A temporary SMTP failure retries with backoff (the claim keeps the Message-ID); a permanent one
 // stops the lead as bounced. Anything given back before sending releases the claim.
+// FerretDB v1 shaped the batching: every command has a fixed cost, writes batch well (one insert or a
+// bulk of ten updates per command), but reads by many ids do not (no `$in` pushdown), so only the
+// lead and the lead's enrollments are read per followup.
 import { Types } from 'mongoose';
 import type { Clock } from '../../clock.js';
 import type { AssistantDoc, CustomMessageDoc, EnrollmentDoc, LeadDoc, Models, ScheduleDoc, StopReason } from '../../db/models.js';

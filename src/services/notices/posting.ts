@@ -227,9 +227,15 @@ export function createNoticePoster(models: Models, clock: Clock) {
     await bulkUpdate(Notice, ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $set } } })));
   }
 
-  async function linesOf(ids: readonly Types.ObjectId[]): Promise<NoticeLine[]> {
-    const docs = (await Promise.all(ids.map((_id) => Notice.findById(_id).lean<NoticeDoc>()))).filter((d): d is NoticeDoc => d !== null);
-    const byId = new Map(docs.map((d) => [String(d._id), d]));
+  /** A digest's lines: the ones shown already (one read, by digestId), then `added`. */
+  async function linesOf(digest: NoticeDigestDoc, added: readonly NoticeDoc[]): Promise<NoticeLine[]> {
+    const ids = [...digest.noticeIds, ...added.map((d) => d._id)];
+    const byId = new Map([...(await Notice.find({ digestId: digest._id }).lean<NoticeDoc[]>()), ...added].map((d) => [String(d._id), d]));
+    // A line whose notice was not marked with the digest (its worker died in between): read on its own.
+    for (const _id of ids.filter((id) => !byId.has(String(id)))) {
+      const doc = await Notice.findById(_id).lean<NoticeDoc>();
+      if (doc) byId.set(String(_id), doc);
+    }
     return ids.map((id) => byId.get(String(id))).filter((d): d is NoticeDoc => d !== undefined).map(toNoticeLine);
   }
 
@@ -324,7 +330,7 @@ export function createNoticePoster(models: Models, clock: Clock) {
   async function addToDigest(workspace: string, digest: NoticeDigestDoc, batch: readonly NoticeDoc[], assistant: PostingAssistant, outlet: NoticeOutlet): Promise<void> {
     await claimSlot(`update|${workspace}`, UPDATE_EVERY_MS);
     const ids = [...digest.noticeIds, ...batch.map((d) => d._id)];
-    await outlet.updateDigest(digest.channel, digest.ts!, { assistantName: assistant.name, lines: await linesOf(ids) });
+    await outlet.updateDigest(digest.channel, digest.ts!, { assistantName: assistant.name, lines: await linesOf(digest, batch) });
     await NoticeDigest.updateOne({ _id: digest._id }, { $set: { noticeIds: ids, shownCount: ids.length } });
     await markPosted(
       batch.map((d) => d._id),
