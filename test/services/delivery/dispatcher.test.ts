@@ -150,6 +150,29 @@ test('two dispatchers and direct sends at once email each due followup exactly o
   expect(await db.services.models.Notice.countDocuments({ enrollmentId: { $in: leads.map((l) => l.enrollmentId) }, kind: 'sent' })).toBe(30);
 });
 
+test('two dispatchers and direct sends at once keep the assistant’s daily limit: exactly that many go out, the rest roll to the next working day', async () => {
+  const { ava, alex, mine } = await deliveryWorkspace(db.services, { name: 'Capped', dailyLimit: 12 });
+  const leads = ids(await db.services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: mine.id }, Array.from({ length: 30 }, (_, i) => ({ email: `cap${i}@cap.example`, firstName: `C${i}`, company: 'Cap' }))));
+  const other = await secondProcess();
+  try {
+    clock.set(tuesday('09:30'));
+    await Promise.all([
+      db.services.delivery.dispatch(),
+      other.services.delivery.dispatch(),
+      ...leads.map((l, i) => (i % 2 ? db : other).services.delivery.sendFollowup(l.enrollmentId, 1)),
+    ]);
+  } finally {
+    await other.connection.close();
+  }
+  const capped = mail.sent.filter((m) => m.to.email.endsWith('@cap.example'));
+  expect(capped).toHaveLength(12);
+  expect(new Set(capped.map((m) => m.messageId)).size).toBe(12);
+  expect(await db.services.models.DailySendSlot.countDocuments({ assistantId: ava.id })).toBe(12);
+  const rolled = await Promise.all(leads.map((l) => enrollmentOf({ teamId: alex.workspace.teamId }, l.leadId)));
+  // Wednesday 09:00 in New York: the next working day's opening.
+  expect(rolled.filter((e) => e.nextDueAt?.getTime() === new Date('2027-03-03T14:00:00Z').getTime())).toHaveLength(18);
+});
+
 describe('a process that died', () => {
   async function claimLeftBy(enrollmentId: string, workspace: string, fields: Partial<SendClaimDoc>) {
     await db.services.models.SendClaim.create({
