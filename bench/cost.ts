@@ -81,7 +81,7 @@ async function expect<T>(what: string, arrived: Promise<T | null | string>): Pro
 
 function interactions(fake: FakeSlack, arrivals: Arrivals, driver: SlackDriver) {
   const openEditor = async (name: string): Promise<string> => {
-    const since = arrivals.log.length;
+    const since = arrivals.count;
     const res = await driver.command(`edit ${name}`);
     return (await expect('the editor', openedModal(arrivals, since, res.triggerId, 'editor.preview_for'))).viewId;
   };
@@ -91,7 +91,7 @@ function interactions(fake: FakeSlack, arrivals: Arrivals, driver: SlackDriver) 
   let pickerId = '';
   let keystrokes = 0;
   const click = async (viewId: string, actionId: string, value?: string) => {
-    const since = arrivals.log.length;
+    const since = arrivals.count;
     await driver.blockAction({ viewId, actionId, ...(value !== undefined ? { value } : {}) });
     await expect('views.update', updatedView(arrivals, since, viewId));
   };
@@ -101,13 +101,13 @@ function interactions(fake: FakeSlack, arrivals: Arrivals, driver: SlackDriver) 
       // Looked up once, as bench:load does: reading the view back copies it, and a person does not.
       afterActionId = editorAfterActionId(fake, editorId);
       addEditorId = await openEditor('Add 10');
-      const since = arrivals.log.length;
+      const since = arrivals.count;
       const res = await driver.command('clone');
       pickerId = (await expect('the picker', openedModal(arrivals, since, res.triggerId, 'clone.source_select'))).viewId;
     },
     ops: {
       list: async () => {
-        const since = arrivals.log.length;
+        const since = arrivals.count;
         const res = await driver.command('list');
         const url = res.responseUrl;
         await expect('the list', arrivals.until(since, (s) => s.kind === 'response' && s.post.url === url && s.post.status === 200 && JSON.stringify(s.post.body).includes('Followup schedules')));
@@ -123,7 +123,7 @@ function interactions(fake: FakeSlack, arrivals: Arrivals, driver: SlackDriver) 
       // An editor holds at most 20 steps: the loop below opens a fresh one every 9 Adds, untimed.
       add: async () => click(addEditorId, 'editor.add_end'),
       save: async (viewId: string) => {
-        const since = arrivals.log.length;
+        const since = arrivals.count;
         const res = await driver.viewSubmission(viewId);
         // The saved view is the ack (response_action update); a views.update follows only when it is not.
         if ((res.outcome as { action?: string } | undefined)?.action === 'update' && JSON.stringify(res.outcome).includes('is saved')) return;
@@ -213,6 +213,7 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 30)); // work after the visible result (a queued job)
         const after = await Promise.all([treeCpuMs(child.pid!), treeCpuMs(ferret), treeCpuMs(postgres)]);
         const commands = await takeCommands();
+        arrivals.forget();
         if (i < 3) continue; // warm-up
         walls.push(wall);
         app += after[0] - before[0];

@@ -68,7 +68,7 @@ function failureOf(error: unknown): string {
 }
 
 async function timed(target: Target, send: () => Promise<{ status: number }>, visible: (since: number, sent: number, ackAt: number) => Promise<number | string | null>): Promise<Outcome> {
-  const since = target.arrivals.log.length;
+  const since = target.arrivals.count;
   const sent = performance.now();
   try {
     const res = await send();
@@ -77,7 +77,7 @@ async function timed(target: Target, send: () => Promise<{ status: number }>, vi
     const at = await visible(since, sent, ackAt);
     if (typeof at === 'string') return { failure: at };
     if (at === null) {
-      if (process.env.BENCH_DEBUG) console.error('no visible result after', target.arrivals.log.slice(since).map((s) => (s.kind === 'api' ? `${s.call.method} ${JSON.stringify(s.call.args).slice(0, 300)} ${JSON.stringify(s.call.response).slice(0, 100)}` : `response ${JSON.stringify(s.post.body).slice(0, 300)}`)));
+      if (process.env.BENCH_DEBUG) console.error('no visible result after', target.arrivals.since(since).map((s) => (s.kind === 'api' ? `${s.call.method} ${JSON.stringify(s.call.args).slice(0, 300)} ${JSON.stringify(s.call.response).slice(0, 100)}` : `response ${JSON.stringify(s.post.body).slice(0, 300)}`)));
       return { failure: 'no visible result' };
     }
     return { ackMs: ackAt - sent, visibleMs: at - sent };
@@ -294,7 +294,7 @@ function appTarget(arrivals: Arrivals, fake: FakeSlack, name: 'app' | 'sized' = 
  */
 function capturedPayloads(app: Target, from: number, to: number, payloads: SizedPayloads): SizedPayloads {
   const out = { ...payloads, ...(app.acked.options ? { options: app.acked.options } : {}), ...(app.acked.saved ? { saved: app.acked.saved } : {}) };
-  for (const seen of app.arrivals.log.slice(from, to)) {
+  for (const seen of app.arrivals.since(from, to)) {
     if (seen.kind === 'response' && seen.post.status === 200 && JSON.stringify(seen.post.body).includes('Followup schedules')) out.list = seen.post.body as JsonObject;
     const sent = (method: string, marker: string) => isCall(seen, method, (args, res) => res.ok === true && viewHas(args, marker));
     const view = seen.kind === 'api' ? (seen.call.args.view as JsonObject) : undefined;
@@ -326,7 +326,7 @@ async function prepare(target: Target, users: User[], needs: { picker?: boolean;
 async function prepareUser(target: Target, user: User, needs: { picker?: boolean; editor?: boolean; addEditor?: boolean }): Promise<void> {
   {
     if (needs.picker) {
-      const since = target.arrivals.log.length;
+      const since = target.arrivals.count;
       const res = await user.driver.command(target.picker.command);
       const opened = await openedModal(target.arrivals, since, res.triggerId, target.picker.marker);
       if (typeof opened === 'string') throw new Error(`opening the picker: ${opened}`);
@@ -337,7 +337,7 @@ async function prepareUser(target: Target, user: User, needs: { picker?: boolean
       if ('failure' in outcome) throw new Error(`opening the editor: ${outcome.failure}`);
     }
     if (needs.addEditor) {
-      const since = target.arrivals.log.length;
+      const since = target.arrivals.count;
       const res = await user.driver.command(`edit ${user.scheduleAdd}`);
       const opened = await openedModal(target.arrivals, since, res.triggerId, target.editorMarker);
       if (typeof opened === 'string') throw new Error(`opening the editor to add to: ${opened}`);
@@ -396,7 +396,7 @@ async function scenarioLoad(bench: Bench, services: Services, dbName: string): P
         let appTo = 0;
         for (const { target, url } of targets) {
           if (target.name === 'sized') await sized.usePayloads((payloads = capturedPayloads(appSide, appFrom, appTo, payloads)));
-          const from = bench.arrivals.log.length;
+          const from = bench.arrivals.count;
           const users: User[] = userIds.slice(0, level).map((userId) => ({
             driver: driverFor(bench, url, team.teamId, team === main ? userId : `${userId}P`),
             schedule20: `Bench ${userId}`,
@@ -405,7 +405,7 @@ async function scenarioLoad(bench: Bench, services: Services, dbName: string): P
           }));
           await prepare(target, users, needs);
           results.push(await runLevel(target, users, op, op === 'add' ? Math.min(roundsAt(level), 10) : roundsAt(level)));
-          if (target.name === 'app') [appFrom, appTo] = [from, bench.arrivals.log.length];
+          if (target.name === 'app') [appFrom, appTo] = [from, bench.arrivals.count];
         }
         const [mine, theirs, sameSize] = results as [Result, Result, Result];
         const p = (r: Result, key: keyof Sample, q: number) => percentile(r.samples.map((s) => s[key]), q);
@@ -424,6 +424,7 @@ async function scenarioLoad(bench: Bench, services: Services, dbName: string): P
             failuresText(sameSize),
           ]),
         );
+        bench.arrivals.forget();
       }
     }
     console.log(`\nApp's peak memory (RSS) over scenario 1: ${(await app.peakRssMiB()).toFixed(0)} MiB; the bare app's: ${(await bare.peakRssMiB()).toFixed(0)} MiB; the same-size bare app's: ${(await sized.peakRssMiB()).toFixed(0)} MiB.`);
@@ -442,6 +443,7 @@ async function measureAlone(bench: Bench, url: string, team: WorkspaceRef, level
     await prepare(target, users, { picker: true });
     out.set(`list ${level}`, await runLevel(target, users, 'list', roundsAt(level)));
     out.set(`typeAhead ${level}`, await runLevel(target, users, 'typeAhead', roundsAt(level)));
+    bench.arrivals.forget();
   }
   return out;
 }
@@ -520,7 +522,7 @@ async function main(): Promise<void> {
     : await startLocalMongo({ dataDir, log: (line) => console.log(line) });
   const fake = await startFakeSlack();
   const bench: Bench = { fake, arrivals: new Arrivals(fake), database, tokens: {} };
-  console.log(`Local database: ${database.kind}; ${LEVELS.join(', ')} users; the app and a bare Bolt app each in their own process; load average ${await loadAverage()} at the start.`);
+  console.log(`Local database: ${database.kind}; ${LEVELS.join(', ')} users; the app, a bare Bolt app and a same-size bare app each in their own process; load average ${await loadAverage()} at the start.`);
   try {
     const scenarios = (process.env.BENCH_SCENARIOS ?? '1,2,3').split(',');
     const run = async (n: string, dbName: string, scenario: (b: Bench, s: Services, db: string) => Promise<void>) => {

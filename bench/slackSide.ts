@@ -22,26 +22,46 @@ export const VISIBLE_TIMEOUT_MS = 10_000;
 
 export type Seen = { at: number } & ({ kind: 'api'; call: ApiCall } | { kind: 'response'; post: ResponseUrlPost });
 
-/** Timestamps every Web API call and response_url post as the local Slack records it. */
+/**
+ * Timestamps every Web API call and response_url post as the local Slack records it. Only this record
+ * is kept, and `forget` empties it between runs: the local Slack's own lists would hold every view the
+ * apps ever sent, and collecting a heap that grows with the run costs the CPU the apps share.
+ */
 export class Arrivals {
-  readonly log: Seen[] = [];
+  private kept: Seen[] = [];
+  private forgotten = 0;
   private waiters: { test: (seen: Seen) => boolean; done: (at: number) => void }[] = [];
 
   constructor(fake: FakeSlack) {
     const watch = <T>(list: T[], wrap: (item: T) => Seen['kind'] extends never ? never : Omit<Seen, 'at'>) => {
-      const push = list.push.bind(list);
       list.push = (...items: T[]) => {
         const at = performance.now();
         for (const item of items) this.arrived({ at, ...wrap(item) } as Seen);
-        return push(...items);
+        return list.length;
       };
     };
     watch(fake.calls, (call) => ({ kind: 'api', call }) as Omit<Seen, 'at'>);
     watch(fake.responses, (post) => ({ kind: 'response', post }) as Omit<Seen, 'at'>);
   }
 
+  /** How many have arrived so far: the index the next one gets. */
+  get count(): number {
+    return this.forgotten + this.kept.length;
+  }
+
+  /** Those that arrived from index `from` (up to `to`), of those not forgotten. */
+  since(from: number, to = this.count): Seen[] {
+    return this.kept.slice(Math.max(0, from - this.forgotten), Math.max(0, to - this.forgotten));
+  }
+
+  /** Forgets every arrival so far (call it when nothing waits on them); indices go on counting. */
+  forget(): void {
+    this.forgotten += this.kept.length;
+    this.kept = [];
+  }
+
   private arrived(seen: Seen): void {
-    this.log.push(seen);
+    this.kept.push(seen);
     this.waiters = this.waiters.filter((w) => {
       if (!w.test(seen)) return true;
       w.done(seen.at);
@@ -51,7 +71,7 @@ export class Arrivals {
 
   /** When the first arrival at or after index `since` passes `test`; null after the deadline. */
   until(since: number, test: (seen: Seen) => boolean, timeoutMs = VISIBLE_TIMEOUT_MS): Promise<number | null> {
-    const found = this.log.slice(since).find(test);
+    const found = this.since(since).find(test);
     if (found) return Promise.resolve(found.at);
     return new Promise((resolve) => {
       const waiter = { test, done: (at: number) => (clearTimeout(timer), resolve(at)) };
@@ -92,7 +112,7 @@ export async function openedModal(arrivals: Arrivals, since: number, triggerId: 
 export async function updatedView(arrivals: Arrivals, since: number, viewId: string, marker = ''): Promise<number | string | null> {
   const at = await arrivals.until(since, (s) => isCall(s, 'views.update', (args, res) => args.view_id === viewId && res.ok === true && viewHas(args, marker)));
   if (at !== null) return at;
-  const conflicted = arrivals.log.slice(since).some((s) => isCall(s, 'views.update', (args, res) => args.view_id === viewId && res.error === 'hash_conflict'));
+  const conflicted = arrivals.since(since).some((s) => isCall(s, 'views.update', (args, res) => args.view_id === viewId && res.error === 'hash_conflict'));
   return conflicted ? 'hash_conflict given up' : null;
 }
 
