@@ -292,13 +292,14 @@ function appTarget(arrivals: Arrivals, fake: FakeSlack, name: 'app' | 'sized' = 
  * What the app sent from `from` to `to` in the local Slack's record (and acked), over `payloads`: the
  * same-size bare app then sends these, so Slack's side checks the same views and messages for both.
  */
-function capturedPayloads(app: Target, from: number, to: number, payloads: SizedPayloads): SizedPayloads {
+function capturedPayloads(app: Target, from: number, to: number, payloads: SizedPayloads, op: Operation): SizedPayloads {
   const out = { ...payloads, ...(app.acked.options ? { options: app.acked.options } : {}), ...(app.acked.saved ? { saved: app.acked.saved } : {}) };
   for (const seen of app.arrivals.since(from, to)) {
     if (seen.kind === 'response' && seen.post.status === 200 && JSON.stringify(seen.post.body).includes('Followup schedules')) out.list = seen.post.body as JsonObject;
     const sent = (method: string, marker: string) => isCall(seen, method, (args, res) => res.ok === true && viewHas(args, marker));
     const view = seen.kind === 'api' ? (seen.call.args.view as JsonObject) : undefined;
-    if (sent('views.open', app.editorMarker) || sent('views.update', app.editorMarker)) out.editor = view;
+    // An editor with an Add button for the Adds (a 20-step editor has none): the last one that still had it.
+    if ((sent('views.open', app.editorMarker) || sent('views.update', app.editorMarker)) && (op !== 'add' || viewHas(seen.kind === 'api' ? seen.call.args : {}, app.addActionId))) out.editor = view;
     if (sent('views.open', app.picker.marker)) out.picker = view;
     if (sent('views.update', app.savedMarker)) out.saved = view;
   }
@@ -395,7 +396,7 @@ async function scenarioLoad(bench: Bench, services: Services, dbName: string): P
         let appFrom = 0;
         let appTo = 0;
         for (const { target, url } of targets) {
-          if (target.name === 'sized') await sized.usePayloads((payloads = capturedPayloads(appSide, appFrom, appTo, payloads)));
+          if (target.name === 'sized') await sized.usePayloads((payloads = capturedPayloads(appSide, appFrom, appTo, payloads, op)));
           const from = bench.arrivals.count;
           const users: User[] = userIds.slice(0, level).map((userId) => ({
             driver: driverFor(bench, url, team.teamId, team === main ? userId : `${userId}P`),
