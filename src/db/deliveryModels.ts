@@ -25,6 +25,11 @@ export interface SendClaimDoc {
   enrollmentId: Types.ObjectId;
   step: number;
   messageId: string;
+  /**
+   * The hour (since the epoch) of the first claim, never changed: the bucket the purge
+   * (services/delivery/purge.ts) reads by equality, the only filter FerretDB v1 pushes down.
+   */
+  claimHour: number;
   /** 0 for the first owner; n after n takeovers, each won by a unique SendTakeover insert. */
   generation: number;
   owner: string;
@@ -65,6 +70,25 @@ export interface DailySendSlotDoc {
   at: Date;
 }
 
+/**
+ * A send claim the purge found still needed (its followup not recorded yet: a paused lead, a retry,
+ * a takeover to come): looked at again from hour `hour` on, rather than read again every run.
+ * Written by the purge only, never by a sender, so it never races a claim's own writes.
+ */
+export interface SendClaimRecheckDoc {
+  /** The claim's `_id`. */
+  _id: string;
+  workspace: string;
+  hour: number;
+}
+
+/** How far a purge got: buckets before `next` (in the unit its `_id` names) hold nothing it may delete. */
+export interface PurgeCursorDoc {
+  _id: string;
+  next: number;
+  at: Date;
+}
+
 /** The dispatcher's position: due-hour buckets before `fromHour` hold nothing due (see services/delivery/due.ts). */
 export interface DeliveryCursorDoc {
   _id: string;
@@ -77,6 +101,8 @@ export interface DeliveryModels {
   SendTakeover: Model<SendTakeoverDoc>;
   DailySendSlot: Model<DailySendSlotDoc>;
   DeliveryCursor: Model<DeliveryCursorDoc>;
+  SendClaimRecheck: Model<SendClaimRecheckDoc>;
+  PurgeCursor: Model<PurgeCursorDoc>;
 }
 
 export function createDeliveryModels(connection: Connection): DeliveryModels {
@@ -87,6 +113,7 @@ export function createDeliveryModels(connection: Connection): DeliveryModels {
       enrollmentId: { type: Schema.Types.ObjectId, required: true },
       step: { type: Number, required: true },
       messageId: { type: String, required: true },
+      claimHour: { type: Number, required: true },
       generation: { type: Number, required: true },
       owner: { type: String, required: true },
       claimedAt: { type: Date, required: true },
@@ -102,8 +129,12 @@ export function createDeliveryModels(connection: Connection): DeliveryModels {
     },
     { versionKey: false },
   );
-  // Purging old claims.
-  sendClaimSchema.index({ claimedAt: 1 });
+  // Purging old claims, an hour bucket at a time (an equality FerretDB pushes down).
+  sendClaimSchema.index({ claimHour: 1 });
+  // A claim written without its bucket (by hand, in a test) gets the hour of its first claim.
+  sendClaimSchema.pre('validate', function () {
+    if (this.claimHour == null && this.claimedAt) this.claimHour = Math.floor(this.claimedAt.getTime() / 3_600_000);
+  });
   const sendTakeoverSchema = new Schema<SendTakeoverDoc>(
     { _id: { type: String, required: true }, workspace: { type: String, required: true }, at: { type: Date, required: true }, owner: { type: String, required: true } },
     { versionKey: false },
@@ -121,11 +152,24 @@ export function createDeliveryModels(connection: Connection): DeliveryModels {
   );
   // Today's sends of an assistant: counted to find the next free slot.
   dailySendSlotSchema.index({ assistantId: 1, day: 1 });
+  // Purging the slots of days long past, a day at a time (an equality FerretDB pushes down).
+  dailySendSlotSchema.index({ day: 1 });
   const deliveryCursorSchema = new Schema<DeliveryCursorDoc>(
     { _id: { type: String, required: true }, fromHour: { type: Number, required: true }, at: { type: Date, required: true } },
     { versionKey: false },
   );
+  const recheckSchema = new Schema<SendClaimRecheckDoc>(
+    { _id: { type: String, required: true }, workspace: { type: String, required: true }, hour: { type: Number, required: true } },
+    { versionKey: false },
+  );
+  recheckSchema.index({ hour: 1 });
+  const purgeCursorSchema = new Schema<PurgeCursorDoc>(
+    { _id: { type: String, required: true }, next: { type: Number, required: true }, at: { type: Date, required: true } },
+    { versionKey: false },
+  );
   return {
+    SendClaimRecheck: connection.model<SendClaimRecheckDoc>('SendClaimRecheck', recheckSchema),
+    PurgeCursor: connection.model<PurgeCursorDoc>('PurgeCursor', purgeCursorSchema),
     SendClaim: connection.model<SendClaimDoc>('SendClaim', sendClaimSchema),
     SendTakeover: connection.model<SendTakeoverDoc>('SendTakeover', sendTakeoverSchema),
     DailySendSlot: connection.model<DailySendSlotDoc>('DailySendSlot', dailySendSlotSchema),

@@ -104,6 +104,15 @@ export interface NoticeChannelDoc {
 export interface NoticeSlotDoc {
   _id: string;
   at: Date;
+  /** The minute (since the epoch) of `at`: the bucket the purge deletes by equality, the only filter FerretDB v1 pushes down. */
+  minute: number;
+}
+
+export const MINUTE_MS = 60_000;
+
+/** A slot claimed now (wall time, as Slack counts it). */
+export function noticeSlot(_id: string, at = new Date()): NoticeSlotDoc {
+  return { _id, at, minute: Math.floor(at.getTime() / MINUTE_MS) };
 }
 
 export interface NoticeModels {
@@ -189,8 +198,11 @@ export function createNoticeModels(connection: Connection, clock: Clock): Notice
   );
   channelSchema.index({ workspace: 1 });
 
-  const slotSchema = new Schema<NoticeSlotDoc>({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false, collection: 'noticeslots' });
-  slotSchema.index({ at: 1 });
+  const slotSchema = new Schema<NoticeSlotDoc>(
+    { _id: { type: String, required: true }, at: { type: Date, required: true }, minute: { type: Number, required: true } },
+    { versionKey: false, collection: 'noticeslots' },
+  );
+  slotSchema.index({ minute: 1 });
 
   return {
     Notice: connection.model<NoticeDoc>('Notice', noticeSchema),

@@ -32,6 +32,7 @@ export const JOBS = {
   dispatch: DISPATCH_JOB,
   postNotices: POST_NOTICES_JOB,
   sweepNotices: 'notices.sweep',
+  purgeDelivery: 'delivery.purge',
 } as const;
 
 /** What jobs that talk to Slack need (tests and the app pass the same as for requests). */
@@ -62,6 +63,10 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps, s
   });
   // An admin's `/schedule delete-workspace-data`; its document goes once done (it names the workspace).
   agenda.define<DeleteWorkspaceDataJob>(JOBS.deleteWorkspaceData, deleteWorkspaceDataJob(services, deps), { removeOnComplete: true });
+  // Send claims, daily send slots and notice posting slots that can no longer matter (FerretDB has no TTL index).
+  agenda.define(JOBS.purgeDelivery, async () => {
+    await services.deliveryPurge.purge();
+  });
   agenda.define(JOBS.repairScheduleSummaries, async () => {
     await services.schedules.repairSummaries();
   });
@@ -96,7 +101,6 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps, s
     }, { removeOnComplete: true });
     // Notices nobody's run is posting (a failed kick, a Retry-After or an unreachable channel's next try): every waiting assistant gets a run.
     agenda.define(JOBS.sweepNotices, async () => {
-      await services.notices.purgeSlots();
       for (const request of await services.notices.waitingAssistants()) await agenda.now(JOBS.postNotices, request);
     });
   }
@@ -134,6 +138,7 @@ export async function startJobs(connection: Connection, services: Services, opti
   await agenda.every('10 minutes', JOBS.purgeRequestClaims, undefined, { skipImmediate: true });
   await agenda.every('10 minutes', JOBS.purgeOAuthStateClaims, undefined, { skipImmediate: true });
   await agenda.every('1 hour', JOBS.repairScheduleSummaries, undefined, { skipImmediate: true });
+  await agenda.every('5 minutes', JOBS.purgeDelivery, undefined, { skipImmediate: true });
   await agenda.every('1 day', JOBS.deleteUninstalledWorkspaces, undefined, { skipImmediate: true });
   if (options.deps) await agenda.every(DISPATCH_EVERY, JOBS.dispatch);
   if (options.deps) await agenda.every('1 minute', JOBS.sweepNotices, undefined, { skipImmediate: true });

@@ -1,6 +1,6 @@
 // The services the listeners and jobs call. Plain TypeScript: no Slack in here.
 import type { Connection } from 'mongoose';
-import type { Clock } from '../clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { createModels, ensureIndexes, type Models } from '../db/models.js';
 import { createApiTokenService, type ApiTokenService } from './apiTokens.js';
 import { createAssistantService, type AssistantService } from './assistants.js';
@@ -26,7 +26,8 @@ import { createReplyService, type ReplyService } from './replies.js';
 import { createDeliveryOverviewService, type DeliveryOverviewService } from './deliveryOverview.js';
 import type { Config } from '../config.js';
 import { createMailer } from './delivery/mailer.js';
-import { createDeliveryService, migrateDueHours, type DeliveryService, type Mailer, type RenderInput, type RenderResult } from './delivery/index.js';
+import { createDeliveryPurge, type DeliveryPurge } from './delivery/purge.js';
+import { createDeliveryService, DEFAULT_CLAIM_TIMEOUT_MS, migrateDueHours, type DeliveryService, type Mailer, type RenderInput, type RenderResult } from './delivery/index.js';
 import { renderFollowup } from './delivery/render.js';
 import { createWorkspaceDataService, type WorkspaceDataService } from './workspaceDataRequests.js';
 
@@ -60,6 +61,8 @@ export interface Services {
   readonly deliveryOverview: DeliveryOverviewService;
   /** Sends due followups (the dispatcher job), each exactly once. */
   readonly delivery: DeliveryService;
+  /** Deletes send claims, daily send slots and notice posting slots once they can no longer matter (the purge job). */
+  readonly deliveryPurge: DeliveryPurge;
   /** A workspace's data as a whole: export it, delete it (admins). */
   readonly workspaceData: WorkspaceDataService;
 }
@@ -127,5 +130,6 @@ export async function createServices(connection: Connection, clock: Clock, optio
     }),
     workspaceData: createWorkspaceDataService(models, clock, workspaces, jobs),
     deliveryOverview: createDeliveryOverviewService(models, clock),
+    deliveryPurge: createDeliveryPurge(models, clock, { claimTimeoutMs: delivery.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS, wallClock: systemClock }),
   };
 }

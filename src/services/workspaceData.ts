@@ -56,6 +56,7 @@ export const WORKSPACE_COLLECTIONS: readonly WorkspaceCollection[] = [
   { model: 'SendClaim', exportAs: 'sends' },
   { model: 'SendTakeover', exportAs: { skipped: 'bookkeeping' } },
   { model: 'DailySendSlot', exportAs: { skipped: 'bookkeeping' } },
+  { model: 'SendClaimRecheck', exportAs: { skipped: 'bookkeeping' } },
   { model: 'WorkspaceExport', exportAs: { skipped: 'bookkeeping' }, lockOf: exportLock },
 ];
 

@@ -11,6 +11,8 @@ import { countedTestApp, until } from '../support/roundTrips.js';
 import { homeOpened, modalOpenedWith, nextResponse, postedTo } from '../support/flows.js';
 import { RECOMMENDED } from '../../src/services/workspaces.js';
 import { DEFAULTS } from '../../views/defaultsModal.js';
+import { createDeliveryPurge } from '../../src/services/delivery/purge.js';
+import { DEFAULT_CLAIM_TIMEOUT_MS } from '../../src/services/delivery/index.js';
 
 const counted = countedTestApp();
 
@@ -220,4 +222,51 @@ test('App Home’s delivery section, the unsubscribe pages and a reply read only
   const problems = await explainProblems(reads);
   expect(new Set(reads.map((r) => r.what))).toEqual(new Set(['app home', 'unsubscribe page', 'unsubscribe', 'reply']));
   expect(problems).toEqual([]);
+});
+
+test('the delivery purge reads and deletes only through pushed-down filters (an equality on a bucket, or an _id)', async () => {
+  const ws = counted.app.workspace();
+  const alex = { workspace: ws.ref, userId: 'UALEX', name: 'alex', isAdmin: false };
+  const { services } = counted.app;
+  await services.workspaces.ensureSeeded(ws.ref);
+  const ava = await services.assistants.create(alex, { name: 'Ava', notificationChannel: ws.channelId, timeZone: 'UTC', offDays: [], businessHours: { open: '00:00', close: '24:00' }, senderEmail: 'ava@acme.example' });
+  const [added] = await services.leads.addLeads(alex, { assistantId: ava.id, start: new Date(Date.now() - 2 * 86_400_000) }, [{ email: 'purged@acme.example', firstName: 'Pia', company: 'Acme' }]);
+  const enrollmentId = added!.ok ? added!.enrollmentId : '';
+  await services.delivery.sendFollowup(enrollmentId, 1);
+  const waitFor = async (what: string, probe: () => Promise<unknown>) => {
+    for (const deadline = Date.now() + 20_000; !(await probe()); await new Promise((resolve) => setTimeout(resolve, 50))) if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  };
+  // The app's own dispatcher may have sent it first: either way it is recorded, and its notice posted.
+  await waitFor('the send recorded', () => services.models.Enrollment.exists({ _id: enrollmentId, 'followups.0.sentAt': { $ne: null } }));
+  await waitFor('the notice posted', () => services.models.NoticeSlot.exists({ _id: new RegExp(`^post\\|${ws.ref.teamId}\\|`) }));
+  // The first run makes the cursors (reading each collection once to find where to start); the next ones walk buckets.
+  await services.deliveryPurge.purge();
+  const later = { now: () => new Date(Date.now() + 5 * 86_400_000) };
+  const commands: Document[] = [];
+  const client = counted.app.runtime.connection.getClient();
+  const listen = (event: { databaseName: string; commandName: string; command: Document }) => {
+    if (event.databaseName === counted.app.runtime.connection.name) commands.push({ name: event.commandName, command: event.command });
+  };
+  client.on('commandStarted', listen);
+  let report;
+  try {
+    report = await createDeliveryPurge(services.models, later, { claimTimeoutMs: DEFAULT_CLAIM_TIMEOUT_MS, wallClock: later }).purge();
+  } finally {
+    client.off('commandStarted', listen);
+  }
+  expect(report).toMatchObject({ claims: expect.any(Number), dailySlots: expect.any(Number) });
+  expect(report.claims).toBeGreaterThanOrEqual(1);
+  expect(report.dailySlots).toBeGreaterThanOrEqual(1);
+  expect(report.noticeSlots).toBeGreaterThanOrEqual(1);
+  // Each filter the purge sent, as a find to explain.
+  const filters: Document[] = [];
+  for (const { name, command } of commands as { name: string; command: Document }[]) {
+    const collection = String(command[name]);
+    if (name === 'find' || name === 'count') filters.push({ find: collection, filter: command.filter ?? command.query ?? {} });
+    if (name === 'delete') for (const d of command.deletes as Document[]) filters.push({ find: collection, filter: d.q });
+    if (name === 'update') for (const u of command.updates as Document[]) filters.push({ find: collection, filter: u.q });
+    if (name === 'findAndModify') filters.push({ find: collection, filter: command.query });
+  }
+  expect(filters.length).toBeGreaterThan(5);
+  expect(await explainProblems(filters.map((read) => ({ what: 'purge', read })))).toEqual([]);
 });

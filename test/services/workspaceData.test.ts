@@ -29,6 +29,7 @@ const NOT_WORKSPACE_DATA: Partial<Record<keyof Models, string>> = {
   VersionClaim: 'keyed by a registry document’s id: deleted with it',
   Lock: 'keyed by a registry document’s id: deleted with it',
   DeliveryCursor: 'the dispatcher’s place among due hours, for every workspace',
+  PurgeCursor: 'each purge’s place among its buckets, for every workspace',
 };
 
 test('every model is either in the registry of per-workspace collections or named as holding nothing of a workspace', () => {

@@ -19,6 +19,7 @@ import { bulkUpdate, isDuplicateKeyError, type Models } from '../../db/models.js
 import { insertSkippingDuplicates } from '../leads/index.js';
 import { mapPool } from './pool.js';
 import type { SendClaimDoc } from '../../db/deliveryModels.js';
+import { hourOf } from './due.js';
 
 /** This process, as the owner of its claims (a restarted process is a new owner). */
 export const PROCESS_OWNER = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -64,7 +65,9 @@ export function createSendClaims(models: Models, clock: Clock, options: { timeou
     }
     const claimedAt = clock.now();
     // Only the winner of generation n+1 writes: the filter on the old generation is a guard, not the lock.
-    await SendClaim.updateOne({ _id: doc._id, generation: doc.generation }, { $set: { generation, owner, claimedAt, state: 'sending', retryAt: null } });
+    // Matching nothing, the claim moved past what this process read (or was purged): it is not ours.
+    const { matchedCount } = await SendClaim.updateOne({ _id: doc._id, generation: doc.generation }, { $set: { generation, owner, claimedAt, state: 'sending', retryAt: null } });
+    if (!matchedCount) return { kind: 'busy' };
     return { kind: 'owned', claim: { ...doc, generation, owner, claimedAt, state: 'sending', retryAt: null } };
   }
 
@@ -100,6 +103,7 @@ export function createSendClaims(models: Models, clock: Clock, options: { timeou
       generation: 0,
       owner,
       claimedAt: now,
+      claimHour: hourOf(now),
       state: 'sending',
       attempts: 0,
       retryAt: null,

@@ -6,7 +6,7 @@ import type { Clock } from '../../clock.js';
 import { bulkUpdate, isDuplicateKeyError, type Models } from '../../db/models.js';
 import { runOnce } from '../migrations.js';
 import { insertSkippingDuplicates } from '../leads/index.js';
-import type { NoticeDoc } from '../../db/noticeModels.js';
+import { noticeSlot, type NoticeDoc } from '../../db/noticeModels.js';
 import { DomainError, workspaceKey, type WorkspaceRef } from '../domain.js';
 import type { JobQueue } from '../jobQueue.js';
 import { NOTICE_KINDS, type NoticeInput, type NoticeSink } from './types.js';
@@ -67,7 +67,7 @@ export function createNoticeService(models: Models, clock: Clock, jobs: JobQueue
   async function kick(request: PostNoticesRequest): Promise<void> {
     if (!jobs.isBound()) return;
     try {
-      await NoticeSlot.create({ _id: `kick|${workspaceKey(request.workspace)}|${request.assistantId}|${Math.floor(Date.now() / KICK_EVERY_MS)}`, at: new Date() });
+      await NoticeSlot.create(noticeSlot(`kick|${workspaceKey(request.workspace)}|${request.assistantId}|${Math.floor(Date.now() / KICK_EVERY_MS)}`));
     } catch (error) {
       if (isDuplicateKeyError(error)) return;
       throw error;

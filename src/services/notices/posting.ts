@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Clock } from '../../clock.js';
 import { bulkUpdate, isDuplicateKeyError, type LockDoc, type Models } from '../../db/models.js';
-import type { NoticeActionDoc, NoticeChannelDoc, NoticeDigestDoc, NoticeDoc } from '../../db/noticeModels.js';
+import { noticeSlot, type NoticeActionDoc, type NoticeChannelDoc, type NoticeDigestDoc, type NoticeDoc } from '../../db/noticeModels.js';
 import { workspaceKey, type WorkspaceRef } from '../domain.js';
 import type { NoticeKind } from './types.js';
 
@@ -160,7 +160,7 @@ export function createNoticePoster(models: Models, clock: Clock) {
     for (;;) {
       const period = Math.floor(Date.now() / everyMs);
       try {
-        await NoticeSlot.create({ _id: `${key}|${period}`, at: new Date() });
+        await NoticeSlot.create(noticeSlot(`${key}|${period}`));
         if (Math.floor(Date.now() / everyMs) === period) return;
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
@@ -375,7 +375,7 @@ export function createNoticePoster(models: Models, clock: Clock) {
   /** One direct message to the assistant's owner per episode of the channel being unreachable, whoever notices it. */
   async function tellOwnerOnce(ctx: FailureContext, code: string): Promise<void> {
     try {
-      await NoticeSlot.create({ _id: `owner-told|${ctx.channelId}|${ctx.state?.episode ?? 0}`, at: new Date() });
+      await NoticeSlot.create(noticeSlot(`owner-told|${ctx.channelId}|${ctx.state?.episode ?? 0}`));
     } catch (error) {
       if (isDuplicateKeyError(error)) return;
       throw error;
@@ -395,10 +395,6 @@ export function createNoticePoster(models: Models, clock: Clock) {
         if (doc) out.push({ workspace: doc.enterpriseId ? { teamId: doc.teamId, enterpriseId: doc.enterpriseId } : { teamId: doc.teamId }, assistantId });
       }
       return out;
-    },
-    /** Slot claims older than an hour are of no use: removed by the sweep. */
-    async purgeSlots(): Promise<void> {
-      await NoticeSlot.deleteMany({ at: { $lt: new Date(Date.now() - 3600_000) } });
     },
   };
 }
