@@ -269,4 +269,4 @@ test('the delivery purge reads and deletes only through pushed-down filters (an 
   }
   expect(filters.length).toBeGreaterThan(5);
   expect(await explainProblems(filters.map((read) => ({ what: 'purge', read })))).toEqual([]);
-});
+}, 90_000);
