@@ -10,6 +10,7 @@ import { notice, type MessageView } from '../../../views/message.js';
 import { formWithErrors, loadingModal, messageModal, savingModal, unavailableOption, type SubmittedView } from '../../../views/progressModals.js';
 import type { Option } from '@slack/types';
 import { databaseStillAnswering, isDatabaseUnavailable } from '../../db/connection.js';
+import { openModal, updateModal } from './modalCalls.js';
 import { DATABASE_DOWN, DATABASE_WAITING, logFailure, userMessage } from '../context.js';
 
 /** Past this the trigger (3 s from the click, network included) is used for a loading modal. */
@@ -69,7 +70,7 @@ export async function openWhenReady(opener: Opener, title: string, what: string,
   const quick = await within(result, TRIGGER_DEADLINE_MS);
   if (quick) {
     const opening: Opening = 'ok' in quick ? quick.ok : { message: failureMessage(logger, what, quick.error) };
-    if ('modal' in opening) await client.views.open({ trigger_id: triggerId, view: opening.modal });
+    if ('modal' in opening) await openModal(client, triggerId, opening.modal);
     else if (respond) await respond({ response_type: 'ephemeral', replace_original: false, ...opening.message });
     else await client.views.open({ trigger_id: triggerId, view: messageModal(title, opening.message) });
     return;
@@ -89,7 +90,7 @@ export async function openWhenReady(opener: Opener, title: string, what: string,
 /** Updates a modal the user may have closed meanwhile (then there is nothing to show). */
 export async function updateUnlessClosed(client: WebClient, viewId: string, view: ModalView): Promise<void> {
   try {
-    await client.views.update({ view_id: viewId, view });
+    await updateModal(client, viewId, view);
   } catch (error) {
     if ((error as { data?: { error?: string } }).data?.error !== 'not_found') throw error;
   }

@@ -8,6 +8,7 @@ import { emailSubject, SAMPLE_SENDER, sampleFollowup, senderFields } from '../..
 import { scheduleEditorModal } from '../../../views/scheduleEditor.js';
 import { messagePreviewModal } from '../../../views/messagePreviewModal.js';
 import { customMessageModal } from '../../../views/customMessageModal.js';
+import { updateModal } from './modalCalls.js';
 
 /**
  * Shows `draft` (as the change just made left it) in the editor. A stale hash means another
@@ -16,7 +17,7 @@ import { customMessageModal } from '../../../views/customMessageModal.js';
 export async function refreshEditor(client: WebClient, services: Services, ref: WorkspaceRef, draft: Draft, viewId: string, hash?: string): Promise<void> {
   const render = async (shown: Draft, withHash?: string) => {
     const model = await services.drafts.model(ref, shown);
-    await client.views.update({ view_id: viewId, ...(withHash ? { hash: withHash } : {}), view: scheduleEditorModal(model) });
+    await updateModal(client, viewId, scheduleEditorModal(model), withHash);
   };
   try {
     await render(draft, hash);
