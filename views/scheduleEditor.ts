@@ -70,6 +70,25 @@ function typeOption(type: PickableStepType): Option {
   return { text: { type: 'plain_text', text: TYPE_LABELS[type] }, value: type };
 }
 
+const PICKABLE_TYPES: readonly PickableStepType[] = ['custom', ...TONES];
+
+/** The message type menu's choices whose label holds what was typed (all of them for nothing typed). */
+export function stepTypeOptions(typed: string): Option[] {
+  const wanted = typed.trim().toLowerCase();
+  return PICKABLE_TYPES.filter((type) => TYPE_LABELS[type].toLowerCase().includes(wanted)).map(typeOption);
+}
+
+const PREVIEW_MYSELF_OPTION: Option = { text: { type: 'plain_text', text: 'My time zone' }, value: PREVIEW_MYSELF };
+
+function previewOption(assistant: { id: string; name: string }): Option {
+  return { text: { type: 'plain_text', text: clip(`Assistant: ${assistant.name}`, 75) }, value: assistant.id };
+}
+
+/** "Preview dates for" choices: the viewer's own time zone first, then up to 99 assistants (the ones matching what was typed). */
+export function previewForOptions(assistants: readonly { id: string; name: string }[]): Option[] {
+  return [PREVIEW_MYSELF_OPTION, ...assistants.slice(0, 99).map(previewOption)];
+}
+
 export function scheduleEditorModal(model: EditorModel): ModalView {
   const { draft, steps } = model;
   const blocks: KnownBlock[] = [
@@ -122,11 +141,13 @@ export function scheduleEditorModal(model: EditorModel): ModalView {
 
     const elements: ActionsBlockElement[] = [];
     if (!isUsersEmail) {
+      // An external select: its eight choices come from the options listener when the menu opens,
+      // instead of riding along in every row of every update (they were half of a 20-step view).
       elements.push({
-        type: 'static_select',
+        type: 'external_select',
         action_id: rowActionId('type', row.key),
         placeholder: { type: 'plain_text', text: 'Message type' },
-        options: (['custom', ...TONES] as PickableStepType[]).map(typeOption),
+        min_query_length: 0,
         initial_option: typeOption(row.type as PickableStepType),
       });
       if (row.type === 'custom') {
@@ -190,20 +211,18 @@ export function scheduleEditorModal(model: EditorModel): ModalView {
   };
 }
 
+/** An external select too: the editor then needs no list of the workspace's assistants on each click. */
 function previewFor(model: EditorModel): KnownBlock {
-  const myself: Option = { text: { type: 'plain_text', text: 'My time zone' }, value: PREVIEW_MYSELF };
-  const options: Option[] = [myself, ...model.assistants.slice(0, 99).map((a) => ({ text: { type: 'plain_text' as const, text: clip(`Assistant: ${a.name}`, 75) }, value: a.id }))];
-  const selected = options.find((o) => o.value === model.draft.previewAssistantId) ?? myself;
   return {
     type: 'actions',
     block_id: EDITOR.previewBlock,
     elements: [
       {
-        type: 'static_select',
+        type: 'external_select',
         action_id: EDITOR.previewAction,
         placeholder: { type: 'plain_text', text: 'Preview dates for' },
-        options,
-        initial_option: selected,
+        min_query_length: 0,
+        initial_option: model.previewAssistant ? previewOption(model.previewAssistant) : PREVIEW_MYSELF_OPTION,
       },
     ],
   };

@@ -57,7 +57,8 @@ export interface EditorModel {
   readonly draft: Draft;
   readonly steps: readonly StepPreview[];
   readonly totalDays: number | null;
-  readonly assistants: readonly { readonly id: string; readonly name: string }[];
+  /** The assistant whose calendar the dates follow; null for the viewer's own (also when that assistant was deleted). */
+  readonly previewAssistant: { readonly id: string; readonly name: string } | null;
   /** Whose calendar the example dates follow: the viewer's (assistant null) or the assistant's previewed for. */
   readonly datesFor: DatesFor;
 }
@@ -73,7 +74,8 @@ export interface DatesFor {
 }
 
 export interface DraftService {
-  start(actor: Actor, scheduleId: string, viewerTimeZone: string): Promise<Draft>;
+  /** A draft of the schedule: by id, or as the caller just read it from this service (opening the editor then reads it once, not twice). */
+  start(actor: Actor, schedule: string | Schedule, viewerTimeZone: string): Promise<Draft>;
   get(ref: WorkspaceRef, draftId: string): Promise<Draft>;
   /**
    * Applies what was typed, then the change; returns the new draft. `seen` is the revision the
@@ -270,9 +272,51 @@ export function createDraftService(
     await Draft.deleteMany({ _id: { $in: draftIds } });
   }
 
+  /**
+   * `apply`, and Save's first step: Save reads the schedule itself right after (and refuses a deleted
+   * one there), so it does not ask whether the schedule still exists here (`checkSchedule` false).
+   */
+  async function applyChange(ref: WorkspaceRef, draftId: string, typed: TypedValues, change: DraftChange | undefined, seen: number | undefined, checkSchedule: boolean): Promise<Draft> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      // A hint that lost (a newer revision exists) is not asked again.
+      const { draftId: _id, session, revision } = await load(ref, draftId, attempt === 0 ? seen : undefined);
+      const next = applyToDraft(revision, typed, change, session.emailCc);
+      // The session's last use, for the purge: written at most once per TOUCH_EVERY_MS, not per
+      // click. Superseded revisions are removed in bulk by the purge job, not here.
+      const now = clock.now();
+      const touch = now.getTime() - session.touchedAt.getTime() > TOUCH_EVERY_MS;
+      const copy = touch ? { ...session, touchedAt: now } : session;
+      // Asked while the revision is written: one written for a schedule deleted meanwhile is never shown.
+      const schedule = checkSchedule ? scheduleNow(ref, session.scheduleId) : Promise.resolve({});
+      schedule.catch(() => {}); // awaited below, unless the insert fails first
+      let created: DraftRevisionDoc;
+      try {
+        created = await insertRevision({
+          draftId: _id,
+          workspace: workspaceKey(ref),
+          rev: revision.rev + 1,
+          name: next.name,
+          description: next.description,
+          rows: next.rows,
+          nextRowKey: next.nextRowKey,
+          previewAssistantId: next.previewAssistantId,
+          session: copy,
+        });
+      } catch (error) {
+        // Another click wrote this revision first: start again from it.
+        if (isDuplicateKeyError(error)) continue;
+        throw error;
+      }
+      if (!(await schedule)) throw scheduleDeleted();
+      if (touch) await Draft.updateOne({ _id }, { $set: { updatedAt: now } }, { timestamps: false });
+      return toDraft(_id, copy, created);
+    }
+    throw new Error('The editor is busy: too many changes at once');
+  }
+
   const service: DraftService = {
-    async start(actor, scheduleId, viewerTimeZone) {
-      const schedule = await deps.schedules.get(actor.workspace, scheduleId);
+    async start(actor, scheduleOrId, viewerTimeZone) {
+      const schedule = typeof scheduleOrId === 'string' ? await deps.schedules.get(actor.workspace, scheduleOrId) : scheduleOrId;
       deps.schedules.assertCanEdit(actor, schedule);
       const session = await Draft.create({
         workspace: workspaceKey(actor.workspace),
@@ -315,50 +359,16 @@ export function createDraftService(
       return toDraft(_id, session, revision);
     },
 
-    async apply(ref, draftId, typed, change, seen) {
-      for (let attempt = 0; attempt < 20; attempt++) {
-        // A hint that lost (a newer revision exists) is not asked again.
-        const { draftId: _id, session, revision } = await load(ref, draftId, attempt === 0 ? seen : undefined);
-        const next = applyToDraft(revision, typed, change, session.emailCc);
-        // The session's last use, for the purge: written at most once per TOUCH_EVERY_MS, not per
-        // click. Superseded revisions are removed in bulk by the purge job, not here.
-        const now = clock.now();
-        const touch = now.getTime() - session.touchedAt.getTime() > TOUCH_EVERY_MS;
-        const copy = touch ? { ...session, touchedAt: now } : session;
-        // Asked while the revision is written: one written for a schedule deleted meanwhile is never shown.
-        const schedule = scheduleNow(ref, session.scheduleId);
-        schedule.catch(() => {}); // awaited below, unless the insert fails first
-        let created: DraftRevisionDoc;
-        try {
-          created = await insertRevision({
-            draftId: _id,
-            workspace: workspaceKey(ref),
-            rev: revision.rev + 1,
-            name: next.name,
-            description: next.description,
-            rows: next.rows,
-            nextRowKey: next.nextRowKey,
-            previewAssistantId: next.previewAssistantId,
-            session: copy,
-          });
-        } catch (error) {
-          // Another click wrote this revision first: start again from it.
-          if (isDuplicateKeyError(error)) continue;
-          throw error;
-        }
-        if (!(await schedule)) throw scheduleDeleted();
-        if (touch) await Draft.updateOne({ _id }, { $set: { updatedAt: now } }, { timestamps: false });
-        return toDraft(_id, copy, created);
-      }
-      throw new Error('The editor is busy: too many changes at once');
+    apply(ref, draftId, typed, change, seen) {
+      return applyChange(ref, draftId, typed, change, seen, true);
     },
 
     async model(ref, draft) {
-      const [messages, assistants] = await Promise.all([
+      // Only the assistant previewed for, and only when there is one: a click on the viewer's own dates reads no assistant.
+      const [messages, preview] = await Promise.all([
         deps.customMessages.getMany(ref, draft.rows.flatMap((r) => (r.customMessageId ? [r.customMessageId] : []))),
-        deps.assistants.list(ref),
+        draft.previewAssistantId ? deps.assistants.get(ref, draft.previewAssistantId).catch(notFoundAsUndefined) : undefined,
       ]);
-      const preview = draft.previewAssistantId ? assistants.find((a) => a.id === draft.previewAssistantId) : undefined;
       // The assistant's whole calendar (hours, holidays, extra off dates too), as its leads' send times use it.
       const rules: CalendarRules = preview ? calendarRulesOf(preview) : { timeZone: draft.viewerTimeZone, offDays: DEFAULT_OFF_DAYS };
       const parsed = draft.rows.map((r) => {
@@ -374,13 +384,13 @@ export function createDraftService(
         draft,
         steps,
         totalDays: parsed.every((n) => n !== null) ? totalDays(parsed as number[]) : null,
-        assistants: assistants.map((a) => ({ id: a.id, name: a.name })),
+        previewAssistant: preview ? { id: preview.id, name: preview.name } : null,
         datesFor: { assistantName: preview?.name ?? null, start, timeZone: rules.timeZone, offDays: rules.offDays, ...(preview ? { rules } : {}) },
       };
     },
 
     async save(actor, draftId, typed, seen) {
-      const draft = await service.apply(actor.workspace, draftId, typed, undefined, seen);
+      const draft = await applyChange(actor.workspace, draftId, typed, undefined, seen, false);
       const afterDaysErrors: Record<string, string> = {};
       const steps: StepInput[] = draft.rows.map((row, i) => {
         const parsed = parseAfterDays(row.afterDays);
@@ -439,6 +449,12 @@ export function createDraftService(
     );
   }
   return service;
+}
+
+/** An assistant deleted since it was picked: the dates follow the viewer's own calendar again. */
+function notFoundAsUndefined(error: unknown): undefined {
+  if (error instanceof DomainError && error.code === 'not_found') return undefined;
+  throw error;
 }
 
 function afterDaysProblem(index: number, typed: string, reason: 'not_a_number' | 'negative' | 'too_large' | 'too_many_decimals'): string {

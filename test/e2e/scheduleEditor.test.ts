@@ -2,6 +2,7 @@
 import { fixedClock } from '../../src/clock.js';
 import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
 import type { SlackDriver } from '../support/slackDriver.js';
+import type { JsonObject } from '../support/fakeSlack.js';
 import { blocksText, modalOpenedWith, nextResponse, openedViewId, postedTo, updated, viewText } from '../support/flows.js';
 import { DEFAULTS, scheduleBlockId } from '../../views/defaultsModal.js';
 
@@ -281,6 +282,49 @@ describe('the make-your-own-schedule flow', () => {
     expect(heads[0]).toContain('Day 2 · Wed 8 Apr _(moved 1 day to working time)_');
     expect(heads[2]).toContain('Day 6 · Sun 12 Apr _(moved 1 day to working time)_');
     expect(viewText(app.fake, viewId)).toContain("Ava's calendar (Asia/Dubai, Friday and Saturday off, 09:00–17:00)");
+  });
+
+  test('the message type and "Preview dates for" menus offer their choices when opened and narrow them as the user types', async () => {
+    const ws = app.workspace();
+    const slack = ws.as('UALEX', { tz: 'America/New_York' });
+    const actor = { workspace: ws.ref, userId: 'UALEX', name: 'alex', isAdmin: false };
+    const ava = await app.services.assistants.create(actor, { name: 'Ava', notificationChannel: '', timeZone: 'Asia/Dubai', offDays: [5, 6] });
+    await app.services.assistants.create(actor, { name: 'Bo', notificationChannel: '', timeZone: 'UTC', offDays: [6, 0] });
+    const elsewhere = app.workspace();
+    const zed = await app.services.assistants.create({ ...actor, workspace: elsewhere.ref }, { name: 'Zed', notificationChannel: '', timeZone: 'Asia/Tokyo', offDays: [] });
+    const viewId = await cloneRecommended(ws, slack, 'Menus');
+    const [r1] = rowKeys(viewId) as [string];
+    const labels = (res: { options: JsonObject[] }) => res.options.map((o) => (o.text as { text: string }).text);
+    const picked = (res: { options: JsonObject[] }, i: number) => res.options[i] as { text: JsonObject; value: string };
+    const elementOf = (actionId: string) =>
+      ((app.fake.view(viewId).blocks ?? []) as { elements?: { action_id?: string; initial_option?: { value: string } }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === actionId);
+
+    const types = await slack.blockSuggestion({ viewId, actionId: `editor.type.${r1}`, value: '' });
+    expect(labels(types)).toEqual(['Custom message', ...['Candid', 'Gentle', 'Appreciative', 'Hopeful', 'Assertive', 'Cautionary', 'Curious'].map((t) => `${t} (generated)`)]);
+    const curious = await slack.blockSuggestion({ viewId, actionId: `editor.type.${r1}`, value: 'CUR' });
+    expect(labels(curious)).toEqual(['Curious (generated)']);
+    await clickAndWait(slack, viewId, { actionId: `editor.type.${r1}`, selectedOption: picked(curious, 0) });
+    expect(stepHeads(viewId)[0]).toContain('*Step 1* · Curious · Generated');
+    expect(elementOf(`editor.type.${r1}`)?.initial_option?.value).toBe('Curious');
+
+    // Only this workspace's assistants, the viewer's own time zone always first.
+    expect(labels(await slack.blockSuggestion({ viewId, actionId: 'editor.preview_for', value: '' }))).toEqual(['My time zone', 'Assistant: Ava', 'Assistant: Bo']);
+    const forAva = await slack.blockSuggestion({ viewId, actionId: 'editor.preview_for', value: 'av' });
+    expect(labels(forAva)).toEqual(['My time zone', 'Assistant: Ava']);
+    await clickAndWait(slack, viewId, { actionId: 'editor.preview_for', selectedOption: picked(forAva, 1) });
+    expect(viewText(app.fake, viewId)).toContain("Ava's calendar (Asia/Dubai, Friday and Saturday off");
+    expect(elementOf('editor.preview_for')?.initial_option?.value).toBe(ava.id);
+
+    // Another workspace's assistant, picked by a forged request: the dates follow the viewer's own calendar.
+    const since = app.fake.calls.length;
+    await slack.forgedBlockAction({
+      viewId,
+      action: { type: 'external_select', block_id: 'editor.preview', action_id: 'editor.preview_for', selected_option: { text: { type: 'plain_text', text: 'Assistant: Zed' }, value: zed.id } },
+    });
+    await updated(app.fake, viewId, since);
+    expect(viewText(app.fake, viewId)).toContain('your time zone (America/New_York');
+    expect(viewText(app.fake, viewId)).not.toContain('Zed');
+    expect(elementOf('editor.preview_for')?.initial_option?.value).toBe('me');
   });
 
   test('dates previewed for an assistant follow its business hours, public holidays and extra off dates too', async () => {

@@ -29,7 +29,7 @@ import { messagePreviewModal } from '../../views/messagePreviewModal.js';
 import { assistantNotFoundMessage, customMessageNotFoundMessage, scheduleNotFoundMessage } from '../../views/notFound.js';
 import { renameModal, scheduleRenamedModal } from '../../views/renameModal.js';
 import { scheduleDetailsMessage } from '../../views/scheduleDetails.js';
-import { customMessageOptions, scheduleEditorModal, scheduleSavedModal } from '../../views/scheduleEditor.js';
+import { customMessageOptions, previewForOptions, scheduleEditorModal, scheduleSavedModal, stepTypeOptions } from '../../views/scheduleEditor.js';
 import { scheduleListMessage } from '../../views/scheduleList.js';
 import { loadingModal, messageModal, savingModal } from '../../views/progressModals.js';
 import { importFailedMessage, importProgressMessage, importQueuedMessage, importStoppedMessage, importSummaryMessage, leadImportModal } from '../../views/leadImport.js';
@@ -123,7 +123,7 @@ function editorModel(name: string, emailCc = false): EditorModel {
     draft,
     steps: previewed,
     totalDays: null,
-    assistants: [{ id: 'a1', name }],
+    previewAssistant: { id: 'a1', name },
     datesFor: {
       assistantName: name,
       start: NOW,
@@ -447,6 +447,8 @@ function renders(name: string): Record<string, Record<string, Rendered>> {
       editorEmailCc: modal(scheduleEditorModal(editorModel(name, true))),
       saved: modal(scheduleSavedModal({ name, emailCc: false, stepCount: 3, totalDays: 4, replan: { activeLeads: 3, rulesChanged: true } })),
       messageOptions: { kind: 'options', options: customMessageOptions([{ id: 'm1', name, subject: name }]) },
+      typeOptions: { kind: 'options', options: stepTypeOptions(name) },
+      previewOptions: { kind: 'options', options: previewForOptions([{ id: 'a1', name }]) },
     },
     'scheduleList.ts': { list: message(scheduleListMessage({ shown: Array.from({ length: 15 }, (_, i) => ({ ...schedule, id: `s${i}` })), current: 0, hasNext: true, total: null })) },
     // Helpers every builder above goes through.

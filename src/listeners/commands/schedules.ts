@@ -31,7 +31,7 @@ export async function clone(ctx: CommandContext, name?: string): Promise<void> {
 export async function edit(ctx: CommandContext, name: string): Promise<void> {
   await openNamed(ctx, 'Edit schedule', name, async (schedule) => {
     const actor = await actorOf(ctx.client, ctx.workspace, ctx.command.user_id);
-    return { modal: await editorView(ctx.services, actor, schedule.id) };
+    return { modal: await editorView(ctx.services, actor, schedule) };
   });
 }
 

@@ -21,9 +21,9 @@ export async function scheduleListPage(services: Services, ref: WorkspaceRef, pa
   return scheduleListMessage({ shown: items, current, hasNext, total });
 }
 
-/** The step editor on a fresh draft of the schedule. */
-export async function editorView(services: Services, actor: SlackActor, scheduleId: string): Promise<ModalView> {
-  const draft = await services.drafts.start(actor, scheduleId, actor.timeZone);
+/** The step editor on a fresh draft of the schedule (by id, or as just read). */
+export async function editorView(services: Services, actor: SlackActor, schedule: string | Schedule): Promise<ModalView> {
+  const draft = await services.drafts.start(actor, schedule, actor.timeZone);
   return scheduleEditorModal(await services.drafts.model(actor.workspace, draft));
 }
 

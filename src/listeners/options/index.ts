@@ -1,10 +1,12 @@
-// Type-ahead menus (external selects): schedules to clone, custom messages for a step.
+// Type-ahead menus (external selects): schedules to clone; in the step editor, a step's message type
+// and custom message, and whose calendar the example dates follow.
 import type { App } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { CLONE, scheduleOptions } from '../../../views/cloneModal.js';
-import { customMessageOptions } from '../../../views/scheduleEditor.js';
-import { workspaceOf } from '../context.js';
+import { EDITOR, customMessageOptions, previewForOptions, stepTypeOptions } from '../../../views/scheduleEditor.js';
+import { nameKey } from '../../services/domain.js';
+import { actionIdPrefix, workspaceOf } from '../context.js';
 import { answerOptions, typedText } from '../flows/answers.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
@@ -18,6 +20,18 @@ export function register(app: App, services: Services, logger: Logger): void {
     // One place stays for "Create new…".
     await answerOptions(ack, logger, 'Custom message options', async () =>
       customMessageOptions(await services.customMessages.search(workspaceOf(body), typedText(payload.value), 99)),
+    );
+  });
+
+  // The same eight choices in every workspace: no database.
+  app.options<'block_suggestion'>({ action_id: actionIdPrefix(EDITOR.type) }, async ({ ack, payload }) => {
+    await ack({ options: stepTypeOptions(typedText(payload.value)) });
+  });
+
+  app.options<'block_suggestion'>({ action_id: EDITOR.previewAction }, async ({ ack, body, payload }) => {
+    const typed = nameKey(typedText(payload.value));
+    await answerOptions(ack, logger, 'Preview dates for options', async () =>
+      previewForOptions((await services.assistants.list(workspaceOf(body))).filter((a) => nameKey(a.name).includes(typed))),
     );
   });
 }

@@ -24,7 +24,7 @@ export function register(app: App, services: Services, logger: Logger): void {
           name: inputValue(values, CLONE.nameBlock, CLONE.nameAction),
           description: inputValue(values, CLONE.descriptionBlock, CLONE.descriptionAction),
         });
-        const draft = await services.drafts.start(actor, copy.id, actor.timeZone);
+        const draft = await services.drafts.start(actor, copy, actor.timeZone);
         return { update: scheduleEditorModal(await services.drafts.model(actor.workspace, draft)) };
       } catch (error) {
         const blockFor = (field: string) => (field === 'description' ? CLONE.descriptionBlock : field === 'name' ? CLONE.nameBlock : undefined);
