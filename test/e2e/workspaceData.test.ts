@@ -49,6 +49,12 @@ describe('/schedule delete-workspace-data', () => {
     await populateEveryCollection(app.services, gone.ref, 'UADMIN');
     await populateEveryCollection(app.services, kept.ref, 'UADMIN');
     const goneIds = await documentIdsOf(app.services, gone.ref);
+    // The notice recorded for the kept workspace starts a one-off posting job that Agenda removes once it
+    // ran: wait for it, so the kept workspace's documents are compared with what stays (its waiting job).
+    const agendaJobs = app.runtime.connection.db!.collection(AGENDA_JOBS_COLLECTION);
+    await until('the kept workspace’s one-off jobs to finish', async () =>
+      (await agendaJobs.countDocuments({ 'data.workspace.teamId': kept.ref.teamId, name: { $ne: 'leads.import' } })) === 0 ? true : undefined,
+    );
     const keptBefore = await documentsMentioning(app.runtime.connection, kept.ref, await documentIdsOf(app.services, kept.ref));
 
     const admin = gone.as('UADMIN', { isAdmin: true });
