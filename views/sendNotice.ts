@@ -51,11 +51,21 @@ const ACTION_WORDS: Record<NoticeAction, { emoji: string; text: string }> = {
   replied: { emoji: ':speech_balloon:', text: 'Marked replied' },
   paused: { emoji: ':double_vertical_bar:', text: 'Paused' },
   resumed: { emoji: ':arrow_forward:', text: 'Resumed' },
+  filled: { emoji: ':pencil2:', text: 'Filled in' },
 };
 
-/** "Stopped by @Alex on Mar 5 at 9:00" */
+/** A lead field as the team reads it: its label, or a custom field's token. */
+function fieldName(field: string): string {
+  return field.startsWith('custom.') ? `{{${field}}}` : (LEAD_FIELD_LABELS[field] ?? field);
+}
+
+/** "Stopped by @Alex on Mar 5 at 9:00"; "Filled in `Company` by @Alex on Mar 5 at 9:00 and resumed: the held followup goes out at the next opening" */
 export function actionText(action: NonNullable<NoticeLine['action']>): string {
   const words = ACTION_WORDS[action.what];
+  if (action.what === 'filled') {
+    const fields = action.fields?.length ? ` ${codeList(action.fields.map(fieldName))}` : '';
+    return `${words.emoji} ${words.text}${fields} by ${userMention(action.by)} ${slackDate(action.at)} and resumed: the held followup goes out at the assistant’s next working time`;
+  }
   return `${words.emoji} ${words.text} by ${userMention(action.by)} ${slackDate(action.at)}`;
 }
 
@@ -64,7 +74,7 @@ function verbsFor(line: NoticeLine): NoticeVerb[] {
   const what = line.action?.what;
   if (line.kind === 'replied' || line.kind === 'unsubscribed' || line.kind === 'bounced') return ['view'];
   if (what === 'stopped' || what === 'replied') return ['view'];
-  if (line.kind === 'held') return what === 'resumed' ? ['view'] : ['fill', 'view'];
+  if (line.kind === 'held') return what === 'resumed' || what === 'filled' ? ['view'] : ['fill', 'view'];
   if (what === 'paused') return ['resume', 'stop', 'view'];
   return ['stop', 'replied', 'pause', 'view'];
 }
@@ -133,6 +143,11 @@ function fieldList(detail: string | null): string {
     .split(/[,\s]+/)
     .map((f) => f.trim())
     .filter(Boolean);
+  return codeList(fields);
+}
+
+/** "`First name`", "`First name` and `{{custom.plan}}`" (at most five). */
+function codeList(fields: readonly string[]): string {
   if (!fields.length) return 'a field the message needs';
   const codes = fields.slice(0, 5).map((f) => code(f, 60));
   return codes.length === 1 ? codes[0]! : `${codes.slice(0, -1).join(', ')} and ${codes[codes.length - 1]}`;
@@ -204,6 +219,11 @@ export function channelProblemMessage(problem: ChannelProblem): MessageView {
   return { text: `Followup notices for ${escapeMrkdwn(problem.assistantName, 80)} can’t be posted`, blocks: [{ type: 'section', text: mrkdwn(text) }] };
 }
 
+/** Said in the Fill in modal when saving took long enough to show "Saving…" first. */
+export function leadFieldsFilledText(leadLabel: string): string {
+  return `${bold(leadLabel, 150)}’s fields are filled in and they resumed: the held followup goes out at the assistant’s next working time.`;
+}
+
 /** What the clicker is told when their click changed nothing (already done, by whom). */
 export function noticeAnswerText(sentence: string): string {
   return escapeMrkdwn(sentence, 1000);
@@ -232,7 +252,7 @@ export const LEAD_FIELD_LABELS: Readonly<Record<string, string>> = {
 /** The lead's fields, the missing ones first: Save fills them in and resumes the held followups. */
 export function leadFieldsModal(model: LeadFieldsModel): ModalView {
   const blocks: KnownBlock[] = [
-    { type: 'section', text: mrkdwn(`Fill in ${fieldList(model.missing.join(','))} for ${bold(model.leadLabel, 150)}. Saving resumes their followups; the held one is sent at the next opening.`) },
+    { type: 'section', text: mrkdwn(`Fill in ${codeList(model.missing.map(fieldName))} for ${bold(model.leadLabel, 150)}. Saving resumes their followups; the held one is sent at the next opening.`) },
   ];
   const standard = Object.keys(LEAD_FIELD_LABELS);
   const customNames = Object.keys(model.custom);

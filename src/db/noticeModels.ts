@@ -7,7 +7,8 @@ import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { Clock } from '../clock.js';
 import { NOTICE_KINDS, type NoticeKind } from '../services/notices/types.js';
 
-export const NOTICE_ACTIONS = ['stopped', 'replied', 'paused', 'resumed'] as const;
+/** `filled`: a held followup's missing fields were filled in and the lead resumed (Fill in and resume). */
+export const NOTICE_ACTIONS = ['stopped', 'replied', 'paused', 'resumed', 'filled'] as const;
 export type NoticeAction = (typeof NOTICE_ACTIONS)[number];
 
 /** What a button did to the lead, as the notice then shows it. */
@@ -16,6 +17,8 @@ export interface NoticeActionDoc {
   by: string;
   byName: string;
   at: Date;
+  /** filled: the fields that changed (`firstName`, `custom.deal_size`). */
+  fields?: string[];
 }
 
 /** A Slack message: the channel and its `ts`. */
@@ -153,7 +156,7 @@ export function createNoticeModels(connection: Connection, clock: Clock): Notice
       lastError: { type: String, default: null },
       retryAt: { type: Date, default: null },
       action: {
-        type: new Schema<NoticeActionDoc>({ what: { type: String, enum: NOTICE_ACTIONS, required: true }, by: String, byName: String, at: Date }, { _id: false }),
+        type: new Schema<NoticeActionDoc>({ what: { type: String, enum: NOTICE_ACTIONS, required: true }, by: String, byName: String, at: Date, fields: { type: [String], default: undefined } }, { _id: false }),
         default: null,
       },
     },

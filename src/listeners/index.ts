@@ -18,6 +18,7 @@ import * as assistantOptions from './options/assistants.js';
 import * as customMessageActions from './actions/customMessages.js';
 import * as leadActions from './actions/leads.js';
 import * as noticeActions from './actions/notices.js';
+import * as noticeViews from './views/notices.js';
 import * as leadViews from './views/leads.js';
 import * as leadOptions from './options/leads.js';
 import * as leadImportViews from './views/leadImport.js';
@@ -46,6 +47,7 @@ export function registerListeners(app: App, services: Services, logger: Logger):
   customMessageActions.register(app, services, logger);
   leadActions.register(app, services, logger);
   noticeActions.register(app, services, logger);
+  noticeViews.register(app, services, logger);
   leadViews.register(app, services, logger);
   leadOptions.register(app, services, logger);
   leadImportViews.register(app, services, logger);

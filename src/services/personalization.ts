@@ -57,6 +57,18 @@ export function fillTokens(text: string, values: TokenValues): { readonly text: 
   return { text: filled, missing: [...missing] };
 }
 
+const LEAD_FIELD_OF_TOKEN: Readonly<Partial<Record<Token, string>>> = { first_name: 'firstName', last_name: 'lastName', full_name: 'firstName', company: 'company', title: 'title' };
+
+/**
+ * The lead's field a token reads (`first_name` → `firstName`, `custom.Deal Size` → `custom.deal_size`;
+ * `full_name` needs at least the first name), or null for a token no lead field fills (the sender's).
+ */
+export function leadFieldOfToken(token: string): string | null {
+  const custom = customName(token.trim());
+  if (custom !== null) return `${CUSTOM_TOKEN_PREFIX}${custom}`;
+  return LEAD_FIELD_OF_TOKEN[token.trim() as Token] ?? null;
+}
+
 /** Fills tokens; a missing value uses the token's fallback, or nothing. */
 export function renderTokens(text: string, values: TokenValues): string {
   return fillTokens(text, values).text;

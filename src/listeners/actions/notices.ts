@@ -5,9 +5,9 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, OverflowAction,
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
-import { toNoticeLine } from '../../services/notices/posting.js';
 import { NOTICE_CHANGES, type NoticeChange } from '../../services/notices/actions.js';
-import { NOTICE, noticeAnswerText, noticeMessage } from '../../../views/sendNotice.js';
+import { leadFieldsModal, NOTICE, noticeAnswerText } from '../../../views/sendNotice.js';
+import { showOnNotice } from '../flows/notices.js';
 import { leadDetailsMessage } from '../../../views/leadMessages.js';
 import { notice as noticeText } from '../../../views/message.js';
 import { actionIdPrefix, actorOf, answeringFailures, workspaceOf } from '../context.js';
@@ -33,14 +33,7 @@ export function register(app: App, services: Services, logger: Logger): void {
     const ts = body.message?.ts;
     const channel = body.channel?.id;
     // The notice's own message shows the change in place; a digest line (or a stale copy) is answered to the clicker.
-    // A button (not a digest line's menu) sits on the notice's own message, which may be clicked before the poster
-    // has recorded its ts (it posts first, then records): that is still the notice's message.
-    const own = result.notice.message ? result.notice.message.ts === ts : click.onNotice;
-    if (result.changed && ts && channel && own && !result.notice.digestId) {
-      const assistant = await services.assistants.get(ref, result.notice.assistantId).catch(() => null);
-      await client.chat.update({ channel, ts, ...noticeMessage({ assistantName: assistant?.name ?? 'Assistant', notice: toNoticeLine(result.notice) }) });
-      return;
-    }
+    if (result.changed && ts && channel && (await showOnNotice(services, client, ref, result.notice, { channel, ts, onNotice: click.onNotice }))) return;
     await respond({ response_type: 'ephemeral', replace_original: false, text: noticeAnswerText(result.sentence) });
   }
 
@@ -52,18 +45,17 @@ export function register(app: App, services: Services, logger: Logger): void {
     await respond({ response_type: 'ephemeral', replace_original: false, ...leadDetailsMessage(lead, views, next) });
   }
 
+  /** Fill in and resume: the lead's fields in a modal, the missing ones marked (views/notices.ts saves it). */
+  async function fill(noticeId: string, { body, client }: Click): Promise<void> {
+    const ref = workspaceOf(body);
+    const form = await services.noticeActions.fillForm(await actorOf(client, ref, body.user.id), noticeId);
+    await client.views.open({ trigger_id: body.trigger_id, view: leadFieldsModal(form) });
+  }
+
   async function act(verb: Verb, noticeId: string, click: Click): Promise<void> {
     await answeringFailures(click.respond, logger, `Notice: ${verb}`, async () => {
       if (verb === 'view') return view(noticeId, click);
-      if (verb === 'fill') {
-        // Editing a lead's fields from Slack is not built yet: say how to get the followup going.
-        await click.respond({
-          response_type: 'ephemeral',
-          replace_original: false,
-          ...noticeText('Filling in a lead’s fields from here is not available yet. Stop this lead, then add them again with the missing field filled in (`/schedule lead add`), or give the custom message a fallback such as `{{first_name|there}}` and resume the lead.'),
-        });
-        return;
-      }
+      if (verb === 'fill') return fill(noticeId, click);
       return change(verb, noticeId, click);
     });
   }

@@ -31,7 +31,7 @@ import { assertMayActOnLeads, DomainError, ValidationError, workspaceKey, type A
 import { toSchedule, type ListPage, type Schedule } from '../schedules.js';
 import { scheduleLock, withLocks } from '../locks.js';
 import { dueFields, planFollowups, replanFollowups, resumedFollowups, type PlannedFollowup } from './plan.js';
-import { validateLead, type LeadFieldErrors, type ValidLead } from './schema.js';
+import { customFieldKey, validateLead, type LeadFieldErrors, type ValidLead } from './schema.js';
 
 export { leadInputSchema, validateLead, customFieldKey, type LeadInput, type ValidLead, type LeadFieldErrors } from './schema.js';
 export { ENROLLMENT_STATES, STOP_REASONS, type EnrollmentState, type StopReason } from '../../db/models.js';
@@ -146,6 +146,34 @@ export interface ChangeOptions {
   readonly reason?: string;
 }
 
+/** A lead's fields as a form changes them: only those given change; a custom field given empty is removed. */
+export interface LeadFieldsInput {
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly company?: string;
+  readonly title?: string;
+  readonly phone?: string;
+  readonly industry?: string;
+  /** By name (as its token writes it: `deal_size` for `{{custom.deal_size}}`). */
+  readonly custom?: Readonly<Record<string, string>>;
+}
+
+export interface UpdateFieldsOptions {
+  /** Fields that must have a value afterwards (`firstName`, `custom.deal_size`): what a held followup needs. */
+  readonly required?: readonly string[];
+  /** A paused enrollment of the lead to resume with the same write (a held followup goes out at its next opening). */
+  readonly resumeEnrollmentId?: string;
+}
+
+export interface UpdateFieldsResult {
+  readonly lead: LeadDetails;
+  /** The fields whose value changed (`firstName`, `custom.deal_size`), in the lead's order. */
+  readonly changed: readonly string[];
+}
+
+/** The standard fields a lead's form edits, in order. */
+export const EDITABLE_LEAD_FIELDS = ['firstName', 'lastName', 'company', 'title', 'phone', 'industry'] as const;
+
 export interface LeadService {
   /**
    * Validates each lead and enrolls the good ones, in one go (inserts in bulk). One result per
@@ -166,6 +194,13 @@ export interface LeadService {
   resume(actor: Actor, leadId: string, options?: ChangeOptions): Promise<LeadDetails>;
   stop(actor: Actor, leadId: string, reason: StopReason, options?: ChangeOptions & { readonly note?: string }): Promise<LeadDetails>;
   /**
+   * Changes a lead's fields (validated as when adding; a ValidationError names each bad field and
+   * nothing is written). With `resumeEnrollmentId`, the fields and the resume are one version of that
+   * enrollment: refused, writing nothing, when it is no longer paused (stopped, or resumed by someone
+   * else meanwhile), so two submits at once have one effect and a stop is never undone.
+   */
+  updateFields(actor: Actor, leadId: string, fields: LeadFieldsInput, options?: UpdateFieldsOptions): Promise<UpdateFieldsResult>;
+  /**
    * Plans an enrollment's unsent followups again from its last sent (or start) time, with its
    * schedule's current steps and its assistant's current rules (after a schedule edit or an
    * assistant change). Only active enrollments change; false when there was nothing to do.
@@ -182,6 +217,9 @@ const PER_PAGE = 10;
 const MAX_START_DISTANCE_MS = 366 * 24 * 3600_000;
 /** A version claim older than this whose enrollment never reached it was left by a crashed writer. */
 const STALE_CLAIM_MS = 30_000;
+
+/** The standard fields as sentences name them. */
+const FIELD_WORDS: Readonly<Record<string, string>> = { firstName: 'first name', lastName: 'last name', company: 'company', title: 'title', phone: 'phone', industry: 'industry' };
 
 export const STOP_REASON_LABELS: Record<StopReason, string> = {
   replied: 'replied',
@@ -288,6 +326,8 @@ export async function writeEnrollmentChange(
   actor: Actor,
   id: Types.ObjectId,
   change: (doc: EnrollmentDoc) => EnrollmentChange | null,
+  /** Runs once this writer holds the claim, before the enrollment is written: what must land with the change (a lead's fields before its resume). A throw writes nothing. */
+  beforeWrite?: (doc: EnrollmentDoc) => Promise<void>,
 ): Promise<EnrollmentDoc | null> {
   const { Enrollment, VersionClaim } = models;
   for (let attempt = 0; attempt < 10; attempt++) {
@@ -309,6 +349,7 @@ export async function writeEnrollmentChange(
     }
     const now = clock.now();
     try {
+      await beforeWrite?.(doc);
       await Enrollment.updateOne(
         { _id: id },
         {
@@ -450,6 +491,30 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
   async function stepsOf(workspace: string, scheduleId: Types.ObjectId): Promise<Schedule['steps'] | null> {
     const doc = await Schedule.findOne({ _id: scheduleId, workspace }).lean<ScheduleDoc>();
     return doc ? toSchedule(doc).steps : null;
+  }
+
+  /** A paused enrollment resumed now: its remaining followups move by the time spent paused, then to working time. */
+  function resumeChange(doc: EnrollmentDoc, steps: Schedule['steps'], calendar: PreparedCalendar, reason?: string): EnrollmentChange | null {
+    if (doc.state !== 'paused') return null;
+    const now = clock.now();
+    const pausedMs = now.getTime() - (doc.pausedAt ?? now).getTime();
+    const followups = resumedFollowups(toEnrollment(doc), steps, calendar, pausedMs);
+    return {
+      set: { state: 'active', pausedAt: null, followups: followups.map(toFollowupDoc), ...dueFields(followups, now) },
+      history: { action: 'resumed', reason: reason ? `${reason}, after ${pausedFor(pausedMs)} paused` : `after ${pausedFor(pausedMs)} paused` },
+    };
+  }
+
+  /** Why a held enrollment can't be resumed with new fields: its state now, and who put it there. */
+  function notResumable(lead: LeadDoc, doc: EnrollmentDoc): DomainError {
+    const label = leadLabel(toLead(lead));
+    const last = [...(doc.history ?? [])].reverse().find((h) => h.action === 'stopped' || h.action === 'resumed' || h.action === 'completed');
+    const by = last?.byName ? ` by ${last.byName}` : '';
+    if (doc.state === 'stopped') {
+      return new DomainError('invalid', `${label} was stopped${doc.stopReason ? ` (${STOP_REASON_LABELS[doc.stopReason]})` : ''}${by} meanwhile, so they are not resumed and nothing was changed.`);
+    }
+    if (doc.state === 'active') return new DomainError('invalid', `${label} was already resumed${by}: nothing was changed.`);
+    return new DomainError('invalid', `${label}’s schedule is ${doc.state}: nothing was changed.`);
   }
 
   /** What a state change says when nothing could change: the lead's current state, in a sentence. */
@@ -648,16 +713,7 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
       for (const e of enrollments.filter((e) => e.state === 'paused')) {
         const [calendar, steps] = await Promise.all([calendarOf(lead.workspace, e.assistantId), stepsOf(lead.workspace, e.scheduleId)]);
         if (!calendar || !steps) throw new DomainError('invalid', `${leadLabel(toLead(lead))}’s assistant or schedule was deleted: stop this lead and add them again.`);
-        const done = await changeEnrollment(actor, e._id, (doc) => {
-          if (doc.state !== 'paused') return null;
-          const now = clock.now();
-          const pausedMs = now.getTime() - (doc.pausedAt ?? now).getTime();
-          const followups = resumedFollowups(toEnrollment(doc), steps, calendar, pausedMs);
-          return {
-            set: { state: 'active', pausedAt: null, followups: followups.map(toFollowupDoc), ...dueFields(followups, now) },
-            history: { action: 'resumed', reason: `after ${pausedFor(pausedMs)} paused` },
-          };
-        });
+        const done = await changeEnrollment(actor, e._id, (doc) => resumeChange(doc, steps, calendar));
         if (done) changed++;
       }
       if (!changed) throw nothingTo('resumed', lead, await enrollmentsToChange(actor.workspace, lead, options));
@@ -684,6 +740,58 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
       }
       if (!changed) throw nothingTo('stopped', lead, await enrollmentsToChange(actor.workspace, lead, options));
       return details(actor.workspace, lead);
+    },
+
+    async updateFields(actor, leadId, fields, options = {}) {
+      assertMayActOnLeads(actor);
+      const lead = await loadLead(actor.workspace, leadId);
+      const current = toLead(lead);
+      const custom: Record<string, string> = Object.fromEntries(current.custom.map((c) => [c.name, c.value]));
+      for (const [name, value] of Object.entries(fields.custom ?? {})) {
+        if (typeof value === 'string' && value.trim() === '') delete custom[name];
+        else custom[name] = value;
+      }
+      const given = Object.fromEntries(EDITABLE_LEAD_FIELDS.map((key) => [key, fields[key] ?? current[key]]));
+      const checked = validateLead({ email: current.email, ...given, tags: [...current.tags], custom });
+      if (!checked.ok) throw new ValidationError(checked.errors);
+      const next = checked.lead;
+      const missing: Record<string, string> = {};
+      for (const field of options.required ?? []) {
+        const value = field.startsWith('custom.') ? next.custom[customFieldKey(field.slice('custom.'.length))] : next[field as (typeof EDITABLE_LEAD_FIELDS)[number]];
+        if (!value) missing[field] = `Fill in ${field.startsWith('custom.') ? `{{${field}}}` : `the ${FIELD_WORDS[field] ?? field}`}: the held followup needs it.`;
+      }
+      if (Object.keys(missing).length) throw new ValidationError(missing);
+
+      const before = Object.fromEntries(current.custom.map((c) => [c.name, c.value]));
+      const changed = [
+        ...EDITABLE_LEAD_FIELDS.filter((key) => next[key] !== current[key]),
+        ...[...new Set([...Object.keys(before), ...Object.keys(next.custom)])].filter((name) => before[name] !== next.custom[name]).map((name) => `custom.${name}`),
+      ];
+      const write = async () => {
+        if (!changed.length) return;
+        const set: Partial<LeadDoc> = { ...Object.fromEntries(EDITABLE_LEAD_FIELDS.map((key) => [key, next[key]])), custom: Object.entries(next.custom).map(([name, value]) => ({ name, value })), updatedAt: clock.now() };
+        await Lead.updateOne({ _id: lead._id, workspace: lead.workspace }, { $set: set }, { timestamps: false });
+      };
+      if (!options.resumeEnrollmentId) {
+        await write();
+        return { lead: await details(actor.workspace, lead), changed };
+      }
+
+      const enrollmentId = parseObjectId(options.resumeEnrollmentId);
+      const enrollment = enrollmentId ? await Enrollment.findOne({ _id: enrollmentId, workspace: lead.workspace, leadId: lead._id }).lean<EnrollmentDoc>() : null;
+      if (!enrollment) throw new DomainError('not_found', `${leadLabel(current)} no longer follows that schedule.`);
+      if (enrollment.state !== 'paused') throw notResumable(lead, enrollment);
+      const [calendar, steps] = await Promise.all([calendarOf(lead.workspace, enrollment.assistantId), stepsOf(lead.workspace, enrollment.scheduleId)]);
+      if (!calendar || !steps) throw new DomainError('invalid', `${leadLabel(current)}’s assistant or schedule was deleted: stop this lead and add them again.`);
+      const reason = changed.length ? `filled in ${changed.map((f) => (f.startsWith('custom.') ? f : (FIELD_WORDS[f] ?? f))).join(', ')}` : 'fields checked';
+      // The fields are written while this writer holds the enrollment's next version: of two submits one
+      // writes, and a stop that came first leaves the fields as they were.
+      const resumed = await writeEnrollmentChange(models, clock, actor, enrollment._id, (doc) => resumeChange(doc, steps, calendar, reason), write);
+      if (!resumed) {
+        const now = await Enrollment.findOne({ _id: enrollment._id }).lean<EnrollmentDoc>();
+        throw notResumable(lead, now ?? enrollment);
+      }
+      return { lead: await details(actor.workspace, lead), changed };
     },
 
     async replanEnrollment(actor, enrollmentId, reason) {

@@ -5,7 +5,8 @@ import type { Clock } from '../../clock.js';
 import type { Models } from '../../db/models.js';
 import type { NoticeAction, NoticeDoc } from '../../db/noticeModels.js';
 import { assertMayActOnLeads, DomainError, workspaceKey, type Actor } from '../domain.js';
-import type { LeadDetails, LeadService } from '../leads/index.js';
+import { leadLabel, STOP_REASON_LABELS, type LeadDetails, type LeadFieldsInput, type LeadService } from '../leads/index.js';
+import { leadFieldOfToken } from '../personalization.js';
 import { parseObjectId } from '../../db/models.js';
 
 export const NOTICE_CHANGES = ['stop', 'replied', 'pause', 'resume'] as const;
@@ -21,9 +22,38 @@ export interface NoticeActionResult {
   readonly sentence: string;
 }
 
+export interface FillForm {
+  readonly noticeId: string;
+  readonly leadLabel: string;
+  /** The fields the held followup needs (`firstName`, `custom.deal_size`). */
+  readonly missing: readonly string[];
+  /** The lead's standard fields, by name (`firstName`). */
+  readonly values: Readonly<Record<string, string>>;
+  /** The lead's custom fields, by name. */
+  readonly custom: Readonly<Record<string, string>>;
+}
+
+/** The lead fields a held notice's detail names (its tokens, as the dispatcher wrote them); none for a hold of another kind. */
+export function missingLeadFields(detail: string | null): string[] {
+  const tokens = (detail ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  return [...new Set(tokens.map(leadFieldOfToken).filter((f): f is string => f !== null))];
+}
+
 export interface NoticeActionService {
   /** Guests and people of another workspace are refused (assertMayActOnLeads), before anything is read. */
   act(actor: Actor, noticeId: string, change: NoticeChange): Promise<NoticeActionResult>;
+  /**
+   * Fill in and resume, the form: the lead's fields and those the held followup misses. Refused when
+   * the notice is not a held followup's, when the lead is no longer paused, or when what is missing is
+   * not a field of the lead (a sender email, a deleted custom message).
+   */
+  fillForm(actor: Actor, noticeId: string): Promise<FillForm>;
+  /**
+   * Fill in and resume, the save: the fields through the lead service (validated, the missing ones
+   * required, written with the resume as one version of the enrollment), then the notice records who
+   * filled what.
+   */
+  fill(actor: Actor, noticeId: string, fields: LeadFieldsInput): Promise<NoticeActionResult>;
   /** View lead: the notice's lead with its enrollments, for those who may act on it. */
   lead(actor: Actor, noticeId: string): Promise<{ readonly notice: NoticeDoc; readonly lead: LeadDetails }>;
 }
@@ -39,10 +69,48 @@ export function createNoticeActionService(models: Models, clock: Clock, leads: L
     return notice;
   }
 
+  async function heldNotice(actor: Actor, noticeId: string): Promise<NoticeDoc> {
+    const notice = await noticeFor(actor, noticeId);
+    if (notice.kind !== 'held') throw new DomainError('invalid', 'Only a held followup’s notice fills in the lead’s fields.');
+    return notice;
+  }
+
   return {
     async lead(actor, noticeId) {
       const notice = await noticeFor(actor, noticeId);
       return { notice, lead: await leads.get(actor.workspace, notice.leadId) };
+    },
+
+    async fillForm(actor, noticeId) {
+      const notice = await heldNotice(actor, noticeId);
+      const details = await leads.get(actor.workspace, notice.leadId);
+      const enrollment = details.enrollments.find((e) => e.id === notice.enrollmentId);
+      const label = leadLabel(details);
+      if (!enrollment) throw new DomainError('not_found', `${label} no longer follows that schedule.`);
+      if (enrollment.state === 'stopped') throw new DomainError('invalid', `${label} is stopped${enrollment.stopReason ? ` (${STOP_REASON_LABELS[enrollment.stopReason]})` : ''}: there is nothing to resume.`);
+      if (enrollment.state !== 'paused') throw new DomainError('invalid', `${label} is ${enrollment.state === 'active' ? 'already resumed' : enrollment.state}: there is nothing to resume.`);
+      const missing = missingLeadFields(notice.detail);
+      if (!missing.length) {
+        throw new DomainError(
+          'invalid',
+          `This followup is held for ${notice.detail ?? 'a reason'} rather than a field of the lead: fix that first, then resume ${label} with /schedule lead resume ${details.email}.`,
+        );
+      }
+      return {
+        noticeId: String(notice._id),
+        leadLabel: label,
+        missing,
+        values: { firstName: details.firstName, lastName: details.lastName, company: details.company, title: details.title, phone: details.phone, industry: details.industry },
+        custom: Object.fromEntries(details.custom.map((c) => [c.name, c.value])),
+      };
+    },
+
+    async fill(actor, noticeId, fields) {
+      const notice = await heldNotice(actor, noticeId);
+      const { changed } = await leads.updateFields(actor, notice.leadId, fields, { required: missingLeadFields(notice.detail), resumeEnrollmentId: notice.enrollmentId });
+      const action = { what: 'filled' as const, by: actor.userId, byName: actor.name, at: clock.now(), fields: [...changed] };
+      await Notice.updateOne({ _id: notice._id }, { $set: { action } });
+      return { notice: { ...notice, action }, changed: true, sentence: `${notice.leadLabel}: filled in and resumed.` };
     },
 
     async act(actor, noticeId, change) {
