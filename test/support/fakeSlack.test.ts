@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebClient, LogLevel as WebLogLevel } from '@slack/web-api';
 import { App, LogLevel } from '@slack/bolt';
-import { FakeSlackError, LIMITS, POST_BURST, startFakeSlack, validateMessageBlocks, validateView, viewBytes, type FakeSlack, type JsonObject } from './fakeSlack.js';
+import { FakeSlackError, LIMITS, MANIFEST_BOT_SCOPES, POST_BURST, startFakeSlack, validateMessageBlocks, validateView, viewBytes, type FakeSlack, type JsonObject } from './fakeSlack.js';
 import { SlackDriver } from './slackDriver.js';
 
 // These tests provoke Slack errors on purpose; the client would log each one.
@@ -603,8 +603,28 @@ describe('auth, users and conversations', () => {
     expect((await client.conversations.info({ channel: 'CRANDOM' })).channel).toMatchObject({ id: 'CRANDOM', is_member: false });
     expect((await slackFailure(client.conversations.info({ channel: 'CSECRET' }))).error).toBe('channel_not_found');
     fake.addChannel({ id: 'CJOIN', name: 'joinme' });
+    // conversations.join needs channels:join, which the app does not ask for (it never joins by itself).
+    expect((await slackFailure(client.conversations.join({ channel: 'CJOIN' }))).error).toBe('missing_scope');
+    fake.setScopes(fake.botToken, [...MANIFEST_BOT_SCOPES, 'channels:join']);
     expect((await client.conversations.join({ channel: 'CJOIN' })).channel).toMatchObject({ is_member: true });
     expect((await client.chat.postMessage({ channel: 'CJOIN', text: 'now I can' })).ok).toBe(true);
+  });
+
+  test('a token carries the scopes it was installed with: a call without its scope is answered missing_scope, with needed and provided', async () => {
+    const team = fake.addTeam({ id: 'TSCOPES', scopes: ['commands', 'channels:read'] });
+    fake.addUser({ id: 'USCOPE', teamId: team.id });
+    fake.addChannel({ id: 'CSCOPEPRIV', teamId: team.id, name: 'private', isPrivate: true, botIsMember: true });
+    fake.addChannel({ id: 'CSCOPEPUB', teamId: team.id, name: 'public' });
+    const narrow = new WebClient(team.botToken, { slackApiUrl: fake.apiUrl, logger: quiet, retryConfig: { retries: 0 } });
+    const data = (call: Promise<unknown>) => call.then(() => ({ ok: true }), (e: { data?: unknown }) => e.data);
+    expect(await data(narrow.users.info({ user: 'USCOPE' }))).toMatchObject({ ok: false, error: 'missing_scope', needed: 'users:read', provided: 'commands,channels:read' });
+    expect(await data(narrow.chat.postMessage({ channel: 'CSCOPEPUB', text: 'hi' }))).toMatchObject({ error: 'missing_scope', needed: 'chat:write' });
+    expect(await data(narrow.conversations.info({ channel: 'CSCOPEPRIV' }))).toMatchObject({ error: 'missing_scope', needed: 'groups:read' });
+    expect(await data(narrow.conversations.info({ channel: 'CSCOPEPUB' }))).toMatchObject({ ok: true });
+    expect(await data(narrow.auth.test())).toMatchObject({ ok: true });
+    // A token made here without naming scopes has manifest.yml's, as an install from the manifest would.
+    expect(MANIFEST_BOT_SCOPES).toEqual(expect.arrayContaining(['chat:write', 'users:read', 'files:read']));
+    expect((await client.users.info({ user: fake.botUserId })).ok).toBe(true);
   });
 });
 

@@ -26,6 +26,7 @@ export {
 export {
   FakeSlack,
   POST_BURST,
+  MANIFEST_BOT_SCOPES,
   startFakeSlack,
   type ApiCall,
   type FakeChannel,

@@ -55,6 +55,8 @@ interface IssuedToken {
   /** Milliseconds; undefined = never expires. */
   expiresAt: number | undefined;
   revoked: boolean;
+  /** The scopes the installer approved (the authorize URL's `scope`). */
+  scopes: ReadonlySet<string>;
 }
 
 interface IssuedCode {
@@ -88,8 +90,8 @@ export class FakeOAuth {
   private readonly sessions = new Map<string, FakeSession>();
   private readonly codes = new Map<string, IssuedCode>();
   private readonly tokens = new Map<string, IssuedToken>();
-  /** Refresh token -> the grant it refreshes; deleted once used (each refresh gives a new one). */
-  private readonly refreshTokens = new Map<string, Grant>();
+  /** Refresh token -> the grant it refreshes (and its scopes); deleted once used (each refresh gives a new one). */
+  private readonly refreshTokens = new Map<string, { grant: Grant; scopes: ReadonlySet<string> }>();
 
   constructor(private readonly world: OAuthWorld) {}
 
@@ -98,6 +100,11 @@ export class FakeOAuth {
     const id = randomBytes(12).toString('hex');
     this.sessions.set(id, { ...session });
     return `d=${id}`;
+  }
+
+  /** The scopes a token this module issued carries, or undefined for another token. */
+  scopesOf(token: string): ReadonlySet<string> | undefined {
+    return this.tokens.get(token)?.scopes;
   }
 
   /** True when `token` is one this module issued (the server asks before answering invalid_auth). */
@@ -186,7 +193,7 @@ export class FakeOAuth {
     // When the authorize step named a redirect_uri, the exchange must name the same one.
     if (code.redirectUri !== undefined && args.redirect_uri !== code.redirectUri) return { ok: false, error: 'bad_redirect_uri' };
     code.used = true;
-    const { token, rotation } = this.issue(code.grant);
+    const { token, rotation } = this.issue(code.grant, scopeSet(code.scopes));
     const grant = code.grant;
     const enterpriseId = grant.enterpriseId;
     return {
@@ -206,16 +213,17 @@ export class FakeOAuth {
 
   private refresh(args: JsonObject): JsonObject {
     const refreshToken = typeof args.refresh_token === 'string' ? args.refresh_token : '';
-    const grant = this.refreshTokens.get(refreshToken);
-    if (!grant) return { ok: false, error: 'invalid_refresh_token' };
+    const refreshed = this.refreshTokens.get(refreshToken);
+    if (!refreshed) return { ok: false, error: 'invalid_refresh_token' };
     this.refreshTokens.delete(refreshToken);
-    const { token, rotation } = this.issue(grant);
+    const { grant, scopes } = refreshed;
+    const { token, rotation } = this.issue(grant, scopes);
     return {
       ok: true,
       app_id: this.world.appId,
       token_type: 'bot',
       access_token: token,
-      scope: '',
+      scope: [...scopes].join(','),
       bot_user_id: this.world.botUserId,
       team: grant.kind === 'team' ? { id: grant.teamId } : null,
       enterprise: grant.enterpriseId ? { id: grant.enterpriseId } : null,
@@ -224,16 +232,16 @@ export class FakeOAuth {
     };
   }
 
-  private issue(grant: Grant): { token: string; rotation: JsonObject } {
+  private issue(grant: Grant, scopes: ReadonlySet<string>): { token: string; rotation: JsonObject } {
     const owner = grant.kind === 'org' ? grant.enterpriseId : grant.teamId;
     const token = `${this.app.tokenRotation ? 'xoxe.' : ''}xoxb-${owner}-${randomBytes(12).toString('hex')}`;
     const expiresAt = this.app.tokenRotation ? this.world.now() + this.app.tokenLifetimeSeconds * 1000 : undefined;
-    this.tokens.set(token, { grant, expiresAt, revoked: false });
+    this.tokens.set(token, { grant, expiresAt, revoked: false, scopes });
     if (grant.kind === 'team') this.world.installed(grant.teamId, token);
     else for (const team of this.world.teamsOf(grant.enterpriseId)) this.world.installed(team.id, token);
     if (!this.app.tokenRotation) return { token, rotation: {} };
     const refreshToken = `xoxe-1-${randomBytes(16).toString('hex')}`;
-    this.refreshTokens.set(refreshToken, grant);
+    this.refreshTokens.set(refreshToken, { grant, scopes });
     return { token, rotation: { refresh_token: refreshToken, expires_in: this.app.tokenLifetimeSeconds } };
   }
 
@@ -252,7 +260,7 @@ export class FakeOAuth {
   revoke(grant: { teamId: string } | { enterpriseId: string }): void {
     const key = 'teamId' in grant ? `team:${grant.teamId}` : `org:${grant.enterpriseId}`;
     for (const issued of this.tokens.values()) if (grantKey(issued.grant) === key) issued.revoked = true;
-    for (const [refreshToken, g] of this.refreshTokens) if (grantKey(g) === key) this.refreshTokens.delete(refreshToken);
+    for (const [refreshToken, r] of this.refreshTokens) if (grantKey(r.grant) === key) this.refreshTokens.delete(refreshToken);
     if ('teamId' in grant) this.world.installed(grant.teamId, undefined);
     else for (const team of this.world.teamsOf(grant.enterpriseId)) this.world.installed(team.id, undefined);
   }
@@ -268,4 +276,9 @@ function clientCredentials(args: JsonObject, basicAuth: string | undefined): { c
 
 function page(status: number, error: string): HttpAnswer {
   return { status, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: `<html><body><h1>Slack</h1><p id="error">${error}</p></body></html>` };
+}
+
+/** The `scope` of an authorize URL ("commands,users:read") as a set. */
+function scopeSet(scopes: string): ReadonlySet<string> {
+  return new Set(scopes.split(/[\s,]+/).filter(Boolean));
 }

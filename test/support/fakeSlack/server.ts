@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { LIMITS, chars, deepCopy, isObj, validateMessageBlocks, viewRefusal, type JsonObject } from './blockKit.js';
 import { FakeSlackError, Modals, withGeneratedIds, type CloseOutcome, type FakeView, type ViewResponseOutcome } from './modals.js';
 import { FakeOAuth } from './oauth.js';
@@ -237,6 +238,34 @@ type Handler = (args: JsonObject, team: FakeTeam) => MethodResult;
 const RATE_LIMITS: Readonly<Record<string, number>> = { 'chat.update': 50, 'files.info': 50 };
 
 /**
+ * The bot-token scopes each Web API method needs, as Slack's method pages list them (any one of a
+ * list will do). Views and auth.test need none. conversations.info's depends on the channel (see
+ * `scopesNeeded`). A call whose token lacks them is answered `missing_scope` with `needed` and `provided`.
+ */
+const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  'auth.test': [],
+  'chat.postMessage': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'views.open': [],
+  'views.push': [],
+  'views.update': [],
+  'views.publish': [],
+  'users.info': ['users:read'],
+  'conversations.join': ['channels:join'],
+  'files.info': ['files:read'],
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
+};
+
+/** The bot scopes manifest.yml asks for: what a token made without "Add to Slack" carries, as an app installed from the manifest. */
+export const MANIFEST_BOT_SCOPES: readonly string[] = (() => {
+  const manifest = readFileSync(new URL('../../../manifest.yml', import.meta.url), 'utf8');
+  const bot = /scopes:\n\s+bot:\n((?:\s+(?:#.*|- \S+)\n)+)/.exec(manifest)?.[1] ?? '';
+  return [...bot.matchAll(/- (\S+)/g)].map((m) => m[1]!);
+})();
+
+/**
  * chat.postMessage into one channel (Slack's rate limits page: "Posting messages: 1 per second.
  * Short bursts >1 allowed. If you attempt bursts, there is no guarantee that messages will be
  * posted"): a token bucket per workspace and channel that refills one post a second and holds a
@@ -272,6 +301,8 @@ export class FakeSlack {
   private readonly teams = new Map<string, FakeTeam>();
   /** Bot token -> team id: as in Slack, a token acts for the one workspace it was issued in. */
   private readonly tokens = new Map<string, string>();
+  /** Bot token -> the scopes it was installed with (tokens from "Add to Slack": oauth.ts knows theirs). */
+  private readonly tokenScopes = new Map<string, ReadonlySet<string>>();
   private tsSeq = 0;
   private readonly handlers: Record<string, Handler>;
   /** "Add to Slack": the authorize page, oauth.v2.access, apps.uninstall, and the tokens they issue (oauth.ts). */
@@ -366,7 +397,7 @@ export class FakeSlack {
    * A workspace, with the app installed in it (Slack issues a bot token that works for that team only),
    * or not yet (`installed: false`: "Add to Slack" installs it through oauth).
    */
-  addTeam(input: { id: string; domain?: string; enterpriseId?: string; installed?: boolean }): FakeTeam {
+  addTeam(input: { id: string; domain?: string; enterpriseId?: string; installed?: boolean; /** The bot token's scopes; default manifest.yml's. */ scopes?: readonly string[] }): FakeTeam {
     const existing = this.teams.get(input.id);
     if (existing) return existing;
     const installed = input.installed ?? true;
@@ -377,8 +408,16 @@ export class FakeSlack {
       botToken: installed ? `xoxb-${input.id}-${randomBytes(12).toString('hex')}` : '',
     };
     this.teams.set(team.id, team);
-    if (installed) this.tokens.set(team.botToken, team.id);
+    if (installed) {
+      this.tokens.set(team.botToken, team.id);
+      this.tokenScopes.set(team.botToken, new Set(input.scopes ?? MANIFEST_BOT_SCOPES));
+    }
     return team;
+  }
+
+  /** Gives a bot token other scopes, as installing the app again with another manifest would. */
+  setScopes(token: string, scopes: readonly string[]): void {
+    this.tokenScopes.set(token, new Set(scopes));
   }
 
   /** The bot token of a workspace the app is installed in, or undefined. */
@@ -710,12 +749,30 @@ export class FakeSlack {
       team = this.teams.get(found.teamId);
     }
     if (!team) return { ok: false, error: 'invalid_auth' };
+    const missing = this.missingScope(method, args, token, team);
+    if (missing) return missing;
     try {
       return handler(args, team);
     } catch (error) {
       if (error instanceof FakeSlackError) return { ok: false, error: error.code };
       throw error;
     }
+  }
+
+  /** Slack's refusal of a call whose token lacks every scope the method accepts, or undefined. */
+  private missingScope(method: string, args: JsonObject, token: string, team: FakeTeam): JsonObject | undefined {
+    const needed = this.scopesNeeded(method, args, team);
+    const provided = this.tokenScopes.get(token) ?? this.oauth.scopesOf(token) ?? new Set<string>();
+    if (needed.length === 0 || needed.some((scope) => provided.has(scope))) return undefined;
+    return { ok: false, error: 'missing_scope', needed: needed.join(','), provided: [...provided].join(',') };
+  }
+
+  /** conversations.info reads a channel with the scope of its type; every other method has one list. */
+  private scopesNeeded(method: string, args: JsonObject, team: FakeTeam): readonly string[] {
+    if (method !== 'conversations.info') return METHOD_SCOPES[method] ?? [];
+    const channel = typeof args.channel === 'string' ? this.channelIn(team, args.channel) : undefined;
+    if (!channel) return ['channels:read', 'groups:read', 'im:read', 'mpim:read'];
+    return [channel.isIm ? 'im:read' : channel.isPrivate ? 'groups:read' : 'channels:read'];
   }
 
   /** The workspace of the object a call names (for an org-wide token called without team_id). */
