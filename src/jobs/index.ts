@@ -115,6 +115,12 @@ export async function startJobs(connection: Connection, services: Services, opti
     // the next poll; other processes still find due jobs by polling.
     notificationChannel: new InMemoryNotificationChannel(),
   });
+  // Agenda emits 'error' when it cannot lock due jobs (the database stopped, say); an EventEmitter's 'error'
+  // without a listener throws, so say it in the log and let the next poll try again.
+  agenda.on('error', (error: unknown) => {
+    const text = error instanceof Error ? error.message : String(error);
+    if (options.deps) options.deps.logger.error(`Jobs: ${text} (the next poll tries again)`);
+  });
   // Agenda 6 connects in its constructor and never catches that promise: wait on it with a deadline.
   const timeoutMs = options.readyTimeoutMs ?? 15_000;
   let timer: NodeJS.Timeout | undefined;
