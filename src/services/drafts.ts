@@ -277,10 +277,14 @@ export function createDraftService(
    * one there), so it does not ask whether the schedule still exists here (`checkSchedule` false).
    */
   async function applyChange(ref: WorkspaceRef, draftId: string, typed: TypedValues, change: DraftChange | undefined, seen: number | undefined, checkSchedule: boolean): Promise<Draft> {
+    let shown: DraftRevisionDoc | undefined;
     for (let attempt = 0; attempt < 20; attempt++) {
       // A hint that lost (a newer revision exists) is not asked again.
       const { draftId: _id, session, revision } = await load(ref, draftId, attempt === 0 ? seen : undefined);
-      const next = applyToDraft(revision, typed, change, session.emailCc);
+      // Slack sends the whole modal's state with a click: only what differs from the view it came from
+      // was changed, so a click replayed on a newer revision does not undo another click's change there.
+      shown ??= revision;
+      const next = applyToDraft(revision, changedSince(shown, typed), change, session.emailCc);
       // The session's last use, for the purge: written at most once per TOUCH_EVERY_MS, not per
       // click. Superseded revisions are removed in bulk by the purge job, not here.
       const now = clock.now();
@@ -449,6 +453,24 @@ export function createDraftService(
     );
   }
   return service;
+}
+
+/** The typed values that differ from what `shown` (the revision the clicked view showed) holds. */
+export function changedSince(shown: Pick<DraftRevisionDoc, 'name' | 'description' | 'rows'>, typed: TypedValues): TypedValues {
+  const rows: Record<string, { afterDays?: string; type?: PickableStepType; customMessageId?: string }> = {};
+  for (const [key, t] of Object.entries(typed.rows ?? {})) {
+    const row = shown.rows.find((r) => r.key === key);
+    rows[key] = {
+      ...(t.afterDays !== undefined && t.afterDays !== row?.afterDays ? { afterDays: t.afterDays } : {}),
+      ...(t.type !== undefined && t.type !== row?.type ? { type: t.type } : {}),
+      ...(t.customMessageId !== undefined && t.customMessageId !== (row?.customMessageId ? String(row.customMessageId) : undefined) ? { customMessageId: t.customMessageId } : {}),
+    };
+  }
+  return {
+    ...(typed.name !== undefined && typed.name !== shown.name ? { name: typed.name } : {}),
+    ...(typed.description !== undefined && typed.description !== shown.description ? { description: typed.description } : {}),
+    rows,
+  };
 }
 
 /** An assistant deleted since it was picked: the dates follow the viewer's own calendar again. */

@@ -1,5 +1,5 @@
 import { openTestDatabase, newWorkspace, actorIn, type TestDatabase } from '../support/db.js';
-import { ValidationError } from '../../src/services/domain.js';
+import { ValidationError, type PickableStepType } from '../../src/services/domain.js';
 import { RECOMMENDED } from '../../src/services/workspaces.js';
 import { fixedClock } from '../../src/clock.js';
 import { formatExampleDate } from '../../src/services/calendar.js';
@@ -61,6 +61,19 @@ test('two changes at once both land (the draft is updated optimistically and ret
   const after = await db.services.drafts.get(ws, draft.id);
   expect(after.rows.slice(0, 2).map((r) => r.type)).toEqual(['Curious', 'Hopeful']);
   expect(after.rows).toHaveLength(8);
+});
+
+test('two clicks from the same view, the second applied on the first one’s revision, keep both changes: the other rows it carries as the view showed them do not undo the first', async () => {
+  const { ws, draft } = await draftOfCopy('Stale copies');
+  const [r1, r2] = draft.rows.map((r) => r.key) as [string, string];
+  // Slack sends the whole modal's state with each click: every row as the view showed it, plus the click's own change.
+  const stateWith = (changed: Record<string, { type?: PickableStepType; afterDays?: string }>) => ({
+    rows: Object.fromEntries(draft.rows.map((r) => [r.key, { type: r.type as PickableStepType, afterDays: r.afterDays, ...changed[r.key] }])),
+  });
+  await db.services.drafts.apply(ws, draft.id, stateWith({ [r2]: { type: 'Hopeful', afterDays: '5' } }), { kind: 'setType', key: r2, type: 'Hopeful' }, draft.version);
+  const late = await db.services.drafts.apply(ws, draft.id, stateWith({ [r1]: { type: 'Curious' } }), { kind: 'setType', key: r1, type: 'Curious' }, draft.version);
+  expect(late.version).toBe(draft.version + 2);
+  expect(late.rows.slice(0, 2).map((r) => `${r.type} ${r.afterDays}`)).toEqual([`Curious ${draft.rows[0]!.afterDays}`, 'Hopeful 5']);
 });
 
 test('a click from a view two changes behind (read by its revision number) lands on the latest draft, keeping both changes', async () => {
