@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { LIMITS, chars, deepCopy, isObj, validateMessageBlocks, viewRefusal, type JsonObject } from './blockKit.js';
 import { FakeSlackError, Modals, withGeneratedIds, type CloseOutcome, type FakeView, type ViewResponseOutcome } from './modals.js';
 import { FakeOAuth } from './oauth.js';
@@ -260,7 +260,10 @@ const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
 
 /** The bot scopes manifest.yml asks for: what a token made without "Add to Slack" carries, as an app installed from the manifest. */
 export const MANIFEST_BOT_SCOPES: readonly string[] = (() => {
-  const manifest = readFileSync(new URL('../../../manifest.yml', import.meta.url), 'utf8');
+  // Found by walking up: this file runs from test/support/fakeSlack/ under jest and from dist/test/... in benchmarks.
+  let dir = new URL('.', import.meta.url);
+  while (!existsSync(new URL('manifest.yml', dir)) && dir.pathname !== '/') dir = new URL('..', dir);
+  const manifest = readFileSync(new URL('manifest.yml', dir), 'utf8');
   const bot = /scopes:\n\s+bot:\n((?:\s+(?:#.*|- \S+)\n)+)/.exec(manifest)?.[1] ?? '';
   return [...bot.matchAll(/- (\S+)/g)].map((m) => m[1]!);
 })();
