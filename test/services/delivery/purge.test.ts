@@ -93,7 +93,8 @@ test('a send claim goes with its takeovers once its followup is recorded and a d
   expect(await db.services.delivery.sendFollowup(recent.enrollmentId, 1)).toBe('sent');
   // Wednesday 12:00: 27 hours after the first claims.
   clock.set('2027-03-03T17:00:00Z');
-  expect(await purgeWith(db.services)).toMatchObject({ claims: 2, takeovers: 1, keptClaims: 3 });
+  // (Which run deleted the takeover is not counted here: the app's own purge job may run beside this call.)
+  expect(await purgeWith(db.services)).toMatchObject({ claims: 2, keptClaims: 3 });
   expect(await claimOf(sent.enrollmentId)).toBeNull();
   expect(await claimOf(takenOver.enrollmentId)).toBeNull();
   expect(await db.services.models.SendTakeover.exists({ _id: `${takenOver.enrollmentId}:1#1` })).toBeNull();
