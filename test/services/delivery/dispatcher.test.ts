@@ -130,9 +130,8 @@ test('a lead who unsubscribed, bounced or replied (also with another assistant) 
   expect(await enrollmentOf(ws, withAva!.leadId)).toMatchObject({ state: 'stopped', stopReason: 'unsubscribed' });
 });
 
-test('two dispatchers and direct sends at once email each due followup exactly once', async () => {
-  const { alex, ava, mine } = await deliveryWorkspace(db.services);
-  const leads = ids(await db.services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: mine.id }, Array.from({ length: 30 }, (_, i) => ({ email: `race${i}@race.example`, firstName: `R${i}`, company: 'Race' }))));
+/** Tuesday 09:30: two processes dispatch at once while each also sends half of `leads`' first followups directly. */
+async function dispatchAndSendFromTwoProcesses(leads: readonly { enrollmentId: string }[]): Promise<void> {
   const other = await secondProcess();
   try {
     clock.set(tuesday('09:30'));
@@ -144,6 +143,12 @@ test('two dispatchers and direct sends at once email each due followup exactly o
   } finally {
     await other.connection.close();
   }
+}
+
+test('two dispatchers and direct sends at once email each due followup exactly once', async () => {
+  const { alex, ava, mine } = await deliveryWorkspace(db.services);
+  const leads = ids(await db.services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: mine.id }, Array.from({ length: 30 }, (_, i) => ({ email: `race${i}@race.example`, firstName: `R${i}`, company: 'Race' }))));
+  await dispatchAndSendFromTwoProcesses(leads);
   const raced = mail.sent.filter((m) => m.to.email.endsWith('@race.example'));
   expect(raced).toHaveLength(30);
   expect(new Set(raced.map((m) => m.messageId)).size).toBe(30);
@@ -153,17 +158,7 @@ test('two dispatchers and direct sends at once email each due followup exactly o
 test('two dispatchers and direct sends at once keep the assistant’s daily limit: exactly that many go out, the rest roll to the next working day', async () => {
   const { ava, alex, mine } = await deliveryWorkspace(db.services, { name: 'Capped', dailyLimit: 12 });
   const leads = ids(await db.services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: mine.id }, Array.from({ length: 30 }, (_, i) => ({ email: `cap${i}@cap.example`, firstName: `C${i}`, company: 'Cap' }))));
-  const other = await secondProcess();
-  try {
-    clock.set(tuesday('09:30'));
-    await Promise.all([
-      db.services.delivery.dispatch(),
-      other.services.delivery.dispatch(),
-      ...leads.map((l, i) => (i % 2 ? db : other).services.delivery.sendFollowup(l.enrollmentId, 1)),
-    ]);
-  } finally {
-    await other.connection.close();
-  }
+  await dispatchAndSendFromTwoProcesses(leads);
   const capped = mail.sent.filter((m) => m.to.email.endsWith('@cap.example'));
   expect(capped).toHaveLength(12);
   expect(new Set(capped.map((m) => m.messageId)).size).toBe(12);
