@@ -187,10 +187,10 @@ export const leadRoutes = [
     query: z.object({ email: z.string({ error: 'Give the email to look for: ?email=name@company.com.' }).min(1, { error: 'Give the email to look for: ?email=name@company.com.' }) }),
     response: leadSchema,
     notFound: 'No lead with this email in your workspace.',
-    async handle({ caller, services, query }) {
-      const lead = await services.leads.findByEmail(caller.workspace, query.email);
+    async handle({ actor, services, query }) {
+      const lead = await services.leads.findByEmail(actor, query.email);
       if (!lead) throw new DomainError('not_found', 'No lead with this email in your workspace.');
-      return leadJson(services, caller.workspace, lead);
+      return leadJson(services, actor.workspace, lead);
     },
   }),
   route({
@@ -201,8 +201,8 @@ export const leadRoutes = [
     summary: 'One lead, with its enrollment and every followup’s planned time',
     response: leadSchema,
     notFound: NOT_FOUND,
-    async handle({ caller, services, params }) {
-      return leadJson(services, caller.workspace, await services.leads.get(caller.workspace, params.id!));
+    async handle({ actor, services, params }) {
+      return leadJson(services, actor.workspace, await services.leads.get(actor, params.id!));
     },
   }),
   pauseOrResume('pause', 'Pause the lead’s followups'),

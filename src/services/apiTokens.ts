@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { isDuplicateKeyError, type ApiTokenDoc, type Models } from '../db/models.js';
-import { DomainError, ValidationError, duplicateName, nameKey, nameProblem, normalizeName, workspaceKey, type Actor, type WorkspaceRef } from './domain.js';
+import { assertWorkspaceAdmin, DomainError, ValidationError, duplicateName, nameKey, nameProblem, normalizeName, workspaceKey, type Actor, type WorkspaceRef } from './domain.js';
 import { nameTaken } from './names.js';
 
 /** What a token looks like: a prefix that says what it is (secret scanners key on such prefixes), then 256 random bits. */
@@ -48,8 +48,9 @@ export function hashToken(token: string): string {
 
 const ADMINS_ONLY = 'Only a workspace admin or owner can create, list or revoke API tokens.';
 
+/** A token acts on the workspace's leads as an admin: only an admin of this workspace makes, sees or revokes one. */
 function assertAdmin(actor: Actor): void {
-  if (!actor.isAdmin) throw new DomainError('forbidden', ADMINS_ONLY);
+  assertWorkspaceAdmin(actor, ADMINS_ONLY);
 }
 
 function toApiToken(doc: ApiTokenDoc): ApiToken {

@@ -123,17 +123,36 @@ export function assertOwnerOrAdmin(actor: Actor, ownerId: string, refusal: strin
 }
 
 /**
- * Throws unless `actor` may act on the workspace's leads (stop, pause, resume, mark replied, fill in
- * fields, see a lead's details): full members do, guests and people of another workspace (a channel
- * shared with another organisation, where they see its notices too) do not. Another workspace of the
- * same Enterprise Grid org counts as the same organisation.
+ * Why `actor` is not a full member of the workspace, or null when they are: a guest (multi- or
+ * single-channel), or someone of another organisation (a channel shared with it shows them the
+ * app's messages too). Another workspace of the same Enterprise Grid org counts as the same organisation.
+ */
+function outsiderOf(actor: Actor): 'guest' | 'other_organisation' | null {
+  if (actor.isGuest) return 'guest';
+  const home = actor.home;
+  if (!home || home.teamId === actor.workspace.teamId) return null;
+  if (actor.workspace.enterpriseId && home.enterpriseId === actor.workspace.enterpriseId) return null;
+  return 'other_organisation';
+}
+
+/**
+ * Throws unless `actor` may act on the workspace's leads (add, import, stop, pause, resume, mark
+ * replied, fill in fields, see a lead's details or the list): full members do, guests and people
+ * of another organisation do not (leads are people's emails and histories).
  */
 export function assertMayActOnLeads(actor: Actor): void {
-  if (actor.isGuest) throw new DomainError('forbidden', 'Guests of the workspace can’t act on its leads: ask a full member to do it.');
-  const home = actor.home;
-  if (!home || home.teamId === actor.workspace.teamId) return;
-  if (actor.workspace.enterpriseId && home.enterpriseId === actor.workspace.enterpriseId) return;
-  throw new DomainError('forbidden', 'Only members of the workspace these leads belong to can act on them.');
+  const outsider = outsiderOf(actor);
+  if (outsider === 'guest') throw new DomainError('forbidden', 'Guests of the workspace can’t act on its leads: ask a full member to do it.');
+  if (outsider) throw new DomainError('forbidden', 'Only members of the workspace these leads belong to can act on them.');
+}
+
+/**
+ * Throws `refusal` unless `actor` is an admin or owner of this workspace: an admin of another
+ * organisation (in a shared channel) is not one. Slack never makes a guest an admin; a payload
+ * that says both is refused too.
+ */
+export function assertWorkspaceAdmin(actor: Actor, refusal: string): void {
+  if (!actor.isAdmin || outsiderOf(actor)) throw new DomainError('forbidden', refusal);
 }
 
 /** Facts the edge may add to a failure's message, in its own words. */

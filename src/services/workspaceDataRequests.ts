@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { isDuplicateKeyError, type LockDoc, type Models } from '../db/models.js';
-import { DomainError, ValidationError, workspaceKey, type Actor, type WorkspaceRef } from './domain.js';
+import { assertWorkspaceAdmin, DomainError, ValidationError, workspaceKey, type Actor, type WorkspaceRef } from './domain.js';
 import type { JobQueue } from './jobQueue.js';
 import type { WorkspaceService } from './workspaces.js';
 import { deleteWorkspaceData, exportLock } from './workspaceData.js';
@@ -72,9 +72,7 @@ function sameWords(typed: string, phrase: string): boolean {
 
 export function createWorkspaceDataService(models: Models, clock: Clock, workspaces: WorkspaceService, jobs: JobQueue & { isBound(): boolean }): WorkspaceDataService {
   const { WorkspaceExport, Lock } = models;
-  const assertAdmin = (actor: Actor) => {
-    if (!actor.isAdmin) throw new DomainError('forbidden', ADMINS_ONLY);
-  };
+  const assertAdmin = (actor: Actor) => assertWorkspaceAdmin(actor, ADMINS_ONLY);
   return {
     assertAdmin,
 

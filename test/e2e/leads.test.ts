@@ -2,7 +2,7 @@
 // running app, the local Slack rendering and checking every modal and message, the real database.
 import { fixedClock } from '../../src/clock.js';
 import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
-import { messageFromResponse, modalOpenedWith, postedTo, textOf, viewText } from '../support/flows.js';
+import { messageFromResponse, modalOpenedWith, modalsOpenedWith, postedTo, textOf, viewText } from '../support/flows.js';
 import { until } from '../support/roundTrips.js';
 import type { FakeView } from '../support/fakeSlack.js';
 import { LEAD_ADD, leadScheduleBlockId, textActionId } from '../../views/leadAddModal.js';
@@ -204,6 +204,37 @@ describe('/schedule lead show, list, pause, resume and stop', () => {
 
     const again = await alex.command('lead stop lead01@acme.example');
     expect((await postedTo(app.fake, again.responseUrl)).text).toContain('Lead1 is not following a schedule right now');
+  });
+
+  test('a guest asking to show, list, add, import, pause or stop leads is told they can’t, sees no lead, and nothing changes', async () => {
+    const ws = app.workspace();
+    await withLeads(ws);
+    for (const [userId, guest] of [
+      ['UGUEST', { name: 'gina', isRestricted: true }],
+      ['USINGLE', { name: 'sam', isUltraRestricted: true }],
+    ] as const) {
+      const driver = ws.as(userId, guest);
+      for (const text of ['lead show lead01@acme.example', 'lead list', 'lead list Ava', 'lead add', 'lead import', 'lead pause lead01@acme.example', 'lead stop lead01@acme.example']) {
+        const res = await driver.command(text);
+        const answer = await postedTo(app.fake, res.responseUrl);
+        expect({ text, answer: answer.text }).toEqual({ text, answer: expect.stringContaining('Guests of the workspace can’t act on its leads: ask a full member to do it.') });
+        expect(answer.text).not.toContain('@acme.example');
+        expect(answer.body.response_type).toBe('ephemeral');
+        expect(modalsOpenedWith(app.fake, res.triggerId)).toBe(0);
+      }
+      // A page button of a member's (ephemeral) list, which the guest can't see: the guest signs its payload as their own.
+      const list = await ws.as('UALEX').command('lead list Ava');
+      await postedTo(app.fake, list.responseUrl);
+      const message = messageFromResponse(app.fake, ws.channelId, 'Leads of Ava');
+      const { payload } = await ws.as('UALEX').blockAction({ message, actionId: `${LEAD_LIST.page}.next` });
+      const responseUrl = app.fake.responseUrl({ teamId: ws.ref.teamId, channelId: ws.channelId, userId, messageTs: message.ts });
+      const forged = { ...payload, user: { id: userId, username: guest.name, name: guest.name, team_id: ws.ref.teamId }, response_url: responseUrl };
+      expect((await driver.signedPost(new URLSearchParams({ payload: JSON.stringify(forged) }).toString())).status).toBe(200);
+      const paged = await postedTo(app.fake, responseUrl);
+      expect(paged.text).toContain('Guests of the workspace can’t act on its leads');
+      expect(paged.text).not.toContain('@acme.example');
+    }
+    expect((await app.services.leads.list(ws.ref, { state: 'active', perPage: 20 })).items).toHaveLength(12);
   });
 
   test('another workspace never sees the leads', async () => {

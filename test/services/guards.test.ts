@@ -130,3 +130,32 @@ describe('only the creator or a workspace admin changes a thing, in the service 
     expect(await db.services.assistants.setDefaults(admin, ava.id, defaults)).toMatchObject({ defaultScheduleId: samsCopy.id });
   });
 });
+
+describe('workspace admin powers belong to admins of this workspace only', () => {
+  test('an admin of another organisation (a shared channel) or a guest marked admin can’t create, list or revoke API tokens, nor export or delete the data', async () => {
+    const ws = await seeded();
+    const admin = actorIn(ws, 'UADMIN', { isAdmin: true, home: ws });
+    await db.services.apiTokens.create(admin, 'Kept');
+    const outsider = actorIn(ws, 'UOUT', { isAdmin: true, home: { teamId: 'TOTHERORG' } });
+    const guest = actorIn(ws, 'UGUEST', { isAdmin: true, isGuest: true });
+    for (const actor of [outsider, guest]) {
+      for (const act of [
+        () => db.services.apiTokens.create(actor, 'Mine'),
+        () => db.services.apiTokens.list(actor),
+        () => db.services.apiTokens.revoke(actor, 'Kept'),
+        () => db.services.workspaceData.requestDeletion(actor, 'delete all data'),
+        () => db.services.workspaceData.requestExport(actor, { responseUrl: null }),
+      ]) {
+        expect(await thrown(act())).toMatchObject({ code: 'forbidden' });
+      }
+    }
+    expect((await db.services.apiTokens.list(admin)).map((t) => t.label)).toEqual(['Kept']);
+    expect(await db.services.models.WorkspaceExport.countDocuments({ workspace: ws.teamId })).toBe(0);
+    expect(await db.services.models.Schedule.countDocuments({ workspace: ws.teamId })).toBe(2);
+    // An admin of a sister workspace of the same Enterprise Grid org is one of the organisation's admins.
+    const grid = { teamId: newWorkspace().teamId, enterpriseId: 'EGRID' };
+    await db.services.workspaces.ensureSeeded(grid);
+    const sister = actorIn(grid, 'USISTER', { isAdmin: true, home: { teamId: 'TSISTER', enterpriseId: 'EGRID' } });
+    expect((await db.services.apiTokens.create(sister, 'Grid')).apiToken.label).toBe('Grid');
+  });
+});

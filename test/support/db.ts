@@ -40,8 +40,9 @@ export function newWorkspace(): WorkspaceRef {
   return { teamId: `T${randomBytes(4).toString('hex').toUpperCase()}` };
 }
 
-export function actorIn(workspace: WorkspaceRef, userId = 'UALEX', options: { isAdmin?: boolean; name?: string } = {}): Actor {
-  return { workspace, userId, name: options.name ?? userId, isAdmin: options.isAdmin ?? false };
+export function actorIn(workspace: WorkspaceRef, userId = 'UALEX', options: { isAdmin?: boolean; name?: string; isGuest?: boolean; home?: WorkspaceRef } = {}): Actor {
+  const { isGuest, home } = options;
+  return { workspace, userId, name: options.name ?? userId, isAdmin: options.isAdmin ?? false, ...(isGuest ? { isGuest } : {}), ...(home ? { home } : {}) };
 }
 
 /** The error `promise` fails with (the test fails if it succeeds). */

@@ -5,7 +5,7 @@ import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { LEAD_ADD, type LeadAddMetadata } from '../../../views/leadAddModal.js';
 import { LEAD_LIST, filterOfPager } from '../../../views/leadMessages.js';
-import { actionIdPrefix, answeringFailures, workspaceOf } from '../context.js';
+import { actionIdPrefix, actorOf, answeringFailures, workspaceOf } from '../context.js';
 import { parseMetadata, type StateValues } from '../viewState.js';
 import { leadAddModalFor, leadAddPicks } from '../flows/leads.js';
 import { leadListFor } from '../flows/leadList.js';
@@ -34,11 +34,12 @@ export function register(app: App, services: Services, logger: Logger): void {
   app.action<BlockAction>({ type: 'block_actions', action_id: LEAD_ADD.startDateAction }, refreshLeadAddPreview);
   app.action<BlockAction>({ type: 'block_actions', action_id: LEAD_ADD.startTimeAction }, refreshLeadAddPreview);
 
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(LEAD_LIST.page) }, async ({ ack, body, action, respond }) => {
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionIdPrefix(LEAD_LIST.page) }, async ({ ack, body, action, respond, client }) => {
     await ack();
     await answeringFailures(respond, logger, 'Lead list page', async () => {
       const filter = filterOfPager(action.block_id);
-      const message = await leadListFor(services, workspaceOf(body), { ...filter, page: Math.max(0, Number(action.value) || 0) });
+      const actor = await actorOf(client, workspaceOf(body), body.user.id);
+      const message = await leadListFor(services, actor, { ...filter, page: Math.max(0, Number(action.value) || 0) });
       await respond({ response_type: 'ephemeral', replace_original: true, ...message });
     });
   });

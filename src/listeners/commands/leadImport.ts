@@ -3,6 +3,7 @@
 import { leadImportModal } from '../../../views/leadImport.js';
 import { notice } from '../../../views/message.js';
 import { code } from '../../../views/text.js';
+import { leadActor } from './leads.js';
 import { openFromCommand, type CommandContext } from './types.js';
 
 /** The file id in a Slack file link (`https://acme.slack.com/files/U…/F…/leads.csv`), or a bare id. */
@@ -16,6 +17,8 @@ function slackError(error: unknown): string | undefined {
 
 export async function open(ctx: CommandContext, fileLink?: string): Promise<void> {
   await openFromCommand(ctx, 'Import leads', async () => {
+    // A guest is told before picking a file the service would refuse.
+    await leadActor(ctx);
     let sharedFile: { id: string; name: string } | undefined;
     if (fileLink) {
       const id = fileIdOf(fileLink);

@@ -13,7 +13,7 @@ import { Types } from 'mongoose';
 import type { Clock } from '../../clock.js';
 import { isDuplicateKeyError, parseObjectId, type Models } from '../../db/models.js';
 import type { LeadImportChunkDoc, LeadImportDoc, LeadImportDuplicateDoc, LeadImportRefusalDoc, LeadImportState } from '../../db/leadImportModels.js';
-import { DomainError, ValidationError, workspaceKey, type Actor, type WorkspaceRef } from '../domain.js';
+import { assertMayActOnLeads, DomainError, ValidationError, workspaceKey, type Actor, type WorkspaceRef } from '../domain.js';
 import { validateLead, type EnrollOptions, type LeadService } from '../leads/index.js';
 import { parseLeadCsv as parseCsv, type CsvRow, type ParsedCsv } from './csv.js';
 
@@ -220,6 +220,7 @@ export function createLeadImportService(models: Models, clock: Clock, leads: Lea
 
   return {
     async start(actor, input) {
+      assertMayActOnLeads(actor);
       const workspace = workspaceKey(actor.workspace);
       const existing = await LeadImport.findOne({ workspace, saveId: input.saveId }).lean<LeadImportDoc>();
       if (existing) return { import: toImport(existing, actor.workspace), created: false };

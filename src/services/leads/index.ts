@@ -174,6 +174,19 @@ export interface UpdateFieldsResult {
 /** The standard fields a lead's form edits, in order. */
 export const EDITABLE_LEAD_FIELDS = ['firstName', 'lastName', 'company', 'title', 'phone', 'industry'] as const;
 
+/**
+ * Who reads leads: a person (an Actor: refused unless they may act on the workspace's leads, see
+ * assertMayActOnLeads; a lead's details are an email and a history), or the app itself for its
+ * workspace (jobs, and what follows a check already made).
+ */
+export type LeadReader = Actor | WorkspaceRef;
+
+function workspaceOfReader(reader: LeadReader): WorkspaceRef {
+  if (!('userId' in reader)) return reader;
+  assertMayActOnLeads(reader);
+  return reader.workspace;
+}
+
 export interface LeadService {
   /**
    * Validates each lead and enrolls the good ones, in one go (inserts in bulk). One result per
@@ -184,11 +197,11 @@ export interface LeadService {
   addLeads(actor: Actor, enroll: EnrollOptions, leads: readonly unknown[]): Promise<AddLeadResult[]>;
   /** The schedule, start and planned followups `addLeads` would use; writes nothing. */
   preview(ref: WorkspaceRef, enroll: EnrollOptions): Promise<EnrollmentPreview>;
-  get(ref: WorkspaceRef, id: string): Promise<LeadDetails>;
+  get(reader: LeadReader, id: string): Promise<LeadDetails>;
   /** Case-insensitive; null when the workspace has no such lead. */
-  findByEmail(ref: WorkspaceRef, email: string): Promise<LeadDetails | null>;
+  findByEmail(reader: LeadReader, email: string): Promise<LeadDetails | null>;
   /** Enrollments (with their lead), newest first, paged in the database. */
-  list(ref: WorkspaceRef, options?: ListOptions): Promise<ListPage<LeadListItem>>;
+  list(reader: LeadReader, options?: ListOptions): Promise<ListPage<LeadListItem>>;
   pause(actor: Actor, leadId: string, options?: ChangeOptions): Promise<LeadDetails>;
   /** Moves every remaining followup by the time spent paused, then to working time. */
   resume(actor: Actor, leadId: string, options?: ChangeOptions): Promise<LeadDetails>;
@@ -532,6 +545,7 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
     },
 
     async addLeads(actor, enroll, inputs) {
+      assertMayActOnLeads(actor);
       const { workspace, assistant, schedule, emailCc, start, followups } = await resolve(actor.workspace, enroll);
       const now = clock.now();
       const results: (AddLeadResult | null)[] = inputs.map(() => null);
@@ -652,17 +666,19 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
       });
     },
 
-    async get(ref, id) {
+    async get(reader, id) {
+      const ref = workspaceOfReader(reader);
       return details(ref, await loadLead(ref, id));
     },
 
-    async findByEmail(ref, email) {
+    async findByEmail(reader, email) {
+      const ref = workspaceOfReader(reader);
       const doc = await Lead.findOne({ workspace: workspaceKey(ref), email: email.trim().toLowerCase() }).lean<LeadDoc>();
       return doc ? details(ref, doc) : null;
     },
 
-    async list(ref, options = {}) {
-      const workspace = workspaceKey(ref);
+    async list(reader, options = {}) {
+      const workspace = workspaceKey(workspaceOfReader(reader));
       const perPage = options.perPage ?? PER_PAGE;
       const filter: Record<string, unknown> = { workspace };
       if (options.assistantId) filter.assistantId = parseObjectId(options.assistantId) ?? new Types.ObjectId();

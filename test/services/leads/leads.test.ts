@@ -280,6 +280,7 @@ describe('pause, resume and stop', () => {
       }
     }
     expect((await db.services.leads.get(ws, leadId)).enrollment!.state).toBe('active');
+    expect((await db.services.leads.get(ws, leadId)).enrollment!.state).toBe('active');
     const paused = await db.services.leads.pause({ ...alex, home: { teamId: ws.teamId } }, leadId);
     expect(paused.enrollment!.state).toBe('paused');
 
@@ -291,6 +292,25 @@ describe('pause, resume and stop', () => {
     const sister = { ...actorIn(grid, 'USISTER'), home: { teamId: 'TSISTER', enterpriseId: 'EGRID' } };
     expect((await db.services.leads.pause(sister, gridLead)).enrollment!.state).toBe('paused');
     expect(await thrown(db.services.leads.resume({ ...sister, home: { teamId: 'TSISTER', enterpriseId: 'EOTHER' } }, gridLead))).toMatchObject({ code: 'forbidden' });
+  });
+
+  test('guests and people of another workspace can’t see a lead, the list, or add leads; members can', async () => {
+    const { ws, alex, ava, leadId } = await enrolled();
+    const guest = { ...actorIn(ws, 'UGUEST'), isGuest: true };
+    const outsider = { ...actorIn(ws, 'UOUT'), home: { teamId: 'TOTHERORG' } };
+    for (const actor of [guest, outsider]) {
+      for (const act of [
+        () => db.services.leads.get(actor, leadId),
+        () => db.services.leads.findByEmail(actor, 'jamie@acme.example'),
+        () => db.services.leads.list(actor),
+        () => db.services.leads.addLeads(actor, { assistantId: ava.id }, [{ email: 'kim@acme.example' }]),
+      ]) {
+        expect(await thrown(act())).toMatchObject({ code: 'forbidden', message: actor.isGuest ? expect.stringContaining('Guests of the workspace') : expect.stringContaining('Only members of the workspace') });
+      }
+    }
+    expect(await db.services.leads.findByEmail(ws, 'kim@acme.example')).toBeNull();
+    expect((await db.services.leads.findByEmail(alex, 'jamie@acme.example'))!.id).toBe(leadId);
+    expect((await db.services.leads.list(alex)).items).toHaveLength(1);
   });
 
   test('stop records the reason, ends the followups and frees the lead to be enrolled again', async () => {
