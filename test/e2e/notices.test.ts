@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
 import { blocksText } from '../support/flows.js';
-import { POST_BURST, type FakeMessage, type JsonObject } from '../support/fakeSlack.js';
+import { POST_BURST, type JsonObject } from '../support/fakeSlack.js';
+import { noticeIdsIn } from '../support/notices.js';
 import type { NoticeInput } from '../../src/services/notices/index.js';
-import { NOTICE } from '../../views/sendNotice.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -56,17 +56,6 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
 }
 
 const inChannel = (channel: string) => app.fake.messages.filter((m) => m.channel === channel && m.via === 'chat.postMessage');
-
-/** The ids of the notices a message shows: its buttons' values (one notice) or its digest lines' block ids. */
-function noticeIdsIn(message: FakeMessage): string[] {
-  const ids = new Set<string>();
-  for (const block of (message.blocks ?? []) as JsonObject[]) {
-    const blockId = String(block.block_id ?? '');
-    if (blockId.startsWith(NOTICE.digestLinePrefix)) ids.add(blockId.slice(NOTICE.digestLinePrefix.length));
-    if (block.type === 'actions') for (const el of block.elements as JsonObject[]) if (typeof el.value === 'string') ids.add(el.value);
-  }
-  return [...ids];
-}
 
 describe('a send’s notice in the assistant’s channel', () => {
   test('shows the lead, “followup 2 of 7”, the subject and first lines, the next followup’s time in each reader’s zone, and the four buttons; the lead’s next notice goes in its thread', async () => {

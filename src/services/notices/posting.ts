@@ -51,6 +51,8 @@ export function waitingKey(workspace: string, assistantId: string): string {
   return `${workspace}|${assistantId}`;
 }
 
+/** A post or update goes out at least this long before its slot's period ends (the time it takes to reach Slack). */
+const SLOT_MARGIN_MS = 300;
 /** A lease older than this was left by a worker that died. */
 const LEASE_STALE_MS = 60_000;
 /** Backoff of a notice Slack refused for another reason (doubling, at most an hour). */
@@ -153,17 +155,20 @@ export function createNoticePoster(models: Models, clock: Clock) {
   /**
    * Claims one post (or update) in the current period of `key`, waiting for a free one. Wall time,
    * not the injected clock: Slack counts real seconds (and a test's fixed clock would put every
-   * post in one second). A claim that took past its own period is not used: posting then could
-   * land next to the next period's post.
+   * post in one second). A claim that ends too late in its own period is not used: the post could
+   * reach Slack in the next period, beside that period's post.
    */
   async function claimSlot(key: string, everyMs: number): Promise<void> {
     for (;;) {
       const period = Math.floor(Date.now() / everyMs);
-      try {
-        await NoticeSlot.create(noticeSlot(`${key}|${period}`));
-        if (Math.floor(Date.now() / everyMs) === period) return;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
+      const latest = (period + 1) * everyMs - SLOT_MARGIN_MS;
+      if (Date.now() < latest) {
+        try {
+          await NoticeSlot.create(noticeSlot(`${key}|${period}`));
+          if (Date.now() < latest) return;
+        } catch (error) {
+          if (!isDuplicateKeyError(error)) throw error;
+        }
       }
       await sleep((period + 1) * everyMs - Date.now() + 5);
     }
