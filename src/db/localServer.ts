@@ -3,7 +3,7 @@
 import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FERRETDB_VERSION, ensureFerretDb, startFerretDb } from './local/ferretdb.js';
+import { FERRETDB_VERSION, LOCAL_MONGO_MAX_POOL, ensureFerretDb, startFerretDb } from './local/ferretdb.js';
 import { mongodAvailable, startMongod } from './local/mongod.js';
 import { startPostgres } from './local/postgres.js';
 import { LocalMongoError } from './local/process.js';
@@ -65,7 +65,8 @@ export async function startLocalMongo(options: LocalMongoOptions): Promise<Local
   }
   log(`FerretDB ${FERRETDB_VERSION} on PostgreSQL ${postgres.version} is up on loopback`);
   return {
-    uri: `mongodb://127.0.0.1:${ferretdb.port}`,
+    // Fewer commands in flight than FerretDB's PostgreSQL pool can serve without deadlocking (local/ferretdb.ts).
+    uri: `mongodb://127.0.0.1:${ferretdb.port}/?maxPoolSize=${LOCAL_MONGO_MAX_POOL}`,
     kind: 'ferretdb',
     // FerretDB first, so PostgreSQL's shutdown does not pull the floor from under its clients.
     stop: once(async () => {

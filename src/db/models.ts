@@ -723,11 +723,10 @@ export function isDuplicateKeyError(error: unknown): boolean {
 }
 
 /**
- * FerretDB v1.24 (PostgreSQL) never answers once about 50 updates are in flight at once (one
- * `update` command of 50, or two of 30 from two processes), and stays stuck for every other
- * connection after (seen here with 50 replans in one `bulkWrite`; 10 at a time never stuck in
- * thousands of runs): bulk updates go out this many at a time, one command after the other. Real
- * MongoDB has no such limit.
+ * Updates per `update` command. FerretDB v1.24 (PostgreSQL) holds one PostgreSQL connection per
+ * statement of an update command until the command returns, plus one for the write, and deadlocks
+ * when its pool runs dry (db/local/ferretdb.ts): small commands, one after the other, keep each
+ * command's share small; the local database sizes its pool from this. Real MongoDB has no such limit.
  */
 export const MAX_UPDATES_PER_COMMAND = 10;
 

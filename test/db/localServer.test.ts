@@ -87,4 +87,31 @@ describe('the local database', () => {
       await database.stop();
     }
   });
+
+  test('a burst of bulk updates and find-and-modifies from one app never freezes the local database', async () => {
+    // FerretDB v1 holds a PostgreSQL connection per update statement until the command returns and
+    // needs one more for each write: with its default pool and the driver's default of 100 commands in
+    // flight, a burst like this one left every command waiting for ever (src/db/local/ferretdb.ts).
+    const database = await startLocalMongo({ dataDir: await dataDir(), useMongod: false, throwaway: true });
+    // As the app connects: the local database's URI as it is, one client for the whole burst.
+    const connection = await mongoose.createConnection(database.uri, { dbName: 'burst' }).asPromise();
+    try {
+      const docs = connection.db!.collection<{ _id: number; n: number }>('docs');
+      await docs.insertMany(Array.from({ length: 600 }, (_, i) => ({ _id: i, n: 0 })));
+      const commands = Array.from({ length: 60 }, (_, c) =>
+        c % 3 === 2
+          ? docs.findOneAndUpdate({ _id: c * 10 }, { $inc: { n: 1 } })
+          : docs.bulkWrite(Array.from({ length: 10 }, (_, k) => ({ updateOne: { filter: { _id: c * 10 + k }, update: { $inc: { n: 1 } } } })), { ordered: false }),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const frozen = new Promise((resolve) => (timer = setTimeout(resolve, 30_000, 'frozen')));
+      const finished = await Promise.race([Promise.all(commands).then(() => 'all answered'), frozen]);
+      clearTimeout(timer);
+      expect(finished).toBe('all answered');
+      expect(await docs.countDocuments({ n: 1 })).toBe(40 * 10 + 20);
+    } finally {
+      await connection.close(true).catch(() => {});
+      await database.stop();
+    }
+  }, 60_000);
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { LocalMongoError, canRun, lastLines, run, startServer, type RunAs } from './process.js';
 import { setUpFerretDbIndexes } from './postgresIndexes.js';
+import { FERRETDB_POOL_MAX_CONNS } from './ferretdb.js';
 
 export interface Postgres {
   /** For FerretDB's --postgresql-url. */
@@ -20,6 +21,9 @@ export interface PostgresOptions {
   throwaway: boolean;
   log: (line: string) => void;
 }
+
+/** PostgreSQL's connection limit: FerretDB's pool plus room for a maintenance connection. */
+export const POSTGRES_MAX_CONNECTIONS = FERRETDB_POOL_MAX_CONNS + 20;
 
 /** Runs PostgreSQL when the app runs as root (PostgreSQL refuses to run as root). */
 export const POSTGRES_USER = 'followups-db';
@@ -43,6 +47,8 @@ export async function startPostgres(options: PostgresOptions): Promise<Postgres>
       // fraction of a second of writes, never corrupt the cluster (fsync stays on). Fine for a local
       // development database; production runs MongoDB.
       '-c', 'synchronous_commit=off',
+      // Room for FerretDB's pool (FERRETDB_POOL_MAX_CONNS, src/db/local/ferretdb.ts) and a few more.
+      '-c', `max_connections=${POSTGRES_MAX_CONNECTIONS}`,
       ...(options.throwaway ? ['-c', 'fsync=off', '-c', 'full_page_writes=off'] : []),
     ],
     // In English whatever the machine's locale: initdb --locale=C set lc_messages=C in the cluster.

@@ -171,8 +171,8 @@ interface SlotTurn {
 
 /**
  * Batches of one run in flight at once. One: with two (one mailing while the next is claimed and
- * recorded) FerretDB v1.24 stopped answering anyone in a 1,000 burst here, as it does with about 50
- * writes in flight (db/models.ts, MAX_UPDATES_PER_COMMAND); one batch keeps that far below.
+ * recorded) FerretDB v1.24 stopped answering anyone in a 1,000 burst here; that was its pool deadlock
+ * (db/local/ferretdb.ts), which the local database's pool sizes now rule out.
  */
 const BATCHES_IN_FLIGHT = 1;
 
