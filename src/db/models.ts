@@ -83,6 +83,19 @@ export interface ScheduleNameDoc {
   trigrams: string[];
 }
 
+/**
+ * A workspace's schedule list, stored sorted in one document (`_id` is the workspace) so a list
+ * page reads one document (services/scheduleList.ts says how it stays right). `entries` is the
+ * list as JSON text, null while a process rebuilds it.
+ */
+export interface ScheduleListDoc {
+  _id: string;
+  /** Which rebuild claimed this document: only that one fills it in. */
+  build: string;
+  builtAt: Date;
+  entries: string | null;
+}
+
 export interface CustomMessageDoc {
   _id: Types.ObjectId;
   workspace: string;
@@ -362,6 +375,7 @@ export interface Models extends InstallationModels, LeadImportModels, NoticeMode
   Schedule: Model<ScheduleDoc>;
   ScheduleSummary: Model<ScheduleSummaryDoc>;
   ScheduleName: Model<ScheduleNameDoc>;
+  ScheduleList: Model<ScheduleListDoc>;
   CustomMessage: Model<CustomMessageDoc>;
   Assistant: Model<AssistantDoc>;
   Workspace: Model<WorkspaceDoc>;
@@ -443,6 +457,16 @@ export function createModels(connection: Connection, clock: Clock): Models {
   );
   // The type-ahead: one trigram (an equality on the array), in name order.
   scheduleNameSchema.index({ workspace: 1, trigrams: 1, nameKey: 1 });
+
+  const scheduleListSchema = new Schema<ScheduleListDoc>(
+    {
+      _id: { type: String, required: true },
+      build: { type: String, required: true },
+      builtAt: { type: Date, required: true },
+      entries: { type: String, default: null },
+    },
+    { versionKey: false },
+  );
 
   const customMessageSchema = new Schema<CustomMessageDoc>(
     {
@@ -680,6 +704,7 @@ export function createModels(connection: Connection, clock: Clock): Models {
     Schedule: connection.model<ScheduleDoc>('Schedule', scheduleSchema),
     ScheduleSummary: connection.model<ScheduleSummaryDoc>('ScheduleSummary', scheduleSummarySchema),
     ScheduleName: connection.model<ScheduleNameDoc>('ScheduleName', scheduleNameSchema),
+    ScheduleList: connection.model<ScheduleListDoc>('ScheduleList', scheduleListSchema),
     CustomMessage: connection.model<CustomMessageDoc>('CustomMessage', customMessageSchema),
     Assistant: connection.model<AssistantDoc>('Assistant', assistantSchema),
     Workspace: connection.model<WorkspaceDoc>('Workspace', workspaceSchema),

@@ -10,6 +10,7 @@ import { isDuplicateKeyError, MAX_UPDATES_PER_COMMAND, type Models, type Schedul
 import { storedHundredths } from './steps.js';
 import { ownEmailStep, withOwnEmailFirst } from './emailCc.js';
 import { runOnce } from './migrations.js';
+import { dropStoredLists } from './scheduleList.js';
 
 type SummaryFields = Omit<ScheduleSummaryDoc, '_id'>;
 
@@ -54,16 +55,26 @@ const sameSummary = (a: ScheduleDoc | null, b: ScheduleDoc | null) => JSON.strin
 function entryWrites(id: Types.ObjectId, doc: ScheduleDoc | null) {
   const filter = { _id: id };
   return doc
-    ? { summary: { replaceOne: { filter, replacement: summaryOf(doc), upsert: true } }, name: { replaceOne: { filter, replacement: nameOf(doc), upsert: true } } }
-    : { summary: { deleteOne: { filter } }, name: { deleteOne: { filter } } };
+    ? { id, workspace: doc.workspace, summary: { replaceOne: { filter, replacement: summaryOf(doc), upsert: true } }, name: { replaceOne: { filter, replacement: nameOf(doc), upsert: true } } }
+    : { id, workspace: null, summary: { deleteOne: { filter } }, name: { deleteOne: { filter } } };
 }
 
-/** Writes each of `writes` to both collections, in bulk; an upsert another process inserted first is left to it (it checks its own). */
+/**
+ * Writes each of `writes` to both collections, in bulk; an upsert another process inserted first is
+ * left to it (it checks its own). Then drops the stored lists of the workspaces written to.
+ */
 async function writeEntries(models: Models, writes: ReturnType<typeof entryWrites>[]): Promise<void> {
   const ignoringDuplicates = (error: unknown) => {
     // Two upserts of a new entry at once (FerretDB upserts query, then insert).
     if (!isDuplicateKeyError(error)) throw error;
   };
+  // A gone schedule's workspace is its summary's (one `_id` read per deleted schedule: deletes are rare).
+  const gone = writes.filter((w) => w.workspace === null);
+  const workspaces = writes.flatMap((w) => (w.workspace === null ? [] : [w.workspace]));
+  for (const { id } of gone) {
+    const summary = await models.ScheduleSummary.findOne({ _id: id }, { workspace: 1 }).lean<{ workspace: string }>();
+    if (summary) workspaces.push(summary.workspace);
+  }
   // Summaries and names go out together: half a chunk each, as FerretDB v1 hangs with about 50 updates in flight (bulkUpdate).
   const chunk = MAX_UPDATES_PER_COMMAND / 2;
   for (let i = 0; i < writes.length; i += chunk) {
@@ -73,6 +84,7 @@ async function writeEntries(models: Models, writes: ReturnType<typeof entryWrite
       models.ScheduleName.bulkWrite(batch.map((w) => w.name), { ordered: false }).catch(ignoringDuplicates),
     ]);
   }
+  await dropStoredLists(models, workspaces);
 }
 
 /**

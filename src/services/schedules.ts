@@ -6,6 +6,7 @@ import { isDuplicateKeyError, parseObjectId, type Models, type ScheduleDoc, type
 import { isValidAfterDays, MAX_AFTER_DAYS } from './calendar.js';
 import { stepDoc, stepOfDoc, storedHundredths, type Step, type StepInput } from './steps.js';
 import { repairScheduleSummaries, storedTotalDays, syncScheduleSummary } from './scheduleSummaries.js';
+import { storedScheduleList } from './scheduleList.js';
 import { nameTaken } from './names.js';
 import { scheduleLock, withLocks } from './locks.js';
 import { closeMatchesIn } from './closeMatches.js';
@@ -265,6 +266,12 @@ export function createScheduleService(models: Models, clock: Clock, replans: Rep
         .sort((a, b) => a.localeCompare(b));
   }
 
+  /** The workspace's summaries in list order, from its stored list (services/scheduleList.ts). */
+  function listed(ref: WorkspaceRef): Promise<ScheduleSummaryDoc[]> {
+    const workspace = workspaceKey(ref);
+    return storedScheduleList(models, clock, workspace, () => ScheduleSummary.find({ workspace }).sort(LIST_ORDER).lean<ScheduleSummaryDoc[]>());
+  }
+
   /** Summaries as lists show them, with the assistants using each. */
   async function summaries(ref: WorkspaceRef, docs: readonly ScheduleSummaryDoc[]): Promise<ScheduleSummary[]> {
     const defaultFor = await defaultsFor(ref, docs);
@@ -333,14 +340,16 @@ export function createScheduleService(models: Models, clock: Clock, replans: Rep
     assertCanEdit,
 
     async list(ref) {
-      const docs = await ScheduleSummary.find({ workspace: workspaceKey(ref) }).sort(LIST_ORDER).lean<ScheduleSummaryDoc[]>();
-      return summaries(ref, docs);
+      return summaries(ref, await listed(ref));
     },
 
     async summaryPage(ref, page, perPage) {
-      const workspace = workspaceKey(ref);
-      const cut = await cutPage(() => ScheduleSummary.find({ workspace }).sort(LIST_ORDER).lean<ScheduleSummaryDoc[]>(), () => ScheduleSummary.countDocuments({ workspace }), page, perPage);
-      return { ...cut, items: await summaries(ref, cut.items) };
+      const all = await listed(ref);
+      // Shown as when pages were cut by the database: the total only on the last page, a page past the end is the last one.
+      const current = Math.min(Math.max(0, Math.floor(page) || 0), Math.max(0, Math.ceil(all.length / perPage) - 1));
+      const items = all.slice(current * perPage, (current + 1) * perPage);
+      const hasNext = all.length > (current + 1) * perPage;
+      return { items: await summaries(ref, items), page: current, hasNext, total: hasNext ? null : current * perPage + items.length };
     },
 
     async page(ref, page, perPage) {

@@ -36,6 +36,7 @@ export const WORKSPACE_COLLECTIONS: readonly WorkspaceCollection[] = [
   { model: 'Schedule', exportAs: 'schedules', versioned: true, lockOf: scheduleLock },
   { model: 'ScheduleSummary', exportAs: { skipped: 'derived' } },
   { model: 'ScheduleName', exportAs: { skipped: 'derived' } },
+  { model: 'ScheduleList', exportAs: { skipped: 'derived' }, keyedByWorkspace: true },
   { model: 'CustomMessage', exportAs: 'customMessages', versioned: true },
   { model: 'Assistant', exportAs: 'assistants', versioned: true },
   // The unsubscribe token is the secret of the lead's unsubscribe link.

@@ -4,7 +4,9 @@ import { Types } from 'mongoose';
 import { openTestDatabase, newWorkspace, actorIn, type TestDatabase } from '../support/db.js';
 import { RECOMMENDED, RECOMMENDED_EMAIL_CC } from '../../src/services/workspaces.js';
 import { SCHEDULE_ENTRIES_MIGRATION, migrateToScheduleSummaries, syncScheduleSummary } from '../../src/services/scheduleSummaries.js';
-import type { ScheduleDoc } from '../../src/db/models.js';
+import { STORED_LIST_TTL_MS, storedScheduleList } from '../../src/services/scheduleList.js';
+import { fixedClock } from '../../src/clock.js';
+import type { ScheduleDoc, ScheduleSummaryDoc } from '../../src/db/models.js';
 import type { WorkspaceRef } from '../../src/services/domain.js';
 
 let db: TestDatabase;
@@ -74,4 +76,27 @@ test('what an older process wrote during a deploy (a save, a delete) shows in th
   expect(await found(ws, 'by old')).toEqual(['Renamed by old']);
   // Nothing left to repair here.
   expect(await db.services.schedules.repairSummaries()).toBe(0);
+});
+
+/** The workspace's summaries as the list service reads them when it rebuilds its stored list. */
+const summariesIn = (ws: WorkspaceRef) => db.services.models.ScheduleSummary.find({ workspace: ws.teamId }).sort({ system: -1, nameKey: 1 }).lean<ScheduleSummaryDoc[]>();
+
+test('a rename that lands while another process rebuilds the stored list from the summaries before it shows in the next list', async () => {
+  const { ws, copy } = await withCopy('Before rename');
+  const rebuilt = await storedScheduleList(db.services.models, db.services.clock, ws.teamId, async () => {
+    const read = await summariesIn(ws);
+    await db.services.schedules.rename(actorIn(ws), copy.id, 'After rename');
+    return read;
+  });
+  expect(rebuilt.map((s) => s.name)).toContain('Before rename');
+  expect(await listed(ws)).toEqual([`${RECOMMENDED} 7`, `${RECOMMENDED_EMAIL_CC} 7`, 'After rename 7']);
+});
+
+test('a summary written by a process that died before dropping the stored list shows once the stored list is two minutes old', async () => {
+  const { ws, copy } = await withCopy('Written before the crash');
+  expect(await listed(ws)).toContain('Written before the crash 7');
+  await db.services.models.ScheduleSummary.updateOne({ _id: new Types.ObjectId(copy.id) }, { $set: { name: 'Written by the crashed one', nameKey: 'written by the crashed one' } });
+  const later = fixedClock(new Date(Date.now() + STORED_LIST_TTL_MS));
+  const read = await storedScheduleList(db.services.models, later, ws.teamId, () => summariesIn(ws));
+  expect(read.map((s) => s.name)).toEqual([RECOMMENDED, RECOMMENDED_EMAIL_CC, 'Written by the crashed one']);
 });

@@ -51,7 +51,7 @@ test('deleting a workspace’s data leaves no document of it in any collection, 
   const before = await documentsMentioning(db.connection, gone, goneIds);
   // Populated means populated: every registry collection, the claims and lock they hold, a waiting job.
   expect(Object.keys(before).sort()).toEqual(
-    expect.arrayContaining(['agendaJobs', 'apitokens', 'assistants', 'custommessages', 'draftrevisions', 'drafts', 'enrollments', 'leadimportchunks', 'leadimports', 'leads', 'locks', 'notices', 'outboxemails', 'sendclaims', 'schedulenames', 'schedules', 'schedulesummaries', 'uninstalls', 'versionclaims', 'workspaces']),
+    expect.arrayContaining(['agendaJobs', 'apitokens', 'assistants', 'custommessages', 'draftrevisions', 'drafts', 'enrollments', 'leadimportchunks', 'leadimports', 'leads', 'locks', 'notices', 'outboxemails', 'sendclaims', 'schedulelists', 'schedulenames', 'schedules', 'schedulesummaries', 'uninstalls', 'versionclaims', 'workspaces']),
   );
   const keptBefore = await documentsMentioning(db.connection, kept, await documentIdsOf(db.services, kept));
 
@@ -75,11 +75,12 @@ test('an admin’s deletion, confirmed with the phrase, empties the workspace an
   const schedules = await db.services.schedules.list(ws);
   expect(schedules.map((s) => s.name).sort()).toEqual([RECOMMENDED, RECOMMENDED_EMAIL_CC].sort());
   expect(schedules.some((s) => oldIds.has(s.id))).toBe(false);
-  // Only what seeding makes: the workspace's record and its two system schedules (with their summaries and names).
+  // Only what seeding makes: the workspace's record and its two system schedules (with their summaries and names),
+  // and the stored list the list above left.
   const freshIds = await documentIdsOf(db.services, ws);
   // (The workspace's record is keyed by the workspace itself.)
   expect([...freshIds].filter((id) => id !== ws.teamId && oldIds.has(id))).toEqual([]);
-  expect(await documentsMentioning(db.connection, ws, oldIds)).toEqual({ workspaces: 1, schedules: 2, schedulesummaries: 2, schedulenames: 2 });
+  expect(await documentsMentioning(db.connection, ws, oldIds)).toEqual({ workspaces: 1, schedules: 2, schedulesummaries: 2, schedulenames: 2, schedulelists: 1 });
   expect((await db.services.leads.list(ws)).items).toEqual([]);
 });
 

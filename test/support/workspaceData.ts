@@ -18,6 +18,8 @@ export async function populateEveryCollection(services: Services, ws: WorkspaceR
   const recommended = (await services.schedules.findByName(ws, RECOMMENDED))!;
   const mine = await services.schedules.clone(alex, recommended.id, { name: 'Q4 outreach', description: 'Ours' });
   await services.schedules.rename(alex, mine.id, 'Q4 outreach (renamed)');
+  // The stored list a list page leaves.
+  await services.schedules.list(ws);
   await services.customMessages.create(alex, { name: 'Pricing', subject: 'Our prices', body: 'Hi {{first_name|there}}' });
   const ava = await services.assistants.create(alex, { name: 'Ava', notificationChannel: '', timeZone: 'Europe/Berlin', offDays: [6, 0], dailyLimit: 50 });
   const added = await services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: recommended.id }, [{ email: 'jamie@acme.example', firstName: 'Jamie' }, { email: 'kim@acme.example' }]);
