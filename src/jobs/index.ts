@@ -106,6 +106,14 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps, s
   }
 }
 
+/**
+ * What Agenda's Mongo backend says when a job's document is gone as a run of it starts: another run
+ * of the same job (FerretDB v1 has no atomic find-and-modify, so two polls may lock one job) finished
+ * and removed it (`removeOnComplete`). Every job is safe to run twice, so nothing was lost: a burst of
+ * notices made hundreds of these, which at error level would hide real problems.
+ */
+const JOB_ALREADY_DONE = /cannot be updated in the database, maybe it does not exist anymore/;
+
 export async function startJobs(connection: Connection, services: Services, options: { readyTimeoutMs?: number; deps?: JobDeps } = {}): Promise<Agenda> {
   const agenda = new Agenda({
     // Reuses mongoose's connection; Agenda then leaves closing it to us.
@@ -119,7 +127,9 @@ export async function startJobs(connection: Connection, services: Services, opti
   // without a listener throws, so say it in the log and let the next poll try again.
   agenda.on('error', (error: unknown) => {
     const text = error instanceof Error ? error.message : String(error);
-    if (options.deps) options.deps.logger.error(`Jobs: ${text} (the next poll tries again)`);
+    if (!options.deps) return;
+    if (JOB_ALREADY_DONE.test(text)) options.deps.logger.debug(`Jobs: ${text} (another run of it already finished it)`);
+    else options.deps.logger.error(`Jobs: ${text} (the next poll tries again)`);
   });
   // Agenda 6 connects in its constructor and never catches that promise: wait on it with a deadline.
   const timeoutMs = options.readyTimeoutMs ?? 15_000;

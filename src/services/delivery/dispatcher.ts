@@ -174,7 +174,7 @@ interface SlotTurn {
  * recorded) FerretDB v1.24 stopped answering anyone in a 1,000 burst here; that was its pool deadlock
  * (db/local/ferretdb.ts), which the local database's pool sizes now rule out.
  */
-const BATCHES_IN_FLIGHT = 1;
+const BATCHES_IN_FLIGHT = 2;
 
 /** What one run reads once: assistants, schedules, custom messages, installations. */
 interface RunContext {
