@@ -232,16 +232,20 @@ export function createNoticePoster(models: Models, clock: Clock) {
     await bulkUpdate(Notice, ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $set } } })));
   }
 
-  /** A digest's lines: the ones shown already (one read, by digestId), then `added`. */
+  /**
+   * A digest's lines, each once: the ones it lists, any another run marked with it meanwhile (one read,
+   * by digestId), then `added`.
+   */
   async function linesOf(digest: NoticeDigestDoc, added: readonly NoticeDoc[]): Promise<NoticeLine[]> {
-    const ids = [...digest.noticeIds, ...added.map((d) => d._id)];
-    const byId = new Map([...(await Notice.find({ digestId: digest._id }).lean<NoticeDoc[]>()), ...added].map((d) => [String(d._id), d]));
+    const marked = await Notice.find({ digestId: digest._id }).lean<NoticeDoc[]>();
+    const ids = [...new Set([...digest.noticeIds, ...marked.map((d) => d._id), ...added.map((d) => d._id)].map(String))];
+    const byId = new Map([...marked, ...added].map((d) => [String(d._id), d]));
     // A line whose notice was not marked with the digest (its worker died in between): read on its own.
-    for (const _id of ids.filter((id) => !byId.has(String(id)))) {
-      const doc = await Notice.findById(_id).lean<NoticeDoc>();
-      if (doc) byId.set(String(_id), doc);
+    for (const id of ids.filter((id) => !byId.has(id))) {
+      const doc = await Notice.findById(id).lean<NoticeDoc>();
+      if (doc) byId.set(id, doc);
     }
-    return ids.map((id) => byId.get(String(id))).filter((d): d is NoticeDoc => d !== undefined).map(toNoticeLine);
+    return ids.map((id) => byId.get(id)).filter((d): d is NoticeDoc => d !== undefined).map(toNoticeLine);
   }
 
   /**
@@ -333,10 +337,17 @@ export function createNoticePoster(models: Models, clock: Clock) {
   }
 
   async function addToDigest(workspace: string, digest: NoticeDigestDoc, batch: readonly NoticeDoc[], assistant: PostingAssistant, outlet: NoticeOutlet): Promise<void> {
-    await claimSlot(`update|${workspace}`, UPDATE_EVERY_MS);
-    const ids = [...digest.noticeIds, ...batch.map((d) => d._id)];
-    await outlet.updateDigest(digest.channel, digest.ts!, { assistantName: assistant.name, lines: await linesOf(digest, batch) });
-    await NoticeDigest.updateOne({ _id: digest._id }, { $set: { noticeIds: ids, shownCount: ids.length } });
+    // A notice the digest lists already: an earlier run updated the digest but was cut off (or overlapped
+    // this one) before marking it posted. Listed twice, its menu's action_id would repeat, and Slack refuses
+    // the whole update (`duplicate action_id`) every time after: the digest would never take another line.
+    const listed = new Set(digest.noticeIds.map(String));
+    const fresh = batch.filter((d) => !listed.has(String(d._id)));
+    if (fresh.length) {
+      await claimSlot(`update|${workspace}`, UPDATE_EVERY_MS);
+      await outlet.updateDigest(digest.channel, digest.ts!, { assistantName: assistant.name, lines: await linesOf(digest, fresh) });
+      // Added to what the digest lists now, not to this run's copy: another run may have added lines meanwhile.
+      await NoticeDigest.updateOne({ _id: digest._id }, { $addToSet: { noticeIds: { $each: fresh.map((d) => d._id) } }, $inc: { shownCount: fresh.length } });
+    }
     await markPosted(
       batch.map((d) => d._id),
       { message: { channel: digest.channel, ts: digest.ts! }, digestId: digest._id, threadTs: digest.ts! },
