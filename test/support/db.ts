@@ -22,8 +22,9 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-export async function openTestDatabase(clock: Clock = systemClock, options: { delivery?: DeliveryOptions; dbName?: string } = {}): Promise<TestDatabase> {
-  const connection = await connectDatabase(testDatabaseUri(), { dbName: options.dbName ?? uniqueName('test') });
+/** `databaseUri`: another way to the run's database (a proxy that a test can stop). */
+export async function openTestDatabase(clock: Clock = systemClock, options: { delivery?: DeliveryOptions; dbName?: string; databaseUri?: string } = {}): Promise<TestDatabase> {
+  const connection = await connectDatabase(options.databaseUri ?? testDatabaseUri(), { dbName: options.dbName ?? uniqueName('test') });
   const services = await createServices(connection, clock, options.delivery ? { delivery: options.delivery } : {});
   return {
     connection,

@@ -5,10 +5,15 @@
 //   in `sending`; once it is older than the claim timeout, the next run takes it over and sends
 //   with the same Message-ID. The takeover itself is a unique insert (`<claim>#<generation>`), so
 //   of two processes taking over at once only one wins.
-// - The narrow window: a process killed after the SMTP server accepted the email but before it
-//   marked the claim `sent` leaves a `sending` claim; the takeover sends again, with the same
-//   Message-ID, which receiving servers and mail clients treat as the same message (the copy is
-//   dropped or shown once). Nothing else can send a step twice.
+// - The database down after the SMTP server accepted the email: the owner keeps writing `sent` on its
+//   claim (with backoff, for up to the claim timeout) until the write lands, and a takeover of a
+//   `sending` claim first waits TAKEOVER_GRACE_MS for such a write, so an outage that outlasts the
+//   claim timeout does not send the email again when the database is back.
+// - The narrow window: a process killed (or cut off from the database for longer than the claim
+//   timeout) after the SMTP server accepted the email but before it marked the claim `sent` leaves a
+//   `sending` claim; the takeover sends again, with the same Message-ID, which receiving servers and
+//   mail clients treat as the same message (the copy is dropped or shown once). Nothing else can
+//   send a step twice.
 // - A live owner never loses its claim to a takeover: it checks its claim is well inside the
 //   timeout just before it sends, and the mailer gives up on a connection long before the timeout.
 import { randomBytes } from 'node:crypto';
@@ -16,10 +21,29 @@ import { hostname } from 'node:os';
 import type { Types } from 'mongoose';
 import type { Clock } from '../../clock.js';
 import { bulkUpdate, isDuplicateKeyError, type Models } from '../../db/models.js';
+import { isDatabaseUnavailable } from '../../db/connection.js';
 import { insertSkippingDuplicates } from '../leads/index.js';
 import { mapPool } from './pool.js';
 import type { SendClaimDoc } from '../../db/deliveryModels.js';
 import { hourOf } from './due.js';
+
+/**
+ * A takeover of a claim left `sending` waits this long (wall time) before it may send: the owner may be
+ * alive, have sent, and be retrying its `sent` write at most SENT_RETRY_MAX_MS apart while the database
+ * comes back (each try waits up to 1.5 s for a server, db/connection.ts).
+ */
+export const TAKEOVER_GRACE_MS = 5_000;
+const SENT_RETRY_MAX_MS = 1_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** The database did not answer, and may later: not our own connection closed (a stopping process), after which nothing lands. */
+function worthRetrying(error: unknown): boolean {
+  const { name = '', message = '', code = '' } = error as { name?: string; message?: string; code?: string };
+  // Driver quirk: a command written to a connection the server just closed fails with Node's bare EPIPE, not a MongoNetworkError.
+  if (/^(EPIPE|ECONNRESET|ECONNREFUSED|ETIMEDOUT)$/.test(code)) return true;
+  return isDatabaseUnavailable(error) && !/NotConnected|TopologyClosed/.test(name) && !/client was closed/i.test(message);
+}
 
 /** This process, as the owner of its claims (a restarted process is a new owner). */
 export const PROCESS_OWNER = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -71,8 +95,11 @@ export function createSendClaims(models: Models, clock: Clock, options: { timeou
     return { kind: 'owned', claim: { ...doc, generation, owner, claimedAt, state: 'sending', retryAt: null } };
   }
 
-  /** What a claim inserted before (by this or another process) leaves to do now. */
-  async function existing(_id: string, now: Date): Promise<ClaimResult> {
+  /**
+   * What a claim inserted before (by this or another process) leaves to do now. `afterSending`: taken
+   * over from a `sending` claim, whose owner may have sent (see confirmTakeovers).
+   */
+  async function existing(_id: string, now: Date): Promise<ClaimResult & { afterSending?: true }> {
     const doc = await SendClaim.findById(_id).lean<SendClaimDoc>();
     if (!doc) return { kind: 'busy' };
     switch (doc.state) {
@@ -84,8 +111,24 @@ export function createSendClaims(models: Models, clock: Clock, options: { timeou
       case 'retry':
         return doc.retryAt && doc.retryAt.getTime() > now.getTime() ? { kind: 'busy' } : takeOver(doc);
       case 'sending':
-        return now.getTime() - doc.claimedAt.getTime() > options.timeoutMs ? takeOver(doc) : { kind: 'busy' };
+        return now.getTime() - doc.claimedAt.getTime() > options.timeoutMs ? { ...(await takeOver(doc)), afterSending: true } : { kind: 'busy' };
     }
+  }
+
+  /**
+   * Claims taken over from `sending`, after TAKEOVER_GRACE_MS: still ours and unsent (the claim is
+   * renewed, so the full timeout is ours to send in), or sent by the owner meanwhile (`finish`: the
+   * email went out, what is left is recording it).
+   */
+  async function confirmTakeovers(taken: readonly SendClaimDoc[]): Promise<ClaimResult[]> {
+    await sleep(TAKEOVER_GRACE_MS);
+    return mapPool(taken, 8, async (claim): Promise<ClaimResult> => {
+      const claimedAt = clock.now();
+      const { matchedCount } = await SendClaim.updateOne({ _id: claim._id, generation: claim.generation, state: 'sending' }, { $set: { claimedAt } });
+      if (matchedCount) return { kind: 'owned', claim: { ...claim, claimedAt } };
+      const doc = await SendClaim.findById(claim._id).lean<SendClaimDoc>();
+      return doc && (doc.state === 'sent' || doc.state === 'bounced') ? { kind: 'finish', claim: doc } : { kind: 'busy' };
+    });
   }
 
   /**
@@ -116,7 +159,14 @@ export function createSendClaims(models: Models, clock: Clock, options: { timeou
     }));
     const refused = fresh.length ? await insertSkippingDuplicates(SendClaim, fresh) : new Set<number>();
     // A few at a time: a takeover writes, and FerretDB v1 hangs with about 50 writes in flight (db/models.ts).
-    return mapPool(fresh, 8, async (doc, i) => (refused.has(i) ? existing(doc._id, now) : { kind: 'owned' as const, claim: doc }));
+    const results: ClaimResult[] = await mapPool(fresh, 8, async (doc, i) => (refused.has(i) ? existing(doc._id, now) : { kind: 'owned' as const, claim: doc }));
+    // One grace for all the batch's takeovers from `sending` (rare: a process died or lost the database).
+    const afterSending = results.flatMap((r, i) => ('afterSending' in r && r.kind === 'owned' ? [i] : []));
+    if (afterSending.length) {
+      const confirmed = await confirmTakeovers(afterSending.map((i) => (results[i] as { claim: SendClaimDoc }).claim));
+      afterSending.forEach((i, k) => (results[i] = confirmed[k]!));
+    }
+    return results;
   }
 
   return {
@@ -132,6 +182,26 @@ export function createSendClaims(models: Models, clock: Clock, options: { timeou
     /** True while the claim is safely inside its timeout: send only then (a takeover waits for the whole timeout). */
     stillOurs(claim: SendClaimDoc): boolean {
       return clock.now().getTime() - claim.claimedAt.getTime() < options.timeoutMs / 2;
+    },
+
+    /**
+     * Writes that the SMTP server accepted the email, retrying (with backoff, for up to the claim
+     * timeout) while the database does not answer: left `sending`, the claim would be taken over and
+     * the email sent again. Not guarded by the generation: the email went out whoever holds the claim
+     * now, and a takeover that finds it `sent` records it instead of sending (see confirmTakeovers).
+     */
+    async markSent(claim: SendClaimDoc, set: Partial<SendClaimDoc>): Promise<SendClaimDoc> {
+      const change = { ...set, state: 'sent' as const };
+      const started = Date.now();
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await SendClaim.updateOne({ _id: claim._id }, { $set: change });
+          return { ...claim, ...change };
+        } catch (error) {
+          if (!worthRetrying(error) || Date.now() - started > options.timeoutMs) throw error;
+          await sleep(Math.min(SENT_RETRY_MAX_MS, 100 * 2 ** attempt));
+        }
+      }
     },
 
     /** Writes what the owner learnt (its generation guards against a late write after a takeover). */

@@ -530,7 +530,7 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
     const attempts = r.claim.attempts + 1;
     if (outcome.ok) {
       // At once, email by email: a process killed now can only send again what it had in flight.
-      r.claim = await claims.update(r.claim, { state: 'sent', attempts, sentAt: clock.now(), delivered: outcome.delivered, subject: r.threadSubject, preview: previewOf(email.text), lastError: null });
+      r.claim = await claims.markSent(r.claim, { attempts, sentAt: clock.now(), delivered: outcome.delivered, subject: r.threadSubject, preview: previewOf(email.text), lastError: null });
       return 'sent';
     }
     if (outcome.permanent) {
