@@ -5,6 +5,7 @@
 import { startTestApp, type TestApp } from '../support/testApp.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtpServer.js';
 import { deliveryWorkspace, ids, movableClock } from '../services/delivery/support.js';
+import { until } from '../support/until.js';
 
 const clock = movableClock();
 let app: TestApp;
@@ -18,15 +19,6 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-/** Waits (with a deadline) until `condition` holds: the dispatcher polls every 5 s. */
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 test('a due followup arrives by email from the assistant with its tokens filled and an unsubscribe link; the next one follows in its thread', async () => {
   const ws = app.workspace();
   const { alex, ava, mine } = await deliveryWorkspace(app.services, { notificationChannel: ws.channelId }, undefined, ws.ref);
@@ -35,7 +27,7 @@ test('a due followup arrives by email from the assistant with its tokens filled 
   const toJamie = () => smtp.received.filter((m) => m.to[0]?.address === 'jamie@globex.example');
 
   clock.set('2027-03-02T14:00:00Z'); // Tuesday 09:00 in New York: the first followup is due
-  await until(() => toJamie().length === 1, 'the first email');
+  await until('the first email', () => toJamie().length === 1);
   const [first] = toJamie();
   expect(first).toMatchObject({
     from: { name: 'Ava Stone', address: 'ava@acme.example' },
@@ -46,14 +38,14 @@ test('a due followup arrives by email from the assistant with its tokens filled 
   });
   expect(first!.text).toContain('Hi Jamie,\n\nDoes Globex still look after its followups by hand?\n\nAva Stone\nAcme');
   expect(first!.header('List-Unsubscribe')).toContain(`https://followups.example.com/unsubscribe/${lead!.unsubscribeToken}`);
-  await until(async () => (await app.services.leads.get(ws.ref, jamie!.leadId)).enrollment!.followups[0]!.sentAt !== null, 'the send recorded');
+  await until('the send recorded', async () => (await app.services.leads.get(ws.ref, jamie!.leadId)).enrollment!.followups[0]!.sentAt !== null);
   expect((await app.services.leads.get(ws.ref, jamie!.leadId)).enrollment!.nextDueAt).toEqual(new Date('2027-03-04T14:00:00Z'));
   expect(await app.services.models.Notice.countDocuments({ enrollmentId: jamie!.enrollmentId, kind: 'sent' })).toBe(1);
 
   clock.set('2027-03-04T14:00:00Z'); // Thursday 09:00: the second
-  await until(() => toJamie().length === 2, 'the second email');
+  await until('the second email', () => toJamie().length === 2);
   expect(toJamie()[1]).toMatchObject({ subject: 'Re: Quick question, Jamie', inReplyTo: first!.messageId, references: [first!.messageId] });
-  await until(async () => (await app.services.leads.get(ws.ref, jamie!.leadId)).enrollment!.state === 'completed', 'the enrollment completed');
+  await until('the enrollment completed', async () => (await app.services.leads.get(ws.ref, jamie!.leadId)).enrollment!.state === 'completed');
   expect(toJamie()).toHaveLength(2);
 });
 
@@ -61,7 +53,7 @@ test('a workspace that removed the app gets nothing sent: its due leads pause as
   const ws = app.workspace({ installed: false });
   const { alex, ava, mine } = await deliveryWorkspace(app.services, {}, undefined, ws.ref);
   const [lead] = ids(await app.services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: mine.id, start: new Date(clock.now().getTime() - 3 * 86_400_000) }, [{ email: 'gone@removed.example', firstName: 'Gone', company: 'Removed' }]));
-  await until(async () => (await app.services.leads.get(ws.ref, lead!.leadId)).enrollment!.state === 'paused', 'the lead paused');
+  await until('the lead paused', async () => (await app.services.leads.get(ws.ref, lead!.leadId)).enrollment!.state === 'paused');
   expect((await app.services.leads.get(ws.ref, lead!.leadId)).enrollment!.history.at(-1)).toMatchObject({ action: 'paused', reason: 'app uninstalled' });
   expect(smtp.received.filter((m) => m.to[0]?.address === 'gone@removed.example')).toHaveLength(0);
   expect((await app.services.installations.stoppedJobs(ws.ref)).last).toMatchObject({ name: 'delivery.dispatch' });

@@ -8,6 +8,7 @@ import { blocksText } from '../support/flows.js';
 import { POST_BURST, type JsonObject } from '../support/fakeSlack.js';
 import { noticeIdsIn } from '../support/notices.js';
 import type { NoticeInput } from '../../src/services/notices/index.js';
+import { until } from '../support/until.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -43,16 +44,6 @@ function sent(ws: TestWorkspace, assistantId: string, overrides: Partial<NoticeI
     at: new Date(),
     ...overrides,
   };
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 const inChannel = (channel: string) => app.fake.messages.filter((m) => m.channel === channel && m.via === 'chat.postMessage');

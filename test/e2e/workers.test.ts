@@ -8,6 +8,7 @@ import { systemClock } from '../../src/clock.js';
 import { openTestDatabase, testDatabaseUri, type TestDatabase } from '../support/db.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtpServer.js';
 import { deliveryWorkspace, ids } from '../services/delivery/support.js';
+import { until } from '../support/until.js';
 
 const WORKER = fileURLToPath(new URL('../../dist/src/worker.js', import.meta.url));
 const LEADS = 150;
@@ -50,15 +51,6 @@ function startWorker(): ChildProcess {
   return worker;
 }
 
-/** Waits (with a deadline) until `condition` holds. */
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 test(
   'a worker killed in the middle of sending, then two workers and a third sender at once: every followup reaches the SMTP server, each Message-ID once',
   async () => {
@@ -77,7 +69,7 @@ test(
     const expected = leads.flatMap((l) => [1, 2].map((step) => `<followup.${l.enrollmentId}.${step}@acme.example>`));
 
     const first = startWorker();
-    await until(() => smtp.received.length >= 40, 'the first worker sending', 60_000);
+    await until('the first worker sending', () => smtp.received.length >= 40, 60_000);
     first.kill('SIGKILL');
     await once(first, 'exit');
     const atKill = smtp.received.length;
@@ -92,13 +84,13 @@ test(
       while (!done) for (const lead of leads) for (const step of [1, 2]) await db.services.delivery.sendFollowup(lead.enrollmentId, step);
     })();
     try {
-      await until(() => distinct().size >= expected.length, 'every followup sent', 120_000);
+      await until('every followup sent', () => distinct().size >= expected.length, 120_000);
     } finally {
       done = true;
       await racer;
     }
     // And recorded: every enrollment has both followups sent.
-    await until(async () => (await db.services.models.Enrollment.countDocuments({ workspace: alex.workspace.teamId, state: 'completed' })) === LEADS, 'every enrollment completed', 60_000);
+    await until('every enrollment completed', async () => (await db.services.models.Enrollment.countDocuments({ workspace: alex.workspace.teamId, state: 'completed' })) === LEADS, 60_000);
     second.kill('SIGTERM');
     third.kill('SIGTERM');
     await Promise.all([once(second, 'exit'), once(third, 'exit')]);

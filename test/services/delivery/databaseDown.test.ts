@@ -10,6 +10,7 @@ import { openTestDatabase, testDatabaseUri, uniqueName, type TestDatabase } from
 import { startDatabaseProxy, type DatabaseProxy } from '../../support/dbProxy.js';
 import { startSmtpServer, type TestSmtpServer } from '../../support/smtpServer.js';
 import { deliveryWorkspace, ids, movableClock, MONDAY_9AM } from './support.js';
+import { until } from '../../support/until.js';
 
 const LEADS = 20;
 /** Sends one dispatcher has in flight at most (services/delivery/dispatcher.ts). */
@@ -46,14 +47,6 @@ afterAll(async () => {
   await smtp?.close();
 });
 beforeEach(() => clock.set(MONDAY_9AM));
-
-async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** LEADS leads of Ava (New York), each with its first followup due now (Tuesday 09:00), at `domain`. */
 async function dueFollowups(domain: string) {

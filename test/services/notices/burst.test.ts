@@ -3,16 +3,13 @@
 // records every call. Slack's limit is per channel, not per assistant: one assistant alone posts slower
 // than one a second anyway, so only several assistants sharing a channel show whether the per-channel
 // slot holds across assistants and processes.
-import { randomBytes } from 'node:crypto';
-import { Types } from 'mongoose';
-import { WebClient } from '@slack/web-api';
 import { systemClock } from '../../../src/clock.js';
-import { webApiOutlet } from '../../../src/jobs/notices.js';
-import type { NoticeInput, NoticeOutlet } from '../../../src/services/notices/index.js';
+import type { NoticeOutlet } from '../../../src/services/notices/index.js';
 import type { Assistant } from '../../../src/services/assistants.js';
-import { actorIn, newWorkspace, openTestDatabase, type TestDatabase } from '../../support/db.js';
+import { openTestDatabase, type TestDatabase } from '../../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../../support/fakeSlack.js';
-import { noticeIdsIn } from '../../support/notices.js';
+import { localSlackOutlet, noticeIdsIn, sentNotice, workspaceWithChannel } from '../../support/notices.js';
+import { until } from '../../support/until.js';
 
 const ASSISTANTS = ['Ava', 'Ben', 'Cy', 'Dee'];
 /** Notices per assistant in each wave: a few (posted one by one), then two bursts (digests). */
@@ -32,39 +29,9 @@ afterAll(async () => {
   await fake?.close();
 });
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-const objectId = () => new Types.ObjectId().toHexString();
-
-function sent(workspace: NoticeInput['workspace'], assistantId: string, n: number): NoticeInput {
-  return {
-    workspace,
-    assistantId,
-    enrollmentId: objectId(),
-    leadId: objectId(),
-    kind: 'sent',
-    step: 1,
-    totalSteps: 3,
-    lead: { name: `Lead ${n}`, company: 'Acme', email: `lead${n}@acme.example` },
-    subject: 'Quick question',
-    preview: 'Hi,\nDid you get a chance to look?',
-    nextPlannedAt: null,
-    detail: null,
-    at: new Date(),
-  };
-}
-
 /** The Web API as one process's posting job uses it (rate limits come back to the service), counting its posts. */
 function processOutlet(token: string, posts: { count: number }): NoticeOutlet {
-  const outlet = webApiOutlet(new WebClient(token, { slackApiUrl: fake.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }));
+  const outlet = localSlackOutlet(fake, token);
   return {
     ...outlet,
     postNotice: (...args) => outlet.postNotice(...args).then((ts) => ((posts.count += 1), ts)),
@@ -73,12 +40,7 @@ function processOutlet(token: string, posts: { count: number }): NoticeOutlet {
 }
 
 test('several assistants in one channel, two processes posting at once: never two posts into the channel in one second, every notice shown exactly once, ending in digests', async () => {
-  const ws = newWorkspace();
-  const team = fake.addTeam({ id: ws.teamId });
-  const channel = `C${randomBytes(4).toString('hex').toUpperCase()}`;
-  fake.addChannel({ id: channel, teamId: ws.teamId, name: 'sales', botIsMember: true });
-  await first.services.workspaces.ensureSeeded(ws);
-  const alex = actorIn(ws, 'UALEX', { name: 'Alex' });
+  const { ws, token, channel, alex } = await workspaceWithChannel(fake, first.services);
   const assistants: Assistant[] = [];
   for (const name of ASSISTANTS) assistants.push(await first.services.assistants.create(alex, { name, notificationChannel: channel, timeZone: 'Europe/Berlin', offDays: [6, 0] }));
 
@@ -87,7 +49,7 @@ test('several assistants in one channel, two processes posting at once: never tw
   let stopped = false;
   const processes = [first, second].map((db) => {
     const posts = { count: 0 };
-    const outlet = processOutlet(team.botToken, posts);
+    const outlet = processOutlet(token, posts);
     const running = (async () => {
       while (!stopped) {
         await Promise.all(assistants.map((a) => db.services.notices.postWaiting(ws, a.id, a, outlet, 3_000)));
@@ -103,7 +65,7 @@ test('several assistants in one channel, two processes posting at once: never tw
   try {
     for (const [w, perAssistant] of WAVES.entries()) {
       // Recorded as a dispatcher records a batch's sends, by both processes at once.
-      const inputs = assistants.flatMap((a) => Array.from({ length: perAssistant }, () => sent(ws, a.id, n++)));
+      const inputs = assistants.flatMap((a) => Array.from({ length: perAssistant }, () => sentNotice(ws, a.id, n++)));
       await Promise.all([first, second].map((db, k) => db.services.notices.recordAll(inputs.filter((_, i) => i % 2 === k))));
       // The next wave lands while this one is still being posted.
       if (w < WAVES.length - 1) await until(`wave ${w + 1} under way`, () => (posted() >= 2 * (w + 1) ? true : undefined), 30_000);

@@ -2,15 +2,10 @@
 // (a worker killed, the database slow for a moment, another run overlapping it). The next run finds those
 // notices still waiting while the digest lists them already: it must finish the job, not list them twice
 // (Slack refuses a message whose menus repeat an action_id, so the digest would never update again).
-import { randomBytes } from 'node:crypto';
-import { Types } from 'mongoose';
-import { WebClient } from '@slack/web-api';
 import { systemClock } from '../../../src/clock.js';
-import { webApiOutlet } from '../../../src/jobs/notices.js';
-import type { NoticeInput } from '../../../src/services/notices/index.js';
-import { actorIn, newWorkspace, openTestDatabase, type TestDatabase } from '../../support/db.js';
+import { openTestDatabase, type TestDatabase } from '../../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../../support/fakeSlack.js';
-import { noticeIdsIn } from '../../support/notices.js';
+import { localSlackOutlet, noticeIdsIn, sentNotice, workspaceWithChannel } from '../../support/notices.js';
 
 let fake: FakeSlack;
 let db: TestDatabase;
@@ -23,36 +18,14 @@ afterAll(async () => {
   await fake?.close();
 });
 
-function sent(workspace: NoticeInput['workspace'], assistantId: string, n: number): NoticeInput {
-  return {
-    workspace,
-    assistantId,
-    enrollmentId: new Types.ObjectId().toHexString(),
-    leadId: new Types.ObjectId().toHexString(),
-    kind: 'sent',
-    step: 1,
-    totalSteps: 3,
-    lead: { name: `Lead ${n}`, company: 'Acme', email: `lead${n}@acme.example` },
-    subject: 'Quick question',
-    preview: 'Hi,\nDid you get a chance to look?',
-    nextPlannedAt: null,
-    detail: null,
-    at: new Date(),
-  };
-}
-
 test('notices a cut-off run added to a digest without marking them posted are marked by the next run, each listed once, and the digest keeps taking lines', async () => {
-  const ws = newWorkspace();
-  const team = fake.addTeam({ id: ws.teamId });
-  const channel = `C${randomBytes(4).toString('hex').toUpperCase()}`;
-  fake.addChannel({ id: channel, teamId: ws.teamId, name: 'sales', botIsMember: true });
-  await db.services.workspaces.ensureSeeded(ws);
-  const ava = await db.services.assistants.create(actorIn(ws, 'UALEX', { name: 'Alex' }), { name: 'Ava', notificationChannel: channel, timeZone: 'Europe/Berlin', offDays: [6, 0] });
-  const outlet = webApiOutlet(new WebClient(team.botToken, { slackApiUrl: fake.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }));
+  const { ws, token, channel, alex } = await workspaceWithChannel(fake, db.services);
+  const ava = await db.services.assistants.create(alex, { name: 'Ava', notificationChannel: channel, timeZone: 'Europe/Berlin', offDays: [6, 0] });
+  const outlet = localSlackOutlet(fake, token);
   const { Notice } = db.services.models;
   const post = () => db.services.notices.postWaiting(ws, ava.id, ava, outlet, 10_000);
   let n = 0;
-  const record = (count: number) => db.services.notices.recordAll(Array.from({ length: count }, () => sent(ws, ava.id, n++)));
+  const record = (count: number) => db.services.notices.recordAll(Array.from({ length: count }, () => sentNotice(ws, ava.id, n++)));
 
   // A burst goes out as a digest; a second one is added to it.
   await record(6);
