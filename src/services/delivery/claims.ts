@@ -21,7 +21,7 @@ import { hostname } from 'node:os';
 import type { Types } from 'mongoose';
 import type { Clock } from '../../clock.js';
 import { bulkUpdate, isDuplicateKeyError, type Models } from '../../db/models.js';
-import { isDatabaseUnavailable } from '../../db/connection.js';
+import { writeUntilLanded } from '../../db/retryWrite.js';
 import { insertSkippingDuplicates } from '../leads/index.js';
 import { mapPool } from './pool.js';
 import type { SendClaimDoc } from '../../db/deliveryModels.js';
@@ -29,21 +29,12 @@ import { hourOf } from './due.js';
 
 /**
  * A takeover of a claim left `sending` waits this long (wall time) before it may send: the owner may be
- * alive, have sent, and be retrying its `sent` write at most SENT_RETRY_MAX_MS apart while the database
- * comes back (each try waits up to 1.5 s for a server, db/connection.ts).
+ * alive, have sent, and be retrying its `sent` write (at most WRITE_RETRY_MAX_MS apart, db/retryWrite.ts)
+ * while the database comes back.
  */
 export const TAKEOVER_GRACE_MS = 5_000;
-const SENT_RETRY_MAX_MS = 1_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
-/** The database did not answer, and may later: not our own connection closed (a stopping process), after which nothing lands. */
-function worthRetrying(error: unknown): boolean {
-  const { name = '', message = '', code = '' } = error as { name?: string; message?: string; code?: string };
-  // Driver quirk: a command written to a connection the server just closed fails with Node's bare EPIPE, not a MongoNetworkError.
-  if (/^(EPIPE|ECONNRESET|ECONNREFUSED|ETIMEDOUT)$/.test(code)) return true;
-  return isDatabaseUnavailable(error) && !/NotConnected|TopologyClosed/.test(name) && !/client was closed/i.test(message);
-}
 
 /** This process, as the owner of its claims (a restarted process is a new owner). */
 export const PROCESS_OWNER = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -192,16 +183,8 @@ export function createSendClaims(models: Models, clock: Clock, options: { timeou
      */
     async markSent(claim: SendClaimDoc, set: Partial<SendClaimDoc>): Promise<SendClaimDoc> {
       const change = { ...set, state: 'sent' as const };
-      const started = Date.now();
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await SendClaim.updateOne({ _id: claim._id }, { $set: change });
-          return { ...claim, ...change };
-        } catch (error) {
-          if (!worthRetrying(error) || Date.now() - started > options.timeoutMs) throw error;
-          await sleep(Math.min(SENT_RETRY_MAX_MS, 100 * 2 ** attempt));
-        }
-      }
+      await writeUntilLanded(() => SendClaim.updateOne({ _id: claim._id }, { $set: change }), options.timeoutMs);
+      return { ...claim, ...change };
     },
 
     /** Writes what the owner learnt (its generation guards against a late write after a takeover). */

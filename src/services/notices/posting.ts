@@ -13,8 +13,9 @@
 // - a 429 blocks the channel until its Retry-After, for every worker; a channel the app was
 //   removed from gives one direct message to the assistant's owner per episode and is tried
 //   again later; anything else is retried with a backoff. A notice is marked posted only once
-//   Slack took it, so nothing is lost (a process dying between the post and the mark can show a
-//   notice twice, never zero times).
+//   Slack took it, so nothing is lost; with the database away just then, the mark is tried again
+//   until it lands (while the run's lease holds), so the notice is not posted twice. A process dying
+//   between the post and the mark can show a notice twice, never zero times.
 //
 // Slack-free: the Web API is behind `NoticeOutlet` (src/jobs/notices.ts renders and calls it).
 import { randomUUID } from 'node:crypto';
@@ -23,6 +24,7 @@ import type { Clock } from '../../clock.js';
 import { bulkUpdate, isDuplicateKeyError, type LockDoc, type Models } from '../../db/models.js';
 import { noticeSlot, type NoticeActionDoc, type NoticeChannelDoc, type NoticeDigestDoc, type NoticeDoc } from '../../db/noticeModels.js';
 import { workspaceKey, type WorkspaceRef } from '../domain.js';
+import { writeUntilLanded } from '../../db/retryWrite.js';
 import type { NoticeKind } from './types.js';
 
 /** Lines in one digest: with its heading and footer, within a message's 50 blocks. */
@@ -321,19 +323,33 @@ export function createNoticePoster(models: Models, clock: Clock) {
     return NoticeDigest.findOne({ workspace, assistantId }).sort({ createdAt: -1 }).lean<NoticeDigestDoc>();
   }
 
+  /**
+   * Records what Slack took, trying again while the database is away: left unrecorded, the notices would
+   * be posted again. For as long as this run's lease holds off other workers.
+   */
+  function afterSlackTook<T>(write: () => Promise<T>): Promise<T> {
+    return writeUntilLanded(write, LEASE_STALE_MS);
+  }
+
   async function postOne(workspace: string, channel: string, doc: NoticeDoc, assistant: PostingAssistant, outlet: NoticeOutlet): Promise<void> {
     const thread = await threadOf(workspace, doc.enrollmentId, channel);
     await claimSlot(`post|${workspace}|${channel}`, POST_EVERY_MS);
     const ts = await outlet.postNotice(channel, thread, { assistantName: assistant.name, notice: toNoticeLine(doc) });
-    await markPosted([doc._id], { message: { channel, ts }, digestId: null, threadTs: thread ?? ts });
+    await afterSlackTook(() => markPosted([doc._id], { message: { channel, ts }, digestId: null, threadTs: thread ?? ts }));
   }
 
   async function postDigest(workspace: string, assistantId: string, channel: string, batch: readonly NoticeDoc[], assistant: PostingAssistant, outlet: NoticeOutlet): Promise<void> {
     await claimSlot(`post|${workspace}|${channel}`, POST_EVERY_MS);
     const ts = await outlet.postDigest(channel, { assistantName: assistant.name, lines: batch.map(toNoticeLine) });
     const ids = batch.map((d) => d._id);
-    const digest = await NoticeDigest.create({ workspace, assistantId, channel, ts, noticeIds: ids, shownCount: ids.length });
-    await markPosted(ids, { message: { channel, ts }, digestId: digest._id, threadTs: ts });
+    // Its id chosen here, so a try that landed without its answer is not stored twice.
+    const digestId = new Types.ObjectId();
+    await afterSlackTook(async () => {
+      await NoticeDigest.create({ _id: digestId, workspace, assistantId, channel, ts, noticeIds: ids, shownCount: ids.length }).catch((error: unknown) => {
+        if (!isDuplicateKeyError(error)) throw error;
+      });
+      await markPosted(ids, { message: { channel, ts }, digestId, threadTs: ts });
+    });
   }
 
   async function addToDigest(workspace: string, digest: NoticeDigestDoc, batch: readonly NoticeDoc[], assistant: PostingAssistant, outlet: NoticeOutlet): Promise<void> {
@@ -346,11 +362,13 @@ export function createNoticePoster(models: Models, clock: Clock) {
       await claimSlot(`update|${workspace}`, UPDATE_EVERY_MS);
       await outlet.updateDigest(digest.channel, digest.ts!, { assistantName: assistant.name, lines: await linesOf(digest, fresh) });
       // Added to what the digest lists now, not to this run's copy: another run may have added lines meanwhile.
-      await NoticeDigest.updateOne({ _id: digest._id }, { $addToSet: { noticeIds: { $each: fresh.map((d) => d._id) } }, $inc: { shownCount: fresh.length } });
+      await afterSlackTook(() => NoticeDigest.updateOne({ _id: digest._id }, { $addToSet: { noticeIds: { $each: fresh.map((d) => d._id) } }, $inc: { shownCount: fresh.length } }));
     }
-    await markPosted(
-      batch.map((d) => d._id),
-      { message: { channel: digest.channel, ts: digest.ts! }, digestId: digest._id, threadTs: digest.ts! },
+    await afterSlackTook(() =>
+      markPosted(
+        batch.map((d) => d._id),
+        { message: { channel: digest.channel, ts: digest.ts! }, digestId: digest._id, threadTs: digest.ts! },
+      ),
     );
   }
 
