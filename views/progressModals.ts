@@ -33,6 +33,11 @@ export function savingModal(title: string, busy = false): ModalView {
   return waitingModal(PROGRESS.saving, title, `:hourglass_flowing_sand: Saving…${busy ? ` ${BUSY} This will say whether your change was saved.` : ''}`);
 }
 
+/** The answer to a submission that did not reach the app in the shape Slack sends (forged, or cut short). */
+export function unreadableFormModal(): ModalView {
+  return waitingModal(PROGRESS.message, 'Not saved', ':warning: This form reached the app in a shape it can’t read, so nothing was saved. Close it and start again.');
+}
+
 /** A sentence (not found, refused, the database not answering) where a modal was expected. */
 export function messageModal(title: string, message: MessageView): ModalView {
   return {

@@ -5,6 +5,8 @@ import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import { within } from './flows/answers.js';
 import { logFailure } from './context.js';
+import { malformedPayload, type MalformedPayload } from './payloads.js';
+import { unreadableFormModal } from '../../views/progressModals.js';
 
 /** Slack's own limit on a request's age; here it applies to the future too. */
 export const REQUEST_MAX_SKEW_S = 5 * 60;
@@ -26,37 +28,21 @@ function actsOnce(body: unknown): boolean {
   return typeof b.command === 'string' || b.type === 'block_actions' || b.type === 'view_submission';
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * What is wrong with an interactive payload no listener could match (it would wait for an ack that
- * never comes, and Slack would show an error), or null. Listeners check the values they read.
- */
-export function malformed(body: unknown): string | null {
-  if (!isObject(body)) return 'the body is not an object';
-  switch (body.type) {
-    case 'block_actions': {
-      const actions = body.actions;
-      if (!Array.isArray(actions) || actions.length === 0) return 'block_actions without actions';
-      return actions.every((a) => isObject(a) && typeof a.action_id === 'string') ? null : 'an action without an action_id';
-    }
-    case 'view_submission':
-    case 'view_closed':
-      return isObject(body.view) && typeof body.view.callback_id === 'string' && typeof body.view.id === 'string' ? null : `${body.type} without a view`;
-    case 'block_suggestion':
-      return typeof body.action_id === 'string' ? null : 'block_suggestion without an action_id';
-    default:
-      return null;
-  }
+/** The ack for a payload of the wrong shape: the form says nothing was saved, a type-ahead offers nothing, the rest is a plain 200. */
+function malformedAnswer(kind: MalformedPayload['kind']): object | undefined {
+  if (kind === 'view_submission') return { response_action: 'update', view: unreadableFormModal() };
+  if (kind === 'block_suggestion') return { options: [] };
+  return undefined;
 }
 
 export function guardRequests(app: App, services: Services, logger: Logger): void {
   app.use(async (args) => {
-    const problem = malformed(args.body);
-    if (problem) {
-      // A silent 200 and a log line: there is no one to tell (Slack never sends these).
-      logger.warn(`Ignored a malformed request: ${problem}`);
-      if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+    const malformed = malformedPayload(args.body);
+    if (malformed) {
+      // Slack never sends these: a log line, and an answer that says nothing was done where there is a
+      // form to say it in; no listener reads the payload.
+      logger.warn(`Ignored a malformed ${malformed.kind} payload (${malformed.problem})`);
+      if ('ack' in args && typeof args.ack === 'function') await (args.ack as (answer?: unknown) => Promise<void>)(malformedAnswer(malformed.kind));
       return;
     }
     const context = args.context as Context & { slackSignature?: string; slackRequestTimestamp?: string };

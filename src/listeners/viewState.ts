@@ -1,46 +1,36 @@
 // Reading a modal's state (Slack's shape) and its private_metadata.
 
-export interface StateValue {
-  value?: string | null;
-  selected_option?: { value?: string } | null;
-  selected_options?: { value?: string }[] | null;
-  selected_conversation?: string | null;
-  selected_time?: string | null;
-  selected_user?: string | null;
-}
-export type StateValues = Record<string, Record<string, StateValue>>;
-
-// Slack sends strings here; anyone can send anything, so a value of another type reads as absent.
-const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+// The edge checked the state's shape (payloads.ts): every value read here has the type Slack sends.
+export type { StateValue, StateValues } from './payloads.js';
+import type { StateValues } from './payloads.js';
 
 /** Reads a plain input's value from a modal's state. */
 export function inputValue(values: StateValues | undefined, blockId: string, actionId: string): string {
-  return str(values?.[blockId]?.[actionId]?.value) ?? '';
+  return values?.[blockId]?.[actionId]?.value ?? '';
 }
 
 export function selectedValue(values: StateValues | undefined, blockId: string, actionId: string): string | null {
-  return str(values?.[blockId]?.[actionId]?.selected_option?.value);
+  return values?.[blockId]?.[actionId]?.selected_option?.value ?? null;
 }
 
 /** The values of a checkboxes or multi-select group (empty when none is ticked). */
 export function selectedValues(values: StateValues | undefined, blockId: string, actionId: string): string[] {
-  const options = values?.[blockId]?.[actionId]?.selected_options;
-  return (Array.isArray(options) ? options : []).flatMap((o) => (str(o?.value) ? [o.value as string] : []));
+  return (values?.[blockId]?.[actionId]?.selected_options ?? []).map((o) => o.value);
 }
 
 /** The conversation picked in a conversations_select, or null. */
 export function selectedConversation(values: StateValues | undefined, blockId: string, actionId: string): string | null {
-  return str(values?.[blockId]?.[actionId]?.selected_conversation);
+  return values?.[blockId]?.[actionId]?.selected_conversation ?? null;
 }
 
 /** The time picked in a timepicker ("HH:mm"), or null. */
 export function selectedTime(values: StateValues | undefined, blockId: string, actionId: string): string | null {
-  return str(values?.[blockId]?.[actionId]?.selected_time);
+  return values?.[blockId]?.[actionId]?.selected_time ?? null;
 }
 
 /** The user picked in a users_select, or null. */
 export function selectedUser(values: StateValues | undefined, blockId: string, actionId: string): string | null {
-  return str(values?.[blockId]?.[actionId]?.selected_user);
+  return values?.[blockId]?.[actionId]?.selected_user ?? null;
 }
 
 /** The id of the first block whose id starts with `prefix` (inputs whose block id changes with what they show). */

@@ -1,6 +1,7 @@
 // Requests as Slack would never send them: from the future, replayed, or malformed. Each is refused
 // (401), ignored, or answered, never with a 500 and never acted on twice.
 import { jest } from '@jest/globals';
+import { ConsoleLogger } from '@slack/logger';
 import { startTestApp, type TestApp, type TestWorkspace } from '../support/testApp.js';
 import { modalOpenedWith, modalsOpenedWith, postedTo, textOf } from '../support/flows.js';
 import type { SlackDriver } from '../support/slackDriver.js';
@@ -133,34 +134,77 @@ describe('malformed payloads get an answer or a silent 200, never a 500', () => 
     expect(textOf(res.body)).toContain('Here is what `/schedule` can do');
   });
 
+  /** The answer to a submission the app can't read: the form says nothing was saved (Slack shows it in place of the form). */
+  const UNREADABLE = { response_action: 'update', view: { title: { text: 'Not saved' }, blocks: [{ elements: [{ text: expect.stringContaining('reached the app in a shape it can’t read, so nothing was saved') }] }] } };
+
   test.each([
     ['no view.state', { callback_id: RENAME.callbackId, private_metadata: '{}' }],
-    ['private_metadata that is not ours', { callback_id: RENAME.callbackId, private_metadata: 'null', state: { values: {} } }],
-    ['private_metadata that is an array', { callback_id: EDITOR.callbackId, private_metadata: '[1,2]', state: { values: {} } }],
-    ['private_metadata that is not JSON', { callback_id: EDITOR.callbackId, private_metadata: '<xml/>', state: { values: {} } }],
     ['numbers where strings belong', { callback_id: CLONE.callbackId, private_metadata: '{}', state: { values: { [CLONE.sourceBlock]: { [CLONE.sourceAction]: { selected_option: { value: 42 } } }, [CLONE.nameBlock]: { [CLONE.nameAction]: { value: 7 } } } } }],
-    ['a view that is not an object', null],
-    // Nothing guards this one but the last resort: the listener throws before its ack.
     ['blocks that are not a list', { callback_id: DEFAULTS.callbackId, private_metadata: '{}', blocks: 'nope', state: { values: {} } }],
-  ])('a submission with %s', async (_what, view) => {
-    const res = await slack.signedPost(view === null ? payload({ type: 'view_submission', team: { id: ws.ref.teamId }, user: { id: 'UALEX' }, view: 'x' }) : submission(view));
+    ['blocks that are a list of words', { callback_id: DEFAULTS.callbackId, private_metadata: '{}', blocks: ['nope'], state: { values: {} } }],
+    ['a block id that is not a string', { callback_id: DEFAULTS.callbackId, private_metadata: '{}', blocks: [{ type: 'input', block_id: 3 }], state: { values: {} } }],
+    ['state values that are a list', { callback_id: RENAME.callbackId, private_metadata: '{}', state: { values: [] } }],
+    ['an input whose state is a word', { callback_id: RENAME.callbackId, private_metadata: '{}', state: { values: { [RENAME.nameBlock]: { [RENAME.nameAction]: 'x' } } } }],
+    ['private_metadata that is not a string', { callback_id: RENAME.callbackId, private_metadata: { scheduleId: 'x' }, state: { values: {} } }],
+    ['no callback_id', { private_metadata: '{}', state: { values: {} } }],
+  ])('a submission with %s is told nothing was saved, in the form', async (_what, view) => {
+    const res = await slack.signedPost(submission(view));
     expect(res.status).toBe(200);
+    expect(res.body).toMatchObject(UNREADABLE);
   });
 
-  test('a click whose value is a number, and one with no actions at all', async () => {
-    const base = { type: 'block_actions', team: { id: ws.ref.teamId }, user: { id: 'UALEX', team_id: ws.ref.teamId }, trigger_id: 't', response_url: app.fake.responseUrl({ channelId: ws.channelId, userId: 'UALEX' }) };
-    const numeric = await slack.signedPost(payload({ ...base, actions: [{ type: 'button', action_id: `${SCHEDULE_LIST.view}.x`, block_id: 'b', value: 12345, action_ts: '1' }] }));
-    expect(numeric.status).toBe(200);
-    const none = await slack.signedPost(payload({ ...base, actions: [] }));
-    expect(none.status).toBe(200);
+  test('a submission whose view is not an object is told nothing was saved; one that names no user gets a silent 200 (Bolt can’t authorize it)', async () => {
+    const notAnObject = await slack.signedPost(payload({ type: 'view_submission', team: { id: ws.ref.teamId }, user: { id: 'UALEX' }, view: 'x' }));
+    expect(notAnObject.status).toBe(200);
+    expect(notAnObject.body).toMatchObject(UNREADABLE);
+    const noUser = await slack.signedPost(payload({ type: 'view_submission', team: { id: ws.ref.teamId }, view: { id: 'VNOPE', callback_id: RENAME.callbackId, private_metadata: '{}', state: { values: {} } } }));
+    expect(noUser.status).toBe(200);
+    expect(noUser.text).toBe('');
   });
 
-  test('a type-ahead query that is not a string', async () => {
+  test.each([
+    ['not ours', RENAME.callbackId, 'null', { [RENAME.nameBlock]: 'That schedule no longer exists. It may have been deleted.' }],
+    ['an array', EDITOR.callbackId, '[1,2]', { [EDITOR.nameBlock]: 'This editor has expired. Close it and open the schedule again.' }],
+    ['not JSON', EDITOR.callbackId, '<xml/>', { [EDITOR.nameBlock]: 'This editor has expired. Close it and open the schedule again.' }],
+  ])('a submission whose private_metadata is %s gets the form’s own error', async (_what, callbackId, metadata, errors) => {
+    const res = await slack.signedPost(submission({ callback_id: callbackId, private_metadata: metadata, state: { values: {} } }));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ response_action: 'errors', errors });
+  });
+
+  test('a click whose value is a number, one with no actions, and one without an action id are acknowledged and do nothing', async () => {
+    const responseUrl = app.fake.responseUrl({ channelId: ws.channelId, userId: 'UALEX' });
+    const base = { type: 'block_actions', team: { id: ws.ref.teamId }, user: { id: 'UALEX', team_id: ws.ref.teamId }, trigger_id: 't', response_url: responseUrl };
+    for (const actions of [[{ type: 'button', action_id: `${SCHEDULE_LIST.view}.x`, block_id: 'b', value: 12345, action_ts: '1' }], [], [{ type: 'button', block_id: 'b', value: 'x' }], 'nope']) {
+      const res = await slack.signedPost(payload({ ...base, actions }));
+      expect(res.status).toBe(200);
+      expect(res.text).toBe('');
+    }
+    // Had a listener acted on one, it would have answered by the time a later command is.
+    await postedTo(app.fake, (await slack.command('assistant list')).responseUrl);
+    expect(app.fake.responses.filter((p) => p.url === responseUrl)).toHaveLength(0);
+  });
+
+  test('a type-ahead query that is not a string gets no options', async () => {
     const res = await slack.signedPost(
-      payload({ type: 'block_suggestion', team: { id: ws.ref.teamId }, user: { id: 'UALEX', team_id: ws.ref.teamId }, action_id: CLONE.sourceAction, block_id: CLONE.sourceBlock, value: { $gt: '' }, view: { id: 'V1' } }),
+      payload({ type: 'block_suggestion', team: { id: ws.ref.teamId }, user: { id: 'UALEX', team_id: ws.ref.teamId }, action_id: CLONE.sourceAction, block_id: CLONE.sourceBlock, value: { $gt: '' }, view: { id: 'V1', callback_id: CLONE.callbackId } }),
     );
     expect(res.status).toBe(200);
-    expect((res.body as { options: unknown[] }).options.length).toBeGreaterThan(0);
+    expect(res.body).toEqual({ options: [] });
+  });
+
+  test('a malformed payload is logged once as a warning naming what is wrong, never as an unhandled error', async () => {
+    // The app's logger (a ConsoleLogger, quiet at the tests' level) is asked to warn.
+    const warned = jest.spyOn(ConsoleLogger.prototype, 'warn');
+    const failed = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await slack.signedPost(submission({ callback_id: DEFAULTS.callbackId, private_metadata: '{}', blocks: 'nope', state: { values: {} } }));
+      expect(warned.mock.calls.map((args) => args.join(' ')).filter((line) => line.includes('malformed'))).toEqual(['Ignored a malformed view_submission payload (view.blocks: Invalid input: expected array, received string)']);
+      expect(failed).not.toHaveBeenCalled();
+    } finally {
+      warned.mockRestore();
+      failed.mockRestore();
+    }
   });
 });
 

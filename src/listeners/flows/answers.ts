@@ -117,11 +117,6 @@ export async function answerOptions(ack: (answer: { options: Option[] }) => Prom
   await ack({ options: unavailable ? [unavailableOption(databaseStillAnswering())] : [] });
 }
 
-/** What the user typed into a type-ahead (a forged payload may send anything). */
-export function typedText(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
 /** A submission answers directly when its work is done by then; past it, "Saving…" and then the outcome. */
 export const SUBMISSION_DEADLINE_MS = 1_500;
 

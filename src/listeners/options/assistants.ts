@@ -10,19 +10,19 @@ import { scheduleOptions } from '../../../views/cloneModal.js';
 import { workspaceOf } from '../context.js';
 import { holidayRegionOptions } from '../flows/assistants.js';
 import { selectedValue, type StateValues } from '../viewState.js';
-import { answerOptions, typedText } from '../flows/answers.js';
+import { answerOptions } from '../flows/answers.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.options<'block_suggestion'>({ action_id: ASSISTANT.timeZoneAction }, async ({ ack, payload }) => {
     const now = services.clock.now();
-    await ack({ options: searchTimeZones(typedText(payload.value), 100).map((zone) => timeZoneOption({ zone, label: timeZoneLabel(zone, now) })) });
+    await ack({ options: searchTimeZones(payload.value, 100).map((zone) => timeZoneOption({ zone, label: timeZoneLabel(zone, now) })) });
   });
 
   // The regions of the country picked in the same modal (the payload carries the view's state).
   app.options<'block_suggestion'>({ action_id: ASSISTANT.regionAction }, async ({ ack, body }) => {
     const values = (body as { view?: { state?: { values?: StateValues } } }).view?.state?.values;
     const country = selectedValue(values, ASSISTANT.countryBlock, ASSISTANT.countryAction);
-    await ack({ options: holidayRegionOptions(country, typedText(body.value)) });
+    await ack({ options: holidayRegionOptions(country, body.value) });
   });
 
   for (const [actionId, emailCc] of [
@@ -31,7 +31,7 @@ export function register(app: App, services: Services, logger: Logger): void {
   ] as const) {
     app.options<'block_suggestion'>({ action_id: actionId }, async ({ ack, body, payload }) => {
       await answerOptions(ack, logger, 'Default schedule options', async () =>
-        scheduleOptions(await services.schedules.search(workspaceOf(body), typedText(payload.value), { limit: 100, emailCc })),
+        scheduleOptions(await services.schedules.search(workspaceOf(body), payload.value, { limit: 100, emailCc })),
       );
     });
   }

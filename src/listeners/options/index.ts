@@ -7,29 +7,29 @@ import { CLONE, scheduleOptions } from '../../../views/cloneModal.js';
 import { EDITOR, customMessageOptions, previewForOptions, stepTypeOptions } from '../../../views/scheduleEditor.js';
 import { nameKey } from '../../services/domain.js';
 import { actionIdPrefix, workspaceOf } from '../context.js';
-import { answerOptions, typedText } from '../flows/answers.js';
+import { answerOptions } from '../flows/answers.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.options<'block_suggestion'>({ action_id: CLONE.sourceAction }, async ({ ack, body, payload }) => {
     await answerOptions(ack, logger, 'Schedule options', async () =>
-      scheduleOptions(await services.schedules.search(workspaceOf(body), typedText(payload.value), { limit: 100 })),
+      scheduleOptions(await services.schedules.search(workspaceOf(body), payload.value, { limit: 100 })),
     );
   });
 
   app.options<'block_suggestion'>({ action_id: /^editor\.message\./ }, async ({ ack, body, payload }) => {
     // One place stays for "Create new…".
     await answerOptions(ack, logger, 'Custom message options', async () =>
-      customMessageOptions(await services.customMessages.search(workspaceOf(body), typedText(payload.value), 99)),
+      customMessageOptions(await services.customMessages.search(workspaceOf(body), payload.value, 99)),
     );
   });
 
   // The same eight choices in every workspace: no database.
   app.options<'block_suggestion'>({ action_id: actionIdPrefix(EDITOR.type) }, async ({ ack, payload }) => {
-    await ack({ options: stepTypeOptions(typedText(payload.value)) });
+    await ack({ options: stepTypeOptions(payload.value) });
   });
 
   app.options<'block_suggestion'>({ action_id: EDITOR.previewAction }, async ({ ack, body, payload }) => {
-    const typed = nameKey(typedText(payload.value));
+    const typed = nameKey(payload.value);
     await answerOptions(ack, logger, 'Preview dates for options', async () =>
       previewForOptions((await services.assistants.list(workspaceOf(body))).filter((a) => nameKey(a.name).includes(typed))),
     );

@@ -6,12 +6,12 @@ import type { Services } from '../../services/index.js';
 import { LEAD_IMPORT } from '../../../views/leadImport.js';
 import { scheduleOptions } from '../../../views/cloneModal.js';
 import { workspaceOf } from '../context.js';
-import { answerOptions, typedText } from '../flows/answers.js';
+import { answerOptions } from '../flows/answers.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.options<'block_suggestion'>({ action_id: LEAD_IMPORT.scheduleAction }, async ({ ack, body, payload }) => {
     await answerOptions(ack, logger, 'Import schedule options', async () =>
-      scheduleOptions(await services.schedules.search(workspaceOf(body), typedText(payload.value), { limit: 100 })),
+      scheduleOptions(await services.schedules.search(workspaceOf(body), payload.value, { limit: 100 })),
     );
   });
 }

@@ -6,13 +6,13 @@ import type { Services } from '../../services/index.js';
 import { LEAD_ADD } from '../../../views/leadAddModal.js';
 import { scheduleOptions } from '../../../views/cloneModal.js';
 import { workspaceOf } from '../context.js';
-import { answerOptions, typedText } from '../flows/answers.js';
+import { answerOptions } from '../flows/answers.js';
 
 export function register(app: App, services: Services, logger: Logger): void {
   app.options<'block_suggestion'>({ action_id: LEAD_ADD.scheduleAction }, async ({ ack, body, payload }) => {
-    const emailCc = typeof payload.block_id === 'string' && payload.block_id.endsWith('.cc');
+    const emailCc = payload.block_id?.endsWith('.cc') ?? false;
     await answerOptions(ack, logger, 'Lead schedule options', async () =>
-      scheduleOptions(await services.schedules.search(workspaceOf(body), typedText(payload.value), { limit: 100, emailCc })),
+      scheduleOptions(await services.schedules.search(workspaceOf(body), payload.value, { limit: 100, emailCc })),
     );
   });
 }
