@@ -85,6 +85,13 @@ export interface NoticeDigestDoc {
   noticeIds: Types.ObjectId[];
   /** How many of them the message shows as Slack last accepted it (an update may be owed). */
   shownCount: number;
+  /**
+   * `<workspace>|<assistantId>` while a line's button changed something the message does not show yet
+   * (the assistant's posting run redraws it, under its lease); null when it shows everything.
+   */
+  redrawFor?: string | null;
+  /** Each redraw request's own id: a request made while a redraw was under way is not cleared by it. */
+  redrawToken?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -184,10 +191,14 @@ export function createNoticeModels(connection: Connection, clock: Clock): Notice
       ts: { type: String, default: null },
       noticeIds: { type: [Schema.Types.ObjectId], default: [] },
       shownCount: { type: Number, default: 0 },
+      redrawFor: { type: String, default: null },
+      redrawToken: { type: String, default: null },
     },
     { timestamps, versionKey: false, collection: 'noticedigests' },
   );
   digestSchema.index({ workspace: 1, assistantId: 1, createdAt: -1 });
+  // Digests a click asked to redraw: one equality, which FerretDB v1 pushes down.
+  digestSchema.index({ redrawFor: 1 });
 
   const channelSchema = new Schema<NoticeChannelDoc>(
     {

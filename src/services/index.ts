@@ -116,7 +116,7 @@ export async function createServices(connection: Connection, clock: Clock, optio
     jobs,
     replans,
     notices,
-    noticeActions: createNoticeActionService(models, clock, leads),
+    noticeActions: createNoticeActionService(models, clock, leads, notices),
     mailer,
     unsubscribes: createUnsubscribeService({ models, clock, leads, notices }),
     replies: createReplyService({ models, clock, leads, notices }),

@@ -124,3 +124,51 @@ test('two saves at once have one effect: one resumes the lead, the other is told
   expect(lead.company).toBe(won === 0 ? 'Globex' : 'Initech');
   expect(lead.enrollment!.history.filter((h) => h.action === 'resumed')).toHaveLength(1);
 });
+
+test('Fill in and resume from a digest line: the digest redraws that line with who filled what, as a notice of its own shows it, and its menu keeps only View lead', async () => {
+  const ws = app.workspace();
+  const { alex, ava, mine } = await deliveryWorkspace(app.services, { notificationChannel: ws.channelId }, undefined, ws.ref);
+  const emails = ['ann', 'bo', 'cy', 'di'].map((n) => `${n}@globex.example`);
+  const added = ids(await app.services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: mine.id }, emails.map((email) => ({ email, firstName: email.split('@')[0] }))));
+  // Four held at once (as when their followups fell due together): more than are posted one by one, so a digest lists them.
+  for (const { leadId } of added) await app.services.leads.pause(alex, leadId, { reason: 'no value for company' });
+  await app.services.notices.recordAll(
+    added.map(({ leadId, enrollmentId }, i) => ({
+      workspace: ws.ref,
+      assistantId: ava.id,
+      enrollmentId,
+      leadId,
+      kind: 'held' as const,
+      step: 1,
+      totalSteps: 2,
+      lead: { name: emails[i]!.split('@')[0]!, company: '', email: emails[i]! },
+      subject: 'Quick question',
+      preview: '',
+      nextPlannedAt: null,
+      detail: 'company',
+      at: new Date(),
+    })),
+  );
+  const digest = await until('the digest', () => app.fake.messages.find((m) => m.channel === ws.channelId && m.via === 'chat.postMessage' && /4 followup notices/.test(m.text ?? '')));
+  const notice = (await app.services.models.Notice.findOne({ leadId: added[1]!.leadId, kind: 'held' }).lean<{ _id: unknown }>())!;
+  const noticeId = String(notice._id);
+  const line = () => ((app.fake.message(digest.channel, digest.ts)!.blocks ?? []) as JsonObject[]).find((b) => b.block_id === `${NOTICE.digestLinePrefix}${noticeId}`)!;
+  const menu = () => ((line().accessory as JsonObject).options as JsonObject[]).map((o) => String(o.value));
+  expect(menu()).toEqual([`fill:${noticeId}`, `view:${noticeId}`]);
+
+  const bea = ws.as('UBEA', { name: 'bea' });
+  const click = await bea.blockAction({ message: digest, actionId: `${NOTICE.digestMenu}.${noticeId}`, selectedOption: { text: 'Fill in and resume', value: `fill:${noticeId}` } });
+  const modal = await modalOpenedWith(app.fake, click.triggerId);
+  app.fake.typeInto(modal.id, LEAD_FIELDS.block('company'), LEAD_FIELDS.action('company'), 'Globex');
+  expect((await bea.viewSubmission(modal.id)).outcome?.action).toBe('close');
+
+  await until('the digest line redrawn', () => (blocksText([line()]).includes('Filled in') ? true : undefined));
+  expect(blocksText([line()])).toContain('Filled in `Company` by <@UBEA>');
+  expect(blocksText([line()])).toContain('and resumed');
+  expect(menu()).toEqual([`view:${noticeId}`]);
+  // The other lines are as they were, still offering Fill in.
+  const others = ((app.fake.message(digest.channel, digest.ts)!.blocks ?? []) as JsonObject[]).filter((b) => String(b.block_id ?? '').startsWith(NOTICE.digestLinePrefix) && b !== line());
+  expect(others).toHaveLength(3);
+  for (const other of others) expect(blocksText([other])).not.toContain('Filled in');
+  expect((await app.services.leads.get(ws.ref, added[1]!.leadId)).enrollment!.state).toBe('active');
+});

@@ -12,7 +12,7 @@ import { inputValue, type StateValues } from '../viewState.js';
 
 /**
  * Redraws a notice that is its own message with what was done to it. False when it is a line of a
- * digest (or not posted yet): the digest shows it when it is next updated.
+ * digest (the notice service has the assistant's posting run redraw the digest) or not posted yet.
  */
 export async function showOnNotice(services: Services, client: WebClient, ref: WorkspaceRef, notice: NoticeDoc, at?: { channel: string; ts: string; onNotice?: boolean }): Promise<boolean> {
   // A notice's own button (not a digest line's menu) may be clicked before the poster recorded the message's ts

@@ -3,7 +3,8 @@
 // records who did what, for the message to show it in place.
 import type { Clock } from '../../clock.js';
 import type { Models } from '../../db/models.js';
-import type { NoticeAction, NoticeDoc } from '../../db/noticeModels.js';
+import type { NoticeAction, NoticeActionDoc, NoticeDoc } from '../../db/noticeModels.js';
+import type { NoticeService } from './index.js';
 import { assertMayActOnLeads, DomainError, workspaceKey, type Actor } from '../domain.js';
 import { leadLabel, STOP_REASON_LABELS, type LeadDetails, type LeadFieldsInput, type LeadService } from '../leads/index.js';
 import { leadFieldOfToken } from '../personalization.js';
@@ -58,8 +59,19 @@ export interface NoticeActionService {
   lead(actor: Actor, noticeId: string): Promise<{ readonly notice: NoticeDoc; readonly lead: LeadDetails }>;
 }
 
-export function createNoticeActionService(models: Models, clock: Clock, leads: LeadService): NoticeActionService {
+export function createNoticeActionService(models: Models, clock: Clock, leads: LeadService, notices: Pick<NoticeService, 'redrawDigestOf'>): NoticeActionService {
   const { Notice } = models;
+
+  /**
+   * Records what a button did on the notice, and has a digest redraw its line (a notice of its own is
+   * redrawn by the listener, at once, in the clicked message). The change itself is done by then: a
+   * digest that could not be asked shows the line at its next update.
+   */
+  async function recordAction(notice: NoticeDoc, action: NoticeActionDoc): Promise<NoticeDoc> {
+    await Notice.updateOne({ _id: notice._id }, { $set: { action } });
+    await notices.redrawDigestOf(notice).catch(() => {});
+    return { ...notice, action };
+  }
 
   async function noticeFor(actor: Actor, noticeId: string): Promise<NoticeDoc> {
     assertMayActOnLeads(actor);
@@ -109,8 +121,7 @@ export function createNoticeActionService(models: Models, clock: Clock, leads: L
       const notice = await heldNotice(actor, noticeId);
       const { changed } = await leads.updateFields(actor, notice.leadId, fields, { required: missingLeadFields(notice.detail), resumeEnrollmentId: notice.enrollmentId });
       const action = { what: 'filled' as const, by: actor.userId, byName: actor.name, at: clock.now(), fields: [...changed] };
-      await Notice.updateOne({ _id: notice._id }, { $set: { action } });
-      return { notice: { ...notice, action }, changed: true, sentence: `${notice.leadLabel}: filled in and resumed.` };
+      return { notice: await recordAction(notice, action), changed: true, sentence: `${notice.leadLabel}: filled in and resumed.` };
     },
 
     async act(actor, noticeId, change) {
@@ -127,8 +138,7 @@ export function createNoticeActionService(models: Models, clock: Clock, leads: L
         throw error;
       }
       const action = { what: DONE[change], by: actor.userId, byName: actor.name, at: clock.now() };
-      await Notice.updateOne({ _id: notice._id }, { $set: { action } });
-      return { notice: { ...notice, action }, changed: true, sentence: `${notice.leadLabel}: ${DONE[change]}.` };
+      return { notice: await recordAction(notice, action), changed: true, sentence: `${notice.leadLabel}: ${DONE[change]}.` };
     },
   };
 }

@@ -54,6 +54,11 @@ export async function migrateNoticesWaiting(models: Models, clock: Clock): Promi
 export interface NoticeService extends NoticeSink, NoticePoster {
   /** The notice, or null when the workspace has none with that id. */
   get(ref: WorkspaceRef, id: string): Promise<NoticeDoc | null>;
+  /**
+   * A button changed a notice that is a line of a digest: the assistant's posting run redraws the
+   * digest, so the line shows what was done as a notice of its own does. Nothing for a notice that is its own message.
+   */
+  redrawDigestOf(notice: Pick<NoticeDoc, 'workspace' | 'teamId' | 'enterpriseId' | 'assistantId' | 'digestId'>): Promise<void>;
 }
 
 export function createNoticeService(models: Models, clock: Clock, jobs: JobQueue & { isBound(): boolean }): NoticeService {
@@ -105,8 +110,13 @@ export function createNoticeService(models: Models, clock: Clock, jobs: JobQueue
     };
   }
 
+  const poster = createNoticePoster(models, clock);
   return {
-    ...createNoticePoster(models, clock),
+    ...poster,
+    async redrawDigestOf(notice) {
+      if (!(await poster.requestDigestRedraw(notice))) return;
+      await kick({ workspace: notice.enterpriseId ? { teamId: notice.teamId, enterpriseId: notice.enterpriseId } : { teamId: notice.teamId }, assistantId: notice.assistantId });
+    },
     async record(input) {
       try {
         await Notice.create(noticeDoc(input));

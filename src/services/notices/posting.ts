@@ -274,7 +274,7 @@ export function createNoticePoster(models: Models, clock: Clock) {
       // (records start at most one run a second per assistant), is this run's to post: look once more after
       // that second is over.
       await sleep(KICK_EVERY_MS - (Date.now() % KICK_EVERY_MS) + 5);
-      if (!(await Notice.exists(waitingFilter(workspace, assistantId)))) return { more: false };
+      if (!(await Notice.exists(waitingFilter(workspace, assistantId))) && !(await NoticeDigest.exists(redrawFilter(workspace, assistantId)))) return { more: false };
       if (Date.now() > until) return { more: true };
     }
   }
@@ -295,6 +295,7 @@ export function createNoticePoster(models: Models, clock: Clock) {
 
       const batch = await waiting(workspace, assistantId, DIGEST_MAX);
       if (!batch.length) {
+        if (await redrawAsked(workspace, assistantId, assistant, outlet, channelId)) continue;
         const later = await Notice.findOne(waitingFilter(workspace, assistantId)).sort({ retryAt: 1 }).lean<NoticeDoc>();
         return later?.retryAt ? { more: true, wakeAt: later.retryAt } : 'drained';
       }
@@ -317,6 +318,42 @@ export function createNoticePoster(models: Models, clock: Clock) {
         if (stop) return stop;
       }
     }
+  }
+
+  function redrawFilter(workspace: string, assistantId: string) {
+    return { redrawFor: waitingKey(workspace, assistantId) };
+  }
+
+  /**
+   * Redraws one digest whose line a button changed (see requestDigestRedraw), under the run's lease, so
+   * it never races the run's own updates; false when none asks. A digest Slack no longer takes (deleted,
+   * the channel gone) is left as it is.
+   */
+  async function redrawAsked(workspace: string, assistantId: string, assistant: PostingAssistant, outlet: NoticeOutlet, channelId: string): Promise<boolean> {
+    const digest = await NoticeDigest.findOne(redrawFilter(workspace, assistantId)).lean<NoticeDigestDoc>();
+    if (!digest) return false;
+    if (digest.ts) {
+      await claimSlot(`update|${workspace}`, UPDATE_EVERY_MS);
+      try {
+        await outlet.updateDigest(digest.channel, digest.ts, { assistantName: assistant.name, lines: await linesOf(digest, []) });
+      } catch (error) {
+        if (!(error instanceof OutletError)) throw error;
+        // Rate limited: every worker waits, and this redraw is tried again after.
+        if (error.reason === 'rate_limited') {
+          await setChannel(channelId, workspace, { blockedUntil: new Date(Date.now() + Math.max(1000, error.retryAfterMs)) });
+          return true;
+        }
+      }
+    }
+    await NoticeDigest.updateOne({ _id: digest._id, redrawToken: digest.redrawToken ?? null }, { $set: { redrawFor: null, redrawToken: null } });
+    return true;
+  }
+
+  /** Asks the assistant's posting run to redraw the digest a notice is a line of (a button changed the line). */
+  async function requestDigestRedraw(notice: Pick<NoticeDoc, 'workspace' | 'assistantId' | 'digestId'>): Promise<boolean> {
+    if (!notice.digestId) return false;
+    await NoticeDigest.updateOne({ _id: notice.digestId, workspace: notice.workspace }, { $set: { redrawFor: waitingKey(notice.workspace, notice.assistantId), redrawToken: randomUUID() } });
+    return true;
   }
 
   async function latestDigest(workspace: string, assistantId: string): Promise<NoticeDigestDoc | null> {
@@ -420,6 +457,7 @@ export function createNoticePoster(models: Models, clock: Clock) {
 
   return {
     postWaiting,
+    requestDigestRedraw,
     /** Assistants with notices waiting to be posted (the sweep), as (workspace, assistant) pairs. */
     async waitingAssistants(limit = 500): Promise<{ workspace: WorkspaceRef; assistantId: string }[]> {
       const ids = (await Notice.distinct('assistantId', { postedAt: null })) as string[];
