@@ -75,7 +75,7 @@ async function writeEntries(models: Models, writes: ReturnType<typeof entryWrite
     const summary = await models.ScheduleSummary.findOne({ _id: id }, { workspace: 1 }).lean<{ workspace: string }>();
     if (summary) workspaces.push(summary.workspace);
   }
-  // Summaries and names go out together: half a chunk each, as FerretDB v1 hangs with about 50 updates in flight (bulkUpdate).
+  // Summaries and names go out together: half a chunk each, so the two commands hold no more of FerretDB v1's PostgreSQL pool than one (db/local/ferretdb.ts).
   const chunk = MAX_UPDATES_PER_COMMAND / 2;
   for (let i = 0; i < writes.length; i += chunk) {
     const batch = writes.slice(i, i + chunk);

@@ -149,7 +149,7 @@ export function createSendClaims(models: Models, clock: Clock, options: { timeou
       preview: null,
     }));
     const refused = fresh.length ? await insertSkippingDuplicates(SendClaim, fresh) : new Set<number>();
-    // A few at a time: a takeover writes, and FerretDB v1 hangs with about 50 writes in flight (db/models.ts).
+    // A few at a time: a takeover writes, and FerretDB v1 deadlocks when writes in flight hold its whole PostgreSQL pool (db/local/ferretdb.ts).
     const results: ClaimResult[] = await mapPool(fresh, 8, async (doc, i) => (refused.has(i) ? existing(doc._id, now) : { kind: 'owned' as const, claim: doc }));
     // One grace for all the batch's takeovers from `sending` (rare: a process died or lost the database).
     const afterSending = results.flatMap((r, i) => ('afterSending' in r && r.kind === 'owned' ? [i] : []));

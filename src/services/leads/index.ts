@@ -633,7 +633,7 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
         // Leads that were there already take the fields given now (only those given), once enrolled again.
         const refreshed = [...existed].filter((i) => !taken.has(i) && enrollmentOf.has(i));
         if (refreshed.length) {
-          // In small chunks: FerretDB v1 hangs with about 50 updates in flight (bulkUpdate).
+          // In small chunks: each update statement holds one of FerretDB v1's PostgreSQL connections until its command returns (db/local/ferretdb.ts).
           await bulkUpdate(
             Lead,
             refreshed.map((i) => ({ updateOne: { filter: { _id: leadDocs[i]!._id, workspace }, update: { $set: { ...givenFields(valid[i]!.lead), updatedAt: now } }, timestamps: false } })),
