@@ -96,12 +96,13 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps, s
         const next = nextRunAt(await postNotices(services, deps.slack, request));
         if (next) await agenda.schedule(next, JOBS.postNotices, request);
       });
-      // Done runs go: a burst kicks a run per assistant every second, and Agenda finds its next job by
-      // reading every job document (FerretDB v1 pushes none of that query down).
-    }, { removeOnComplete: true });
+      // Done runs go: Agenda finds its next job by reading every job document (FerretDB v1 pushes none of
+      // that query down). A run is one per assistant (JobQueue.once), so one left locked by a dead worker
+      // holds later asks back until its lock lapses: a short lock, as a run stops after 20 s (RUN_BUDGET_MS).
+    }, { removeOnComplete: true, lockLifetime: NOTICE_RUN_LOCK_MS });
     // Notices nobody's run is posting (a failed kick, a Retry-After or an unreachable channel's next try): every waiting assistant gets a run.
     agenda.define(JOBS.sweepNotices, async () => {
-      for (const request of await services.notices.waitingAssistants()) await agenda.now(JOBS.postNotices, request);
+      for (const request of await services.notices.waitingAssistants()) await services.notices.startPosting(request);
     });
   }
 }
@@ -112,6 +113,9 @@ export function defineJobs(agenda: Agenda, services: Services, deps?: JobDeps, s
  * and removed it (`removeOnComplete`). Every job is safe to run twice, so nothing was lost: a burst of
  * notices made hundreds of these, which at error level would hide real problems.
  */
+/** How long a posting run's lock lasts: well over its 20 s budget and a slow Slack call. */
+const NOTICE_RUN_LOCK_MS = 2 * 60_000;
+
 const JOB_ALREADY_DONE = /cannot be updated in the database, maybe it does not exist anymore/;
 
 export async function startJobs(connection: Connection, services: Services, options: { readyTimeoutMs?: number; deps?: JobDeps } = {}): Promise<Agenda> {
@@ -143,8 +147,16 @@ export async function startJobs(connection: Connection, services: Services, opti
   const stopping = new AbortController();
   stopSignals.set(agenda, stopping);
   defineJobs(agenda, services, options.deps, stopping.signal);
-  services.jobs.bind(async (name, data) => {
-    await agenda.now(name, data);
+  services.jobs.bind({
+    now: async (name, data) => {
+      await agenda.now(name, data);
+    },
+    // One job document per key: an insert-only upsert on a top-level `jobKey`, which the inserted document
+    // keeps. FerretDB v1 upserts as a query then an insert, so two processes at once may still make two;
+    // both runs are harmless, as every job is safe to run twice.
+    once: async (name, data, key) => {
+      await agenda.create(name, data).unique({ jobKey: key }, { insertOnly: true }).schedule(new Date()).save();
+    },
   });
   await agenda.start();
   // `every` keeps one job document per name, so several processes share one schedule. The first

@@ -3,20 +3,36 @@
 export interface JobQueue {
   /** Runs the named job once, as soon as a worker is free (any process's). */
   now(name: string, data: Record<string, unknown>): Promise<void>;
+  /**
+   * Like `now`, unless a job of this name with this key is queued or running already: then nothing.
+   * For work that one run does for everyone who asked (a burst must not queue a run per ask).
+   */
+  once(name: string, data: Record<string, unknown>, key: string): Promise<void>;
+}
+
+export interface JobRunner {
+  now: JobQueue['now'];
+  once: JobQueue['once'];
 }
 
 export interface BindableJobQueue extends JobQueue {
-  bind(run: JobQueue['now']): void;
+  bind(runner: JobRunner): void;
   /** False where no job worker runs (service tests, scripts): work that must happen then runs in line. */
   isBound(): boolean;
 }
 
 export function createJobQueue(): BindableJobQueue {
-  let run: JobQueue['now'] | undefined;
+  let run: JobRunner | undefined;
+  const runner = (name: string): JobRunner => {
+    if (!run) throw new Error(`Jobs are not running in this process: cannot start ${name}`);
+    return run;
+  };
   return {
     async now(name, data) {
-      if (!run) throw new Error(`Jobs are not running in this process: cannot start ${name}`);
-      await run(name, data);
+      await runner(name).now(name, data);
+    },
+    async once(name, data, key) {
+      await runner(name).once(name, data, key);
     },
     bind(next) {
       run = next;

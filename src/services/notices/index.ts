@@ -52,6 +52,8 @@ export async function migrateNoticesWaiting(models: Models, clock: Clock): Promi
 }
 
 export interface NoticeService extends NoticeSink, NoticePoster {
+  /** Queues a run posting the assistant's waiting notices, unless one is running or queued already (the sweep). */
+  startPosting(request: PostNoticesRequest): Promise<void>;
   /** The notice, or null when the workspace has none with that id. */
   get(ref: WorkspaceRef, id: string): Promise<NoticeDoc | null>;
   /**
@@ -65,9 +67,22 @@ export function createNoticeService(models: Models, clock: Clock, jobs: JobQueue
   const { Notice, NoticeSlot, Lock } = models;
 
   /**
-   * Starts the posting job for the assistant, at most once a second per assistant (a burst of records
-   * starts a few jobs, not one each; a run looks again after its second is over, see postWaiting).
-   * Wall time: a test's fixed clock would make every later record look like the same second.
+   * Queues the posting job for the assistant unless a run holds its lease (it looks again once it
+   * drained) or a run is queued already (one job document per assistant, `JobQueue.once`). In a 100,000
+   * burst, a run queued per kick piled up past a thousand job documents, and Agenda, which reads every
+   * queued job to lock one (FerretDB v1 pushes none of that down), took the database's every cycle:
+   * sending stopped. A lease left by a dead worker: the sweep starts a run within a minute.
+   */
+  async function startPosting(request: PostNoticesRequest): Promise<void> {
+    const assistant = `${workspaceKey(request.workspace)}|${request.assistantId}`;
+    if (await Lock.exists({ _id: noticeLeaseId(workspaceKey(request.workspace), request.assistantId) })) return;
+    await jobs.once(POST_NOTICES_JOB, request, `${POST_NOTICES_JOB}|${assistant}`);
+  }
+
+  /**
+   * After a record: starts posting, at most once a second per assistant (a burst of records asks a
+   * few times, not once each). Wall time: a test's fixed clock would make every later record look
+   * like the same second.
    */
   async function kick(request: PostNoticesRequest): Promise<void> {
     if (!jobs.isBound()) return;
@@ -77,11 +92,7 @@ export function createNoticeService(models: Models, clock: Clock, jobs: JobQueue
       if (isDuplicateKeyError(error)) return;
       throw error;
     }
-    // A run posting this assistant's notices looks again once it drained, after this record: no second
-    // run (in a burst, runs queued behind long ones piled up, and Agenda reads every queued job to pick one).
-    // A lease left by a dead worker: the sweep starts a run within a minute.
-    if (await Lock.exists({ _id: noticeLeaseId(workspaceKey(request.workspace), request.assistantId) })) return;
-    await jobs.now(POST_NOTICES_JOB, request);
+    await startPosting(request);
   }
 
   /** The stored notice of a record, checked (a kind and step from a caller's bug are refused, not stored). */
@@ -113,6 +124,7 @@ export function createNoticeService(models: Models, clock: Clock, jobs: JobQueue
   const poster = createNoticePoster(models, clock);
   return {
     ...poster,
+    startPosting,
     async redrawDigestOf(notice) {
       if (!(await poster.requestDigestRedraw(notice))) return;
       await kick({ workspace: notice.enterpriseId ? { teamId: notice.teamId, enterpriseId: notice.enterpriseId } : { teamId: notice.teamId }, assistantId: notice.assistantId });
