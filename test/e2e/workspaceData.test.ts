@@ -113,7 +113,7 @@ describe('/schedule export', () => {
     expect(shared.channel).toMatch(/^D/);
     expect(app.fake.channels.get(shared.channel!)?.imUser).toBe('UADMIN');
     expect(shared.filename).toMatch(new RegExp(`^followups-${ws.ref.teamId}-\\d{4}-\\d{2}-\\d{2}\\.json$`));
-    expect(shared.initialComment).toMatch(/The export of this workspace: 3 schedules, 1 custom message, 1 assistant, 4 leads, 4 enrollments, 1 lead import, 1 API token, 1 notice, 1 outbox email, 1 send\. Every record is in the file, as JSON\.$/);
+    expect(shared.initialComment).toMatch(/The export of this workspace: 3 schedules, 1 custom message, 1 assistant, 4 leads, 4 enrollments, 1 lead import, 1 API token, 2 notices, 1 outbox email, 1 send\. Every record is in the file, as JSON\.$/);
 
     const text = shared.content!.toString('utf8');
     const file = JSON.parse(text) as Record<string, unknown>;

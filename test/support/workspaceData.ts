@@ -21,7 +21,8 @@ export async function populateEveryCollection(services: Services, ws: WorkspaceR
   // The stored list a list page leaves.
   await services.schedules.list(ws);
   await services.customMessages.create(alex, { name: 'Pricing', subject: 'Our prices', body: 'Hi {{first_name|there}}' });
-  const ava = await services.assistants.create(alex, { name: 'Ava', notificationChannel: '', timeZone: 'Europe/Berlin', offDays: [6, 0], dailyLimit: 50 });
+  // Working every hour of every day: the due followup below is sent whatever day and hour the test runs.
+  const ava = await services.assistants.create(alex, { name: 'Ava', notificationChannel: '', timeZone: 'Europe/Berlin', offDays: [], businessHours: { open: '00:00', close: '24:00' }, holidays: null, dailyLimit: 50 });
   const added = await services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: recommended.id }, [{ email: 'jamie@acme.example', firstName: 'Jamie' }, { email: 'kim@acme.example' }]);
   const jamie = added[0];
   if (!jamie?.ok) throw new Error('lead not added');
