@@ -26,11 +26,14 @@ test(
       const ava = await db.services.assistants.create(bo, { name: `Ava ${round}`, notificationChannel: '', timeZone: 'Europe/Paris', offDays: [6, 0] });
       const remove = () => db.services.schedules.remove(alex, doomed.id);
       const makeDefault = () => db.services.assistants.setDefaults(bo, ava.id, { scheduleId: doomed.id, emailCcScheduleId: emailCc.id });
-      // Both started in the same tick; which is sent first alternates.
+      // Which is sent first alternates. The second follows after a lag growing by round (0 ms in the first
+      // rounds, the same moment), so both interleavings happen however fast either side is on this machine.
+      const lag = Math.floor(round / 2) * 10;
+      const after = <T,>(work: () => Promise<T>) => new Promise<void>((resolve) => setTimeout(resolve, lag)).then(work);
       const [removed, madeDefault] =
         round % 2 === 0
-          ? await Promise.allSettled([remove(), makeDefault()])
-          : await Promise.allSettled([makeDefault(), remove()]).then(([d, r]) => [r, d] as const);
+          ? await Promise.allSettled([remove(), after(makeDefault)])
+          : await Promise.allSettled([makeDefault(), after(remove)]).then(([d, r]) => [r, d] as const);
 
       const stored = await db.services.assistants.get(ws, ava.id);
       const stillThere = await db.services.models.Schedule.exists({ _id: doomed.id });
