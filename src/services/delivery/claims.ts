@@ -201,7 +201,9 @@ export function createSendClaims(models: Models, clock: Clock, options: { timeou
 
     /** Gives the claim back before anything went out: the next run claims it again at once. */
     async release(claim: SendClaimDoc): Promise<void> {
-      await SendClaim.updateOne({ _id: claim._id, generation: claim.generation }, { $set: { state: 'released' } });
+      // Never over a "sent": the sender's write of it lands whatever the generation (the email went out), and
+      // a takeover that found the followup done meanwhile must not turn it back into "released".
+      await SendClaim.updateOne({ _id: claim._id, generation: claim.generation, state: { $ne: 'sent' } }, { $set: { state: 'released' } });
     },
 
     /**
