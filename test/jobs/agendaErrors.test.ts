@@ -1,6 +1,7 @@
 // Agenda reports a failure to lock due jobs (the database stopped under it) as an 'error' event: the
 // process keeps running and logs it, and the jobs go on once the database answers again.
 import { jest } from '@jest/globals';
+import { ObjectId } from 'mongodb';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 
 let app: TestApp;
@@ -30,5 +31,18 @@ test('a run that finds its job already finished and removed by another run is no
     expect(logged).toContain('timed out');
   } finally {
     errors.mockRestore();
+  }
+});
+
+test('an unlock Agenda does not wait for (a job locked early) that the database fails is logged, not an unhandled rejection', async () => {
+  // Agenda calls `db.unlockJob` without awaiting it; a rejection there would end the process.
+  const repository = app.runtime.agenda.db as unknown as { collection: { updateOne: (...args: unknown[]) => Promise<unknown> }; unlockJob(job: object): Promise<void> };
+  const updateOne = jest.spyOn(repository.collection, 'updateOne').mockRejectedValue(new Error('connection 7 to 127.0.0.1:27017 timed out'));
+  try {
+    // The job's lock then lapses after its lifetime (logged as a warning; tests log errors only).
+    await expect(repository.unlockJob({ _id: new ObjectId(), name: 'notices.post' })).resolves.toBeUndefined();
+    expect(updateOne).toHaveBeenCalled();
+  } finally {
+    updateOne.mockRestore();
   }
 });
