@@ -1,0 +1,48 @@
+// Send claims (services/delivery/claims.ts) on the real database: whatever order two processes' writes
+// land in, a step whose email went out is never claimed again for sending.
+import { Types } from 'mongoose';
+import { createSendClaims } from '../../../src/services/delivery/claims.js';
+import { openTestDatabase, type TestDatabase } from '../../support/db.js';
+import { movableClock } from './support.js';
+
+const TIMEOUT_MS = 60_000;
+const clock = movableClock();
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await openTestDatabase(clock);
+});
+afterAll(() => db.close());
+
+const input = (enrollmentId: Types.ObjectId) => ({ workspace: 'T-CLAIMS', enrollmentId, step: 1, messageId: `<followup.${String(enrollmentId)}.1@acme.example>` });
+
+test('a claim given back after its email was recorded as sent stays sent: no later run sends it again', async () => {
+  const sender = createSendClaims(db.services.models, clock, { timeoutMs: TIMEOUT_MS, owner: 'sender' });
+  const later = createSendClaims(db.services.models, clock, { timeoutMs: TIMEOUT_MS, owner: 'later' });
+  const enrollmentId = new Types.ObjectId();
+  const first = await sender.claim(input(enrollmentId));
+  expect(first.kind).toBe('owned');
+  if (first.kind !== 'owned') return;
+  // The email went out and its "sent" write landed; a release of the same claim arrives after it
+  // (a run that found the followup done meanwhile gives its claim back).
+  await sender.markSent(first.claim, { sentAt: clock.now() });
+  await sender.release(first.claim);
+
+  const again = await later.claim(input(enrollmentId));
+  expect(again.kind).toBe('finish');
+  const stored = await db.services.models.SendClaim.findById(first.claim._id).lean();
+  expect(stored?.state).toBe('sent');
+});
+
+test('a claim given back before anything went out is claimed again at once by the next run', async () => {
+  const sender = createSendClaims(db.services.models, clock, { timeoutMs: TIMEOUT_MS, owner: 'sender' });
+  const later = createSendClaims(db.services.models, clock, { timeoutMs: TIMEOUT_MS, owner: 'later' });
+  const enrollmentId = new Types.ObjectId();
+  const first = await sender.claim(input(enrollmentId));
+  expect(first.kind).toBe('owned');
+  if (first.kind !== 'owned') return;
+  expect((await later.claim(input(enrollmentId))).kind).toBe('busy');
+  await sender.release(first.claim);
+  const again = await later.claim(input(enrollmentId));
+  expect(again.kind).toBe('owned');
+  expect(again.kind === 'owned' && again.claim.messageId).toBe(first.claim.messageId);
+});
