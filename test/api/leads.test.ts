@@ -105,7 +105,7 @@ describe('GET /api/v1/leads', () => {
     expect(lead.body.enrollment.history).toEqual([{ at: expect.stringMatching(/\+01:00$/), by: ADMIN, byName: 'API token “token 1”', action: 'enrolled', reason: null }]);
   });
 
-  test('finds a lead by email in any case; an unknown email is 404 and a missing one 400', async () => {
+  test('finds a lead by email in any case; an unknown email is 404, and one that is not an email address or a missing one 400', async () => {
     const { api, assistantId } = await setUp();
     const added = await api.post('/api/v1/leads', { assistantId, leads: [{ email: 'sam@example.com' }] });
     const found = await api.get('/api/v1/leads?email=SAM%40Example.com');
@@ -114,6 +114,10 @@ describe('GET /api/v1/leads', () => {
     const unknown = await api.get('/api/v1/leads?email=nobody%40example.com');
     expect(unknown.status).toBe(404);
     expect(unknown.body).toEqual({ error: 'No lead with this email in your workspace.' });
+    // Said as when adding a lead, rather than "no lead with this email".
+    const notAnEmail = await api.get('/api/v1/leads?email=Sam%20at%20example');
+    expect(notAnEmail.status).toBe(400);
+    expect(notAnEmail.body).toEqual({ errors: { email: '“sam at example” is not an email address: write it like name@company.com.' } });
     const missing = await api.get('/api/v1/leads');
     expect(missing.status).toBe(400);
     expect(missing.body.errors).toEqual({ email: 'Give the email to look for: ?email=name@company.com.' });

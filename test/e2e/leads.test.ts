@@ -183,6 +183,26 @@ describe('/schedule lead show, list, pause, resume and stop', () => {
     expect((await postedTo(app.fake, res.responseUrl)).text).toContain('No assistant is named “Avaa”');
   });
 
+  test('show, pause, resume and stop with something that is not an email address say so, only to the one who asked, and change nothing', async () => {
+    const ws = app.workspace();
+    await withLeads(ws);
+    const alex = ws.as('UALEX');
+    for (const [text, typed] of [
+      ['lead show Lead03', 'lead03'],
+      ['lead pause lead05 at acme', 'lead05 at acme'],
+      ['lead resume lead05@', 'lead05@'],
+      ['lead stop <mailto:lead01|lead01>', 'lead01'],
+    ] as const) {
+      const res = await alex.command(text);
+      const answer = await postedTo(app.fake, res.responseUrl);
+      // The words the lead add form uses; not "No lead has the email", not a failure.
+      expect({ text, answer: answer.body.text }).toEqual({ text, answer: `“${typed}” is not an email address: write it like name@company.com.` });
+      expect(answer.body.response_type).toBe('ephemeral');
+      expect(modalsOpenedWith(app.fake, res.triggerId)).toBe(0);
+    }
+    expect((await app.services.leads.list(ws.ref, { state: 'active', perPage: 20 })).items).toHaveLength(12);
+  });
+
   test('stop asks for the reason in a modal, then the lead is stopped with it in its history', async () => {
     const ws = app.workspace();
     await withLeads(ws);

@@ -78,6 +78,18 @@ test('In-Reply-To or References naming a followup the app sent find its schedule
   expect((await noticesOf(leadId)).map((n) => n.enrollmentId)).toEqual([benEnrollment]);
 });
 
+test('a reply from an address no lead could be added with (an internationalised domain) still stops the schedule its headers name, and by address matches nobody: 200 either way', async () => {
+  const { avaEnrollment } = await setUp();
+  // The webhook reads whatever mail systems send; the lead form's stricter rule is not applied to it.
+  const byAddress = await post(reply({ from: 'Jamie <jamie@büro.example>' }));
+  expect(byAddress.status).toBe(200);
+  expect(byAddress.body).toEqual({ matchedBy: 'none', leads: 0, workspaces: 0, stopped: 0, alreadyStopped: 0 });
+  const byThread = await post(reply({ from: 'Jamie <jamie@büro.example>', inReplyTo: `<followup.${avaEnrollment}.1@acme.example>` }));
+  expect(byThread.status).toBe(200);
+  expect(byThread.body).toEqual({ matchedBy: 'message_id', leads: 1, workspaces: 1, stopped: 1, alreadyStopped: 0 });
+  expect(await stateOf(avaEnrollment)).toEqual(['stopped', 'replied']);
+});
+
 test('a reply after the last followup still tells the thread', async () => {
   const { leadId, avaEnrollment } = await setUp();
   await app.services.models.Enrollment.updateOne({ _id: avaEnrollment }, { $set: { state: 'completed', slot: avaEnrollment, nextDueAt: null } });

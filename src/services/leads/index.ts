@@ -31,7 +31,7 @@ import { assertMayActOnLeads, DomainError, ValidationError, workspaceKey, type A
 import { toSchedule, type ListPage, type Schedule } from '../schedules.js';
 import { scheduleLock, withLocks } from '../locks.js';
 import { dueFields, planFollowups, replanFollowups, resumedFollowups, type PlannedFollowup } from './plan.js';
-import { customFieldKey, validateLead, type LeadFieldErrors, type ValidLead } from './schema.js';
+import { customFieldKey, leadEmailSchema, validateLead, type LeadFieldErrors, type ValidLead } from './schema.js';
 
 export { leadInputSchema, validateLead, customFieldKey, type LeadInput, type ValidLead, type LeadFieldErrors } from './schema.js';
 export { ENROLLMENT_STATES, STOP_REASONS, type EnrollmentState, type StopReason } from '../../db/models.js';
@@ -198,7 +198,7 @@ export interface LeadService {
   /** The schedule, start and planned followups `addLeads` would use; writes nothing. */
   preview(ref: WorkspaceRef, enroll: EnrollOptions): Promise<EnrollmentPreview>;
   get(reader: LeadReader, id: string): Promise<LeadDetails>;
-  /** Case-insensitive; null when the workspace has no such lead. */
+  /** Case-insensitive; null when the workspace has no such lead; a ValidationError (`email`) for what is not an email address. */
   findByEmail(reader: LeadReader, email: string): Promise<LeadDetails | null>;
   /** Enrollments (with their lead), newest first, paged in the database. */
   list(reader: LeadReader, options?: ListOptions): Promise<ListPage<LeadListItem>>;
@@ -673,7 +673,10 @@ export function createLeadService(models: Models, clock: Clock): LeadService {
 
     async findByEmail(reader, email) {
       const ref = workspaceOfReader(reader);
-      const doc = await Lead.findOne({ workspace: workspaceKey(ref), email: email.trim().toLowerCase() }).lean<LeadDoc>();
+      // What is not an email address is said so, as when adding, rather than "no lead has it".
+      const parsed = leadEmailSchema.safeParse(email);
+      if (!parsed.success) throw new ValidationError({ email: parsed.error.issues[0]?.message ?? 'Give the lead’s email address.' });
+      const doc = await Lead.findOne({ workspace: workspaceKey(ref), email: parsed.data }).lean<LeadDoc>();
       return doc ? details(ref, doc) : null;
     },
 

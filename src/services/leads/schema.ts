@@ -45,15 +45,18 @@ export function customFieldKey(name: string): string {
   return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
 }
 
+/** A lead's email as stored (trimmed, lower-cased) and as every way in checks it: adding, and looking a lead up. */
+export const leadEmailSchema = z
+  .string({ error: 'Give the lead’s email address.' })
+  .trim()
+  .toLowerCase()
+  .min(1, { error: 'Give the lead’s email address.' })
+  .max(MAX_EMAIL, { error: `An email address has at most ${MAX_EMAIL} characters.` })
+  .pipe(z.email({ error: (issue) => `“${String(issue.input)}” is not an email address: write it like name@company.com.` }));
+
 export const leadInputSchema = z
   .object({
-    email: z
-      .string({ error: 'Give the lead’s email address.' })
-      .trim()
-      .toLowerCase()
-      .min(1, { error: 'Give the lead’s email address.' })
-      .max(MAX_EMAIL, { error: `An email address has at most ${MAX_EMAIL} characters.` })
-      .pipe(z.email({ error: (issue) => `“${String(issue.input)}” is not an email address: write it like name@company.com.` })),
+    email: leadEmailSchema,
     firstName: text(LABELS.firstName, MAX_NAME),
     lastName: text(LABELS.lastName, MAX_NAME),
     company: text(LABELS.company, MAX_COMPANY),

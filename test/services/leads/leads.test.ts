@@ -53,6 +53,19 @@ describe('the lead input schema', () => {
   });
 });
 
+describe('finding a lead by email', () => {
+  test('any case and spacing finds it; what is not an email address is refused in the words adding uses, for every reader', async () => {
+    const { ws, alex, ava } = await setUp();
+    await db.services.leads.addLeads(alex, { assistantId: ava.id }, [{ email: 'jamie@acme.example' }]);
+    expect((await db.services.leads.findByEmail(alex, ' JAMIE@acme.example '))!.email).toBe('jamie@acme.example');
+    for (const reader of [ws, alex]) {
+      const error = await thrown(db.services.leads.findByEmail(reader, 'Jamie'));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).errors).toEqual({ email: '“jamie” is not an email address: write it like name@company.com.' });
+    }
+  });
+});
+
 describe('adding leads', () => {
   test('a lead follows the assistant’s default schedule, planned in its zone and working time', async () => {
     const { ws, alex, ava } = await setUp();
