@@ -2,7 +2,7 @@
 // history; a paged list; the stop modal asking why. Times are in each assistant's time zone.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { EnrollmentState, LeadDetails, Enrollment, StopReason } from '../src/services/leads/index.js';
-import { STOP_REASONS, STOP_REASON_LABELS, leadLabel } from '../src/services/leads/index.js';
+import { ENROLLMENT_STATES, STOP_REASONS, STOP_REASON_LABELS, leadLabel } from '../src/services/leads/index.js';
 import type { RenderResult } from '../src/services/delivery/types.js';
 import { followupBlocks } from './followupText.js';
 import { followupLines } from './leadTimes.js';
@@ -104,6 +104,12 @@ export function leadDetailsMessage(lead: LeadDetails, enrollments: readonly Enro
   if (enrollments.length > SHOWN_ENROLLMENTS) blocks.push({ type: 'context', elements: [mrkdwn(`And ${enrollments.length - SHOWN_ENROLLMENTS} earlier enrollments.`)] });
   blocks.push({ type: 'context', elements: [mrkdwn(`${code(`/schedule lead pause ${lead.email}`)} · ${code('resume')} · ${code('stop')}`)] });
   return { text: `Lead ${inline(leadLabel(lead), 200)}`, blocks };
+}
+
+/** `/schedule lead list Ava stoped`: the assistant is known, the last word is no state. */
+export function leadStateUnknownMessage(word: string, assistantName: string): MessageView {
+  const text = `${quoted(word, 60)} is not a lead state: end with ${ENROLLMENT_STATES.map((s) => code(s)).join(', ')}, e.g. ${code(`/schedule lead list ${assistantName} paused`, 140)}.`;
+  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
 }
 
 export function leadNotFoundMessage(email: string): MessageView {

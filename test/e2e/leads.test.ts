@@ -203,6 +203,39 @@ describe('/schedule lead show, list, pause, resume and stop', () => {
     expect((await app.services.leads.list(ws.ref, { state: 'active', perPage: 20 })).items).toHaveLength(12);
   });
 
+  test('list with an assistant and a word that is not a state says the word is not a state; a name of several words and a real state still list', async () => {
+    const ws = app.workspace();
+    const [ava, avaStone] = await withAssistants(ws, 'Ava', 'Ava Stone');
+    const bo = { workspace: ws.ref, userId: 'UBO', name: 'Bo', isAdmin: false };
+    await app.services.leads.addLeads(bo, { assistantId: ava!.id }, [{ email: 'jamie@acme.example', firstName: 'Jamie' }]);
+    await app.services.leads.addLeads(bo, { assistantId: avaStone!.id }, [{ email: 'kim@acme.example', firstName: 'Kim' }, { email: 'lee@acme.example', firstName: 'Lee' }]);
+    const alex = ws.as('UALEX');
+    await alex.command('lead pause kim@acme.example');
+    const answerTo = async (text: string) => {
+      const res = await alex.command(text);
+      const answer = await postedTo(app.fake, res.responseUrl);
+      expect(answer.body.response_type).toBe('ephemeral');
+      return answer;
+    };
+    const sentence = async (text: string) => (await answerTo(text)).body.text;
+    const listed = async (text: string) => (await answerTo(text)).text;
+
+    expect(await sentence('lead list Ava stoped')).toBe('“stoped” is not a lead state: end with `active`, `paused`, `completed`, `stopped`, e.g. `/schedule lead list Ava paused`.');
+    expect(await sentence('lead list ava stone Pasued')).toBe('“Pasued” is not a lead state: end with `active`, `paused`, `completed`, `stopped`, e.g. `/schedule lead list Ava Stone paused`.');
+
+    const both = await listed('lead list Ava Stone');
+    expect(both).toContain('Leads of Ava Stone');
+    expect(both.match(/\w+@acme\.example/g)?.sort()).toEqual(['kim@acme.example', 'lee@acme.example']);
+    const paused = await listed('lead list Ava Stone PAUSED');
+    expect(paused).toContain('Paused leads of Ava Stone');
+    expect(paused.match(/\w+@acme\.example/g)).toEqual(['kim@acme.example']);
+    const active = await listed('lead list Ava active');
+    expect(active).toContain('Active leads of Ava');
+    expect(active.match(/\w+@acme\.example/g)).toEqual(['jamie@acme.example']);
+    // Words that name no assistant, even without the last, are still an unknown assistant.
+    expect(await listed('lead list Bob stoped')).toContain('No assistant is named “Bob stoped”');
+  });
+
   test('stop asks for the reason in a modal, then the lead is stopped with it in its history', async () => {
     const ws = app.workspace();
     await withLeads(ws);

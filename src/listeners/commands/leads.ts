@@ -3,7 +3,7 @@ import type { EnrollmentState } from '../../services/leads/index.js';
 import { leadLabel } from '../../services/leads/index.js';
 import { assistantNotFoundMessage } from '../../../views/notFound.js';
 import { notice } from '../../../views/message.js';
-import { leadChangedText, leadDetailsMessage, leadNotFoundMessage, leadStopModal } from '../../../views/leadMessages.js';
+import { leadChangedText, leadDetailsMessage, leadNotFoundMessage, leadStateUnknownMessage, leadStopModal } from '../../../views/leadMessages.js';
 import { assertMayActOnLeads } from '../../services/domain.js';
 import { actorOf, type SlackActor } from '../context.js';
 import { currentFirst, enrollmentViews, leadAddModalFor } from '../flows/leads.js';
@@ -44,6 +44,15 @@ export async function list(ctx: CommandContext, assistantName: string | undefine
   let assistantId: string | null = null;
   if (assistantName) {
     const assistant = await ctx.services.assistants.findByName(ctx.workspace, assistantName);
+    // `lead list Ava stoped`: the words before the last name an assistant, so the last was meant as a state.
+    const words = assistantName.split(/\s+/);
+    if (!assistant && !state && words.length > 1) {
+      const named = await ctx.services.assistants.findByName(ctx.workspace, words.slice(0, -1).join(' '));
+      if (named) {
+        await ctx.respond({ response_type: 'ephemeral', ...leadStateUnknownMessage(words.at(-1)!, named.name) });
+        return;
+      }
+    }
     if (!assistant) {
       const [all, closeMatches] = await Promise.all([ctx.services.assistants.list(ctx.workspace), ctx.services.assistants.closeMatches(ctx.workspace, assistantName)]);
       await ctx.respond({ response_type: 'ephemeral', ...assistantNotFoundMessage(assistantName, closeMatches, all.map((a) => a.name)) });
