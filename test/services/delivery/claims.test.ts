@@ -15,34 +15,34 @@ afterAll(() => db.close());
 
 const input = (enrollmentId: Types.ObjectId) => ({ workspace: 'T-CLAIMS', enrollmentId, step: 1, messageId: `<followup.${String(enrollmentId)}.1@acme.example>` });
 
-test('a claim given back after its email was recorded as sent stays sent: no later run sends it again', async () => {
+/** Two processes' claims, the first of which has just claimed step 1 of a new enrollment. */
+async function claimedBySender() {
   const sender = createSendClaims(db.services.models, clock, { timeoutMs: TIMEOUT_MS, owner: 'sender' });
   const later = createSendClaims(db.services.models, clock, { timeoutMs: TIMEOUT_MS, owner: 'later' });
   const enrollmentId = new Types.ObjectId();
   const first = await sender.claim(input(enrollmentId));
-  expect(first.kind).toBe('owned');
-  if (first.kind !== 'owned') return;
+  if (first.kind !== 'owned') throw new Error(`the first claim was ${first.kind}, not owned`);
+  return { sender, later, enrollmentId, claim: first.claim };
+}
+
+test('a claim given back after its email was recorded as sent stays sent: no later run sends it again', async () => {
+  const { sender, later, enrollmentId, claim } = await claimedBySender();
   // The email went out and its "sent" write landed; a release of the same claim arrives after it
   // (a run that found the followup done meanwhile gives its claim back).
-  await sender.markSent(first.claim, { sentAt: clock.now() });
-  await sender.release(first.claim);
+  await sender.markSent(claim, { sentAt: clock.now() });
+  await sender.release(claim);
 
   const again = await later.claim(input(enrollmentId));
   expect(again.kind).toBe('finish');
-  const stored = await db.services.models.SendClaim.findById(first.claim._id).lean();
+  const stored = await db.services.models.SendClaim.findById(claim._id).lean();
   expect(stored?.state).toBe('sent');
 });
 
 test('a claim given back before anything went out is claimed again at once by the next run', async () => {
-  const sender = createSendClaims(db.services.models, clock, { timeoutMs: TIMEOUT_MS, owner: 'sender' });
-  const later = createSendClaims(db.services.models, clock, { timeoutMs: TIMEOUT_MS, owner: 'later' });
-  const enrollmentId = new Types.ObjectId();
-  const first = await sender.claim(input(enrollmentId));
-  expect(first.kind).toBe('owned');
-  if (first.kind !== 'owned') return;
+  const { sender, later, enrollmentId, claim } = await claimedBySender();
   expect((await later.claim(input(enrollmentId))).kind).toBe('busy');
-  await sender.release(first.claim);
+  await sender.release(claim);
   const again = await later.claim(input(enrollmentId));
   expect(again.kind).toBe('owned');
-  expect(again.kind === 'owned' && again.claim.messageId).toBe(first.claim.messageId);
+  expect(again.kind === 'owned' && again.claim.messageId).toBe(claim.messageId);
 });
