@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import { inRequestContext } from './context.js';
 import { guardRequests } from './requests.js';
+import { routedApp } from './router.js';
 import * as commands from './commands/index.js';
 import * as scheduleActions from './actions/schedules.js';
 import * as editorActions from './actions/editor.js';
@@ -25,13 +26,15 @@ import * as leadImportViews from './views/leadImport.js';
 import * as leadImportOptions from './options/leadImport.js';
 import * as workspaceDataViews from './views/workspaceData.js';
 
-export function registerListeners(app: App, services: Services, logger: Logger): void {
+export function registerListeners(boltApp: App, services: Services, logger: Logger): void {
   // A request's timestamp and replay check come first, outside its context: the replay claim (the one
   // bounded database write before an ack) is not a write the user's answer is about. Then every
   // listener runs inside its request's context: log lines name the request, and a failure knows
   // whether a write had been sent.
-  guardRequests(app, services, logger);
-  app.use(({ body, next }) => inRequestContext(body, next));
+  guardRequests(boltApp, services, logger);
+  boltApp.use(({ body, next }) => inRequestContext(body, next));
+  // Listeners are registered as on Bolt's app, and run only when their id can match (router.ts).
+  const { app, route } = routedApp(boltApp);
   commands.register(app, services, logger);
   scheduleActions.register(app, services, logger);
   editorActions.register(app, services, logger);
@@ -53,4 +56,5 @@ export function registerListeners(app: App, services: Services, logger: Logger):
   leadImportViews.register(app, services, logger);
   leadImportOptions.register(app, services, logger);
   workspaceDataViews.register(app, services, logger);
+  route();
 }
