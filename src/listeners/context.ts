@@ -1,7 +1,8 @@
 // What every listener needs from a Slack payload: the workspace, the acting user with their
 // role and time zone (users.info), and turning domain errors into what Slack shows.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RespondFn } from '@slack/bolt';
+import type { RespondArguments, RespondFn } from '@slack/bolt';
+import { respondOn } from './flows/postJson.js';
 import type { Logger } from '../logger.js';
 import { notice, refusalText } from '../../views/message.js';
 import { savedMeanwhileText } from '../../views/savedMeanwhile.js';
@@ -223,12 +224,7 @@ export async function postToResponseUrl(
   replaceOriginal = false,
   responseType: 'ephemeral' | 'in_channel' = 'ephemeral',
 ): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ response_type: responseType, replace_original: replaceOriginal, ...message }),
-  });
-  if (!res.ok) throw new Error(`response_url answered ${res.status}`);
+  await respondOn(url)({ response_type: responseType, replace_original: replaceOriginal, ...message } as RespondArguments);
 }
 
 /**
