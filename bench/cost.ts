@@ -6,7 +6,7 @@
 // BENCH_DRAFTS=2000 opens that many other drafts first, and BENCH_CPU_PROF=<dir> writes a V8 CPU
 // profile of the app process there (under load its time in socket writes is mostly other processes').
 import { fork } from 'node:child_process';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { startFakeSlack, type FakeSlack } from '../test/support/fakeSlack.js';
@@ -17,49 +17,10 @@ import { createServices, type Services } from '../src/services/index.js';
 import { systemClock } from '../src/clock.js';
 import type { Actor, WorkspaceRef } from '../src/services/domain.js';
 import type { ChildOptions } from './loadApp.js';
+import { treeCpuMs, pidWhose } from './procCpu.js';
 import { Arrivals, SIGNING_SECRET, editorAfterActionId, fillSchedules, loadAverage, openedModal, ownedSchedule, updatedView } from './slackSide.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS) || 40;
-const TICK_MS = 1000 / 100; // /proc times are in clock ticks (USER_HZ, 100 on Linux)
-
-// ── CPU time of processes, from /proc ──
-
-async function statOf(pid: number): Promise<{ ownMs: number; childrenMs: number } | null> {
-  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  if (!text) return null;
-  // Fields after the command name (which may hold spaces, inside parentheses).
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const n = (i: number) => Number(f[i]);
-  return { ownMs: (n(11) + n(12)) * TICK_MS, childrenMs: (n(13) + n(14)) * TICK_MS };
-}
-
-async function cmdlineOf(pid: number): Promise<string> {
-  return (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' ');
-}
-
-async function allPids(): Promise<number[]> {
-  return (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
-}
-
-/**
- * A process's CPU time, its children's included (live ones, and those it has reaped). Walks the tree
- * through each thread's `children` file, not all of /proc: reading a few files between interactions
- * leaves little garbage to be collected (CPU counted as the local Slack's) during the next one.
- */
-async function treeCpuMs(root: number): Promise<number> {
-  const s = await statOf(root);
-  if (!s) return 0;
-  const tasks = await readdir(`/proc/${root}/task`).catch(() => [] as string[]);
-  const children = await Promise.all(tasks.map((task) => readFile(`/proc/${root}/task/${task}/children`, 'utf8').catch(() => '')));
-  const pids = children.flatMap((text) => text.split(' ').filter(Boolean).map(Number));
-  const below = await Promise.all(pids.map(treeCpuMs));
-  return below.reduce((sum, ms) => sum + ms, s.ownMs + s.childrenMs);
-}
-
-async function pidWhose(test: (cmdline: string) => boolean): Promise<number> {
-  for (const pid of await allPids()) if (test(await cmdlineOf(pid))) return pid;
-  throw new Error('process not found');
-}
 
 // ── data ──
 
@@ -182,6 +143,7 @@ async function main(): Promise<void> {
     });
   const ferret = await pidWhose((c) => c.includes(`--state-dir=${dataDir}`));
   const postgres = await pidWhose((c) => c.includes(`-D ${dataDir}`) && !c.startsWith('runuser'));
+  if (ferret === null || postgres === null) throw new Error('FerretDB or PostgreSQL not found');
   const driver = new SlackDriver({ appUrl: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET, fake, team: { id: ws.teamId }, user: { id: 'UCOST' }, channelId: `C${ws.teamId}` });
   const arrivals = new Arrivals(fake);
   const run = interactions(fake, arrivals, driver);

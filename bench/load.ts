@@ -4,7 +4,9 @@
 // requests (test/support/slackDriver.ts). For each operation and level of concurrent users it prints
 // p50/p99 of the ack and of the visible result (the views.open / views.update / response_url call
 // reaching the local Web API, or the ack itself where the ack is what the user sees), failures, the
-// ratio of the app's p99 to the bare app's, and the app's peak memory.
+// ratio of the app's p99 to the bare app's, and the app's peak memory. For scenario 1 it also prints
+// the CPU each request costs every process involved (from /proc, Linux only): on two cores, a p99 at 50
+// users is roughly 50 times that total over two.
 //   1. one workspace: /schedule list (200 schedules), a type-ahead over 500, opening a 20-step editor,
 //      a keystroke, an Add and a Save, at 1, 10 and 50 users, each with their own modal;
 //   2. the list and the type-ahead for a workspace of 100 schedules alone, then among 50 such workspaces;
@@ -22,6 +24,7 @@ import { createServices, type Services } from '../src/services/index.js';
 import { systemClock } from '../src/clock.js';
 import type { Actor, WorkspaceRef } from '../src/services/domain.js';
 import type { ChildOptions, SizedPayloads } from './loadApp.js';
+import { pidWhose, treeCpuMs } from './procCpu.js';
 import { Arrivals, SIGNING_SECRET, editorAfterActionId, fillSchedules, isCall, loadAverage, openedModal, ownedSchedule, updatedView, viewHas } from './slackSide.js';
 import { UNAVAILABLE_OPTION } from '../views/progressModals.js';
 
@@ -210,6 +213,58 @@ function failuresText(result: Result): string {
   return result.failures.size ? [...result.failures].map(([what, n]) => `${n} ${what}`).join(', ') : '0';
 }
 
+// ── CPU per request ──
+
+/** CPU ms per request of each process involved in one run; null where the process is not known (another server). */
+interface CpuPerRequest {
+  readonly requests: number;
+  /** The process that answered: the app or a bare app. */
+  readonly server: number;
+  readonly ferretdb: number | null;
+  readonly postgres: number | null;
+  /** This process: the local Slack, and building and signing the requests. */
+  readonly generator: number;
+}
+
+/** The local database's processes, found by their data folder (as bench:cost does); null for another server. */
+interface DatabasePids {
+  readonly ferretdb: number | null;
+  readonly postgres: number | null;
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+/**
+ * Runs `run` and reads around it the CPU time of the serving process, FerretDB and PostgreSQL (from
+ * /proc, after letting the work before and after it settle) and of this process (only while `run` runs:
+ * reading /proc is the benchmark's, not a request's).
+ */
+async function withCpu(pids: DatabasePids, serverPid: number, run: () => Promise<Result>): Promise<{ result: Result; cpu: CpuPerRequest }> {
+  const read = () => Promise.all([treeCpuMs(serverPid), pids.ferretdb === null ? null : treeCpuMs(pids.ferretdb), pids.postgres === null ? null : treeCpuMs(pids.postgres)]);
+  await settle();
+  const before = await read();
+  const generatorBefore = process.cpuUsage();
+  const result = await run();
+  const generator = process.cpuUsage(generatorBefore);
+  await settle(); // work left after the visible result (a queued job)
+  const after = await read();
+  const requests = result.samples.length + [...result.failures.values()].reduce((sum, n) => sum + n, 0);
+  const per = (a: number | null, b: number | null) => (a === null || b === null ? null : (b - a) / requests);
+  return {
+    result,
+    cpu: { requests, server: per(before[0], after[0])!, ferretdb: per(before[1], after[1]), postgres: per(before[2], after[2]), generator: (generator.user + generator.system) / 1000 / requests },
+  };
+}
+
+const cpuMs = (n: number | null) => (n === null ? '—' : n.toFixed(1));
+
+/** One row per path: the app's counts FerretDB and PostgreSQL; a bare app's shows them in parentheses (the database's work meanwhile, not the bare app's). */
+function cpuRow(label: string, level: number, path: string, cpu: CpuPerRequest, usesDatabase: boolean): string {
+  const database = usesDatabase ? (cpu.ferretdb ?? 0) + (cpu.postgres ?? 0) : 0;
+  const shown = (n: number | null) => (usesDatabase || n === null ? cpuMs(n) : `(${cpuMs(n)})`);
+  return row([label, String(level), path, String(cpu.requests), cpuMs(cpu.server), shown(cpu.ferretdb), shown(cpu.postgres), cpuMs(cpu.generator), cpuMs(cpu.server + database + cpu.generator)]);
+}
+
 // ── the processes ──
 
 interface Child {
@@ -255,6 +310,7 @@ interface Bench {
   readonly arrivals: Arrivals;
   readonly database: Database;
   readonly tokens: Record<string, string>;
+  readonly databasePids: DatabasePids;
 }
 
 function addWorkspace(bench: Bench, teamId: string): WorkspaceRef {
@@ -370,10 +426,11 @@ async function scenarioLoad(bench: Bench, services: Services, dbName: string): P
   const sized = await startChild({ mode: 'sized', apiUrl: bench.fake.apiUrl, signingSecret: SIGNING_SECRET, tokens: bench.tokens, mongoUri: bench.database.uri, dbName });
   const appSide = appTarget(bench.arrivals, bench.fake);
   const targets = [
-    { target: appSide, url: app.url },
-    { target: bareTarget(bench.arrivals), url: bare.url },
-    { target: appTarget(bench.arrivals, bench.fake, 'sized'), url: sized.url },
+    { target: appSide, child: app, path: "the app's" },
+    { target: bareTarget(bench.arrivals), child: bare, path: "the bare app's" },
+    { target: appTarget(bench.arrivals, bench.fake, 'sized'), child: sized, path: "the same-size bare app's" },
   ];
+  const cpuRows: string[] = [];
   let payloads: SizedPayloads = {};
   const operations: { op: Operation; label: string; team: WorkspaceRef; needs: Parameters<typeof prepare>[2] }[] = [
     { op: 'list', label: '/schedule list (200 schedules)', team: main, needs: {} },
@@ -395,7 +452,8 @@ async function scenarioLoad(bench: Bench, services: Services, dbName: string): P
         const results: Result[] = [];
         let appFrom = 0;
         let appTo = 0;
-        for (const { target, url } of targets) {
+        for (const { target, child, path } of targets) {
+          const url = child.url;
           if (target.name === 'sized') await sized.usePayloads((payloads = capturedPayloads(appSide, appFrom, appTo, payloads, op)));
           const from = bench.arrivals.count;
           const users: User[] = userIds.slice(0, level).map((userId) => ({
@@ -405,7 +463,9 @@ async function scenarioLoad(bench: Bench, services: Services, dbName: string): P
             keystrokes: 0,
           }));
           await prepare(target, users, needs);
-          results.push(await runLevel(target, users, op, op === 'add' ? Math.min(roundsAt(level), 10) : roundsAt(level)));
+          const { result, cpu } = await withCpu(bench.databasePids, child.process.pid!, () => runLevel(target, users, op, op === 'add' ? Math.min(roundsAt(level), 10) : roundsAt(level)));
+          results.push(result);
+          cpuRows.push(cpuRow(label, level, path, cpu, target.name === 'app'));
           if (target.name === 'app') [appFrom, appTo] = [from, bench.arrivals.count];
         }
         const [mine, theirs, sameSize] = results as [Result, Result, Result];
@@ -429,6 +489,13 @@ async function scenarioLoad(bench: Bench, services: Services, dbName: string): P
       }
     }
     console.log(`\nApp's peak memory (RSS) over scenario 1: ${(await app.peakRssMiB()).toFixed(0)} MiB; the bare app's: ${(await bare.peakRssMiB()).toFixed(0)} MiB; the same-size bare app's: ${(await sized.peakRssMiB()).toFixed(0)} MiB.`);
+    console.log('\nCPU ms per request of each process, read from /proc around each run above (Linux only): the process that answered,');
+    console.log('FerretDB, PostgreSQL (with its backends), and the load generator (this process: the local Slack, and building and');
+    console.log('signing the requests). The bare apps do not use the database: in parentheses, what FerretDB and PostgreSQL spent');
+    console.log("meanwhile (the app's own background jobs), not in their total. A Save's figures include the editor opened before it.\n");
+    console.log(row(['operation', 'users', 'path', 'requests', 'its process', 'FerretDB', 'PostgreSQL', 'load generator', 'total']));
+    console.log(row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:']));
+    for (const line of cpuRows) console.log(line);
   } finally {
     await app.stop();
     await bare.stop();
@@ -522,7 +589,11 @@ async function main(): Promise<void> {
     ? { kind: 'MONGODB_URI', uri: process.env.MONGODB_URI, stop: async () => {} }
     : await startLocalMongo({ dataDir, log: (line) => console.log(line) });
   const fake = await startFakeSlack();
-  const bench: Bench = { fake, arrivals: new Arrivals(fake), database, tokens: {} };
+  const databasePids: DatabasePids = {
+    ferretdb: await pidWhose((c) => c.includes(`--state-dir=${dataDir}`)),
+    postgres: await pidWhose((c) => c.includes(`-D ${dataDir}`) && !c.startsWith('runuser')),
+  };
+  const bench: Bench = { fake, arrivals: new Arrivals(fake), database, tokens: {}, databasePids };
   console.log(`Local database: ${database.kind}; ${LEVELS.join(', ')} users; the app, a bare Bolt app and a same-size bare app each in their own process; load average ${await loadAverage()} at the start.`);
   try {
     const scenarios = (process.env.BENCH_SCENARIOS ?? '1,2,3').split(',');
