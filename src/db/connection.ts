@@ -45,6 +45,11 @@ export function recordingWrites<T>(log: WriteLog, work: () => T): T {
   return writeLogs.run(log, work);
 }
 
+/** True inside a unit of work that records its writes (a Slack request, an API call); false in jobs. */
+export function insideRecordedWork(): boolean {
+  return writeLogs.getStore() !== undefined;
+}
+
 /**
  * True when the database the current unit of work talks to has answered something lately: it is
  * slow (busy), not down. False when nothing was sent yet (a server that cannot be selected is not there).

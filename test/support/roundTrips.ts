@@ -5,6 +5,7 @@ import type { CommandStartedEvent, Document } from 'mongodb';
 import type { FakeSlack } from './fakeSlack.js';
 import { startTestApp, type TestApp } from './testApp.js';
 import { DATA_COMMANDS } from './dataCommands.js';
+import { insideRecordedWork } from '../../src/db/connection.js';
 
 
 export interface Cost {
@@ -30,6 +31,8 @@ export function countRoundTrips(connection: Connection, fake: FakeSlack): RoundT
     if (!seen || event.databaseName !== connection.name || !DATA_COMMANDS.has(event.commandName)) return;
     const collection = String(event.command[event.commandName]);
     if (collection === 'agendaJobs') return;
+    // Background work (the dispatcher's polls) is no interaction's: only commands sent on behalf of a request count.
+    if (!insideRecordedWork()) return;
     seen.push(`${event.commandName} ${collection}`);
     if (['find', 'aggregate', 'count'].includes(event.commandName)) reads.push(event.command);
   };
