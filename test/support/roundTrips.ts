@@ -23,7 +23,11 @@ export interface RoundTripCounter {
   stop(): void;
 }
 
-export function countRoundTrips(connection: Connection, fake: FakeSlack): RoundTripCounter {
+/**
+ * `requestsOnly`: count only commands sent on behalf of a Slack request or API call (and the jobs it
+ * starts), not background work such as the dispatcher's polls, which may fall inside any measure.
+ */
+export function countRoundTrips(connection: Connection, fake: FakeSlack, options: { requestsOnly?: boolean } = {}): RoundTripCounter {
   const client = connection.getClient();
   let seen: string[] | null = null;
   let reads: Document[] = [];
@@ -31,8 +35,7 @@ export function countRoundTrips(connection: Connection, fake: FakeSlack): RoundT
     if (!seen || event.databaseName !== connection.name || !DATA_COMMANDS.has(event.commandName)) return;
     const collection = String(event.command[event.commandName]);
     if (collection === 'agendaJobs') return;
-    // Background work (the dispatcher's polls) is no interaction's: only commands sent on behalf of a request count.
-    if (!insideRecordedWork()) return;
+    if (options.requestsOnly && !insideRecordedWork()) return;
     seen.push(`${event.commandName} ${collection}`);
     if (['find', 'aggregate', 'count'].includes(event.commandName)) reads.push(event.command);
   };
@@ -56,11 +59,11 @@ export function countRoundTrips(connection: Connection, fake: FakeSlack): RoundT
 }
 
 /** The app for a test file, started before its tests with a round-trip counter on it, stopped after. */
-export function countedTestApp(): { readonly app: TestApp; readonly trips: RoundTripCounter } {
+export function countedTestApp(options: { requestsOnly?: boolean } = {}): { readonly app: TestApp; readonly trips: RoundTripCounter } {
   const state: { app?: TestApp; trips?: RoundTripCounter } = {};
   beforeAll(async () => {
     state.app = await startTestApp();
-    state.trips = countRoundTrips(state.app.runtime.connection, state.app.fake);
+    state.trips = countRoundTrips(state.app.runtime.connection, state.app.fake, options);
   });
   afterAll(async () => {
     state.trips?.stop();
