@@ -80,8 +80,10 @@ export function createSendClaims(models: Models, clock: Clock, options: { timeou
     }
     const claimedAt = clock.now();
     // Only the winner of generation n+1 writes: the filter on the old generation is a guard, not the lock.
-    // Matching nothing, the claim moved past what this process read (or was purged): it is not ours.
-    const { matchedCount } = await SendClaim.updateOne({ _id: doc._id, generation: doc.generation }, { $set: { generation, owner, claimedAt, state: 'sending', retryAt: null } });
+    // Matching nothing, the claim moved past what this process read (or was purged): it is not ours. The
+    // state read is in the filter too: the owner's "sent" lands whatever the generation (markSent), and a
+    // takeover written over it would own a claim whose email already went out.
+    const { matchedCount } = await SendClaim.updateOne({ _id: doc._id, generation: doc.generation, state: doc.state }, { $set: { generation, owner, claimedAt, state: 'sending', retryAt: null } });
     if (!matchedCount) return { kind: 'busy' };
     return { kind: 'owned', claim: { ...doc, generation, owner, claimedAt, state: 'sending', retryAt: null } };
   }

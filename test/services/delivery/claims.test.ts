@@ -1,5 +1,6 @@
 // Send claims (services/delivery/claims.ts) on the real database: whatever order two processes' writes
 // land in, a step whose email went out is never claimed again for sending.
+import { jest } from '@jest/globals';
 import { Types } from 'mongoose';
 import { createSendClaims } from '../../../src/services/delivery/claims.js';
 import { openTestDatabase, type TestDatabase } from '../../support/db.js';
@@ -45,4 +46,26 @@ test('a claim given back before anything went out is claimed again at once by th
   const again = await later.claim(input(enrollmentId));
   expect(again.kind).toBe('owned');
   expect(again.kind === 'owned' && again.claim.messageId).toBe(claim.messageId);
+});
+
+test('a takeover that read the claim as "sending" just before the owner\'s "sent" landed does not take it: the email went out', async () => {
+  const { sender, later, enrollmentId, claim } = await claimedBySender();
+  // The owner is cut off past the claim timeout; its "sent" lands between the takeover's read and its write.
+  clock.set(new Date(clock.now().getTime() + TIMEOUT_MS + 1_000));
+  const { SendTakeover } = db.services.models;
+  const create = SendTakeover.create.bind(SendTakeover);
+  const takeover = jest.spyOn(SendTakeover, 'create').mockImplementation((async (...args: Parameters<typeof create>) => {
+    const made = await create(...args);
+    await sender.markSent(claim, { sentAt: clock.now() });
+    return made;
+  }) as unknown as typeof SendTakeover.create);
+  try {
+    const taken = await later.claim(input(enrollmentId));
+    expect(takeover).toHaveBeenCalled();
+    expect(taken.kind).not.toBe('owned');
+  } finally {
+    takeover.mockRestore();
+  }
+  expect((await db.services.models.SendClaim.findById(claim._id).lean())?.state).toBe('sent');
+  expect((await later.claim(input(enrollmentId))).kind).toBe('finish');
 });
