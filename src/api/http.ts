@@ -39,7 +39,11 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
     text = await getRawBody(req, { limit: MAX_BODY_BYTES, encoding: 'utf8', ...(length !== undefined ? { length } : {}) });
   } catch (error) {
     const status = (error as { status?: number }).status;
-    if (status === 413) throw new ApiError(413, { error: `The body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB. Send fewer leads per request.` }, { Connection: 'close' });
+    if (status === 413) {
+      dropRestThenClose(req);
+      // No `Connection: close`: Node would close the socket as soon as the answer is written, unread bytes and all.
+      throw new ApiError(413, { error: `The body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB. Send fewer leads per request.` });
+    }
     if (status === 400) throw invalid({ body: 'The body ended before its Content-Length: send it again.' });
     if (status === 415) throw new ApiError(415, { error: 'Send the body as UTF-8 JSON.' });
     throw error;
@@ -50,6 +54,32 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   } catch (error) {
     throw invalid({ body: `The body is not valid JSON (${(error as Error).message}).` });
   }
+}
+
+/** How long, and how many more bytes, a refused body is read and dropped for before its connection closes. */
+const LINGER_MS = 2_000;
+const LINGER_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A refused body's connection is closed, but not at once: a socket closed with request bytes still
+ * unread makes the kernel answer with a reset, which may reach the client before it has read the 413
+ * (it then sees EPIPE or ECONNRESET and no reason). So the rest is read and dropped for a moment (as
+ * web servers' "lingering close" does), then the connection goes, whether the client stopped or not.
+ */
+function dropRestThenClose(req: IncomingMessage): void {
+  let dropped = 0;
+  const close = () => {
+    clearTimeout(timer);
+    req.socket.destroy();
+  };
+  const timer = setTimeout(close, LINGER_MS);
+  timer.unref();
+  req.on('data', (chunk: Buffer | string) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) close();
+  });
+  req.on('end', () => clearTimeout(timer));
+  req.resume();
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
