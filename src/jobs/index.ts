@@ -179,7 +179,7 @@ export async function startJobs(connection: Connection, services: Services, opti
  * Agenda 6 unlocks a job it locked but will not run yet (due beyond its next poll, or over a lock limit)
  * without awaiting the promise (`JobProcessor`), so a database that does not answer in time there (a
  * `MongoNetworkTimeoutError` under a burst on the local database) was an unhandled rejection, which
- * ends the process: it ended bench:dispatch after 98,800 of 100,000 sends. A failed unlock costs
+ * ends the process. A failed unlock costs
  * nothing but time (the lock lapses after its lifetime and another poll takes the job), so it is logged.
  */
 export function unlockWithoutRejecting(repository: { unlockJob(job: JobParameters): Promise<void> }, logger?: Logger): void {

@@ -10,20 +10,16 @@ export interface JobQueue {
   once(name: string, data: Record<string, unknown>, key: string): Promise<void>;
 }
 
-export interface JobRunner {
-  now: JobQueue['now'];
-  once: JobQueue['once'];
-}
-
 export interface BindableJobQueue extends JobQueue {
-  bind(runner: JobRunner): void;
+  /** Hands the queue to what runs jobs here (Agenda, src/jobs/index.ts). */
+  bind(runner: JobQueue): void;
   /** False where no job worker runs (service tests, scripts): work that must happen then runs in line. */
   isBound(): boolean;
 }
 
 export function createJobQueue(): BindableJobQueue {
-  let run: JobRunner | undefined;
-  const runner = (name: string): JobRunner => {
+  let run: JobQueue | undefined;
+  const runner = (name: string): JobQueue => {
     if (!run) throw new Error(`Jobs are not running in this process: cannot start ${name}`);
     return run;
   };

@@ -23,7 +23,7 @@ import type { AssistantDoc, CustomMessageDoc, EnrollmentDoc, LeadDoc, Models, Sc
 import type { SendClaimDoc } from '../../db/deliveryModels.js';
 import { isWorkingTime, localDateOf, moveToWorkingTime, nextWorkingDayOpening, prepareCalendar, type PreparedCalendar } from '../calendar.js';
 import { DEFAULT_DAILY_LIMIT } from '../assistantSettings.js';
-import { DomainError, type Actor, type WorkspaceRef } from '../domain.js';
+import { DomainError, workspaceRefOf, type Actor, type WorkspaceRef } from '../domain.js';
 import { assistantRules, leadLabel, toEnrollment, toLead, toFollowupDoc, writeEnrollmentChange, writeEnrollmentChanges, type EnrollmentChange, type Followup, type LeadService } from '../leads/index.js';
 import { dueFields, replanFollowups, resumedFollowups } from '../leads/plan.js';
 import { toSchedule, type Step } from '../schedules.js';
@@ -117,12 +117,6 @@ const FAILED_NOTICE_AFTER = 5;
 /** Outcomes after which the enrollment is still due as it was. */
 
 const SYSTEM = { userId: 'system', name: 'Followups', isAdmin: true } as const;
-
-/** A workspace key (`T…`, or `E…:T…` inside an org) as a ref. */
-export function workspaceRefOf(key: string): WorkspaceRef {
-  const [first = '', second] = key.split(':');
-  return second ? { enterpriseId: first, teamId: second } : { teamId: first };
-}
 
 /** `<enrollment.step@sender's domain>`: fixed per (enrollment, step), so a retry sends the same one. */
 export function messageIdOf(enrollmentId: Types.ObjectId | string, step: number, senderEmail: string | null | undefined): string {
@@ -666,9 +660,9 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
               (outcomes) => {
                 for (const outcome of outcomes) results[outcome] = (results[outcome] ?? 0) + 1;
               },
-              // sendBatch answers per followup, but a batch must never end in an unhandled rejection: Node
-              // ends the process on one (seen once in a 100,000 burst, a database answer timing out), and
-              // with it the web listener of `npm start`. Its claims are taken over after their timeout.
+              // sendBatch answers per followup, but a batch must never end in an unhandled rejection (a
+              // database answer timing out, say): Node ends the process on one, and with it the web listener
+              // of `npm start`. Its claims are taken over after their timeout.
               (error: unknown) => {
                 results.error = (results.error ?? 0) + docs.length;
                 options.log?.('warn', `A batch of ${docs.length} followups failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -7,7 +7,7 @@ import { bulkUpdate, isDuplicateKeyError, type Models } from '../../db/models.js
 import { runOnce } from '../migrations.js';
 import { insertSkippingDuplicates } from '../leads/index.js';
 import { noticeSlot, type NoticeDoc } from '../../db/noticeModels.js';
-import { DomainError, workspaceKey, type WorkspaceRef } from '../domain.js';
+import { DomainError, workspaceKey, workspaceRefOf, type WorkspaceRef } from '../domain.js';
 import type { JobQueue } from '../jobQueue.js';
 import { NOTICE_KINDS, type NoticeInput, type NoticeSink } from './types.js';
 import { KICK_EVERY_MS, createNoticePoster, noticeLeaseId, waitingKey, type NoticePoster } from './posting.js';
@@ -60,7 +60,7 @@ export interface NoticeService extends NoticeSink, NoticePoster {
    * A button changed a notice that is a line of a digest: the assistant's posting run redraws the
    * digest, so the line shows what was done as a notice of its own does. Nothing for a notice that is its own message.
    */
-  redrawDigestOf(notice: Pick<NoticeDoc, 'workspace' | 'teamId' | 'enterpriseId' | 'assistantId' | 'digestId'>): Promise<void>;
+  redrawDigestOf(notice: Pick<NoticeDoc, 'workspace' | 'assistantId' | 'digestId'>): Promise<void>;
 }
 
 export function createNoticeService(models: Models, clock: Clock, jobs: JobQueue & { isBound(): boolean }): NoticeService {
@@ -74,9 +74,9 @@ export function createNoticeService(models: Models, clock: Clock, jobs: JobQueue
    * sending stopped. A lease left by a dead worker: the sweep starts a run within a minute.
    */
   async function startPosting(request: PostNoticesRequest): Promise<void> {
-    const assistant = `${workspaceKey(request.workspace)}|${request.assistantId}`;
-    if (await Lock.exists({ _id: noticeLeaseId(workspaceKey(request.workspace), request.assistantId) })) return;
-    await jobs.once(POST_NOTICES_JOB, request, `${POST_NOTICES_JOB}|${assistant}`);
+    const workspace = workspaceKey(request.workspace);
+    if (await Lock.exists({ _id: noticeLeaseId(workspace, request.assistantId) })) return;
+    await jobs.once(POST_NOTICES_JOB, request, `${POST_NOTICES_JOB}|${waitingKey(workspace, request.assistantId)}`);
   }
 
   /**
@@ -127,7 +127,7 @@ export function createNoticeService(models: Models, clock: Clock, jobs: JobQueue
     startPosting,
     async redrawDigestOf(notice) {
       if (!(await poster.requestDigestRedraw(notice))) return;
-      await kick({ workspace: notice.enterpriseId ? { teamId: notice.teamId, enterpriseId: notice.enterpriseId } : { teamId: notice.teamId }, assistantId: notice.assistantId });
+      await kick({ workspace: workspaceRefOf(notice.workspace), assistantId: notice.assistantId });
     },
     async record(input) {
       try {
