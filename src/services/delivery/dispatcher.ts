@@ -310,9 +310,10 @@ export function createDeliveryService(models: Models, clock: Clock, deps: Delive
     const now = clock.now();
     const due: { i: number; doc: EnrollmentDoc; step: number; assistant: AssistantDoc | null }[] = [];
     for (const [i, doc] of found.entries()) {
-      const followup = doc.followups.find((f) => !f.sentAt);
-      if (doc.state !== 'active' || !followup || !doc.nextDueAt || doc.nextDueAt.getTime() > now.getTime()) continue;
+      // Inside the try: one document the app cannot read (written by hand, say) is that followup's error, not its batch's.
       try {
+        const followup = doc.followups.find((f) => !f.sentAt);
+        if (doc.state !== 'active' || !followup || !doc.nextDueAt || doc.nextDueAt.getTime() > now.getTime()) continue;
         if (!(await installed(ctx, doc))) {
           outcomes[i] = 'uninstalled';
           continue;

@@ -1,6 +1,7 @@
 // The dispatcher in the services, on the real database, with an injected clock: what goes out when,
 // from whom, in which thread; what is checked again at send time (state, working time, daily
 // limit, tokens, sender); exactly once with two dispatchers at once and after a process died.
+import { Types } from 'mongoose';
 import type { NoticeDoc } from '../../../src/db/noticeModels.js';
 import type { SendClaimDoc } from '../../../src/db/deliveryModels.js';
 import { DEFAULT_CLAIM_TIMEOUT_MS } from '../../../src/services/delivery/index.js';
@@ -321,4 +322,17 @@ test('an Email CC lead never gets the first step (the user sent it); its first f
   await db.services.delivery.dispatch();
   expect(sentTo('cc@copied.example').map((m) => m.messageId)).toEqual([`<followup.${cc!.enrollmentId}.2@acme.example>`]);
   expect(await noticesOf(cc!.enrollmentId)).toEqual([expect.objectContaining({ kind: 'sent', step: 1, totalSteps: planned.length })]);
+});
+
+test('an enrollment the poll cannot read (a damaged document) is counted as an error and does not hold back the others in its batch', async () => {
+  const { alex, ava, mine } = await deliveryWorkspace(db.services);
+  const [jamie] = ids(await db.services.leads.addLeads(alex, { assistantId: ava.id, scheduleId: mine.id }, [{ email: 'jamie@damaged.example', firstName: 'Jamie', lastName: 'Rivera', company: 'Globex' }, { email: 'sam@damaged.example', firstName: 'Sam', lastName: 'Lee', company: 'Initech' }]));
+  // Written outside the app (a hand edit, a bad migration): its followups are no longer a list.
+  await db.services.models.Enrollment.collection.updateOne({ _id: new Types.ObjectId(jamie!.enrollmentId) }, { $set: { followups: 'damaged' } });
+
+  clock.set(tuesday('09:00'));
+  const report = await db.services.delivery.dispatch();
+  expect(sentTo('sam@damaged.example')).toHaveLength(1);
+  expect(sentTo('jamie@damaged.example')).toHaveLength(0);
+  expect(report.results.error).toBe(1);
 });
